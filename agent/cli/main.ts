@@ -1,0 +1,14 @@
+// The `posbridge` command line. Each command lives in its own module and registers itself here.
+import { Command } from 'commander';
+import { createRequire } from 'node:module';
+
+const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+const program = new Command()
+  .name('posbridge')
+  .description('ESC/POS print-path bridge: capture, decode, extract, store and forward till receipts.')
+  .version(pkg.version);
+
+// Commands register below, one line each.
+
+await program.parseAsync(process.argv);
