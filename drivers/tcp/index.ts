@@ -1,0 +1,13 @@
+import type { DriverModule } from '../types.js';
+import { tcpConfigSchema, type TcpConfig } from './config.js';
+import { TcpPrinterSide } from './printer.js';
+import { TcpTillSide } from './till.js';
+
+export { tcpConfigSchema, type TcpConfig, TcpPrinterSide, TcpTillSide };
+
+export const tcpDriver = {
+  kind: 'tcp',
+  configSchema: tcpConfigSchema,
+  createTillSide: (config) => new TcpTillSide(config),
+  createPrinterSide: (config) => new TcpPrinterSide(config),
+} satisfies DriverModule<TcpConfig>;
