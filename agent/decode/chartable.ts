@@ -1,0 +1,73 @@
+// Per (ESC t, ESC R, user-defined set) lookup tables for the text hot loop: one UTF-16 code unit per byte
+// where the character is a single unit (every single-byte code page), with the rare multi-unit or empty
+// entries kept as strings. Built once per combination and cached.
+import { codeTable, createKanjiDecoder, internationalTable, type KanjiEncoding } from './codepages.js';
+
+export interface CharTable {
+  /** Code unit for each byte; 0 means "look in `strings`" (empty = prints nothing but advances). */
+  readonly units: Uint16Array;
+  readonly strings: readonly string[];
+}
+
+/** What a user-defined character prints as: its glyph is a bitmap the document model cannot hold. */
+export const USER_DEFINED_CHAR = 0xfffd;
+
+const cache = new Map<number, CharTable>();
+
+function build(base: readonly string[]): CharTable {
+  const units = new Uint16Array(256);
+  const strings: string[] = new Array<string>(256).fill('');
+  for (let b = 0x20; b < 256; b++) {
+    const s = base[b] ?? '';
+    strings[b] = s;
+    if (s.length === 1) units[b] = s.charCodeAt(0);
+  }
+  units[0x20] = 0x20;
+  return { units, strings };
+}
+
+export function charTable(escT: number, escR: number): CharTable {
+  const key = escT * 256 + escR;
+  let table = cache.get(key);
+  if (table === undefined) {
+    const base = codeTable(escT);
+    table = build(escR === 0 ? base : internationalTable(base, escR));
+    cache.set(key, table);
+  }
+  return table;
+}
+
+/** The same table with the user-defined characters (ESC &, selected by ESC %) replacing their codes. */
+export function withUserDefined(table: CharTable, defined: Uint8Array): CharTable {
+  const units = table.units.slice();
+  for (let b = 0x20; b < 0x7f; b++) if (defined[b] === 1) units[b] = USER_DEFINED_CHAR;
+  return { units, strings: table.strings };
+}
+
+export interface KanjiCodec {
+  isLeadByte(b: number): boolean;
+  /** The character for lead and trail bytes, or '' when the pair is not valid in the encoding. */
+  decode(b1: number, b2: number): string;
+}
+
+const kanjiCache = new Map<KanjiEncoding, KanjiCodec>();
+
+export function kanjiCodec(encoding: KanjiEncoding): KanjiCodec {
+  let codec = kanjiCache.get(encoding);
+  if (codec === undefined) {
+    codec = createKanjiDecoder(encoding);
+    kanjiCache.set(encoding, codec);
+  }
+  return codec;
+}
+
+/** FS C 0: JIS code system, both bytes in 0x21..0x7E; converted to Shift_JIS arithmetically. */
+export const jisCodec: KanjiCodec = {
+  isLeadByte: (b) => b >= 0x21 && b <= 0x7e,
+  decode(j1, j2) {
+    if (j2 < 0x21 || j2 > 0x7e) return '';
+    const s1 = ((j1 + 1) >> 1) + (j1 <= 0x5e ? 0x70 : 0xb0);
+    const s2 = j1 & 1 ? j2 + (j2 >= 0x60 ? 0x20 : 0x1f) : j2 + 0x7e;
+    return kanjiCodec('shift_jis').decode(s1, s2);
+  },
+};

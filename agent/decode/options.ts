@@ -1,0 +1,39 @@
+// Decoder options: validated once here, at the edge, so the hot loop can trust every number it reads.
+import { z } from 'zod';
+
+export const KANJI_ENCODINGS = ['shift_jis', 'gbk', 'big5', 'euc-kr'] as const;
+
+const decoderOptionsSchema = z
+  .object({
+    /** Printable width in dots; 576 is 80 mm paper at 203 dpi. */
+    paperWidth: z.number().int().min(64).max(4096).default(576),
+    /** Character grid used for span columns; 12 dots is the width of Font A. */
+    gridDots: z.number().int().min(1).max(64).default(12),
+    /** Initial `ESC t` value (also restored by `ESC @`). */
+    codePage: z.number().int().min(0).max(255).default(0),
+    /** Largest image (bytes of 1 bpp bits) kept; larger images keep their size but lose their bits. */
+    imageLimitBytes: z.number().int().min(0).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** Issues kept per document; the last one kept says how many more were dropped. */
+    maxIssues: z.number().int().min(1).max(100_000).default(100),
+    /** Blocks per document before it is force-split (a job of endless text must stay bounded). */
+    maxBlocks: z.number().int().min(16).max(1_000_000).default(20_000),
+    /** Multi-byte encoding used in Kanji mode (`FS &`) until `FS C` picks a Japanese code system. */
+    kanjiEncoding: z.enum(KANJI_ENCODINGS).default('gbk'),
+  })
+  .strict();
+
+export type DecoderOptions = z.input<typeof decoderOptionsSchema>;
+export type ResolvedOptions = z.output<typeof decoderOptionsSchema>;
+
+export class DecoderOptionsError extends Error {
+  override readonly name = 'DecoderOptionsError';
+}
+
+export function resolveOptions(opts: DecoderOptions | undefined): ResolvedOptions {
+  const parsed = decoderOptionsSchema.safeParse(opts ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new DecoderOptionsError(`invalid decoder options: ${detail}`);
+  }
+  return parsed.data;
+}

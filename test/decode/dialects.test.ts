@@ -1,0 +1,44 @@
+// Non-Epson additions that compatible printers use, recognised only where Epson leaves a code undefined.
+import { describe, expect, it } from 'vitest';
+import { decode } from '../../agent/decode/index.js';
+import { ESC, GS, LF, bytes, event, line, span } from './helpers.js';
+
+describe('dialects', () => {
+  it('reads bare ESC E / ESC F emphasis (Bematech, Daruma, Elgin) without eating text', () => {
+    expect(decode(bytes(ESC, 'E', 'Bold', ESC, 'F', ' x', LF))[0]!.blocks).toEqual([
+      line([span('Bold', 0, { style: { bold: true } }), span('x', 60)]),
+    ]);
+  });
+
+  it('reads Daruma ESC j alignment, ESC w double height and ESC 0x81 QR codes', () => {
+    const qr = bytes(4, 'M', 'https://x.io');
+    const input = bytes(ESC, 'j', '1', 'Hi', LF, ESC, 'w', 1, 'T', LF, ESC, 'w', 0, ESC, 'j', '0', ESC, 0x81, qr.length, 0, qr, 'ok', LF);
+    const docs = decode(input);
+    expect(docs[0]!.blocks).toEqual([
+      line([span('Hi', 276)], 'center'),
+      line([span('T', 282, { style: { height: 2 } })], 'center'),
+      { kind: '2d', symbology: 'QR', data: 'https://x.io', settings: {}, align: 'left' },
+      line([span('ok', 0)]),
+    ]);
+    expect(docs[0]!.issues).toEqual([]);
+  });
+
+  it('skips Bematech GS 0xF9 and Elgin GS o, and reads Bematech GS k Q QR codes', () => {
+    const data = 'https://example.com';
+    const input = bytes(GS, 0xf9, '5', '0', GS, 'o', 0, 4, 0, 2, GS, 'k', 'Q', 2, 8, 0, 1, data.length + 3, 0, data, 0, 'ok', LF);
+    const docs = decode(input);
+    expect(docs[0]!.blocks).toEqual([
+      { kind: '2d', symbology: 'QR', data, settings: {}, align: 'left' },
+      line([span('ok', 0)]),
+    ]);
+    expect(docs[0]!.issues).toEqual([]);
+  });
+
+  it('reads SO / DC4 one-line double width and BEL as the buzzer', () => {
+    expect(decode(bytes(0x0e, 'W', 0x14, 'n', 0x0e, 'a', LF, 'b', LF, 0x07))[0]!.blocks).toEqual([
+      line([span('W', 0, { style: { width: 2 } }), span('n', 24), span('a', 36, { style: { width: 2 } })]),
+      line([span('b', 0)]),
+      event('buzzer', 'BEL'),
+    ]);
+  });
+});
