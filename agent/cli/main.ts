@@ -1,6 +1,7 @@
 // The `posbridge` command line. Each command lives in its own module and registers itself here.
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { register as registerParse } from './parse.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -10,5 +11,6 @@ const program = new Command()
   .version(pkg.version);
 
 // Commands register below, one line each.
+registerParse(program);
 
 await program.parseAsync(process.argv);
