@@ -12,7 +12,7 @@ import { PRINT_FN, STORE_FN, storeHeaderLength } from './twod.js';
 import { columnsToRows, imageBlock, imageBytes, rowBytes, scaleOf, storedImageBlock, type ImageSpec } from './images.js';
 import { underlineMode } from './style.js';
 import { MAX_TAB_STOPS } from './printer.js';
-import { NOT_DIALECT, dialectBarcode, dialectEsc, dialectGs } from './dialects.js';
+import { NOT_DIALECT, bematechDrawer, dialectBarcode, dialectEsc, dialectGs } from './dialects.js';
 
 export const NEED_MORE = -1;
 export const MAX_HEADER = 32;
@@ -219,6 +219,7 @@ function escCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: num
       p.event('status-request', 'ESC u', at + 3, { n });
       return 3;
     case 0x76: // ESC v: transmit paper sensor status
+      if (p.bematechNative) return bematechDrawer(p, buf, i, end, at);
       p.event('status-request', 'ESC v', at + 2);
       return 2;
     case 0x7b: // ESC { n: upside-down
@@ -756,7 +757,7 @@ function counter(p: Printer, buf: Uint8Array, i: number, end: number, at: number
 
 // ---- FS -------------------------------------------------------------------------------------------------
 
-const FS_ONE_PARAM = new Set([0x21, 0x2d, 0x43, 0x57]);
+const FS_ONE_PARAM = new Set([0x21, 0x2d, 0x43, 0x57, 0x71]);
 
 function fsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
   const c = buf[i + 1]!;

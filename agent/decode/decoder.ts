@@ -40,26 +40,30 @@ export class Decoder {
   /** Feed bytes; returns the documents completed (ended by a cut) within them. */
   write(chunk: Uint8Array): PrintedDocument[] {
     if (this.ended) throw new Error('Decoder.write after end()');
+    this.feed(chunk, this.total);
+    this.total += chunk.length;
+    return this.collect();
+  }
+
+  /** Decode `buf`, whose first byte is at stream offset `base`. */
+  private feed(buf: Uint8Array, base: number): void {
     const p = this.p;
-    const n = chunk.length;
-    const base = this.total;
+    const n = buf.length;
     let i = 0;
     while (i < n) {
       if (p.sink !== null) {
-        i = p.sink.take(chunk, i, n);
+        i = p.sink.take(buf, i, n);
         if (p.sink.done) p.sink = null;
       } else if (this.pendingLen > 0) {
-        i = this.resumePending(chunk, i, n);
+        i = this.resumePending(buf, i, n);
       } else if (this.kanjiLead >= 0) {
-        i = this.kanjiTrail(chunk, i, base);
-      } else if (chunk[i]! >= 0x20) {
-        i = p.selected ? this.text(chunk, i, n, base) : this.skipText(chunk, i, n);
+        i = this.kanjiTrail(buf, i, base);
+      } else if (buf[i]! >= 0x20) {
+        i = p.selected ? this.text(buf, i, n, base) : this.skipText(buf, i, n);
       } else {
-        i = this.control(chunk, i, n, base);
+        i = this.control(buf, i, n, base);
       }
     }
-    this.total += n;
-    return this.collect();
   }
 
   /** End of stream: finish what is in progress and return the remaining documents. */
@@ -103,11 +107,16 @@ export class Decoder {
     const style = p.style.style;
     const advance = p.style.advance;
     const units = p.table.units;
-    const kanji = p.kanjiOn ? p.kanji : null;
+    // Plain single-byte text takes the fast run; Kanji mode and user-defined characters go char by char.
+    const fast = !p.kanjiOn && !p.userCharsOn;
     while (i < end) {
+      if (fast) {
+        i = line.run(buf, i, end, units, advance, style, p.areaWidth);
+        if (i >= end) return i;
+      }
       const b = buf[i]!;
       if (b < 0x20) return i;
-      if (kanji !== null && kanji.isLeadByte(b)) {
+      if (p.kanjiOn && p.kanji.isLeadByte(b)) {
         if (i + 1 >= end) {
           this.kanjiLead = b;
           return end;
@@ -116,13 +125,13 @@ export class Decoder {
         continue;
       }
       if (line.x + advance > p.areaWidth && line.x > 0) p.wrap(base + i);
-      if (b === 0x20) line.space(advance);
+      // Looked up first: a user-defined character can replace even the space.
+      const u = units[b]!;
+      if (u === 0x20) line.space(advance);
+      else if (u === 0) line.inkText(p.table.strings[b]!, advance, style);
       else {
-        const u = units[b]!;
-        if (u !== 0) {
-          line.ink(u, advance, style);
-          if (u === USER_DEFINED_CHAR && p.userCharsOn) p.userGlyphPrinted(base + i);
-        } else line.inkText(p.table.strings[b]!, advance, style);
+        line.ink(u, advance, style);
+        if (u === USER_DEFINED_CHAR && p.userCharsOn) p.userGlyphPrinted(base + i);
       }
       i++;
     }
@@ -222,7 +231,11 @@ export class Decoder {
       return i + take;
     }
     this.pendingLen = 0;
-    return i + (used - had);
+    if (used >= had) return i + (used - had);
+    // The command needed more bytes to decide its length than it has (a short length-prefixed function):
+    // what it did not use came from earlier chunks and is decoded now, before this chunk goes on.
+    this.feed(this.pending.slice(used, had), this.pendingAt + used);
+    return i;
   }
 
   private describePending(): string {

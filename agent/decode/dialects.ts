@@ -49,10 +49,12 @@ export function dialectEsc(p: Printer, buf: Uint8Array, i: number, end: number, 
 }
 
 /** GS x not defined by Epson. */
-export function dialectGs(_p: Printer, buf: Uint8Array, i: number, end: number): number {
+export function dialectGs(p: Printer, buf: Uint8Array, i: number, end: number): number {
   if (buf[i + 1] === 0xf9) {
-    // GS 0xF9 f n: command-set / font selection (Bematech)
-    return end - i < 4 ? NEED_MORE : 4;
+    // GS 0xF9 f n: Bematech configuration; GS 0xF9 '5' '0' selects its native command set, '1' ESC/POS.
+    if (end - i < 4) return NEED_MORE;
+    if (buf[i + 2] === 0x35) p.bematechNative = buf[i + 3] === 0x30;
+    return 4;
   }
   if (buf[i + 1] === 0x6f) {
     // GS o 0 size 0 type: QR settings (Elgin)
@@ -85,5 +87,12 @@ export function dialectBarcode(p: Printer, buf: Uint8Array, i: number, end: numb
       at + 3 + data.length + 1,
     );
   });
+  return 3;
+}
+
+/** ESC v n in Bematech's native command set: drawer pulse of n ms (Epson's ESC v is a 2-byte status request). */
+export function bematechDrawer(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
+  if (end - i < 3) return NEED_MORE;
+  p.event('drawer-pulse', 'ESC v', at + 3, { pin: 2, onMs: buf[i + 2]! });
   return 3;
 }

@@ -10,6 +10,17 @@ export const MAX_LINE_SPANS = 512;
 
 const SPACE = 0x20;
 
+/**
+ * UTF-16 bytes to a string. Buffer#ucs2Slice is what toString('utf16le') calls after argument checks that
+ * cost more than the decode for a receipt line; it exists on every Node release this project supports, and
+ * the documented call is the fallback.
+ */
+type Ucs2Slicer = { ucs2Slice?: (start: number, end: number) => string };
+const directSlice = typeof (Buffer.prototype as Ucs2Slicer).ucs2Slice === 'function';
+function utf16(bytes: Buffer, end: number): string {
+  return directSlice ? (bytes as Ucs2Slicer).ucs2Slice!(0, end) : bytes.toString('utf16le', 0, end);
+}
+
 export class LineBuilder {
   /** Print position in dots from the start of the line (the left margin). */
   x = 0;
@@ -17,6 +28,8 @@ export class LineBuilder {
   dropped = 0;
 
   private readonly units = new Uint16Array(MAX_LINE_UNITS);
+  /** The same memory as bytes: one native UTF-16 decode per line instead of a string per span. */
+  private readonly unitBytes = Buffer.from(this.units.buffer);
   private len = 0;
   private readonly spanFrom: number[] = [];
   private readonly spanTo: number[] = [];
@@ -53,6 +66,66 @@ export class LineBuilder {
     this.inkEnd = this.x;
   }
 
+  /**
+   * The hot path: printable bytes from buf[i, end) that map to one code unit each, with the print position
+   * kept in locals. Stops (returning the index reached) at a control byte, a byte whose table entry is not a
+   * single unit (0), or when the next character would pass `limit` (the caller wraps and calls again).
+   */
+  run(buf: Uint8Array, i: number, end: number, table: Uint16Array, advance: number, style: TextStyle, limit: number): number {
+    const units = this.units;
+    const lastX = limit - advance;
+    let x = this.x;
+    let len = this.len;
+    let pending = this.pendingSpaces;
+    let inkEnd = this.inkEnd;
+    let open = this.open;
+    if (open && style !== this.openStyle) {
+      this.close();
+      open = false;
+      pending = 0;
+    }
+    this.touched = true;
+    while (i < end) {
+      const b = buf[i]!;
+      if (b < 0x20 || (x > lastX && x > 0)) break;
+      const u = table[b]!;
+      if (u === SPACE) {
+        pending++;
+        x += advance;
+        i++;
+        continue;
+      }
+      if (u === 0) break;
+      if (pending !== 0 || !open) {
+        if (!open || pending > 1) {
+          if (open) {
+            this.len = len;
+            this.inkEnd = inkEnd;
+            this.close();
+          }
+          open = true;
+          this.open = true;
+          this.openFrom = len;
+          this.openX = x;
+          this.openStyle = style;
+        } else if (len < MAX_LINE_UNITS) units[len++] = SPACE;
+        else this.dropped++;
+        pending = 0;
+      }
+      if (len < MAX_LINE_UNITS) units[len++] = u;
+      else this.dropped++;
+      x += advance;
+      inkEnd = x;
+      i++;
+    }
+    this.x = x;
+    this.len = len;
+    this.inkEnd = inkEnd;
+    // Spaces before the first character of a span are not pending: they only moved x.
+    this.pendingSpaces = open ? pending : 0;
+    return i;
+  }
+
   /** One printed character that is several code units (Kanji outside the BMP, multi-char table entries). */
   inkText(text: string, advance: number, style: TextStyle): void {
     if (text.length === 0) return this.space(advance);
@@ -86,10 +159,11 @@ export class LineBuilder {
     if (align === 'center') offset += Math.max(0, Math.floor((area - lineWidth) / 2));
     else if (align === 'right') offset += Math.max(0, area - lineWidth);
     const spans: Span[] = new Array<Span>(this.spanCount);
+    const text = this.spanCount === 0 ? '' : utf16(this.unitBytes, this.len * 2);
     for (let i = 0; i < this.spanCount; i++) {
       const x = this.spanX[i]! + offset;
       spans[i] = {
-        text: String.fromCharCode.apply(null, this.units.subarray(this.spanFrom[i]!, this.spanTo[i]!) as unknown as number[]),
+        text: text.slice(this.spanFrom[i]!, this.spanTo[i]!),
         x,
         width: this.spanEndX[i]! - this.spanX[i]!,
         column: Math.round(x / gridDots),

@@ -62,6 +62,8 @@ export class Printer {
 
   kanjiOn = false;
   kanji: KanjiCodec;
+  /** Bematech printers switched to their native command set (GS 0xF9 '5' '0'), where a few codes differ. */
+  bematechNative = false;
   /** ESC = : when the printer is deselected, text and line feeds go nowhere. */
   selected = true;
 

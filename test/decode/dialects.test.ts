@@ -42,3 +42,12 @@ describe('dialects', () => {
     ]);
   });
 });
+
+describe('Bematech native command set', () => {
+  it('reads ESC v n as a drawer pulse only after GS 0xF9 5 0 selected the native set', () => {
+    expect(decode(bytes(GS, 0xf9, '5', '0', ESC, 'v', 'x', GS, 0xf9, '5', '1', ESC, 'v'))[0]!.blocks).toEqual([
+      event('drawer-pulse', 'ESC v', { pin: 2, onMs: 120 }),
+      event('status-request', 'ESC v'),
+    ]);
+  });
+});

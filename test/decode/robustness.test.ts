@@ -98,6 +98,19 @@ describe('truncated input', () => {
   });
 });
 
+describe('short length-prefixed functions split across chunks', () => {
+  it('decodes bytes a command looked at but did not use exactly once, wherever the chunk boundary falls', () => {
+    // k = 1: the header needs 6 bytes to learn the function but the command is 6 bytes long in total.
+    const input = bytes(GS, '(', 'L', 1, 0, 'A', 'B', GS, '(', 'k', 1, 0, 49, 'C', LF);
+    const whole = decode(input);
+    expect(whole[0]!.blocks).toEqual([line([span('BC', 0)])]);
+    for (let cut = 1; cut < input.length; cut++) {
+      const d = new Decoder();
+      expect([...d.write(input.subarray(0, cut)), ...d.write(input.subarray(cut)), ...d.end()]).toEqual(whole);
+    }
+  });
+});
+
 describe('bounded output', () => {
   it('force-splits a document that never cuts after maxBlocks blocks, with an issue', () => {
     const input = new Uint8Array(20).fill(LF);
