@@ -370,7 +370,7 @@ function twoDCode(p: Printer, buf: Uint8Array, i: number, end: number, at: numbe
     }
   } else if (fn === 82) {
     p.event('status-request', 'GS ( k', after, { symbol: cn, function: fn });
-  } else if (!p.twoD.applySetting(cn, fn, buf.subarray(i + 7, i + 5 + k))) {
+  } else if (!p.twoD.applySetting(cn, fn, buf, i + 7, i + 5 + k)) {
     p.issue(at, `unknown GS ( k function ${cn}/${fn} skipped`);
   }
   return 5 + k;

@@ -15,11 +15,10 @@ const SPACE = 0x20;
  * cost more than the decode for a receipt line; it exists on every Node release this project supports, and
  * the documented call is the fallback.
  */
-type Ucs2Slicer = { ucs2Slice?: (start: number, end: number) => string };
-const directSlice = typeof (Buffer.prototype as Ucs2Slicer).ucs2Slice === 'function';
-function utf16(bytes: Buffer, end: number): string {
-  return directSlice ? (bytes as Ucs2Slicer).ucs2Slice!(0, end) : bytes.toString('utf16le', 0, end);
-}
+type Ucs2Slice = (this: Buffer, start: number, end: number) => string;
+const ucs2Slice = (Buffer.prototype as unknown as { ucs2Slice?: Ucs2Slice }).ucs2Slice;
+const utf16: (bytes: Buffer, end: number) => string =
+  typeof ucs2Slice === 'function' ? (bytes, end) => ucs2Slice.call(bytes, 0, end) : (bytes, end) => bytes.toString('utf16le', 0, end);
 
 export class LineBuilder {
   /** Print position in dots from the start of the line (the left margin). */
@@ -88,6 +87,15 @@ export class LineBuilder {
     while (i < end) {
       const b = buf[i]!;
       if (b < 0x20 || (x > lastX && x > 0)) break;
+      if (b === SPACE) {
+        // Column padding: runs of spaces only move x (the fast path is never used while ESC % could redefine it).
+        do {
+          pending++;
+          x += advance;
+          i++;
+        } while (i < end && buf[i] === SPACE && x <= lastX);
+        continue;
+      }
       const u = table[b]!;
       if (u === SPACE) {
         pending++;
@@ -115,8 +123,19 @@ export class LineBuilder {
       if (len < MAX_LINE_UNITS) units[len++] = u;
       else this.dropped++;
       x += advance;
-      inkEnd = x;
       i++;
+      // The rest of the word: no spaces, no span changes, so fewer checks per character.
+      const stop = Math.min(end, i + (MAX_LINE_UNITS - len));
+      while (i < stop) {
+        const c = buf[i]!;
+        if (c <= 0x20 || x > lastX) break;
+        const v = table[c]!;
+        if (v === 0 || v === SPACE) break;
+        units[len++] = v;
+        x += advance;
+        i++;
+      }
+      inkEnd = x;
     }
     this.x = x;
     this.len = len;

@@ -131,19 +131,16 @@ export class UntilNulSink implements PayloadSink {
   }
 
   take(buf: Uint8Array, pos: number, end: number): number {
+    // Look at no more bytes than may still be kept, so a missing NUL ends the data at `max`.
+    const stop = Math.min(end, pos + (this.max - this.data.length));
     let i = pos;
-    while (i < end) {
-      const b = buf[i++]!;
-      if (b === 0) {
-        this.finish(true);
-        return i;
-      }
-      this.data.append(buf, i - 1, i);
-      if (this.data.length >= this.max) {
-        this.finish(false);
-        return i;
-      }
+    while (i < stop && buf[i] !== 0) i++;
+    this.data.append(buf, pos, i);
+    if (i < stop) {
+      this.finish(true);
+      return i + 1;
     }
+    if (this.data.length >= this.max) this.finish(false);
     return i;
   }
 

@@ -55,12 +55,13 @@ export class TwoDState {
     return s;
   }
 
-  /** A settings function: params are the bytes after cn fn. Returns false when the function is not known. */
-  applySetting(cn: number, fn: number, params: Uint8Array): boolean {
+  /** A settings function: its parameters are buf[from, to), the bytes after cn fn. False when not known. */
+  applySetting(cn: number, fn: number, buf: Uint8Array, from: number, to: number): boolean {
     if (!isKnownSymbology(cn)) return false;
     const s = this.settingsOf(cn);
-    const p0 = params[0] ?? 0;
-    const p1 = params[1] ?? 0;
+    const param = (k: number): number => (from + k < to ? buf[from + k]! : 0);
+    const p0 = param(0);
+    const p1 = param(1);
     if (cn === 49 && fn === 65) {
       s.model = QR_MODELS[p0] ?? p0;
       return true;
@@ -77,7 +78,7 @@ export class TwoDState {
     if (cn === 54 && fn === 66) {
       s.type = p0 === 48 ? 'square' : 'rectangle';
       s.columns = p1;
-      s.rows = params[2] ?? 0;
+      s.rows = param(2);
       return true;
     }
     if (cn === 53 && fn === 66) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decode, type DecoderOptions } from '../../agent/decode/index.js';
 import type { Block, TextLine } from '../../agent/decode/document.js';
 import type { FixtureSource } from '../fixtures/decode/generate.js';
+import { renderText } from '../../agent/render/text.js';
 import { toJson } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/decode');
@@ -39,6 +40,14 @@ describe.each(FIXTURES)('escpos-buffer fixture $file', ({ file, opts }) => {
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, json);
     expect(existsSync(golden), `${golden} missing: review and create it with UPDATE_GOLDEN=1`).toBe(true);
     expect(json).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('matches the golden text render', () => {
+    const golden = join(DIR, `${file}.txt`);
+    const text = docs.map(renderText).join('=== next job ===\n');
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
+    expect(existsSync(golden), `${golden} missing: review and create it with UPDATE_GOLDEN=1`).toBe(true);
+    expect(text).toBe(readFileSync(golden, 'utf8'));
   });
 
   it('prints every line the generator wrote, right column included', () => {
