@@ -44,7 +44,7 @@ function blockHtml(block: Block, gridDots: number): string {
     case '2d':
       return `<div class="code" style="text-align:${block.align}">${escapeHtml(describeBlock(block))}</div>`;
     case 'event':
-      return block.event === 'cut' ? '' : `<div class="event">${escapeHtml(describeBlock(block))}</div>`;
+      return block.event === 'cut' || block.event === 'initialize' ? '' : `<div class="event">${escapeHtml(describeBlock(block))}</div>`;
   }
 }
 
