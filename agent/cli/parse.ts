@@ -1,57 +1,86 @@
 // `posbridge parse FILE...`: decode captured print jobs and show them as text, document JSON or an HTML preview.
+// Files are read in chunks and each document is written as soon as the decoder completes it, so a capture of any
+// size runs in bounded memory.
 import { createReadStream } from 'node:fs';
-import type { Command } from 'commander';
-import { Decoder } from '../decode/index.js';
-import type { PrintedDocument } from '../decode/document.js';
-import { renderHtml } from '../render/html.js';
+import { once } from 'node:events';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
+import { KANJI_ENCODINGS, resolveOptions } from '../decode/options.js';
+import { documentHtml, htmlHead, htmlTail } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 
-const FORMATS = ['text', 'json', 'html'] as const;
-type Format = (typeof FORMATS)[number];
+/** How one output format lays documents out; the only place a format is chosen. */
+interface Output {
+  readonly start: () => string;
+  readonly document: (doc: PrintedDocument, file: string, job: number) => string;
+  readonly finish: () => string;
+}
+
+const OUTPUTS = {
+  text: {
+    start: () => '',
+    document: (doc, file, job) => `=== ${file} job ${job} (bytes ${doc.start}-${doc.end}) ===\n${renderText(doc)}`,
+    finish: () => '',
+  },
+  // JSON Lines: one document per line, in input order.
+  json: { start: () => '', document: (doc) => `${renderJson(doc)}\n`, finish: () => '' },
+  html: { start: () => htmlHead(), document: (doc, file, job) => documentHtml(doc, `${file} · job ${job}`), finish: htmlTail },
+} satisfies Record<string, Output>;
+
+type Format = keyof typeof OUTPUTS;
 
 interface ParseOptions {
-  format: string;
-  paperWidth: string;
+  format: Format;
+  paperWidth: number;
+  codePage: number;
+  kanji?: DecoderOptions['kanjiEncoding'];
 }
 
-/** Streams a file through the decoder so a huge capture never sits in memory whole. */
-export async function decodeFile(path: string, decoder = new Decoder()): Promise<PrintedDocument[]> {
-  const docs: PrintedDocument[] = [];
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-    docs.push(...decoder.write(chunk as Buffer));
+/** Documents of one capture file, yielded as the decoder completes them. */
+export async function* decodeFile(path: string, options?: DecoderOptions): AsyncGenerator<PrintedDocument> {
+  const decoder = new Decoder(options);
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) yield* decoder.write(chunk as Buffer);
+  yield* decoder.end();
+}
+
+/** Writes to stdout, waiting when the reader is slower than the decoder. */
+async function write(text: string): Promise<void> {
+  if (text.length > 0 && !process.stdout.write(text)) await once(process.stdout, 'drain');
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number.');
+  return Number(value);
+}
+
+async function parse(files: string[], options: ParseOptions, command: Command): Promise<void> {
+  const decoderOptions: DecoderOptions = { paperWidth: options.paperWidth, codePage: options.codePage };
+  if (options.kanji !== undefined) decoderOptions.kanjiEncoding = options.kanji;
+  try {
+    resolveOptions(decoderOptions);
+  } catch (err) {
+    if (err instanceof DecoderOptionsError) command.error(`error: ${err.message}`);
+    throw err;
   }
-  docs.push(...decoder.end());
-  return docs;
-}
+  // A reader that stops early (`| head`) is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
 
-function write(text: string): void {
-  process.stdout.write(text);
-}
-
-async function parse(files: string[], options: ParseOptions): Promise<void> {
-  const format = options.format as Format;
-  if (!FORMATS.includes(format)) throw new Error(`unknown --format '${options.format}' (one of ${FORMATS.join(', ')})`);
-  const paperWidth = Number(options.paperWidth);
-  const all: PrintedDocument[] = [];
-  let failed = 0;
+  const output: Output = OUTPUTS[options.format];
+  await write(output.start());
   for (const file of files) {
-    let docs: PrintedDocument[];
+    let job = 0;
     try {
-      docs = await decodeFile(file, new Decoder({ paperWidth }));
+      for await (const doc of decodeFile(file, decoderOptions)) await write(output.document(doc, file, ++job));
     } catch (err) {
-      failed++;
+      process.exitCode = 1;
       process.stderr.write(`posbridge parse: ${file}: ${(err as Error).message}\n`);
-      continue;
     }
-    docs.forEach((doc, i) => {
-      if (format === 'text') write(`=== ${file} job ${i + 1}/${docs.length} (bytes ${doc.start}-${doc.end}) ===\n${renderText(doc)}`);
-      else if (format === 'json') write(renderJson(doc) + '\n');
-    });
-    all.push(...docs);
   }
-  if (format === 'html') write(renderHtml(all));
-  if (failed > 0) process.exitCode = 1;
+  await write(output.finish());
 }
 
 export function register(program: Command): void {
@@ -59,7 +88,9 @@ export function register(program: Command): void {
     .command('parse')
     .description('decode captured ESC/POS jobs and print each one as text, document JSON (one per line) or an HTML preview')
     .argument('<files...>', 'raw print-job captures; a file may hold several jobs split on paper cuts')
-    .option('-f, --format <format>', `output format: ${FORMATS.join(' | ')}`, 'text')
-    .option('--paper-width <dots>', 'printable width in dots (576 for 80 mm paper, 384 for 58 mm)', '576')
-    .action((files: string[], options: ParseOptions) => parse(files, options));
+    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(OUTPUTS)).default('text'))
+    .option('--paper-width <dots>', 'printable width in dots (576 for 80 mm paper, 384 for 58 mm)', wholeNumber, 576)
+    .option('--code-page <n>', 'ESC t code page in force before the job selects one (printer setting)', wholeNumber, 0)
+    .addOption(new Option('--kanji <encoding>', 'multi-byte encoding for Kanji mode (FS &)').choices(KANJI_ENCODINGS))
+    .action((files: string[], options: ParseOptions, command: Command) => parse(files, options, command));
 }

@@ -1,142 +1,191 @@
 // Character code tables for ESC t (code page), ESC R (international character set) and the multi-byte Kanji
-// encodings. The tables come from iconv-lite rather than being written out by hand; each is built once, lazily.
+// encodings. The tables come from iconv-lite rather than being written out by hand; only the few positions a
+// printer page has and iconv-lite lacks come from the escpos-printer-db data set (MIT). Each table is built once,
+// lazily, and shared: callers must not mutate it.
 import iconv from 'iconv-lite';
 
-/**
- * ESC t n → encoding, per the Epson ESC/POS reference ("Select character code table").
- * Values iconv-lite cannot decode are absent and fall back to PC437, as a printer without that page would print.
- */
-const ESC_T_ENCODINGS: Readonly<Record<number, { name: string; encoding: string }>> = {
-  0: { name: 'PC437', encoding: 'cp437' },
-  1: { name: 'Katakana', encoding: 'katakana' },
-  2: { name: 'PC850', encoding: 'cp850' },
-  3: { name: 'PC860', encoding: 'cp860' },
-  4: { name: 'PC863', encoding: 'cp863' },
-  5: { name: 'PC865', encoding: 'cp865' },
-  11: { name: 'PC851', encoding: 'cp851' },
-  12: { name: 'PC853', encoding: 'cp853' },
-  13: { name: 'PC857', encoding: 'cp857' },
-  14: { name: 'PC737', encoding: 'cp737' },
-  15: { name: 'ISO8859-7', encoding: 'iso-8859-7' },
-  16: { name: 'WPC1252', encoding: 'windows-1252' },
-  17: { name: 'PC866', encoding: 'cp866' },
-  18: { name: 'PC852', encoding: 'cp852' },
-  19: { name: 'PC858', encoding: 'cp858' },
-  20: { name: 'Thai42', encoding: 'tis-620' },
-  21: { name: 'Thai11', encoding: 'tis-620' },
-  26: { name: 'Thai18', encoding: 'tis-620' },
-  30: { name: 'TCVN-3', encoding: 'tcvn' },
-  31: { name: 'TCVN-3 capitals', encoding: 'tcvn' },
-  32: { name: 'PC720', encoding: 'cp720' },
-  33: { name: 'WPC775', encoding: 'cp775' },
-  34: { name: 'PC855', encoding: 'cp855' },
-  35: { name: 'PC861', encoding: 'cp861' },
-  36: { name: 'PC862', encoding: 'cp862' },
-  37: { name: 'PC864', encoding: 'cp864' },
-  38: { name: 'PC869', encoding: 'cp869' },
-  39: { name: 'ISO8859-2', encoding: 'iso-8859-2' },
-  40: { name: 'ISO8859-15', encoding: 'iso-8859-15' },
-  41: { name: 'PC1098', encoding: 'cp1098' },
-  44: { name: 'PC1125', encoding: 'cp1125' },
-  45: { name: 'WPC1250', encoding: 'windows-1250' },
-  46: { name: 'WPC1251', encoding: 'windows-1251' },
-  47: { name: 'WPC1253', encoding: 'windows-1253' },
-  48: { name: 'WPC1254', encoding: 'windows-1254' },
-  49: { name: 'WPC1255', encoding: 'windows-1255' },
-  50: { name: 'WPC1256', encoding: 'windows-1256' },
-  51: { name: 'WPC1257', encoding: 'windows-1257' },
-  52: { name: 'WPC1258', encoding: 'windows-1258' },
-  53: { name: 'KZ-1048', encoding: 'rk1048' },
-};
+type TableBuilder = () => string[];
 
-const tables = new Map<string, readonly string[]>();
+interface CodePage {
+  /** The page's name in the Epson ESC/POS reference ("Select character code table"). */
+  readonly name: string;
+  /** How to build it; absent for pages this build cannot decode (they print as PC437). */
+  readonly build?: TableBuilder;
+}
 
-function tableFor(encoding: string): readonly string[] {
-  let table = tables.get(encoding);
-  if (table !== undefined) return table;
-  const bytes = Buffer.alloc(1);
-  const built: string[] = new Array<string>(256);
-  for (let b = 0; b < 256; b++) {
-    if (b < 0x20) {
-      built[b] = '';
-    } else if (b < 0x80 && encoding !== 'katakana') {
-      built[b] = String.fromCharCode(b);
-    } else if (encoding === 'katakana') {
-      // JIS X 0201: ASCII below 0x80, half-width katakana at 0xA1-0xDF, nothing printable elsewhere.
-      built[b] = b < 0x80 ? String.fromCharCode(b) : b >= 0xa1 && b <= 0xdf ? String.fromCharCode(0xff61 + b - 0xa1) : '';
-    } else {
-      bytes[0] = b;
-      built[b] = iconv.decode(bytes, encoding);
-    }
+/** Bytes below 0x20 are control codes: they never reach a table, so they print nothing. */
+const FIRST_PRINTABLE = 0x20;
+
+/** A single-byte page from iconv-lite. Positions the page leaves undefined come out as U+FFFD. */
+function fromIconv(encoding: string): TableBuilder {
+  return () => {
+    const bytes = Buffer.alloc(256);
+    for (let b = 0; b < 256; b++) bytes[b] = b;
+    const chars = Array.from(iconv.decode(bytes, encoding));
+    if (chars.length !== 256) throw new Error(`code page ${encoding} is not single-byte`);
+    return chars.map((c, b) => (b < FIRST_PRINTABLE ? '' : c));
+  };
+}
+
+// Epson's Katakana page: ASCII, JIS X 0201 half-width katakana at 0xA1-0xDF (from iconv-lite's Shift_JIS) and
+// block/box graphics plus a few kanji in the rest, as listed for code page 1 in escpos-printer-db.
+const KATAKANA_GRAPHICS_80 = '▁▂▃▄▅▆▇█▏▎▍▌▋▊▉┼┴┬┤├¯─│▕┌┐└┘╭╮╰╯';
+const KATAKANA_GRAPHICS_E0 = '═╞╪╡◢◣◥◤♠♥♦♣●○╱╲╳円年月日時分秒〒市区町村人▓\u00a0';
+
+function katakana(): string[] {
+  const table: string[] = [];
+  for (let b = 0; b < 0x80; b++) table.push(b < FIRST_PRINTABLE ? '' : String.fromCharCode(b));
+  table.push(...Array.from(KATAKANA_GRAPHICS_80), ' ');
+  const halfWidth = Buffer.alloc(1);
+  for (let b = 0xa1; b <= 0xdf; b++) {
+    halfWidth[0] = b;
+    table.push(iconv.decode(halfWidth, 'shift_jis'));
   }
-  tables.set(encoding, built);
-  table = built;
+  table.push(...Array.from(KATAKANA_GRAPHICS_E0));
   return table;
 }
 
-function entryFor(escT: number): { name: string; encoding: string } {
-  const entry = ESC_T_ENCODINGS[escT];
-  return entry !== undefined && (entry.encoding === 'katakana' || iconv.encodingExists(entry.encoding))
-    ? entry
-    : { name: 'PC437', encoding: 'cp437' };
+/** TCVN-3 capitals: the TCVN-3 layout with the capital of each letter in the letters' positions (0xA8 up). */
+function tcvnCapitals(): string[] {
+  return fromIconv('tcvn')().map((c, b) => (b >= 0xa8 ? c.toUpperCase() : c));
 }
 
-/** 256 entries: the text printed for each byte under ESC t escT (unknown pages print as PC437). */
+const CODE_PAGES: Readonly<Record<number, CodePage>> = {
+  0: { name: 'PC437', build: fromIconv('cp437') },
+  1: { name: 'Katakana', build: katakana },
+  2: { name: 'PC850', build: fromIconv('cp850') },
+  3: { name: 'PC860', build: fromIconv('cp860') },
+  4: { name: 'PC863', build: fromIconv('cp863') },
+  5: { name: 'PC865', build: fromIconv('cp865') },
+  6: { name: 'Hiragana' },
+  7: { name: 'One-pass Kanji' },
+  8: { name: 'One-pass Kanji' },
+  11: { name: 'PC851' },
+  12: { name: 'PC853' },
+  13: { name: 'PC857', build: fromIconv('cp857') },
+  14: { name: 'PC737', build: fromIconv('cp737') },
+  15: { name: 'ISO8859-7', build: fromIconv('iso-8859-7') },
+  16: { name: 'WPC1252', build: fromIconv('windows-1252') },
+  17: { name: 'PC866', build: fromIconv('cp866') },
+  18: { name: 'PC852', build: fromIconv('cp852') },
+  19: { name: 'PC858', build: fromIconv('cp858') },
+  20: { name: 'Thai42' },
+  // escpos-printer-db identifies Thai Character Code 11 as CP874; the other Thai pages have no known mapping.
+  21: { name: 'Thai11', build: fromIconv('windows-874') },
+  22: { name: 'Thai13' },
+  23: { name: 'Thai14' },
+  24: { name: 'Thai16' },
+  25: { name: 'Thai17' },
+  26: { name: 'Thai18' },
+  30: { name: 'TCVN-3', build: fromIconv('tcvn') },
+  31: { name: 'TCVN-3 capitals', build: tcvnCapitals },
+  32: { name: 'PC720', build: fromIconv('cp720') },
+  33: { name: 'WPC775', build: fromIconv('cp775') },
+  34: { name: 'PC855', build: fromIconv('cp855') },
+  35: { name: 'PC861', build: fromIconv('cp861') },
+  36: { name: 'PC862', build: fromIconv('cp862') },
+  37: { name: 'PC864', build: fromIconv('cp864') },
+  38: { name: 'PC869', build: fromIconv('cp869') },
+  39: { name: 'ISO8859-2', build: fromIconv('iso-8859-2') },
+  40: { name: 'ISO8859-15', build: fromIconv('iso-8859-15') },
+  41: { name: 'PC1098' },
+  42: { name: 'PC1118' },
+  43: { name: 'PC1119' },
+  44: { name: 'PC1125', build: fromIconv('cp1125') },
+  45: { name: 'WPC1250', build: fromIconv('windows-1250') },
+  46: { name: 'WPC1251', build: fromIconv('windows-1251') },
+  47: { name: 'WPC1253', build: fromIconv('windows-1253') },
+  48: { name: 'WPC1254', build: fromIconv('windows-1254') },
+  49: { name: 'WPC1255', build: fromIconv('windows-1255') },
+  50: { name: 'WPC1256', build: fromIconv('windows-1256') },
+  51: { name: 'WPC1257', build: fromIconv('windows-1257') },
+  52: { name: 'WPC1258', build: fromIconv('windows-1258') },
+  53: { name: 'KZ-1048', build: fromIconv('rk1048') },
+  66: { name: 'Devanagari' },
+  67: { name: 'Bengali' },
+  68: { name: 'Tamil' },
+  69: { name: 'Telugu' },
+  70: { name: 'Assamese' },
+  71: { name: 'Oriya' },
+  72: { name: 'Kannada' },
+  73: { name: 'Malayalam' },
+  74: { name: 'Gujarati' },
+  75: { name: 'Punjabi' },
+  82: { name: 'Marathi' },
+  255: { name: 'user-defined page' },
+};
+
+const FALLBACK_PAGE = 0;
+const tables = new Map<number, readonly string[]>();
+
+/** 256 entries: the text printed for each byte under ESC t escT. Pages this build cannot decode print as PC437. */
 export function codeTable(escT: number): readonly string[] {
-  return tableFor(entryFor(escT).encoding);
+  const build = CODE_PAGES[escT]?.build;
+  if (build === undefined) return codeTable(FALLBACK_PAGE);
+  let table = tables.get(escT);
+  if (table === undefined) {
+    table = Object.freeze(build());
+    tables.set(escT, table);
+  }
+  return table;
 }
 
-/** The code page's name for diagnostics, e.g. 'PC858'. */
+/** Whether ESC t escT is decoded to its own characters (false: shown as PC437). */
+export function isCodePageDecoded(escT: number): boolean {
+  return CODE_PAGES[escT]?.build !== undefined;
+}
+
+/** The code page's name for diagnostics, e.g. 'PC858'; unknown numbers are named by their ESC t value. */
 export function codePageName(escT: number): string {
-  return entryFor(escT).name;
+  return CODE_PAGES[escT]?.name ?? `ESC t ${escT}`;
 }
 
-/** Code page numbers this build decodes to Unicode (the rest fall back to PC437). */
+/** ESC t values this build decodes to Unicode, ascending. */
 export function supportedCodePages(): number[] {
-  return Object.keys(ESC_T_ENCODINGS)
+  return Object.keys(CODE_PAGES)
     .map(Number)
-    .filter((n) => entryFor(n).encoding === ESC_T_ENCODINGS[n]?.encoding);
+    .filter(isCodePageDecoded);
 }
 
-// ESC R n: the twelve national positions # $ @ [ \ ] ^ ` { | } ~ and what each character set prints there.
-const NATIONAL_POSITIONS = [0x23, 0x24, 0x40, 0x5b, 0x5c, 0x5d, 0x5e, 0x60, 0x7b, 0x7c, 0x7d, 0x7e];
+// ESC R n: what each international character set prints at the twelve national positions
+// 0x23 0x24 0x40 0x5B 0x5C 0x5D 0x5E 0x60 0x7B 0x7C 0x7D 0x7E, one character each.
+// Sets whose replacements could not be checked against the Epson tables (16 Vietnam, 17 Arabia, the India sets)
+// are absent and print as U.S.A.
+const NATIONAL_POSITIONS = [0x23, 0x24, 0x40, 0x5b, 0x5c, 0x5d, 0x5e, 0x60, 0x7b, 0x7c, 0x7d, 0x7e] as const;
 const INTERNATIONAL_SETS: Readonly<Record<number, string>> = {
-  0: '#$@[\\]^`{|}~', // U.S.A.
-  1: '#$àº ç§^`éùè¨', // France
+  1: '#$à°ç§^`éùè¨', // France
   2: '#$§ÄÖÜ^`äöüß', // Germany
   3: '£$@[\\]^`{|}~', // U.K.
   4: '#$@ÆØÅ^`æøå~', // Denmark I
   5: '#¤ÉÄÖÅÜéäöåü', // Sweden
-  6: '#$@º\\é^ùàòèì', // Italy
-  7: '₧$@¡Ñ¿^`¨ñ}~', // Spain I
+  6: '#$@°\\é^ùàòèì', // Italy
+  7: '₧$@¡Ñ¿^`¨ñ}~', // Spain I (the peseta sign "Pt" is one glyph)
   8: '#$@[¥]^`{|}~', // Japan
   9: '#¤ÉÆØÅÜéæøåü', // Norway
   10: '#$ÉÆØÅÜéæøåü', // Denmark II
-  11: '#$áá¡Ñ¿éíñóú', // Spain II
-  12: '#$á¡Ñ¿é`íñóú', // Latin America
+  11: '#$á¡Ñ¿é`íñóú', // Spain II
+  12: '#$á¡Ñ¿éüíñóú', // Latin America
   13: '#$@[₩]^`{|}~', // Korea
-  14: '#$@ČĆŽŠžćžšč', // Slovenia/Croatia
-  15: '#$@[¥]^`{|}~', // China
-  16: '#$@[\\]^`{|}~', // Vietnam
-  17: '#$@[\\]^`{|}~', // Arabia
+  14: '#$ŽŠĐĆČžšđćč', // Slovenia/Croatia
+  15: '#¥@[\\]^`{|}~', // China
 };
 
 const internationalCache = new WeakMap<readonly string[], Map<number, readonly string[]>>();
 
-/** The base table with ESC R escR's national characters in place of the twelve ASCII positions. */
+/** The base table with ESC R escR's national characters in the twelve national positions (0 = U.S.A.). */
 export function internationalTable(base: readonly string[], escR: number): readonly string[] {
   const set = INTERNATIONAL_SETS[escR];
-  if (set === undefined || escR === 0) return base;
+  if (set === undefined) return base;
   let byBase = internationalCache.get(base);
   if (byBase === undefined) internationalCache.set(base, (byBase = new Map()));
-  const cached = byBase.get(escR);
-  if (cached !== undefined) return cached;
-  const table = base.slice();
-  const chars = Array.from(set);
-  NATIONAL_POSITIONS.forEach((position, i) => {
-    table[position] = chars[i] ?? table[position] ?? '';
-  });
-  byBase.set(escR, table);
+  let table = byBase.get(escR);
+  if (table === undefined) {
+    const chars = Array.from(set);
+    const built = base.slice();
+    NATIONAL_POSITIONS.forEach((position, i) => (built[position] = chars[i] ?? built[position] ?? ''));
+    table = Object.freeze(built);
+    byBase.set(escR, table);
+  }
   return table;
 }
 
@@ -149,12 +198,13 @@ const LEAD_BYTE: Readonly<Record<KanjiEncoding, (b: number) => boolean>> = {
   'euc-kr': (b) => b >= 0x81 && b <= 0xfe,
 };
 
-/** Two-byte decoder for Kanji mode (FS &): lead-byte test and pair decoding; '' for an invalid pair. */
+/** Two-byte decoder for Kanji mode (FS &): lead-byte test and pair decoding; '' for a pair the encoding lacks. */
 export function createKanjiDecoder(enc: KanjiEncoding): {
   isLeadByte(b: number): boolean;
   decode(b1: number, b2: number): string;
 } {
   const pair = Buffer.alloc(2);
+  // At most 65536 entries: bounded, and receipts reuse a few hundred characters.
   const cache = new Map<number, string>();
   return {
     isLeadByte: LEAD_BYTE[enc],
@@ -165,8 +215,8 @@ export function createKanjiDecoder(enc: KanjiEncoding): {
         pair[0] = b1;
         pair[1] = b2;
         text = iconv.decode(pair, enc);
-        // iconv marks an invalid pair with U+FFFD (or splits it into two characters): the printer prints nothing useful.
-        if (text.includes('\ufffd') || text.length !== 1) text = text.length === 2 && !text.includes('\ufffd') ? text : '';
+        // iconv-lite marks a pair it cannot map with U+FFFD; the printer prints no useful character for it.
+        if (text.includes('\ufffd')) text = '';
         cache.set(key, text);
       }
       return text;

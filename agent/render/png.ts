@@ -1,5 +1,18 @@
 // Minimal PNG encoder for 1-bit images (the only kind a receipt printer prints): enough for the HTML preview.
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+
+// CRC-32 (ISO-HDLC) as PNG chunks need it; node:zlib's crc32 only exists from Node 20.15, and engines say >=20.
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = -1;
+  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
 
 function chunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);

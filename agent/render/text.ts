@@ -21,15 +21,15 @@ function eventText(event: string, command: string, detail?: Readonly<Record<stri
   return event === 'cut' ? `--- cut (${command}${args}) ---` : `[${event} ${command}${args}]`;
 }
 
-/** Places spans on a line of `columns` cells; a span that would overlap its left neighbour moves right. */
-function layoutLine(spans: readonly Span[], columns: number): string {
+/** Places spans on the character grid; a span that would overlap its left neighbour moves right. */
+function layoutLine(spans: readonly Span[]): string {
   let line = '';
   for (const span of spans) {
     const text = span.style.width > 1 ? widen(span.text, span.style.width) : span.text;
     const at = Math.max(span.column, line.length === 0 ? 0 : line.length + 1);
     line = line.padEnd(at, ' ') + text;
   }
-  return line.length > columns ? line : line.trimEnd();
+  return line.trimEnd();
 }
 
 /** Double-width text takes `width` cells per character: a gap after each keeps later columns aligned. */
@@ -42,7 +42,7 @@ function widen(text: string, width: number): string {
 export function renderText(doc: PrintedDocument): string {
   const lines: string[] = [];
   for (const block of doc.blocks) {
-    if (block.kind === 'text') lines.push(layoutLine(block.spans, doc.columns));
+    if (block.kind === 'text') lines.push(layoutLine(block.spans));
     else if (block.kind !== 'event' || block.event !== 'initialize') lines.push(describeBlock(block));
   }
   for (const issue of doc.issues) lines.push(`[issue at byte ${issue.offset}: ${issue.message}]`);
