@@ -1,8 +1,9 @@
 // `npm run bench`: every stage's speed and memory figures, printed one section after another.
 // Each section lives beside the stage it measures' name; targets are stated in each section's output.
 import { benchDecode } from './decode.js';
+import { benchExtract } from './extract.js';
 
-const sections: [string, () => Promise<void>][] = [['decode', benchDecode]];
+const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract]];
 
 for (const [name, run] of sections) {
   process.stdout.write(`\n## ${name}\n`);

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { register as registerParse } from './parse.js';
+import { register as registerProfile } from './profile.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -12,5 +13,6 @@ const program = new Command()
 
 // Commands register below, one line each.
 registerParse(program);
+registerProfile(program);
 
 await program.parseAsync(process.argv);

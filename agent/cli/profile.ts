@@ -1,0 +1,99 @@
+// `posbridge profile test PROFILE CAPTURES...` and `posbridge profile validate FILE...`: check a layout profile
+// (or the generic rules) against captured print jobs before deploying it, and gate the deploy on the share of
+// receipts it fully reconciles.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ReconciliationTally } from '../extract/drift.js';
+import { basketsFromBytes, DEFAULT_TIMEZONE, loadProfileFile, type Basket, type LayoutProfile } from '../extract/index.js';
+import { isTimeZone } from '../extract/dates.js';
+import { formatMinor } from '../extract/money.js';
+
+interface TestOptions {
+  minShare: string;
+  timezone: string;
+}
+
+function write(text: string): void {
+  process.stdout.write(text + '\n');
+}
+
+function describeBasket(b: Basket, index: number): string {
+  const marks = b.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
+  const total = b.total === null ? 'no total' : `total ${formatMinor(b.total)}${b.currency === null ? '' : ` ${b.currency}`}`;
+  return [`  receipt ${index + 1}: ${b.kind}, ${total}, ${b.items.length} item(s), confidence ${b.confidence}`, ...marks.map((m) => `    ${m}`)].join('\n');
+}
+
+function parseShare(text: string): number {
+  const share = Number(text);
+  if (!Number.isFinite(share) || share < 0 || share > 1) throw new Error(`--min-share must be a number from 0 to 1, got '${text}'`);
+  return share;
+}
+
+/** Options and the profile are checked before any capture is read; a bad one is a usage error (exit 2). */
+function prepare(profileArg: string, options: TestOptions): { minShare: number; profiles: LayoutProfile[] } | null {
+  try {
+    if (!isTimeZone(options.timezone)) throw new Error(`--timezone '${options.timezone}' is not an IANA timezone`);
+    return { minShare: parseShare(options.minShare), profiles: profileArg === 'generic' ? [] : [loadProfileFile(profileArg)] };
+  } catch (err) {
+    process.stderr.write(`posbridge profile test: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return null;
+  }
+}
+
+async function testProfile(profileArg: string, captures: string[], options: TestOptions): Promise<void> {
+  const prepared = prepare(profileArg, options);
+  if (prepared === null) return;
+  const { minShare, profiles } = prepared;
+  const profileName = profiles[0]?.name ?? 'generic';
+  const tally = new ReconciliationTally();
+  let unreadable = 0;
+  for (const file of captures) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      unreadable++;
+      process.stderr.write(`posbridge profile test: ${file}: ${(err as Error).message}\n`);
+      continue;
+    }
+    const baskets = basketsFromBytes(bytes, { profiles, profileName, timezone: options.timezone });
+    write(`${file}: ${baskets.length} receipt(s)`);
+    baskets.forEach((b, i) => {
+      tally.add(b);
+      write(describeBasket(b, i));
+    });
+  }
+  const pct = (tally.share * 100).toFixed(1);
+  write(`profile ${profileName}: ${tally.reconciled}/${tally.count} receipts fully reconciled (${pct}%), minimum ${(minShare * 100).toFixed(1)}%`);
+  if (tally.share < minShare || unreadable > 0) process.exitCode = 1;
+}
+
+async function validate(files: string[]): Promise<void> {
+  for (const file of files) {
+    try {
+      const p = loadProfileFile(file);
+      write(`${file}: ok (${p.name}@${p.version})`);
+    } catch (err) {
+      process.exitCode = 1;
+      process.stderr.write(`${(err as Error).message}\n`);
+    }
+  }
+}
+
+export function register(program: Command): void {
+  const profile = program.command('profile').description('check layout profiles against captured receipts');
+  profile
+    .command('test')
+    .description("extract every receipt in CAPTURES with PROFILE (a profile file, or 'generic'), show each receipt's checks and the share fully reconciled; exit 1 below --min-share")
+    .argument('<profile>', "layout profile file (.yaml, .yml, .json) or 'generic'")
+    .argument('<captures...>', 'raw print-job captures; a file may hold several jobs split on paper cuts')
+    .option('--min-share <share>', 'lowest acceptable share of receipts fully reconciled, 0 to 1', '1')
+    .option('--timezone <zone>', 'IANA timezone of the till clock', DEFAULT_TIMEZONE)
+    .action((profileArg: string, captures: string[], options: TestOptions) => testProfile(profileArg, captures, options));
+  profile
+    .command('validate')
+    .description('validate layout profile files; exit 1 if any is invalid')
+    .argument('<files...>', 'layout profile files')
+    .action((files: string[]) => validate(files));
+}

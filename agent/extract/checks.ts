@@ -1,0 +1,133 @@
+// Arithmetic checks on an extracted basket, and the confidence derived from them. A basket whose checks fail
+// is kept with its failed checks; confidence says how far to trust it (formula in docs/basket.md):
+//   all applicable checks pass  → 1
+//   otherwise                   → 0.5 × passed / applicable   (so any failure is below 0.5: "low confidence")
+//   no applicable check         → 0
+import type { Check, Item } from './basket.js';
+import type { ExtractedBasket } from './extractor.js';
+import { formatMinor } from './money.js';
+
+/** Fractional quantities (0.452 kg) round to the minor unit on the till; allow that one unit. */
+const ROUNDING = 1;
+
+function lineTotal(item: Item): number {
+  let sum = item.amount;
+  for (const m of item.modifiers) sum += m.amount ?? 0;
+  for (const d of item.discounts) sum += d.amount;
+  return sum;
+}
+
+function check(name: string, ok: boolean, detail: string): Check {
+  return { name, ok, detail };
+}
+
+function itemArithmetic(items: readonly Item[]): Check | null {
+  // Only a printed unit price can disagree with its line: a derived one agrees by construction.
+  const priced = items.filter((i) => i.unitPriceText !== null);
+  if (priced.length === 0) return null;
+  const wrong: string[] = [];
+  for (const item of priced) {
+    // Fine unit prices (1.459/L) are exact decimals: scale to thousandths of the minor unit to stay in integers.
+    const unitMilli = Math.round(Number(item.unitPriceText) * 100_000);
+    const expected = Math.round((item.quantity * unitMilli) / 1000);
+    if (Math.abs(Math.abs(item.amount) - expected) > ROUNDING) {
+      wrong.push(`${item.description}: ${item.quantity} x ${item.unitPriceText} = ${formatMinor(expected)}, printed ${formatMinor(item.amount)}`);
+    }
+  }
+  return wrong.length === 0
+    ? check('item-arithmetic', true, `${priced.length} quantity x unit price lines agree with their amounts`)
+    : check('item-arithmetic', false, wrong.join('; '));
+}
+
+function itemsSum(b: ExtractedBasket): Check[] {
+  const out: Check[] = [];
+  const lines = b.items.reduce((s, i) => s + lineTotal(i), 0);
+  const basketDiscounts = b.discounts.reduce((s, d) => s + d.amount, 0);
+  const taxExclusive = b.taxes.reduce((s, t) => s + t.tax, 0);
+  if (b.subtotal !== null) {
+    const ok = b.subtotal === lines || b.subtotal === lines + basketDiscounts;
+    out.push(check('subtotal', ok, `items ${formatMinor(lines)}${basketDiscounts !== 0 ? `, with discounts ${formatMinor(lines + basketDiscounts)}` : ''}; subtotal ${formatMinor(b.subtotal)}`));
+  }
+  if (b.total !== null) {
+    const sum = lines + basketDiscounts;
+    const ok = b.total === sum || (taxExclusive !== 0 && b.total === sum + taxExclusive);
+    out.push(check('items-total', ok, `items and discounts ${formatMinor(sum)}; total ${formatMinor(b.total)}`));
+  }
+  return out;
+}
+
+function tendersCheck(b: ExtractedBasket): Check {
+  if (b.tenders.length === 0) return check('tenders', false, 'no tender printed');
+  const paid = b.tenders.reduce((s, t) => s + t.amount, 0);
+  const net = paid - (b.total !== null && b.total < 0 ? -(b.change ?? 0) : (b.change ?? 0));
+  const ok = b.total !== null && net === b.total;
+  return check('tenders', ok, `tenders ${formatMinor(paid)} less change ${formatMinor(b.change ?? 0)} = ${formatMinor(net)}; total ${b.total === null ? 'none' : formatMinor(b.total)}`);
+}
+
+function taxesCheck(b: ExtractedBasket): Check {
+  const wrong: string[] = [];
+  for (const t of b.taxes) {
+    const label = `${t.code ?? ''}${t.rate === null ? '' : ` ${t.rate}%`}`.trim() || 'tax';
+    if (t.net !== null && t.gross !== null && t.net + t.tax !== t.gross) {
+      wrong.push(`${label}: net ${formatMinor(t.net)} + tax ${formatMinor(t.tax)} ≠ gross ${formatMinor(t.gross)}`);
+    }
+    if (t.rate !== null) {
+      const expected =
+        t.net !== null ? Math.round((t.net * t.rate) / 100) : t.gross !== null ? Math.round((t.gross * t.rate) / (100 + t.rate)) : null;
+      if (expected !== null && Math.abs(expected - t.tax) > ROUNDING) {
+        wrong.push(`${label}: tax ${formatMinor(t.tax)} but rate gives ${formatMinor(expected)}`);
+      }
+    }
+  }
+  const grossAll = b.taxes.every((t) => t.gross !== null);
+  if (grossAll && b.total !== null && b.taxes.length > 0) {
+    const gross = b.taxes.reduce((s, t) => s + t.gross!, 0);
+    if (gross !== b.total) wrong.push(`gross by rate sums to ${formatMinor(gross)}, total ${formatMinor(b.total)}`);
+  }
+  if (b.taxes.length === 1 && b.taxes[0]!.net === null && b.taxes[0]!.gross === null && b.taxes[0]!.rate !== null && b.total !== null) {
+    // A single "incl. VAT 20%" line: the tax must be the tax contained in the total (or added on top of it).
+    const t = b.taxes[0]!;
+    const inclusive = Math.round((b.total * t.rate!) / (100 + t.rate!));
+    const exclusive = Math.round(((b.total - t.tax) * t.rate!) / 100);
+    if (Math.abs(inclusive - t.tax) > ROUNDING && Math.abs(exclusive - t.tax) > ROUNDING) {
+      wrong.push(`tax ${formatMinor(t.tax)} is not ${t.rate}% of total ${formatMinor(b.total)}`);
+    }
+  }
+  return wrong.length === 0
+    ? check('taxes', true, `${b.taxes.length} tax line(s) consistent`)
+    : check('taxes', false, wrong.join('; '));
+}
+
+/** The checks that apply to this basket's kind and content, in a fixed order. */
+export function runChecks(b: ExtractedBasket): Check[] {
+  const checks: Check[] = [];
+  const money = b.kind !== 'other' || b.total !== null;
+  if (money) checks.push(check('total-present', b.total !== null, b.total === null ? 'no total line found' : `total ${formatMinor(b.total)}`));
+  if (b.kind === 'sale' || b.kind === 'refund' || b.kind === 'void') {
+    checks.push(check('items-present', b.items.length > 0, `${b.items.length} item(s)`));
+    const arithmetic = itemArithmetic(b.items);
+    if (arithmetic !== null) checks.push(arithmetic);
+    checks.push(...itemsSum(b));
+  }
+  if (b.kind === 'sale' || b.kind === 'refund' || (b.kind === 'report' && b.tenders.length > 0)) checks.push(tendersCheck(b));
+  if (b.kind === 'other' && b.total !== null) {
+    const card = b.tenders.find((t) => t.type === 'card');
+    const ok = card !== undefined && card.maskedPan !== null && card.authCode !== null;
+    checks.push(check('card-slip', ok, ok ? 'masked card number and authorisation code printed' : 'card slip without masked card number or authorisation code'));
+  }
+  if (b.taxes.length > 0) checks.push(taxesCheck(b));
+  return checks;
+}
+
+/** Confidence from the checks, by the formula at the top of this file. */
+export function confidenceOf(checks: readonly Check[]): number {
+  if (checks.length === 0) return 0;
+  const passed = checks.filter((c) => c.ok).length;
+  if (passed === checks.length) return 1;
+  return Math.round((0.5 * passed * 1000) / checks.length) / 1000;
+}
+
+/** Fully reconciled: at least one check applied and every one passed. */
+export function reconciled(checks: readonly Check[]): boolean {
+  return checks.length > 0 && checks.every((c) => c.ok);
+}

@@ -1,0 +1,177 @@
+// Dates and times as receipts print them (UK/EU day-first, ISO, US month-first by profile, month names in
+// English, German and French) → ISO 8601 local time with the offset of the configured IANA timezone.
+
+export type DateOrder = 'DMY' | 'MDY' | 'YMD';
+
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+export interface LocalTime {
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const MONTHS: Record<string, number> = {};
+const MONTH_NAMES: string[][] = [
+  ['jan', 'januar', 'janvier', 'janv', 'jän', 'jänner'],
+  ['feb', 'februar', 'février', 'fevrier', 'févr', 'fevr'],
+  ['mar', 'märz', 'maerz', 'mars', 'mrz'],
+  ['apr', 'april', 'avril', 'avr'],
+  ['may', 'mai'],
+  ['jun', 'juni', 'juin'],
+  ['jul', 'juli', 'juillet', 'juil'],
+  ['aug', 'august', 'août', 'aout'],
+  ['sep', 'sept', 'september', 'septembre'],
+  ['oct', 'okt', 'oktober', 'october', 'octobre'],
+  ['nov', 'november', 'novembre'],
+  ['dec', 'dez', 'dezember', 'december', 'décembre', 'decembre', 'déc'],
+];
+MONTH_NAMES.forEach((names, i) => names.forEach((n) => (MONTHS[n] = i + 1)));
+const ENGLISH_FULL = ['january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+for (const n of ENGLISH_FULL) MONTHS[n] = MONTHS[n.slice(0, 3)]!;
+
+function monthOf(name: string): number | null {
+  return MONTHS[name.toLowerCase().replace(/\.$/, '')] ?? null;
+}
+
+function fullYear(y: string): number {
+  const n = Number(y);
+  return y.length <= 2 ? 2000 + n : n;
+}
+
+function valid(d: LocalDate): LocalDate | null {
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.year < 1990 || d.year > 2199) return null;
+  const days = new Date(Date.UTC(d.year, d.month, 0)).getUTCDate();
+  return d.day <= days ? d : null;
+}
+
+const NUMERIC_DATE = /(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])/;
+const NAMED_DMY = /(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:of\s+)?([A-Za-zÀ-ÿ]{3,9})\.?,?\s+(\d{2,4})(?!\d)/;
+const NAMED_MDY = /\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b/;
+
+/** First date printed in `text`, read with `order` for all-numeric forms (ISO year-first is always recognised). */
+export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | null {
+  const n = NUMERIC_DATE.exec(text);
+  if (n !== null) {
+    const [, a = '', , b = '', c = ''] = n;
+    let d: LocalDate | null = null;
+    if (a.length === 4) d = valid({ year: Number(a), month: Number(b), day: Number(c) });
+    else if (order === 'MDY') d = valid({ year: fullYear(c), month: Number(a), day: Number(b) });
+    else if (order === 'DMY') d = valid({ year: fullYear(c), month: Number(b), day: Number(a) });
+    else d = valid({ year: fullYear(a), month: Number(b), day: Number(c) });
+    if (d !== null) return d;
+  }
+  const named = NAMED_DMY.exec(text);
+  if (named !== null) {
+    const month = monthOf(named[2]!);
+    if (month !== null) {
+      const d = valid({ year: fullYear(named[3]!), month, day: Number(named[1]) });
+      if (d !== null) return d;
+    }
+  }
+  const us = NAMED_MDY.exec(text);
+  if (us !== null) {
+    const month = monthOf(us[1]!);
+    if (month !== null) return valid({ year: Number(us[3]), month, day: Number(us[2]) });
+  }
+  return null;
+}
+
+const TIME = /(?<![\d:.])([01]?\d|2[0-3])[:h](\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?(?![\d])/;
+
+/** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32"). */
+export function findTime(text: string): LocalTime | null {
+  const m = TIME.exec(text);
+  if (m === null) return null;
+  let hour = Number(m[1]);
+  const minute = Number(m[2]);
+  const second = m[3] === undefined ? 0 : Number(m[3]);
+  if (minute > 59 || second > 59) return null;
+  const meridiem = m[4]?.toLowerCase();
+  if (meridiem !== undefined) {
+    if (hour < 1 || hour > 12) return null;
+    if (meridiem === 'p' && hour !== 12) hour += 12;
+    if (meridiem === 'a' && hour === 12) hour = 0;
+  }
+  return { hour, minute, second };
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone: building one costs far more than using it. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = offsetFormatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+// Offsets change only on quarter-hour instants, so one lookup serves every receipt in the same quarter hour.
+const QUARTER_HOUR = 15 * 60_000;
+const offsetCache = new Map<string, number>();
+
+/** Offset in minutes of `timeZone` at the UTC instant `utcMs`. */
+function offsetAt(timeZone: string, utcMs: number): number {
+  const key = `${timeZone}@${Math.floor(utcMs / QUARTER_HOUR)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size >= 10_000) offsetCache.clear();
+    offset = computeOffset(timeZone, Math.floor(utcMs / QUARTER_HOUR) * QUARTER_HOUR);
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function computeOffset(timeZone: string, utcMs: number): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return Math.round((asUtc - utcMs) / 60000);
+}
+
+/** True when `timeZone` is an IANA zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  if (offsetFormatters.has(timeZone)) return true;
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/**
+ * Local wall-clock time in `timeZone` → "YYYY-MM-DDTHH:MM:SS+HH:MM". Tills print no offset, so around a DST
+ * change the offset in force before the change is used: in the repeated hour that is the first occurrence, and
+ * in the skipped hour it is the offset the till's clock still had.
+ */
+export function toIsoLocal(date: LocalDate, time: LocalTime, timeZone: string): string {
+  const wall = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute, time.second);
+  const day = 24 * 3600_000;
+  const before = offsetAt(timeZone, wall - day);
+  const after = offsetAt(timeZone, wall + day);
+  const fits = (offset: number): boolean => offsetAt(timeZone, wall - offset * 60000) === offset;
+  const offset = fits(before) || !fits(after) ? before : after;
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return (
+    `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}T${pad(time.hour)}:${pad(time.minute)}:${pad(time.second)}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}

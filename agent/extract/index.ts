@@ -1,0 +1,148 @@
+// Public face of extraction: printed documents → baskets. The daemon and the CLI both call basketsFromBytes
+// (or extractBasket per document); layout profiles are loaded and validated once with loadProfiles.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { decode, type DecoderOptions } from '../decode/index.js';
+import type { PrintedDocument } from '../decode/document.js';
+import type { Basket } from './basket.js';
+import { confidenceOf, runChecks } from './checks.js';
+import { isTimeZone } from './dates.js';
+import { readBasket } from './extractor.js';
+import type { LayoutProfile } from './profile.js';
+import { rowsOf, type Row } from './rows.js';
+import { rulesFor } from './rules.js';
+import { selectProfile } from './select.js';
+import { maskPans } from './privacy.js';
+
+export type * from './basket.js';
+export { BASKET_KINDS, TENDER_TYPES } from './basket.js';
+export { confidenceOf, reconciled, runChecks } from './checks.js';
+export { ReconciliationTally } from './drift.js';
+export { basketSchema, basketJsonSchema } from './schema.js';
+export { loadProfileFile, loadProfiles, parseProfile, ProfileError, type LayoutProfile } from './profile.js';
+export { luhnValid, maskPans } from './privacy.js';
+export { selectProfile } from './select.js';
+
+/** Bumped whenever extraction output can change for the same input. */
+export const PARSER_VERSION = '1.0.0';
+export const DEFAULT_TIMEZONE = 'Europe/London';
+
+export interface ExtractContext {
+  id: string;
+  revision?: number;
+  tillId?: string;
+  storeId?: string;
+  /** IANA zone the till's clock runs in; default Europe/London. */
+  timezone?: string;
+  /** Currency when the receipt prints none (from config). */
+  currency?: string;
+  profiles?: LayoutProfile[];
+  /** Use this profile (by name) instead of matching headers. */
+  profileName?: string;
+}
+
+function hasText(rows: readonly Row[]): boolean {
+  return rows.some((r) => r.cells.length > 0);
+}
+
+function failedBasket(ctx: ExtractContext, profile: string | null, detail: string): Basket {
+  return {
+    id: ctx.id,
+    revision: ctx.revision ?? 1,
+    kind: 'other',
+    merchant: { name: null, address: null, vatNumber: null, phone: null },
+    storeId: ctx.storeId ?? null,
+    tillId: ctx.tillId ?? null,
+    operator: null,
+    receiptNumber: null,
+    transactionAt: null,
+    currency: ctx.currency ?? null,
+    items: [],
+    discounts: [],
+    subtotal: null,
+    total: null,
+    taxes: [],
+    tenders: [],
+    change: null,
+    loyalty: null,
+    barcodes: [],
+    confidence: 0,
+    checks: [{ name: 'extraction', ok: false, detail }],
+    parser: { version: PARSER_VERSION, profile },
+  };
+}
+
+/**
+ * One printed document → its basket, or null when the job printed no text (status requests, a drawer kick,
+ * the initialise after the last cut). Never throws: an internal failure yields a confidence-0 basket.
+ */
+export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket | null {
+  let profileName: string | null = null;
+  try {
+    const rows = rowsOf(doc);
+    if (!hasText(rows)) return null;
+    const timeZone = ctx.timezone ?? DEFAULT_TIMEZONE;
+    if (!isTimeZone(timeZone)) return failedBasket(ctx, null, `unknown timezone '${timeZone}'`);
+    const profile = selectProfile(rows, ctx.profiles ?? [], ctx.profileName);
+    const rules = rulesFor(profile);
+    profileName = rules.profile;
+    const body = readBasket(doc, rows, rules, { timeZone, currency: ctx.currency ?? null });
+    if (ctx.tillId !== undefined) body.tillId ??= ctx.tillId;
+    if (ctx.storeId !== undefined) body.storeId ??= ctx.storeId;
+    const checks = runChecks(body);
+    return {
+      id: ctx.id,
+      revision: ctx.revision ?? 1,
+      ...body,
+      confidence: confidenceOf(checks),
+      checks,
+      parser: { version: PARSER_VERSION, profile: profileName },
+    };
+  } catch (err) {
+    // Only the error's name and message: never text from the receipt, which could hold personal data.
+    const e = err as Error;
+    return failedBasket(ctx, profileName, maskPans(`extraction failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`));
+  }
+}
+
+/** Stable basket id for a document cut from a file: sha256 of the document's bytes, shortened. */
+export function documentId(bytes: Uint8Array, doc: PrintedDocument): string {
+  return 'sha256-' + createHash('sha256').update(bytes.subarray(doc.start, doc.end)).digest('hex').slice(0, 24);
+}
+
+export interface BasketsFromBytesOptions {
+  /** Names the source in ids when given ("<source>#<n>"); else ids are sha256-based. */
+  idPrefix?: string;
+  profiles?: LayoutProfile[];
+  profileName?: string;
+  timezone?: string;
+  currency?: string;
+  decoder?: DecoderOptions;
+}
+
+/** Bytes of one or more print jobs → one basket per job that printed text, in order. */
+export function basketsFromBytes(bytes: Uint8Array, opts: BasketsFromBytesOptions = {}): Basket[] {
+  const docs = decode(bytes, opts.decoder);
+  const baskets: Basket[] = [];
+  docs.forEach((doc, i) => {
+    const ctx: ExtractContext = {
+      id: opts.idPrefix === undefined ? documentId(bytes, doc) : `${opts.idPrefix}-${i}`,
+      ...(opts.profiles && { profiles: opts.profiles }),
+      ...(opts.profileName !== undefined && { profileName: opts.profileName }),
+      ...(opts.timezone !== undefined && { timezone: opts.timezone }),
+      ...(opts.currency !== undefined && { currency: opts.currency }),
+    };
+    const basket = extractBasket(doc, ctx);
+    if (basket !== null) baskets.push(basket);
+  });
+  return baskets;
+}
+
+/**
+ * A capture file → its baskets, for `posbridge parse --json` (one JSON line per basket, in input order):
+ *   for (const b of await basketsFromFile(file, { profiles, timezone })) write(JSON.stringify(b) + '\n');
+ * Ids are sha256-based, so the same capture always gives the same ids.
+ */
+export async function basketsFromFile(path: string, opts: BasketsFromBytesOptions = {}): Promise<Basket[]> {
+  return basketsFromBytes(await readFile(path), opts);
+}

@@ -1,0 +1,121 @@
+// A printed text line seen the way extraction needs it: its cells (the decoder's spans, which it splits at
+// 2+ spaces, tabs and absolute positions), the text left of the amount, the amount on the right, how far the
+// line is indented. Card numbers are masked here, before any other step can read the text.
+import type { PrintedDocument, TextLine } from '../decode/document.js';
+import { parseAmount, type ParsedAmount } from './money.js';
+import { maskPans } from './privacy.js';
+
+export interface Cell {
+  readonly text: string;
+  /** Left edge in dots. */
+  readonly x: number;
+}
+
+export interface Row {
+  /** Position among the document's text lines. */
+  readonly index: number;
+  readonly cells: readonly Cell[];
+  /** Cells joined with two spaces: the line as a human reads it, with columns still apart. */
+  readonly text: string;
+  /** Text left of the amount (all of `text` when there is no amount). */
+  readonly label: string;
+  /** Rightmost amount of the line, with its tax code when one is printed after it. */
+  readonly amount: ParsedAmount | null;
+  /** Left edge of the first cell, in dots, for left-aligned lines; 0 for centred/right-aligned lines. */
+  readonly indent: number;
+  readonly align: TextLine['align'];
+  readonly bold: boolean;
+  /** Printed wider or taller than normal (totals often are). */
+  readonly large: boolean;
+}
+
+const TAX_CODE_CELL = /^([A-Z]{1,2}|\d)\*?$/;
+
+/** Splits a trailing amount off `text` when it is separated by single spaces only ("TOTAL 12.50", "Tea 2,40 A"). */
+function trailingAmount(text: string): { label: string; amount: ParsedAmount } | null {
+  const tokens = text.split(' ');
+  for (let take = 1; take <= Math.min(3, tokens.length - 1); take++) {
+    const tail = tokens.slice(tokens.length - take).join(' ');
+    const amount = parseAmount(tail);
+    if (amount !== null) return { label: tokens.slice(0, tokens.length - take).join(' ').trim(), amount };
+  }
+  return null;
+}
+
+function splitAmount(cells: readonly Cell[]): { label: string; amount: ParsedAmount | null } {
+  const n = cells.length;
+  const last = cells[n - 1];
+  if (last === undefined) return { label: '', amount: null };
+  const join = (upTo: number): string =>
+    cells
+      .slice(0, upTo)
+      .map((c) => c.text)
+      .join('  ');
+  const whole = parseAmount(last.text);
+  if (whole !== null && n > 1) return { label: join(n - 1), amount: whole };
+  const prev = cells[n - 2];
+  if (prev !== undefined && TAX_CODE_CELL.test(last.text)) {
+    const before = parseAmount(prev.text);
+    if (before !== null && before.taxCode === null) {
+      return { label: join(n - 2), amount: { ...before, taxCode: last.text.replace('*', '') } };
+    }
+  }
+  const tail = trailingAmount(last.text);
+  if (tail !== null) {
+    const label = n > 1 ? (tail.label === '' ? join(n - 1) : `${join(n - 1)}  ${tail.label}`) : tail.label;
+    return { label, amount: tail.amount };
+  }
+  if (whole !== null) return { label: '', amount: whole };
+  return { label: join(n), amount: null };
+}
+
+function toRow(line: TextLine, index: number): Row {
+  const cells: Cell[] = [];
+  let bold = false;
+  let large = false;
+  for (const span of line.spans) {
+    const text = maskPans(span.text.trim());
+    if (text.length === 0) continue;
+    cells.push({ text, x: span.x });
+    bold ||= span.style.bold;
+    large ||= span.style.width > 1 || span.style.height > 1;
+  }
+  const { label, amount } = splitAmount(cells);
+  return {
+    index,
+    cells,
+    text: cells.map((c) => c.text).join('  '),
+    label,
+    amount,
+    indent: line.align === 'left' ? (cells[0]?.x ?? 0) : 0,
+    align: line.align,
+    bold,
+    large,
+  };
+}
+
+/** The document's text lines as rows (empty lines kept, so blank separators stay visible). */
+export function rowsOf(doc: PrintedDocument): Row[] {
+  const rows: Row[] = [];
+  for (const block of doc.blocks) {
+    if (block.kind === 'text') rows.push(toRow(block, rows.length));
+  }
+  return rows;
+}
+
+/** Every amount printed in a row, left to right, splitting cells on single spaces too (tax tables). */
+export function amountsIn(row: Row): ParsedAmount[] {
+  const out: ParsedAmount[] = [];
+  for (const cell of row.cells) {
+    for (const token of cell.text.split(/\s+/)) {
+      const a = parseAmount(token);
+      if (a !== null) out.push(a);
+    }
+  }
+  return out;
+}
+
+/** A rule line: dashes, equals signs, stars or underscores only. */
+export function isSeparator(row: Row): boolean {
+  return row.text.length > 0 && /^[-=*_~.#\s]+$/.test(row.text) && row.text.replace(/\s/g, '').length >= 3;
+}

@@ -1,0 +1,85 @@
+// The rules one extraction runs with: the generic vocabulary and field patterns, with a layout profile's
+// additions and overrides merged in. Compiled once per profile and cached, so extraction builds no regexes.
+import type { Merchant, TenderType } from './basket.js';
+import type { DateOrder } from './dates.js';
+import { GENERIC_FIELDS, type FieldPatterns } from './fields.js';
+import { profileLabel, type LayoutProfile } from './profile.js';
+import { anyWord, GENERIC_VOCABULARY, wholeLabel, type Vocabulary } from './vocabulary.js';
+
+export interface Rules {
+  profile: string | null;
+  subtotal: RegExp;
+  total: RegExp;
+  refundTotal: RegExp;
+  change: RegExp;
+  summaries: RegExp;
+  discountWords: RegExp;
+  tenders: [TenderType, RegExp][];
+  fields: FieldPatterns;
+  dateOrder: DateOrder;
+  currency: string | null;
+  merchant: Partial<Merchant>;
+  itemPatterns: RegExp[];
+  itemsStart: RegExp | null;
+  itemsEnd: RegExp | null;
+  ignore: RegExp[];
+  headerMatch: { merchantName: RegExp | null; vatNumber: string | null; headerLines: number } | null;
+}
+
+const plus = (base: string[], extra: string[] | undefined): string[] => (extra === undefined ? base : [...extra, ...base]);
+
+/** Tender labels match as a prefix ("VISA CONTACTLESS"), but never cashback. */
+function tenderLabel(words: string[]): RegExp {
+  return new RegExp(`^(?!cash ?back)(?:${words.join('|')})(?:\\s.*)?$`, 'iu');
+}
+
+function compile(profile: LayoutProfile | null): Rules {
+  const v: Vocabulary = GENERIC_VOCABULARY;
+  const l = profile?.labels;
+  const re = (source: string): RegExp => new RegExp(source, 'iu');
+  const fields: FieldPatterns = { ...GENERIC_FIELDS };
+  for (const [key, source] of Object.entries(profile?.fields ?? {})) {
+    const k = key as keyof FieldPatterns;
+    if (source !== undefined) fields[k] = [re(source), ...GENERIC_FIELDS[k]];
+  }
+  const tenderTypes = Object.keys(v.tenders) as TenderType[];
+  return {
+    profile: profile === null ? null : profileLabel(profile),
+    subtotal: wholeLabel(plus(v.subtotal, l?.subtotal)),
+    total: wholeLabel(plus(v.total, l?.total)),
+    refundTotal: wholeLabel(plus(v.refundTotal, l?.refundTotal)),
+    change: wholeLabel(plus(v.change, l?.change)),
+    summaries: anyWord(plus(v.summaries, l?.summaries)),
+    discountWords: anyWord(plus(v.discountWords, l?.discountWords)),
+    tenders: tenderTypes.map((t) => [t, tenderLabel(plus(v.tenders[t], l?.tenders?.[t]))]),
+    fields,
+    dateOrder: profile?.dateOrder ?? 'DMY',
+    currency: profile?.currency ?? null,
+    merchant: profile?.merchant ?? {},
+    itemPatterns: (profile?.itemPatterns ?? []).map(re),
+    itemsStart: profile?.anchors?.itemsStart === undefined ? null : re(profile.anchors.itemsStart),
+    itemsEnd: profile?.anchors?.itemsEnd === undefined ? null : re(profile.anchors.itemsEnd),
+    ignore: (profile?.anchors?.ignore ?? []).map(re),
+    headerMatch:
+      profile?.match === undefined
+        ? null
+        : {
+            merchantName: profile.match.merchantName === undefined ? null : re(profile.match.merchantName),
+            vatNumber: profile.match.vatNumber?.replace(/\s/g, '').toUpperCase() ?? null,
+            headerLines: profile.match.headerLines,
+          },
+  };
+}
+
+const cache = new WeakMap<LayoutProfile, Rules>();
+let genericRules: Rules | null = null;
+
+export function rulesFor(profile: LayoutProfile | null): Rules {
+  if (profile === null) return (genericRules ??= compile(null));
+  let r = cache.get(profile);
+  if (r === undefined) {
+    r = compile(profile);
+    cache.set(profile, r);
+  }
+  return r;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { findDate, findTime, toIsoLocal } from '../../agent/extract/dates.js';
+
+describe('findDate', () => {
+  it.each([
+    ['12/03/2025 14:32', 'DMY', { year: 2025, month: 3, day: 12 }],
+    ['Datum: 12.03.2025', 'DMY', { year: 2025, month: 3, day: 12 }],
+    ['12-03-25', 'DMY', { year: 2025, month: 3, day: 12 }],
+    ['2025-03-12T14:32', 'DMY', { year: 2025, month: 3, day: 12 }],
+    ['03/12/2025', 'MDY', { year: 2025, month: 3, day: 12 }],
+    ['Sat 14 Jun 2025', 'DMY', { year: 2025, month: 6, day: 14 }],
+    ['14. März 2025', 'DMY', { year: 2025, month: 3, day: 14 }],
+    ['3 févr. 2025', 'DMY', { year: 2025, month: 2, day: 3 }],
+    ['Jun 14, 2025', 'DMY', { year: 2025, month: 6, day: 14 }],
+    ['Monday 6th of April 2015', 'DMY', { year: 2015, month: 4, day: 6 }],
+    ['1er janvier 2025', 'DMY', { year: 2025, month: 1, day: 1 }],
+  ] as const)('%s (%s)', (text, order, date) => {
+    expect(findDate(text, order)).toEqual(date);
+  });
+  it.each(['31/02/2025', '12.50', 'Tel 0113 496 0123', '32/01/2025'])('finds no date in %s', (text) => {
+    expect(findDate(text)).toBeNull();
+  });
+});
+
+describe('findTime', () => {
+  it.each([
+    ['14:32', { hour: 14, minute: 32, second: 0 }],
+    ['Uhrzeit: 19:42:10', { hour: 19, minute: 42, second: 10 }],
+    ['2:05 PM', { hour: 14, minute: 5, second: 0 }],
+    ['12:10 am', { hour: 0, minute: 10, second: 0 }],
+    ['à 20h15', { hour: 20, minute: 15, second: 0 }],
+  ])('%s', (text, time) => {
+    expect(findTime(text)).toEqual(time);
+  });
+  it('ignores amounts and impossible times', () => {
+    expect(findTime('12.50')).toBeNull();
+    expect(findTime('25:10')).toBeNull();
+  });
+});
+
+describe('toIsoLocal', () => {
+  const d = (year: number, month: number, day: number) => ({ year, month, day });
+  const t = (hour: number, minute: number) => ({ hour, minute, second: 0 });
+  it('applies the zone offset in force', () => {
+    expect(toIsoLocal(d(2025, 3, 12), t(14, 32), 'Europe/London')).toBe('2025-03-12T14:32:00+00:00');
+    expect(toIsoLocal(d(2025, 7, 2), t(18, 47), 'Europe/London')).toBe('2025-07-02T18:47:00+01:00');
+    expect(toIsoLocal(d(2025, 7, 21), t(13, 5), 'Europe/Berlin')).toBe('2025-07-21T13:05:00+02:00');
+    expect(toIsoLocal(d(2025, 1, 5), t(9, 0), 'America/New_York')).toBe('2025-01-05T09:00:00-05:00');
+    expect(toIsoLocal(d(2025, 1, 5), t(9, 0), 'Asia/Kolkata')).toBe('2025-01-05T09:00:00+05:30');
+  });
+  it('uses the offset before a DST change in the skipped and the repeated hour', () => {
+    expect(toIsoLocal(d(2025, 3, 30), t(1, 30), 'Europe/London')).toBe('2025-03-30T01:30:00+00:00');
+    expect(toIsoLocal(d(2025, 10, 26), t(1, 30), 'Europe/London')).toBe('2025-10-26T01:30:00+01:00');
+  });
+});
