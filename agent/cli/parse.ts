@@ -1,10 +1,12 @@
-// `posbridge parse FILE...`: decode captured print jobs and show them as text, document JSON or an HTML preview.
-// Files are read in chunks and each document is written as soon as the decoder completes it, so a capture of any
-// size runs in bounded memory.
+// `posbridge parse FILE...`: decode captured print jobs and show them as text, document JSON or an HTML preview,
+// or (`--json`) extract one basket per receipt as JSON Lines. Documents are decoded from files read in chunks and
+// written as soon as the decoder completes them, so a capture of any size runs in bounded memory.
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
+import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, type LayoutProfile } from '../extract/index.js';
+import { isTimeZone } from '../extract/dates.js';
 import { KANJI_ENCODINGS, resolveOptions } from '../decode/options.js';
 import { documentHtml, htmlHead, htmlTail } from '../render/html.js';
 import { renderJson } from '../render/json.js';
@@ -32,6 +34,10 @@ type Format = keyof typeof OUTPUTS;
 
 interface ParseOptions {
   format: Format;
+  json?: boolean;
+  document?: boolean;
+  timezone: string;
+  profile?: string[];
   paperWidth: number;
   codePage: number;
   kanji?: DecoderOptions['kanjiEncoding'];
@@ -63,12 +69,28 @@ async function parse(files: string[], options: ParseOptions, command: Command): 
     if (err instanceof DecoderOptionsError) command.error(`error: ${err.message}`);
     throw err;
   }
+  const baskets = options.json === true && options.document !== true;
+  // `--json --document` keeps the document JSON of `--format json`.
+  if (options.json === true && !baskets) options.format = 'json';
+  let profiles: LayoutProfile[] = [];
+  if (baskets) {
+    if (!isTimeZone(options.timezone)) command.error(`error: --timezone '${options.timezone}' is not an IANA timezone`);
+    try {
+      profiles = loadProfiles(options.profile ?? []);
+    } catch (err) {
+      command.error(`error: ${(err as Error).message}`);
+    }
+  }
   // A reader that stops early (`| head`) is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
     process.exit(process.exitCode ?? 0);
   });
 
+  if (baskets) {
+    await writeBaskets(files, { profiles, timezone: options.timezone, decoder: decoderOptions });
+    return;
+  }
   const output: Output = OUTPUTS[options.format];
   await write(output.start());
   for (const file of files) {
@@ -83,14 +105,34 @@ async function parse(files: string[], options: ParseOptions, command: Command): 
   await write(output.finish());
 }
 
+/** One basket per receipt, one JSON object per line, in input order; ids are stable (sha256 of the job bytes). */
+async function writeBaskets(files: string[], options: Parameters<typeof basketsFromFile>[1]): Promise<void> {
+  for (const file of files) {
+    try {
+      for (const basket of await basketsFromFile(file, options)) await write(`${JSON.stringify(basket)}\n`);
+    } catch (err) {
+      process.exitCode = 1;
+      process.stderr.write(`posbridge parse: ${file}: ${(err as Error).message}\n`);
+    }
+  }
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 export function register(program: Command): void {
   program
     .command('parse')
-    .description('decode captured ESC/POS jobs and print each one as text, document JSON (one per line) or an HTML preview')
+    .description('decode captured ESC/POS jobs and print each one as text, document JSON (one per line) or an HTML preview; --json prints one basket per receipt')
     .argument('<files...>', 'raw print-job captures; a file may hold several jobs split on paper cuts')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(OUTPUTS)).default('text'))
     .option('--paper-width <dots>', 'printable width in dots (576 for 80 mm paper, 384 for 58 mm)', wholeNumber, 576)
     .option('--code-page <n>', 'ESC t code page in force before the job selects one (printer setting)', wholeNumber, 0)
+    .option('--json', 'extract baskets: one JSON object per receipt, one per line (JSON Lines)')
+    .option('--document', 'with --json: print the decoded documents instead of baskets (same as --format json)')
+    .option('--timezone <zone>', 'IANA timezone of the till clock, for basket times', DEFAULT_TIMEZONE)
+    .option('--profile <path>', 'layout profile file or folder of profiles for basket extraction (repeatable)', collect)
     .addOption(new Option('--kanji <encoding>', 'multi-byte encoding for Kanji mode (FS &)').choices(KANJI_ENCODINGS))
     .action((files: string[], options: ParseOptions, command: Command) => parse(files, options, command));
 }

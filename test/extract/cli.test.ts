@@ -1,6 +1,8 @@
 // `posbridge profile test|validate` run as the compiled CLI (npm test builds first).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { Basket } from '../../agent/extract/index.js';
+import { comparable, loadCorpus, PROFILES_DIR, RECEIPTS_DIR } from './corpus.js';
 
 const cli = (...args: string[]) => spawnSync('node', ['bin/posbridge.js', 'profile', ...args], { encoding: 'utf8' });
 const R = 'test/fixtures/receipts/';
@@ -46,5 +48,30 @@ describe('posbridge profile validate', () => {
     const bad = cli('validate', 'test/fixtures/profiles/ocean-deli.yaml', 'package.json');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/package\.json: invalid layout profile: .*format/);
+  });
+});
+
+describe('posbridge parse --json', () => {
+  const parse = (...args: string[]) => spawnSync('node', ['bin/posbridge.js', 'parse', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+
+  it('prints one basket per receipt as JSON Lines, in input order, equal to the corpus expectations', () => {
+    const corpus = loadCorpus().filter((entry) => entry.timezone === 'Europe/London');
+    const run = parse('--json', '--profile', `${PROFILES_DIR}ocean-deli.yaml`, ...corpus.map((entry) => `${RECEIPTS_DIR}${entry.name}.bin`));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const printed = run.stdout.trimEnd().split('\n').map((line) => comparable(JSON.parse(line) as Basket));
+    expect(printed).toEqual(corpus.flatMap((entry) => entry.baskets));
+  });
+  it('keeps the document JSON with --document, and yields no basket for a job that prints nothing', () => {
+    const docs = parse('--json', '--document', `${R}multi-job-coffee-and-slip.bin`).stdout.trimEnd().split('\n');
+    expect(docs.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(docs[0]!)).toHaveProperty('blocks');
+    const status = parse('--json', 'test/fixtures/capture/status-poll-only.bin');
+    expect(status.status).toBe(0);
+    expect(status.stdout).toBe('');
+  });
+  it('rejects an unknown timezone or an unreadable profile before reading captures', () => {
+    expect(parse('--json', '--timezone', 'Nowhere/Land', `${R}coffee-tm-t88-card.bin`).status).not.toBe(0);
+    expect(parse('--json', '--profile', 'no/such.yaml', `${R}coffee-tm-t88-card.bin`).stderr).toContain('no/such.yaml');
   });
 });
