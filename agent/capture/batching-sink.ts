@@ -1,0 +1,129 @@
+// The capture tap's far end on the passthrough thread. Chunks are only referenced on the hot path; once per event
+// loop turn each session's chunks are joined and handed to a channel (the processing worker), so the passthrough
+// pays one copy per turn and never waits. If the far end falls behind by more than maxBacklogBytes, capture is
+// shed (and the loss recorded against the job), never printing.
+import { log } from '../log.js';
+import type { CaptureSink, SessionInfo, SessionTap } from './types.js';
+
+/** Where batches go: the processing worker, or a processor in the same thread (tests). */
+export interface CaptureChannel {
+  open(session: number, info: SessionInfo): void;
+  /** `bytes` is the channel's to keep (or transfer): it is a fresh copy no one else holds. */
+  data(session: number, bytes: Uint8Array, at: number): void;
+  lost(session: number, byteCount: number): void;
+  end(session: number, reason: 'session-end' | 'shutdown'): void;
+}
+
+interface Batch {
+  chunks: Buffer[];
+  size: number;
+  at: number;
+  shed: number;
+}
+
+export class BatchingSink implements CaptureSink {
+  readonly #channel: CaptureChannel;
+  readonly #maxBacklogBytes: number;
+  readonly #batches = new Map<number, Batch>();
+  readonly #open = new Map<number, SessionInfo>();
+  #nextSession = 1;
+  #scheduled = false;
+  /** Bytes handed to the channel and not yet acknowledged. */
+  #backlog = 0;
+  #shedTotal = 0;
+  #shedWarned = false;
+
+  constructor(channel: CaptureChannel, options: { maxBacklogBytes: number }) {
+    this.#channel = channel;
+    this.#maxBacklogBytes = options.maxBacklogBytes;
+  }
+
+  get backlogBytes(): number {
+    return this.#backlog;
+  }
+
+  get shedBytes(): number {
+    return this.#shedTotal;
+  }
+
+  /** Sessions open now, for re-opening them on a restarted channel. */
+  get openSessions(): ReadonlyMap<number, SessionInfo> {
+    return this.#open;
+  }
+
+  /** The far end has finished with this many bytes. */
+  acknowledge(byteCount: number): void {
+    this.#backlog = Math.max(0, this.#backlog - byteCount);
+    if (this.#shedWarned && this.#backlog < this.#maxBacklogBytes / 2) this.#shedWarned = false;
+  }
+
+  /** Bytes in flight were lost with the far end (a crashed worker): stop counting them. */
+  resetBacklog(): void {
+    this.#backlog = 0;
+  }
+
+  openSession(info: SessionInfo): SessionTap {
+    const session = this.#nextSession++;
+    this.#open.set(session, info);
+    this.#channel.open(session, info);
+    return {
+      bytes: (chunk) => this.#add(session, chunk),
+      end: (reason) => {
+        this.#flushSession(session);
+        this.#open.delete(session);
+        this.#channel.end(session, reason);
+      },
+    };
+  }
+
+  #add(session: number, chunk: Buffer): void {
+    let batch = this.#batches.get(session);
+    if (batch === undefined) {
+      batch = { chunks: [], size: 0, at: Date.now(), shed: 0 };
+      this.#batches.set(session, batch);
+    }
+    if (this.#backlog + batch.size + chunk.length > this.#maxBacklogBytes) {
+      batch.shed += chunk.length;
+      this.#shed(chunk.length);
+    } else {
+      batch.chunks.push(chunk);
+      batch.size += chunk.length;
+    }
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flushAll);
+    }
+  }
+
+  readonly #flushAll = (): void => {
+    this.#scheduled = false;
+    for (const session of this.#batches.keys()) this.#flushSession(session);
+  };
+
+  #flushSession(session: number): void {
+    const batch = this.#batches.get(session);
+    if (batch === undefined) return;
+    this.#batches.delete(session);
+    if (batch.shed > 0) this.#channel.lost(session, batch.shed);
+    if (batch.size === 0) return;
+    // A copy the channel may transfer: never a view of Node's shared buffer pool.
+    const bytes = new Uint8Array(batch.size);
+    let offset = 0;
+    for (const chunk of batch.chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    this.#backlog += batch.size;
+    this.#channel.data(session, bytes, batch.at);
+  }
+
+  #shed(byteCount: number): void {
+    this.#shedTotal += byteCount;
+    if (this.#shedWarned) return;
+    this.#shedWarned = true;
+    log.error(
+      { backlogBytes: this.#backlog, maxBacklogBytes: this.#maxBacklogBytes },
+      'capture is shedding bytes: the decoder has fallen behind (printing is not affected); jobs affected are stored raw with the loss noted',
+    );
+  }
+}

@@ -1,0 +1,103 @@
+// A link joins one till-facing side to one printer-facing side and taps every session into capture. Links know
+// nothing about decoding or storage: they hand bytes to a CaptureSink and keep printing whatever it does.
+import { Duplex, Readable, Writable } from 'node:stream';
+import type { LinkConfig } from '../config.js';
+import { tillIdOf } from '../config.js';
+import { log } from '../log.js';
+import { createPrinterSide, createTillSide } from '../../drivers/index.js';
+import type { PrinterSide, TillSession, TillSide } from '../../drivers/types.js';
+import { SessionBridge, type SessionTiming } from './session.js';
+import type { CaptureSink } from './types.js';
+
+/** At shutdown, how long printer streams get to take the bytes already sent before they are closed. */
+const PRINTER_FLUSH_MS = 2_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+export class Link {
+  readonly name: string;
+  readonly config: LinkConfig;
+  readonly till: TillSide;
+  readonly printer: PrinterSide;
+  readonly #sink: CaptureSink;
+  readonly #timing: SessionTiming;
+  readonly #sessions = new Set<SessionBridge>();
+  readonly #log;
+  #sessionCount = 0;
+
+  constructor(config: LinkConfig, sink: CaptureSink, sides?: { till: TillSide; printer: PrinterSide }) {
+    this.name = config.name;
+    this.config = config;
+    this.till = sides?.till ?? createTillSide(config.till);
+    this.printer = sides?.printer ?? createPrinterSide(config.printer);
+    this.#sink = sink;
+    this.#timing = { idleGapMs: config.idleGapMs, replyLingerMs: config.replyLingerMs, printerRetryMs: config.printerRetryMs };
+    this.#log = log.child({ link: config.name });
+  }
+
+  /** Sessions open now, and ever. */
+  get activeSessions(): number {
+    return this.#sessions.size;
+  }
+
+  get totalSessions(): number {
+    return this.#sessionCount;
+  }
+
+  async start(): Promise<void> {
+    await this.till.start((session) => this.#bridge(session));
+    this.#log.info({ till: this.config.till.kind, printer: this.config.printer.kind }, 'link running');
+  }
+
+  /**
+   * Lets connections in flight finish for up to `graceMs` (a job being printed is not cut off early), then
+   * closes whatever is left, persistent lines included, and releases both sides.
+   */
+  async stop(graceMs: number): Promise<void> {
+    const inFlight = [...this.#sessions].filter((s) => !s.persistent);
+    if (inFlight.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.all(inFlight.map((s) => s.closed)), grace]);
+      clearTimeout(timer);
+    }
+    const finishing = Promise.all([...this.#sessions].map((s) => s.shutdown()));
+    await Promise.race([finishing, delay(PRINTER_FLUSH_MS)]);
+    await this.till.stop();
+    await this.printer.close();
+    this.#log.info('link stopped');
+  }
+
+  /**
+   * Plays `bytes` into the link as if the till had sent them in one connection (`posbridge test-print` to a
+   * serial till, whose port only the daemon can open): printed, captured and stored like any job.
+   */
+  async inject(bytes: Buffer, peer = 'injected'): Promise<{ replyBytes: number }> {
+    let replyBytes = 0;
+    const stream = Duplex.from({
+      readable: Readable.from([bytes]),
+      writable: new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          replyBytes += chunk.length;
+          done();
+        },
+      }),
+    });
+    const bridge = this.#bridge({ stream, peer, endIsJobBoundary: true });
+    await bridge.closed;
+    return { replyBytes };
+  }
+
+  #bridge(session: TillSession): SessionBridge {
+    this.#sessionCount++;
+    const tap = this.#sink.openSession({ link: this.name, tillId: tillIdOf(this.config), peer: session.peer });
+    const bridge = new SessionBridge(session, this.printer, tap, this.#timing, this.#log);
+    this.#sessions.add(bridge);
+    void bridge.closed.then(() => this.#sessions.delete(bridge));
+    return bridge;
+  }
+}

@@ -1,0 +1,141 @@
+// The agent's configuration: one zod schema, validated once when the daemon starts (and again on SIGHUP), so
+// everything past this module can trust its options. A file may be JSON or YAML; with no file the agent runs
+// the embedded default, a raw TCP printer on 127.0.0.1:9100 whose jobs land in files under the data folder.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve, dirname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { driverConfigSchema } from '../drivers/index.js';
+
+const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
+
+export const linkConfigSchema = z
+  .strictObject({
+    name: z.string().regex(NAME, 'letters, digits, ".", "_" or "-", at most 64').describe('Names the link in logs, jobs and `test-print --link`.'),
+    tillId: z.string().min(1).optional().describe('Till this link serves; stored with every job and basket. Default: the link name.'),
+    till: driverConfigSchema.describe('Till-facing side: tcp (listen), serial or file.'),
+    printer: driverConfigSchema.describe('Printer-facing side: tcp (connect), serial, usb, file or none.'),
+    idleGapMs: z
+      .number()
+      .int()
+      .min(10)
+      .default(2_000)
+      .describe('A job also ends when the till sends nothing for this long (serial lines never close). Default 2000.'),
+    replyLingerMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(10_000)
+      .describe('After the till has sent a job and closed its side, how long the printer may keep replying before the connection is closed. Default 10000.'),
+    printerRetryMs: z
+      .number()
+      .int()
+      .min(10)
+      .default(1_000)
+      .describe('Serial tills: first wait before retrying a printer that could not be opened; doubles up to 30 s. Default 1000.'),
+    maxJobBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024)
+      .describe('A job this long is stored and a new one begun, so one runaway job cannot exhaust memory. Default 64 MiB.'),
+  })
+  .describe('One till joined to one printer.');
+
+export const agentConfigSchema = z
+  .strictObject({
+    dataDir: z.string().min(1).optional().describe('Database, job files and control socket. Default $POSBRIDGE_DATA or ~/.posbridge.'),
+    storeId: z.string().min(1).optional().describe('Store this agent runs in; stored with every basket.'),
+    timezone: z.string().min(1).default('Europe/London').describe("IANA timezone of the tills' clocks. Default Europe/London."),
+    currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('ISO 4217 currency for receipts that print none.'),
+    profilesDir: z.string().min(1).optional().describe('Folder of layout profiles (YAML or JSON).'),
+    captureBacklogBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(256 * 1024 * 1024)
+      .describe('Captured bytes waiting for the decoder beyond which capture (never printing) is shed. Default 256 MiB.'),
+    links: z.array(linkConfigSchema).min(1).describe('The till-printer links this agent runs.'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.links.forEach((link, index) => {
+      if (seen.has(link.name)) ctx.addIssue({ code: 'custom', path: ['links', index, 'name'], message: `duplicate link name "${link.name}"` });
+      seen.add(link.name);
+      if (link.till.kind === 'usb' || link.till.kind === 'none') {
+        ctx.addIssue({ code: 'custom', path: ['links', index, 'till', 'kind'], message: `a ${link.till.kind} driver cannot face the till` });
+      }
+    });
+  })
+  .describe('posbridge agent configuration.');
+
+export type LinkConfig = z.output<typeof linkConfigSchema>;
+
+/** A validated config with the data folder resolved, as the rest of the agent sees it. */
+export type AgentConfig = Omit<z.output<typeof agentConfigSchema>, 'dataDir'> & { dataDir: string; source: string };
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function defaultDataDir(): string {
+  return process.env.POSBRIDGE_DATA || join(homedir(), '.posbridge');
+}
+
+/**
+ * The embedded default, so a new user can try posbridge with nothing set up: a network printer on
+ * 127.0.0.1:9100 (`nc 127.0.0.1 9100 < receipt.bin`) whose jobs are written to `<dataDir>/printed/`.
+ */
+export function embeddedDefault(dataDir = defaultDataDir()): unknown {
+  return {
+    dataDir,
+    links: [
+      {
+        name: 'default',
+        till: { kind: 'tcp', host: '127.0.0.1', port: 9100 },
+        printer: { kind: 'file', path: join(dataDir, 'printed') },
+      },
+    ],
+  };
+}
+
+/** Validates a raw config object; relative paths are resolved against `baseDir` (the config file's folder). */
+export function parseAgentConfig(raw: unknown, source: string, baseDir = process.cwd()): AgentConfig {
+  const result = agentConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(`${source}: invalid configuration:\n${z.prettifyError(result.error)}`);
+  const config = result.data;
+  const within = (path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
+  return {
+    ...config,
+    source,
+    dataDir: within(config.dataDir ?? defaultDataDir()),
+    ...(config.profilesDir !== undefined && { profilesDir: within(config.profilesDir) }),
+  };
+}
+
+/** Reads and validates a config file (.json, or YAML for anything else); no file means the embedded default. */
+export async function loadAgentConfig(file?: string): Promise<AgentConfig> {
+  if (file === undefined) return parseAgentConfig(embeddedDefault(), 'embedded default');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read configuration: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+  }
+  return parseAgentConfig(raw, file, dirname(resolve(file)));
+}
+
+/** The till id a link's jobs are recorded under. */
+export function tillIdOf(link: LinkConfig): string {
+  return link.tillId ?? link.name;
+}
