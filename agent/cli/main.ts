@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { register as registerParse } from './parse.js';
 import { register as registerProfile } from './profile.js';
+import { register as registerRun } from './run.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -14,5 +15,6 @@ const program = new Command()
 // Commands register below, one line each.
 registerParse(program);
 registerProfile(program);
+registerRun(program);
 
 await program.parseAsync(process.argv);

@@ -7,7 +7,9 @@ export const STATUS_REPLY: Readonly<Record<number, number>> = { 1: 0x16, 2: 0x12
 
 export interface PrinterConnection {
   readonly socket: Socket;
+  /** Everything received (left empty with countOnly). */
   data: Buffer;
+  byteCount: number;
   readonly closed: Promise<void>;
 }
 
@@ -32,17 +34,24 @@ export function answerStatus(data: Buffer, from: number, reply: (bytes: Buffer) 
   return i;
 }
 
-export async function startSimPrinter(options: { closeAfterJob?: boolean; port?: number } = {}): Promise<SimPrinter> {
+/** countOnly: keep a count instead of the bytes (throughput runs), answering status requests within each chunk. */
+export async function startSimPrinter(options: { closeAfterJob?: boolean; port?: number; countOnly?: boolean } = {}): Promise<SimPrinter> {
   const connections: PrinterConnection[] = [];
   const waiters: (() => void)[] = [];
   const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
     let scanned = 0;
     let closedResolve!: () => void;
-    const connection: PrinterConnection = { socket, data: Buffer.alloc(0), closed: new Promise((r) => (closedResolve = r)) };
+    const connection: PrinterConnection = { socket, data: Buffer.alloc(0), byteCount: 0, closed: new Promise((r) => (closedResolve = r)) };
     connections.push(connection);
+    const reply = (bytes: Buffer): void => void socket.write(bytes);
     socket.on('data', (chunk: Buffer) => {
+      connection.byteCount += chunk.length;
+      if (options.countOnly === true) {
+        answerStatus(chunk, 0, reply);
+        return;
+      }
       connection.data = Buffer.concat([connection.data, chunk]);
-      scanned = answerStatus(connection.data, scanned, (reply) => socket.write(reply));
+      scanned = answerStatus(connection.data, scanned, reply);
     });
     // A JetDirect-style printer closes its side once the host has sent the whole job.
     socket.on('end', () => {

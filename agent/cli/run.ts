@@ -1,0 +1,87 @@
+// `posbridge run [--config FILE]`: the daemon. Runs the configured links (or the embedded default) until
+// stopped. SIGTERM/SIGINT drain in-flight jobs and exit 0; SIGHUP reloads the config file, and a config that
+// does not validate is refused with the error logged, the running one kept.
+import type { Command } from 'commander';
+import { ConfigError, loadAgentConfig, type AgentConfig } from '../config.js';
+import { startControlServer } from '../control/index.js';
+import { Agent } from '../daemon/agent.js';
+import { ProfileError } from '../extract/index.js';
+import { log } from '../log.js';
+
+interface RunOptions {
+  config?: string;
+  graceMs: string;
+}
+
+const DRAIN_MS = 15_000;
+
+function embeddedHint(config: AgentConfig): string | undefined {
+  const link = config.links[0];
+  if (config.source !== 'embedded default' || link === undefined || link.till.kind !== 'tcp') return undefined;
+  return `posbridge is a network printer on ${link.till.host}:${link.till.port}; try: nc ${link.till.host} ${link.till.port} < test/fixtures/receipts/coffee-tm-t88-card.bin`;
+}
+
+async function run(options: RunOptions): Promise<void> {
+  const graceMs = Number(options.graceMs);
+  let config: AgentConfig;
+  let agent: Agent;
+  try {
+    config = await loadAgentConfig(options.config);
+    agent = await Agent.start(config);
+  } catch (error) {
+    const usage = error instanceof ConfigError || error instanceof ProfileError;
+    process.stderr.write(`posbridge run: ${(error as Error).message}\n`);
+    process.exit(usage ? 2 : 1);
+  }
+  const control = await startControlServer(config.dataDir, {
+    status: () => agent.status(),
+    inject: async (name, bytes) => {
+      const link = agent.link(name);
+      if (link === undefined) throw new Error(`no running link named "${name}"`);
+      const { replyBytes } = await link.inject(bytes, 'test-print (control socket)');
+      return { printerBytes: bytes.length, replyBytes };
+    },
+  }).catch((error: unknown) => {
+    // Without the control socket the daemon still prints and captures; only status/test-print lose their way in.
+    log.error({ reason: (error as Error).message }, 'control socket not available');
+    return undefined;
+  });
+  log.info({ config: config.source, dataDir: config.dataDir, links: config.links.map((l) => l.name), control: control?.path }, 'posbridge running');
+  const hint = embeddedHint(config);
+  if (hint !== undefined) log.info(hint);
+
+  let reloading = Promise.resolve();
+  process.on('SIGHUP', () => {
+    reloading = reloading.then(async () => {
+      try {
+        await agent.reload(await loadAgentConfig(options.config), graceMs);
+      } catch (error) {
+        log.error({ reason: (error as Error).message }, 'configuration NOT reloaded; the running one is kept');
+      }
+    });
+  });
+  const stop = (signal: string): void => {
+    log.info({ signal }, 'stopping: finishing jobs in flight');
+    void reloading
+      .then(() => agent.stop({ graceMs, drainMs: DRAIN_MS }))
+      .then(() => control?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'stop failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run the print-path bridge: pass every byte between tills and printers, capture, decode and store each job')
+    .option('-c, --config <file>', 'agent configuration (YAML or JSON); without it, the embedded default: a network printer on 127.0.0.1:9100 writing jobs to files')
+    .option('--grace-ms <ms>', 'on stop or reload, how long connections in flight may take to finish', '5000')
+    .action((options: RunOptions) => run(options));
+}

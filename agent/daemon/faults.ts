@@ -1,0 +1,54 @@
+// Fault injection for the decoder, read once by the processing worker from POSBRIDGE_FAULTS, e.g.
+//   POSBRIDGE_FAULTS=decode-delay-ms=250         every decoder write blocks the worker thread for 250 ms
+//   POSBRIDGE_FAULTS=decode-throw                 every decoder write throws
+// It exists to prove, against the real daemon, that a slow or failing decoder never touches printing
+// (test/daemon/capture-isolation.test.ts, bench/passthrough.ts). Unset in production; unknown names are refused.
+import { Decoder, type PrintedDocument } from '../decode/index.js';
+import type { StreamDecoder } from '../capture/framer.js';
+
+export interface DecoderFaults {
+  delayMs: number;
+  throws: boolean;
+}
+
+export function parseFaults(spec: string | undefined): DecoderFaults | undefined {
+  if (spec === undefined || spec.trim() === '') return undefined;
+  const faults: DecoderFaults = { delayMs: 0, throws: false };
+  for (const item of spec.split(',')) {
+    const [name, value] = item.trim().split('=');
+    if (name === 'decode-delay-ms' && value !== undefined && /^\d+$/.test(value)) faults.delayMs = Number(value);
+    else if (name === 'decode-throw' && value === undefined) faults.throws = true;
+    else throw new Error(`POSBRIDGE_FAULTS: unknown fault "${item}" (known: decode-delay-ms=N, decode-throw)`);
+  }
+  return faults;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread, as a decoder stuck on a pathological job would. */
+function block(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+class FaultyDecoder implements StreamDecoder {
+  readonly #inner = new Decoder();
+  readonly #faults: DecoderFaults;
+
+  constructor(faults: DecoderFaults) {
+    this.#faults = faults;
+  }
+
+  write(chunk: Uint8Array): PrintedDocument[] {
+    if (this.#faults.delayMs > 0) block(this.#faults.delayMs);
+    if (this.#faults.throws) throw new Error('injected decoder fault (POSBRIDGE_FAULTS=decode-throw)');
+    return this.#inner.write(chunk);
+  }
+
+  end(): PrintedDocument[] {
+    return this.#inner.end();
+  }
+}
+
+export function faultyDecoderFactory(faults: DecoderFaults | undefined): (() => StreamDecoder) | undefined {
+  return faults === undefined ? undefined : () => new FaultyDecoder(faults);
+}

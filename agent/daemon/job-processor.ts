@@ -1,0 +1,181 @@
+// Everything that happens to captured bytes off the passthrough path: framing into jobs, basket extraction and
+// storage. Thread-agnostic: the daemon runs it on a worker thread (worker.ts); tests may run it in-process.
+import { JobFramer, type StreamDecoder } from '../capture/framer.js';
+import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
+import { extractBasket, type Basket, type LayoutProfile } from '../extract/index.js';
+import type { JobRecord } from '../store/index.js';
+
+export interface FramingSettings {
+  readonly idleGapMs: number;
+  readonly maxJobBytes: number;
+}
+
+export interface ProcessorSettings {
+  readonly storeId?: string | undefined;
+  readonly timezone: string;
+  readonly currency?: string | undefined;
+  readonly profiles: readonly LayoutProfile[];
+  /** Framing per link name; a session of a link not listed (removed by a reload) keeps these defaults. */
+  readonly links: Readonly<Record<string, FramingSettings>>;
+}
+
+const DEFAULT_FRAMING: FramingSettings = { idleGapMs: 2_000, maxJobBytes: 64 * 1024 * 1024 };
+
+/** What the processor reports per stored job (for logs, status and drift), without any receipt text. */
+export interface JobSummary {
+  readonly id: string;
+  readonly link: string;
+  readonly tillId: string;
+  readonly capturedAt: string;
+  readonly endedBy: JobEnd;
+  readonly size: number;
+  readonly decodeError: string | null;
+  readonly baskets: readonly BasketSummary[];
+}
+
+export interface BasketSummary {
+  readonly id: string;
+  readonly kind: Basket['kind'];
+  readonly total: number | null;
+  readonly currency: string | null;
+  readonly items: number;
+  readonly confidence: number;
+  readonly failedChecks: readonly string[];
+}
+
+/** Where jobs are kept; JobWriter in the daemon (it never throws and holds jobs while the disk is full). */
+export interface JobSaver {
+  save(job: JobRecord, baskets: readonly Basket[]): void;
+}
+
+export class JobProcessor {
+  #settings: ProcessorSettings;
+  readonly #saver: JobSaver;
+  readonly #report: (summary: JobSummary) => void;
+  readonly #newDecoder: (() => StreamDecoder) | undefined;
+  readonly #framers = new Map<number, JobFramer>();
+  #timer: NodeJS.Timeout | undefined;
+  #timerDue = Infinity;
+
+  constructor(
+    settings: ProcessorSettings,
+    saver: JobSaver,
+    report: (summary: JobSummary) => void,
+    newDecoder?: () => StreamDecoder,
+  ) {
+    this.#settings = settings;
+    this.#saver = saver;
+    this.#report = report;
+    this.#newDecoder = newDecoder;
+  }
+
+  /** New settings apply to sessions opened from now on and to extraction of every job from now on. */
+  configure(settings: ProcessorSettings): void {
+    this.#settings = settings;
+  }
+
+  get openSessions(): number {
+    return this.#framers.size;
+  }
+
+  open(session: number, info: SessionInfo): void {
+    const framing = this.#settings.links[info.link] ?? DEFAULT_FRAMING;
+    const options = { ...framing, ...(this.#newDecoder && { newDecoder: this.#newDecoder }) };
+    this.#framers.set(session, new JobFramer(info, options, (job) => this.#process(job)));
+  }
+
+  data(session: number, bytes: Buffer, at: number): void {
+    const framer = this.#framers.get(session);
+    if (framer === undefined) return;
+    framer.data(bytes, at);
+    this.#schedule(framer.idleDeadline);
+  }
+
+  lost(session: number, byteCount: number): void {
+    this.#framers.get(session)?.lost(byteCount);
+  }
+
+  end(session: number, reason: 'session-end' | 'shutdown'): void {
+    const framer = this.#framers.get(session);
+    if (framer === undefined) return;
+    this.#framers.delete(session);
+    framer.end(reason);
+  }
+
+  /** Ends every open session's job (daemon shutdown). */
+  shutdown(): void {
+    for (const session of [...this.#framers.keys()]) this.end(session, 'shutdown');
+    clearTimeout(this.#timer);
+    this.#timerDue = Infinity;
+  }
+
+  #process(job: FramedJob): void {
+    const settings = this.#settings;
+    const baskets: Basket[] = [];
+    job.documents.forEach((doc, index) => {
+      const basket = extractBasket(doc, {
+        // One basket per printed document; a job is one document unless its bytes held several cut receipts.
+        id: index === 0 ? job.id : `${job.id}.${index}`,
+        tillId: job.tillId,
+        timezone: settings.timezone,
+        profiles: [...settings.profiles],
+        ...(settings.storeId !== undefined && { storeId: settings.storeId }),
+        ...(settings.currency !== undefined && { currency: settings.currency }),
+      });
+      if (basket !== null) baskets.push(basket);
+    });
+    this.#saver.save(
+      {
+        id: job.id,
+        link: job.link,
+        tillId: job.tillId,
+        peer: job.peer,
+        capturedAt: job.capturedAt,
+        endedBy: job.endedBy,
+        bytes: job.bytes,
+        decodeError: job.decodeError,
+      },
+      baskets,
+    );
+    this.#report({
+      id: job.id,
+      link: job.link,
+      tillId: job.tillId,
+      capturedAt: job.capturedAt.toISOString(),
+      endedBy: job.endedBy,
+      size: job.bytes.length,
+      decodeError: job.decodeError,
+      baskets: baskets.map((b) => ({
+        id: b.id,
+        kind: b.kind,
+        total: b.total,
+        currency: b.currency,
+        items: b.items.length,
+        confidence: b.confidence,
+        failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
+      })),
+    });
+  }
+
+  /** One timer for the earliest idle deadline of all sessions. */
+  #schedule(deadline: number | undefined): void {
+    if (deadline === undefined || deadline >= this.#timerDue) return;
+    clearTimeout(this.#timer);
+    this.#timerDue = deadline;
+    // The tick waits one more loop turn so bytes already queued for this thread (a busy worker catching up)
+    // are framed first, and a job is not split at an idle gap that never happened at the till.
+    this.#timer = setTimeout(() => setImmediate(this.#onTimer), Math.max(0, deadline - Date.now()));
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timerDue = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const framer of this.#framers.values()) {
+      framer.tick(now);
+      const deadline = framer.idleDeadline;
+      if (deadline !== undefined && deadline < next) next = deadline;
+    }
+    if (next !== Infinity) this.#schedule(next);
+  };
+}

@@ -1,0 +1,107 @@
+// What the processing worker saves jobs through: save() never throws and never loses a job it can hold. When the
+// store fails (disk full, I/O error, locked) jobs wait in memory, oldest first, and are retried in order; past
+// maxPendingBytes the oldest are dropped, each named in the log. One error is logged per outage, not per job.
+import { log } from '../log.js';
+import type { Basket } from '../extract/index.js';
+import type { JobRecord, Store } from './store.js';
+
+interface Pending {
+  job: JobRecord;
+  baskets: readonly Basket[];
+}
+
+export interface JobWriterOptions {
+  retryMs?: number;
+  maxPendingBytes?: number;
+}
+
+export class JobWriter {
+  readonly #store: Store;
+  readonly #retryMs: number;
+  readonly #maxPendingBytes: number;
+  readonly #queue: Pending[] = [];
+  #pendingBytes = 0;
+  #dropped = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #failing = false;
+  readonly #log = log.child({ component: 'store' });
+
+  constructor(store: Store, options: JobWriterOptions = {}) {
+    this.#store = store;
+    this.#retryMs = options.retryMs ?? 5_000;
+    this.#maxPendingBytes = options.maxPendingBytes ?? 128 * 1024 * 1024;
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  save(job: JobRecord, baskets: readonly Basket[]): void {
+    this.#queue.push({ job, baskets });
+    this.#pendingBytes += job.bytes.length;
+    // Behind earlier failed jobs: wait for the retry, so jobs are stored in capture order.
+    if (this.#queue.length > 1) {
+      this.#shed();
+      return;
+    }
+    this.flush();
+  }
+
+  /** Writes everything pending now; true when nothing is left. */
+  flush(): boolean {
+    while (this.#queue.length > 0) {
+      const next = this.#queue[0]!;
+      try {
+        this.#store.saveJob(next.job, next.baskets);
+      } catch (error) {
+        this.#failed(error as Error);
+        return false;
+      }
+      this.#queue.shift();
+      this.#pendingBytes -= next.job.bytes.length;
+    }
+    if (this.#failing) {
+      this.#failing = false;
+      this.#log.info('the store is writable again; every held job has been stored');
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    return true;
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #failed(error: Error): void {
+    if (!this.#failing) {
+      this.#failing = true;
+      this.#log.error(
+        { reason: error.message, retryMs: this.#retryMs },
+        'cannot store captured jobs; holding them in memory and retrying (printing is not affected)',
+      );
+    }
+    this.#shed();
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.flush();
+      }, this.#retryMs);
+      this.#timer.unref?.();
+    }
+  }
+
+  #shed(): void {
+    while (this.#pendingBytes > this.#maxPendingBytes && this.#queue.length > 1) {
+      const oldest = this.#queue.shift()!;
+      this.#pendingBytes -= oldest.job.bytes.length;
+      this.#dropped++;
+      this.#log.error({ job: oldest.job.id, link: oldest.job.link, size: oldest.job.bytes.length }, 'job dropped: the store has been failing and the memory for held jobs is full');
+    }
+  }
+}

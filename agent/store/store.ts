@@ -1,0 +1,219 @@
+// The durable record on the till PC: every captured job's raw bytes and the baskets extracted from them, in one
+// SQLite file (WAL). Written by the processing worker; read by `tail`, backfills and diagnostics.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { JobEnd } from '../capture/types.js';
+import type { Basket } from '../extract/index.js';
+import { StoreError } from './errors.js';
+import { MIGRATIONS } from './schema.js';
+
+export type { JobEnd };
+
+export interface JobRecord {
+  id: string;
+  link: string;
+  tillId: string;
+  peer: string;
+  capturedAt: Date;
+  endedBy: JobEnd;
+  /** Exactly the bytes the till sent. */
+  bytes: Uint8Array;
+  decodeError?: string | null;
+}
+
+export interface StoredBasket {
+  seq: number;
+  jobId: string;
+  link: string;
+  tillId: string;
+  capturedAt: string;
+  basket: Basket;
+}
+
+interface JobRow {
+  id: string;
+  link: string;
+  till_id: string;
+  peer: string;
+  captured_at: string;
+  ended_by: JobEnd;
+  bytes: Buffer;
+  decode_error: string | null;
+}
+
+interface BasketRow {
+  seq: number;
+  job_id: string;
+  link: string;
+  till_id: string;
+  captured_at: string;
+  json: string;
+}
+
+function jobFrom(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    link: row.link,
+    tillId: row.till_id,
+    peer: row.peer,
+    capturedAt: new Date(row.captured_at),
+    endedBy: row.ended_by,
+    bytes: row.bytes,
+    decodeError: row.decode_error,
+  };
+}
+
+function basketFrom(row: BasketRow): StoredBasket {
+  return { seq: row.seq, jobId: row.job_id, link: row.link, tillId: row.till_id, capturedAt: row.captured_at, basket: JSON.parse(row.json) as Basket };
+}
+
+export class Store {
+  readonly file: string;
+  readonly #db: Database.Database;
+  readonly #saveJob: (job: JobRecord, baskets: readonly Basket[]) => void;
+
+  private constructor(file: string, db: Database.Database) {
+    this.file = file;
+    this.#db = db;
+    this.#saveJob = db.readonly ? () => {
+      throw new Error('the store was opened read-only');
+    } : this.#writer(db);
+  }
+
+  #writer(db: Database.Database): (job: JobRecord, baskets: readonly Basket[]) => void {
+    const insertJob = db.prepare(
+      `INSERT OR IGNORE INTO jobs (id, link, till_id, peer, captured_at, ended_by, size, bytes, decode_error)
+       VALUES (@id, @link, @tillId, @peer, @capturedAt, @endedBy, @size, @bytes, @decodeError)`,
+    );
+    const insertBasket = db.prepare(
+      `INSERT OR IGNORE INTO baskets (id, revision, job_id, link, till_id, captured_at, transaction_at, kind, total, currency, item_count, confidence, json)
+       VALUES (@id, @revision, @jobId, @link, @tillId, @capturedAt, @transactionAt, @kind, @total, @currency, @itemCount, @confidence, @json)`,
+    );
+    // A job and its baskets are stored together or not at all, so a retry after a failure never duplicates.
+    return db.transaction((job: JobRecord, baskets: readonly Basket[]) => {
+      const capturedAt = job.capturedAt.toISOString();
+      const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+      insertJob.run({ ...job, capturedAt, size: bytes.length, bytes, decodeError: job.decodeError ?? null });
+      for (const basket of baskets) {
+        insertBasket.run({
+          id: basket.id,
+          revision: basket.revision,
+          jobId: job.id,
+          link: job.link,
+          tillId: job.tillId,
+          capturedAt,
+          transactionAt: basket.transactionAt,
+          kind: basket.kind,
+          total: basket.total,
+          currency: basket.currency,
+          itemCount: basket.items.length,
+          confidence: basket.confidence,
+          json: JSON.stringify(basket),
+        });
+      }
+    });
+  }
+
+  static fileIn(dataDir: string): string {
+    return join(dataDir, 'posbridge.db');
+  }
+
+  /** Opens (creating and migrating unless readonly) the database; a clear StoreError if it cannot. */
+  static open(file: string, options: { readonly?: boolean } = {}): Store {
+    const readonly = options.readonly === true;
+    let db: Database.Database | undefined;
+    try {
+      if (!readonly) mkdirSync(dirname(file), { recursive: true });
+      db = new Database(file, { readonly, fileMustExist: readonly });
+      // Waits out the writer instead of failing when `tail` reads during a write.
+      db.pragma('busy_timeout = 5000');
+      if (!readonly) {
+        db.pragma('journal_mode = WAL');
+        // FULL: each committed job is on disk before the next, so a power cut loses nothing acknowledged.
+        // Receipts come a few a minute; an fsync per job costs nothing a till would notice.
+        db.pragma('synchronous = FULL');
+        db.pragma('foreign_keys = ON');
+        migrate(db);
+      } else if ((db.pragma('user_version', { simple: true }) as number) < 1) {
+        throw new StoreError(`${file} is not a posbridge database (yet): no jobs table`);
+      }
+      return new Store(file, db);
+    } catch (error) {
+      db?.close();
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`cannot open the store ${file}`, error);
+    }
+  }
+
+  saveJob(job: JobRecord, baskets: readonly Basket[]): void {
+    try {
+      this.#saveJob(job, baskets);
+    } catch (error) {
+      throw new StoreError(`cannot store job ${job.id}`, error);
+    }
+  }
+
+  basketsAfter(seq: number, limit = 500): StoredBasket[] {
+    const rows = this.#db
+      .prepare('SELECT seq, job_id, link, till_id, captured_at, json FROM baskets WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(seq, limit) as BasketRow[];
+    return rows.map(basketFrom);
+  }
+
+  basketsSince(since: Date, limit = 500): StoredBasket[] {
+    const rows = this.#db
+      .prepare('SELECT seq, job_id, link, till_id, captured_at, json FROM baskets WHERE captured_at >= ? ORDER BY seq LIMIT ?')
+      .all(since.toISOString(), limit) as BasketRow[];
+    return rows.map(basketFrom);
+  }
+
+  /** The latest `count` baskets, oldest first. */
+  latestBaskets(count: number): StoredBasket[] {
+    const rows = this.#db
+      .prepare('SELECT * FROM (SELECT seq, job_id, link, till_id, captured_at, json FROM baskets ORDER BY seq DESC LIMIT ?) ORDER BY seq')
+      .all(count) as BasketRow[];
+    return rows.map(basketFrom);
+  }
+
+  job(id: string): JobRecord | undefined {
+    const row = this.#db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row === undefined ? undefined : jobFrom(row);
+  }
+
+  /** Jobs captured in [from, to), in capture order, one row in memory at a time. */
+  *jobsBetween(from: Date, to: Date): IterableIterator<JobRecord> {
+    const rows = this.#db
+      .prepare('SELECT * FROM jobs WHERE captured_at >= ? AND captured_at < ? ORDER BY captured_at, id')
+      .iterate(from.toISOString(), to.toISOString()) as IterableIterator<JobRow>;
+    for (const row of rows) yield jobFrom(row);
+  }
+
+  counts(): { jobs: number; baskets: number; bytes: number } {
+    const jobs = this.#db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM jobs').get() as { n: number; bytes: number };
+    const baskets = this.#db.prepare('SELECT count(*) AS n FROM baskets').get() as { n: number };
+    return { jobs: jobs.n, baskets: baskets.n, bytes: jobs.bytes };
+  }
+
+  /** For tests and diagnostics that need SQLite itself (PRAGMA max_page_count to simulate a full disk). */
+  pragma(statement: string): unknown {
+    return this.#db.pragma(statement);
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new StoreError(`database schema version ${version} is newer than this posbridge (${MIGRATIONS.length}); upgrade posbridge`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,124 @@
+// Runs the real daemon (`node bin/posbridge.js run`, the compiled build) as a child process, for daemon tests
+// and the passthrough bench. Its JSON log lines (stderr) are collected so a test can wait for one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface DaemonProcess {
+  readonly child: ChildProcess;
+  readonly configFile: string;
+  readonly logs: LogLine[];
+  /** Resolves with the first log line (already seen or coming) that matches. */
+  waitForLog(match: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
+  /** Sends a signal and resolves with how the process ended. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The repository root, from the sources (test/helpers) or the build (dist/test/helpers). */
+export function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'bin', 'posbridge.js'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the repository (bin/posbridge.js)');
+    dir = up;
+  }
+  return dir;
+}
+
+/** A TCP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function startDaemon(
+  config: unknown,
+  options: { dir: string; env?: Record<string, string>; configName?: string; args?: string[] },
+): Promise<DaemonProcess> {
+  const configFile = join(options.dir, options.configName ?? 'posbridge.json');
+  if (config !== undefined) await writeFile(configFile, JSON.stringify(config, null, 2));
+  const args = [join(repositoryRoot(), 'bin', 'posbridge.js'), 'run', ...(config === undefined ? [] : ['--config', configFile]), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, POSBRIDGE_LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  const waiters = new Set<() => void>();
+  let partial = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        logs.push({ level: 50, msg: line });
+      }
+    }
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      for (const wake of waiters) wake();
+      resolve({ code, signal });
+    }),
+  );
+
+  const waitForLog = (match: (line: LogLine) => boolean, what: string, timeoutMs = 10_000): Promise<LogLine> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = logs.find(match);
+        if (found !== undefined) {
+          done();
+          resolve(found);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          reject(new Error(`daemon exited before ${what}; its log:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${what}; daemon log:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  const daemon: DaemonProcess = {
+    child,
+    configFile,
+    logs,
+    waitForLog,
+    async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+  try {
+    await waitForLog((l) => l.msg === 'posbridge running', 'the daemon to start');
+  } catch (error) {
+    await daemon.stop('SIGKILL');
+    throw error;
+  }
+  return daemon;
+}
