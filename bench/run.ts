@@ -2,8 +2,9 @@
 // Each section lives beside the stage it measures' name; targets are stated in each section's output.
 import { benchDecode } from './decode.js';
 import { benchExtract } from './extract.js';
+import { benchPassthrough } from './passthrough.js';
 
-const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract]];
+const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['passthrough', benchPassthrough]];
 
 for (const [name, run] of sections) {
   process.stdout.write(`\n## ${name}\n`);

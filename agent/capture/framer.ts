@@ -76,6 +76,16 @@ export class JobFramer {
     this.#decodeError = `capture shed ${byteCount} bytes of this job (decoder backlog full); printing was not affected`;
   }
 
+  /**
+   * From now on this session's bytes are kept raw, undecoded (shutdown with a backlog: storing every byte
+   * quickly beats extracting some and losing the rest). `reason` is recorded on the jobs.
+   */
+  storeRaw(reason: string): void {
+    if (this.#decoder === null) return;
+    this.#decoder = null;
+    this.#decodeError = reason;
+  }
+
   /** When the open job times out if nothing more arrives, or undefined when no job is open. */
   get idleDeadline(): number | undefined {
     return this.#jobAt === undefined ? undefined : this.#lastAt + this.#options.idleGapMs;

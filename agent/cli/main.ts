@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { register as registerParse } from './parse.js';
 import { register as registerProfile } from './profile.js';
 import { register as registerRun } from './run.js';
+import { register as registerTail } from './tail.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -16,5 +17,6 @@ const program = new Command()
 registerParse(program);
 registerProfile(program);
 registerRun(program);
+registerTail(program);
 
 await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ReconciliationTally } from '../extract/drift.js';
 import { basketsFromBytes, DEFAULT_TIMEZONE, loadProfileFile, type Basket, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
-import { formatMinor } from '../extract/money.js';
+import { formatAmount } from '../extract/money.js';
 
 interface TestOptions {
   minShare: string;
@@ -19,7 +19,7 @@ function write(text: string): void {
 
 function describeBasket(b: Basket, index: number): string {
   const marks = b.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.detail}`}`);
-  const total = b.total === null ? 'no total' : `total ${formatMinor(b.total)}${b.currency === null ? '' : ` ${b.currency}`}`;
+  const total = b.total === null ? 'no total' : `total ${formatAmount(b.total, b.currency)}`;
   return [`  receipt ${index + 1}: ${b.kind}, ${total}, ${b.items.length} item(s), confidence ${b.confidence}`, ...marks.map((m) => `    ${m}`)].join('\n');
 }
 

@@ -6,7 +6,7 @@ import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
 import { tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
-import { formatMinor } from '../extract/money.js';
+import { formatAmount } from '../extract/money.js';
 import { log } from '../log.js';
 import type { JobSummary } from './job-processor.js';
 import { parseFaults } from './faults.js';
@@ -198,7 +198,7 @@ export class Agent {
     if (job.baskets.length === 0) jobLog.info({ size: job.size, endedBy: job.endedBy }, 'job captured (no receipt in it)');
     for (const basket of job.baskets) {
       stats.baskets++;
-      const total = basket.total === null ? null : `${formatMinor(basket.total)}${basket.currency === null ? '' : ` ${basket.currency}`}`;
+      const total = formatAmount(basket.total, basket.currency);
       stats.lastBasket = { id: basket.id, total, items: basket.items, confidence: basket.confidence };
       const fields = { basket: basket.id, kind: basket.kind, total, items: basket.items, confidence: basket.confidence, size: job.size };
       if (basket.confidence < LOW_CONFIDENCE) {

@@ -19,6 +19,8 @@ export interface ProcessorSettings {
   readonly links: Readonly<Record<string, FramingSettings>>;
 }
 
+const RAW_AT_SHUTDOWN = 'stored raw, not decoded: captured while the daemon was shutting down with a backlog; re-parse it from the raw job';
+
 const DEFAULT_FRAMING: FramingSettings = { idleGapMs: 2_000, maxJobBytes: 64 * 1024 * 1024 };
 
 /** What the processor reports per stored job (for logs, status and drift), without any receipt text. */
@@ -53,6 +55,7 @@ export class JobProcessor {
   readonly #saver: JobSaver;
   readonly #report: (summary: JobSummary) => void;
   readonly #newDecoder: (() => StreamDecoder) | undefined;
+  readonly #hurry: (() => boolean) | undefined;
   readonly #framers = new Map<number, JobFramer>();
   #timer: NodeJS.Timeout | undefined;
   #timerDue = Infinity;
@@ -61,12 +64,13 @@ export class JobProcessor {
     settings: ProcessorSettings,
     saver: JobSaver,
     report: (summary: JobSummary) => void,
-    newDecoder?: () => StreamDecoder,
+    options: { newDecoder?: (() => StreamDecoder) | undefined; hurry?: () => boolean } = {},
   ) {
     this.#settings = settings;
     this.#saver = saver;
     this.#report = report;
-    this.#newDecoder = newDecoder;
+    this.#newDecoder = options.newDecoder;
+    this.#hurry = options.hurry;
   }
 
   /** New settings apply to sessions opened from now on and to extraction of every job from now on. */
@@ -87,6 +91,7 @@ export class JobProcessor {
   data(session: number, bytes: Buffer, at: number): void {
     const framer = this.#framers.get(session);
     if (framer === undefined) return;
+    if (this.#hurry?.() === true) framer.storeRaw(RAW_AT_SHUTDOWN);
     framer.data(bytes, at);
     this.#schedule(framer.idleDeadline);
   }

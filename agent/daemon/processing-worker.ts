@@ -29,6 +29,8 @@ export class ProcessingWorker implements CaptureChannel {
   #drained: ((result: DrainResult) => void) | undefined;
   /** Bytes that could not be handed over while the worker was down. */
   #lostBytes = 0;
+  /** Shared with the worker: 1 once draining, so it stores its backlog raw instead of decoding it. */
+  readonly #draining = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; onJob: (summary: JobSummary) => void }) {
     this.#settings = settings;
@@ -45,7 +47,7 @@ export class ProcessingWorker implements CaptureChannel {
   }
 
   start(): void {
-    const worker = new Worker(WORKER_URL, { workerData: this.#settings });
+    const worker = new Worker(WORKER_URL, { workerData: { ...this.#settings, draining: this.#draining } });
     this.#worker = worker;
     worker.on('message', (message: FromWorker) => this.#onMessage(message));
     worker.on('error', (error) => this.#log.error({ err: error }, 'processing worker failed'));
@@ -62,6 +64,7 @@ export class ProcessingWorker implements CaptureChannel {
   /** Ends every open job, waits until the worker has stored everything it holds (up to timeoutMs), stops it. */
   async drain(timeoutMs: number): Promise<DrainResult | undefined> {
     this.#stopping = true;
+    Atomics.store(this.#draining, 0, 1);
     clearTimeout(this.#restartTimer);
     const worker = this.#worker;
     if (worker === undefined) return undefined;

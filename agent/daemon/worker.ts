@@ -27,7 +27,7 @@ function processorSettings(settings: WorkerSettings): ProcessorSettings {
   return { storeId: settings.storeId, timezone: settings.timezone, currency: settings.currency, profiles, links: settings.links };
 }
 
-function start(settings: WorkerSettings): void {
+function start(settings: WorkerSettings & { draining: Int32Array }): void {
   let store: Store;
   try {
     store = Store.open(Store.fileIn(settings.dataDir));
@@ -37,7 +37,9 @@ function start(settings: WorkerSettings): void {
   }
   const writer = new JobWriter(store);
   const newDecoder = faultyDecoderFactory(parseFaults(process.env.POSBRIDGE_FAULTS));
-  const processor = new JobProcessor(processorSettings(settings), writer, (summary) => post({ t: 'job', summary }), newDecoder);
+  // Set by the main thread when it starts draining: whatever is still queued is then stored raw, fast.
+  const hurry = (): boolean => Atomics.load(settings.draining, 0) === 1;
+  const processor = new JobProcessor(processorSettings(settings), writer, (summary) => post({ t: 'job', summary }), { newDecoder, hurry });
 
   port!.on('message', (message: ToWorker) => {
     switch (message.t) {
@@ -73,4 +75,4 @@ function start(settings: WorkerSettings): void {
   post({ t: 'ready' });
 }
 
-start(workerData as WorkerSettings);
+start(workerData as WorkerSettings & { draining: Int32Array });

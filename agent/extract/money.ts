@@ -95,6 +95,12 @@ export function formatMinor(minor: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
+/** An amount for people and logs: "12.40 GBP", "12.40" with no currency, null with no amount. */
+export function formatAmount(minor: number | null, currency: string | null): string | null {
+  if (minor === null) return null;
+  return currency === null ? formatMinor(minor) : `${formatMinor(minor)} ${currency}`;
+}
+
 /** Percent rate as printed: "20%", "20.0 %", "7,00%", "5,5%" → number. */
 export function parseRate(text: string): number | null {
   const m = /(\d{1,2}(?:[.,]\d{1,2})?)\s*%/.exec(text);

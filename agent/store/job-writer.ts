@@ -1,14 +1,10 @@
-// What the processing worker saves jobs through: save() never throws and never loses a job it can hold. When the
+// What the processing worker saves jobs through: save() never throws and never loses a job it can hold. Jobs
+// saved in the same event-loop turn (a chunk holding many receipts) share one transaction, so one fsync. When the
 // store fails (disk full, I/O error, locked) jobs wait in memory, oldest first, and are retried in order; past
 // maxPendingBytes the oldest are dropped, each named in the log. One error is logged per outage, not per job.
 import { log } from '../log.js';
 import type { Basket } from '../extract/index.js';
-import type { JobRecord, Store } from './store.js';
-
-interface Pending {
-  job: JobRecord;
-  baskets: readonly Basket[];
-}
+import type { JobRecord, SavedJob, Store } from './store.js';
 
 export interface JobWriterOptions {
   retryMs?: number;
@@ -19,11 +15,12 @@ export class JobWriter {
   readonly #store: Store;
   readonly #retryMs: number;
   readonly #maxPendingBytes: number;
-  readonly #queue: Pending[] = [];
+  readonly #queue: SavedJob[] = [];
   #pendingBytes = 0;
   #dropped = 0;
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
+  #scheduled = false;
   readonly #log = log.child({ component: 'store' });
 
   constructor(store: Store, options: JobWriterOptions = {}) {
@@ -43,26 +40,31 @@ export class JobWriter {
   save(job: JobRecord, baskets: readonly Basket[]): void {
     this.#queue.push({ job, baskets });
     this.#pendingBytes += job.bytes.length;
-    // Behind earlier failed jobs: wait for the retry, so jobs are stored in capture order.
-    if (this.#queue.length > 1) {
+    if (this.#failing) {
+      // Behind earlier failed jobs: wait for the retry, so jobs are stored in capture order.
       this.#shed();
       return;
     }
-    this.flush();
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        if (!this.#failing) this.flush();
+      });
+    }
   }
 
   /** Writes everything pending now; true when nothing is left. */
   flush(): boolean {
-    while (this.#queue.length > 0) {
-      const next = this.#queue[0]!;
+    if (this.#queue.length > 0) {
       try {
-        this.#store.saveJob(next.job, next.baskets);
+        this.#store.saveJobs(this.#queue);
       } catch (error) {
         this.#failed(error as Error);
         return false;
       }
-      this.#queue.shift();
-      this.#pendingBytes -= next.job.bytes.length;
+      this.#queue.length = 0;
+      this.#pendingBytes = 0;
     }
     if (this.#failing) {
       this.#failing = false;

@@ -22,6 +22,12 @@ export interface JobRecord {
   decodeError?: string | null;
 }
 
+/** A job with the baskets extracted from it, as saved together. */
+export interface SavedJob {
+  job: JobRecord;
+  baskets: readonly Basket[];
+}
+
 export interface StoredBasket {
   seq: number;
   jobId: string;
@@ -71,17 +77,17 @@ function basketFrom(row: BasketRow): StoredBasket {
 export class Store {
   readonly file: string;
   readonly #db: Database.Database;
-  readonly #saveJob: (job: JobRecord, baskets: readonly Basket[]) => void;
+  readonly #saveJobs: (jobs: readonly SavedJob[]) => void;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
     this.#db = db;
-    this.#saveJob = db.readonly ? () => {
+    this.#saveJobs = db.readonly ? () => {
       throw new Error('the store was opened read-only');
     } : this.#writer(db);
   }
 
-  #writer(db: Database.Database): (job: JobRecord, baskets: readonly Basket[]) => void {
+  #writer(db: Database.Database): (jobs: readonly SavedJob[]) => void {
     const insertJob = db.prepare(
       `INSERT OR IGNORE INTO jobs (id, link, till_id, peer, captured_at, ended_by, size, bytes, decode_error)
        VALUES (@id, @link, @tillId, @peer, @capturedAt, @endedBy, @size, @bytes, @decodeError)`,
@@ -90,8 +96,7 @@ export class Store {
       `INSERT OR IGNORE INTO baskets (id, revision, job_id, link, till_id, captured_at, transaction_at, kind, total, currency, item_count, confidence, json)
        VALUES (@id, @revision, @jobId, @link, @tillId, @capturedAt, @transactionAt, @kind, @total, @currency, @itemCount, @confidence, @json)`,
     );
-    // A job and its baskets are stored together or not at all, so a retry after a failure never duplicates.
-    return db.transaction((job: JobRecord, baskets: readonly Basket[]) => {
+    const insert = (job: JobRecord, baskets: readonly Basket[]): void => {
       const capturedAt = job.capturedAt.toISOString();
       const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
       insertJob.run({ ...job, capturedAt, size: bytes.length, bytes, decodeError: job.decodeError ?? null });
@@ -112,6 +117,10 @@ export class Store {
           json: JSON.stringify(basket),
         });
       }
+    };
+    // Jobs and their baskets are stored together or not at all, so a retry after a failure never duplicates.
+    return db.transaction((jobs: readonly SavedJob[]) => {
+      for (const { job, baskets } of jobs) insert(job, baskets);
     });
   }
 
@@ -147,10 +156,16 @@ export class Store {
   }
 
   saveJob(job: JobRecord, baskets: readonly Basket[]): void {
+    this.saveJobs([{ job, baskets }]);
+  }
+
+  /** Several jobs in one transaction (one fsync): all stored, or none. */
+  saveJobs(jobs: readonly SavedJob[]): void {
     try {
-      this.#saveJob(job, baskets);
+      this.#saveJobs(jobs);
     } catch (error) {
-      throw new StoreError(`cannot store job ${job.id}`, error);
+      const what = jobs.length === 1 ? `job ${jobs[0]!.job.id}` : `${jobs.length} jobs`;
+      throw new StoreError(`cannot store ${what}`, error);
     }
   }
 

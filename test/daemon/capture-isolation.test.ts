@@ -1,6 +1,7 @@
 // Proof, against the real daemon, that capture never sits on the print path: with the decoder made 500 ms slower
 // per chunk, or throwing on every chunk (POSBRIDGE_FAULTS, read by the processing worker), the printer still
 // gets exactly the till's bytes, and status replies still come back at once. The jobs are still stored.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,6 +72,7 @@ async function printAndPoll(): Promise<{ slowestReplyMs: number; sent: Buffer }>
 }
 
 function storedJobs() {
+  if (!existsSync(Store.fileIn(join(dir, 'data')))) return { jobs: [], baskets: [] };
   const store = Store.open(Store.fileIn(join(dir, 'data')), { readonly: true });
   try {
     return { jobs: [...store.jobsBetween(new Date(0), new Date(Date.now() + 60_000))], baskets: store.basketsAfter(0) };
@@ -87,6 +89,7 @@ describe('capture never blocks printing', () => {
     const [connection] = await printer.closedConnections(1);
     expect(connection!.data).toEqual(sent);
     // The slowed decoder catches up afterwards: every receipt is still captured and extracted.
+    await expect.poll(() => storedJobs().baskets.length, { timeout: 30_000, interval: 250 }).toBe(10);
     expect(await daemon!.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     const { jobs, baskets } = storedJobs();
     // All but the final status request, which printed nothing after the last cut and so is no job.
@@ -99,6 +102,8 @@ describe('capture never blocks printing', () => {
     const { sent } = await printAndPoll();
     const [connection] = await printer.closedConnections(1);
     expect(connection!.data).toEqual(sent);
+    const storedBytes = () => storedJobs().jobs.reduce((n, j) => n + j.bytes.length, 0);
+    await expect.poll(storedBytes, { timeout: 30_000, interval: 250 }).toBe(sent.length);
     expect(await daemon!.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     const { jobs, baskets } = storedJobs();
     // Undecoded, nothing can tell a status poll from a receipt: every byte is kept.
@@ -106,6 +111,18 @@ describe('capture never blocks printing', () => {
     expect(jobs.every((j) => j.decodeError?.includes('injected decoder fault'))).toBe(true);
     expect(baskets).toHaveLength(0);
   });
+
+  it('on SIGTERM with the decoder far behind, stores every captured byte (the backlog raw) before exiting', async () => {
+    await start(`decode-delay-ms=${DECODER_DELAY_MS}`);
+    const { sent } = await printAndPoll();
+    expect(await daemon!.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    const { jobs } = storedJobs();
+    const stored = Buffer.concat(jobs.map((j) => Buffer.from(j.bytes)));
+    // Everything but, at most, the final status poll (decoded in time, it prints nothing, so is no job).
+    expect(sent.subarray(0, stored.length)).toEqual(stored);
+    expect(sent.length - stored.length).toBeLessThanOrEqual(STATUS.length);
+    expect(jobs.some((j) => j.decodeError?.includes('shutting down'))).toBe(true);
+  }, 60_000);
 
   it('refuses an unknown fault name rather than running without it', async () => {
     await expect(start('decode-sleep')).rejects.toThrow(/unknown fault/);

@@ -1,0 +1,175 @@
+// Passthrough figures, through the real daemon (`posbridge run`, a separate process, capture and storage on):
+//  - added delay per chunk: round trips of a small chunk carrying a status request (till → printer → till),
+//    through posbridge versus straight to the printer; p50/p99. Target: under 1 ms added at p99.
+//  - the same with the decoder made 20 ms slower per chunk (POSBRIDGE_FAULTS), which must change nothing.
+//  - throughput over TCP and over pty pairs (socat), beside the same path without posbridge.
+//    Target: at least 10 MB/s through TCP.
+// Run alone with `npm run build && node dist/bench/passthrough.js`.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SerialPort } from 'serialport';
+import { freePort, repositoryRoot, startDaemon, type DaemonProcess } from '../test/helpers/daemon.js';
+import { startSimPrinter, type SimPrinter } from '../test/helpers/sim-printer.js';
+import { closePtyEnd, createPtyPair, openPtyEnd, socatAvailable } from '../test/helpers/socat.js';
+
+const ROUND_TRIPS = 5_000;
+const TCP_BYTES = 128 * 1024 * 1024;
+const PTY_BYTES = 16 * 1024 * 1024;
+
+function line(label: string, value: string): void {
+  process.stdout.write(`${label.padEnd(52)}${value}\n`);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+function connectTo(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Round-trip times (ms, sorted) of a 64-byte chunk ending in DLE EOT 1, answered by the printer. */
+async function roundTrips(port: number, count: number): Promise<number[]> {
+  const socket = await connectTo(port);
+  const chunk = Buffer.concat([Buffer.from('x'.repeat(61)), Buffer.from([0x10, 0x04, 0x01])]);
+  const times: number[] = [];
+  for (let i = 0; i < count + 200; i++) {
+    const t0 = performance.now();
+    const replied = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write(chunk);
+    await replied;
+    if (i >= 200) times.push(performance.now() - t0); // the first 200 warm up JIT and buffers
+  }
+  socket.destroy();
+  return times.sort((a, b) => a - b);
+}
+
+/** MB/s of `total` bytes written in 64 KiB chunks until the far side has counted them all. */
+async function throughput(write: (chunk: Buffer) => boolean | Promise<void>, drain: () => Promise<void>, received: () => number, total: number): Promise<number> {
+  const receipt = await readFile(join(repositoryRoot(), 'test', 'fixtures', 'receipts', 'coffee-tm-t88-card.bin'));
+  // Whole receipts, about 64 KiB of them, so every one the daemon captures is a real receipt.
+  const chunk = Buffer.concat(Array.from({ length: Math.floor(65_536 / receipt.length) }, () => receipt));
+  const t0 = performance.now();
+  for (let sent = 0; sent < total; sent += chunk.length) {
+    const result = await write(chunk);
+    if (result === false) await drain();
+  }
+  while (received() < total) await new Promise((resolve) => setTimeout(resolve, 1));
+  return total / 1e6 / ((performance.now() - t0) / 1000);
+}
+
+async function tcpThroughput(port: number, printer: SimPrinter): Promise<number> {
+  const socket = await connectTo(port);
+  const before = printer.connections.length;
+  const rate = await throughput(
+    (chunk) => socket.write(chunk),
+    () => new Promise((resolve) => socket.once('drain', resolve)),
+    () => printer.connections[before]?.byteCount ?? 0,
+    TCP_BYTES,
+  );
+  socket.destroy();
+  return rate;
+}
+
+function daemonFor(dir: string, till: unknown, printer: unknown, env: Record<string, string> = {}): Promise<DaemonProcess> {
+  return startDaemon({ dataDir: join(dir, 'data'), links: [{ name: 'bench', till, printer }] }, { dir, env });
+}
+
+async function peakRssMiB(pid: number): Promise<string> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
+  return kb === undefined ? 'n/a' : `${(Number(kb) / 1024).toFixed(1)} MiB`;
+}
+
+async function benchTcp(dir: string): Promise<void> {
+  const printer = await startSimPrinter({ countOnly: true });
+  const ms = (v: number): string => `${v.toFixed(3)} ms`;
+  try {
+    const direct = await roundTrips(printer.port, ROUND_TRIPS);
+    const results: [string, number[]][] = [];
+    for (const [label, env] of [['through posbridge', {}], ['through posbridge, decoder slowed by 20 ms/chunk', { POSBRIDGE_FAULTS: 'decode-delay-ms=20' }]] as const) {
+      const port = await freePort();
+      const daemon = await daemonFor(dir, { kind: 'tcp', port }, { kind: 'tcp', port: printer.port }, env);
+      try {
+        results.push([label, await roundTrips(port, ROUND_TRIPS)]);
+        if (label === 'through posbridge') {
+          const viaRate = await tcpThroughput(port, printer);
+          const directRate = await tcpThroughput(printer.port, printer);
+          line(`TCP throughput, ${TCP_BYTES / 1024 / 1024} MiB of receipts`, `${viaRate.toFixed(0)} MB/s through posbridge, ${directRate.toFixed(0)} MB/s direct (target >= 10 MB/s)`);
+          line('daemon peak RSS (passthrough + capture + store)', await peakRssMiB(daemon.child.pid!));
+        }
+      } finally {
+        await daemon.stop();
+      }
+    }
+    line(`round trip, direct (${ROUND_TRIPS} chunks of 64 B)`, `p50 ${ms(percentile(direct, 50))}, p99 ${ms(percentile(direct, 99))}`);
+    for (const [label, times] of results) {
+      const added50 = percentile(times, 50) - percentile(direct, 50);
+      const added99 = percentile(times, 99) - percentile(direct, 99);
+      line(`round trip, ${label}`, `p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}`);
+      line('  added by posbridge (both directions)', `p50 ${ms(added50)}, p99 ${ms(added99)} (target < 1 ms at p99)`);
+    }
+  } finally {
+    await printer.close();
+  }
+}
+
+async function ptyThroughput(write: SerialPort, read: SerialPort): Promise<number> {
+  let received = 0;
+  read.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+  });
+  return throughput(
+    (chunk) => write.write(chunk),
+    () => new Promise((resolve) => write.once('drain', resolve)),
+    () => received,
+    PTY_BYTES,
+  );
+}
+
+async function benchPty(dir: string): Promise<void> {
+  if (!socatAvailable()) {
+    line('pty throughput', 'skipped: socat is not installed');
+    return;
+  }
+  const direct = await createPtyPair();
+  const [a, b] = [await openPtyEnd(direct.a), await openPtyEnd(direct.b)];
+  const directRate = await ptyThroughput(a, b);
+  await closePtyEnd(a);
+  await closePtyEnd(b);
+  await direct.destroy();
+
+  const tillLine = await createPtyPair();
+  const printerLine = await createPtyPair();
+  const daemon = await daemonFor(dir, { kind: 'serial', path: tillLine.b, baudRate: 115200 }, { kind: 'serial', path: printerLine.a, baudRate: 115200 });
+  try {
+    const till = await openPtyEnd(tillLine.a);
+    const printer = await openPtyEnd(printerLine.b);
+    const viaRate = await ptyThroughput(till, printer);
+    line(`pty throughput, ${PTY_BYTES / 1024 / 1024} MiB of receipts`, `${viaRate.toFixed(1)} MB/s through posbridge (two pty pairs), ${directRate.toFixed(1)} MB/s through one pair`);
+    await closePtyEnd(till);
+    await closePtyEnd(printer);
+  } finally {
+    await daemon.stop();
+    await tillLine.destroy();
+    await printerLine.destroy();
+  }
+}
+
+export async function benchPassthrough(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'posbridge-bench-'));
+  try {
+    await benchTcp(dir);
+    await benchPty(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchPassthrough();
