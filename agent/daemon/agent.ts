@@ -10,11 +10,10 @@ import { formatAmount } from '../extract/money.js';
 import { log } from '../log.js';
 import type { JobSummary } from './job-processor.js';
 import { parseFaults } from './faults.js';
+import { LOW_CONFIDENCE } from './job-log.js';
 import { ProcessingWorker } from './processing-worker.js';
 import type { WorkerSettings } from './worker-protocol.js';
 
-/** Baskets below this confidence are logged as warnings: the first sign that a till's layout has changed. */
-const LOW_CONFIDENCE = 0.9;
 
 export interface StopOptions {
   /** How long connections in flight may take to finish. */
@@ -193,20 +192,10 @@ export class Agent {
     stats.jobs++;
     stats.bytes += job.size;
     stats.lastJobAt = job.capturedAt;
-    const jobLog = log.child({ link: job.link, till: job.tillId, job: job.id });
-    if (job.decodeError !== null) jobLog.warn({ size: job.size, endedBy: job.endedBy, reason: job.decodeError }, 'job stored raw');
-    if (job.baskets.length === 0) jobLog.info({ size: job.size, endedBy: job.endedBy }, 'job captured (no receipt in it)');
     for (const basket of job.baskets) {
       stats.baskets++;
-      const total = formatAmount(basket.total, basket.currency);
-      stats.lastBasket = { id: basket.id, total, items: basket.items, confidence: basket.confidence };
-      const fields = { basket: basket.id, kind: basket.kind, total, items: basket.items, confidence: basket.confidence, size: job.size };
-      if (basket.confidence < LOW_CONFIDENCE) {
-        stats.lowConfidence++;
-        jobLog.warn({ ...fields, failedChecks: basket.failedChecks }, 'receipt captured with LOW confidence: has the till layout changed?');
-      } else {
-        jobLog.info(fields, 'receipt captured');
-      }
+      stats.lastBasket = { id: basket.id, total: formatAmount(basket.total, basket.currency), items: basket.items, confidence: basket.confidence };
+      if (basket.confidence < LOW_CONFIDENCE) stats.lowConfidence++;
     }
   }
 }

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadProfiles, type LayoutProfile } from '../extract/index.js';
 import { JobWriter, Store } from '../store/index.js';
 import { faultyDecoderFactory, parseFaults } from './faults.js';
+import { logJob } from './job-log.js';
 import { JobProcessor, type ProcessorSettings } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -39,7 +40,10 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
   const newDecoder = faultyDecoderFactory(parseFaults(process.env.POSBRIDGE_FAULTS));
   // Set by the main thread when it starts draining: whatever is still queued is then stored raw, fast.
   const hurry = (): boolean => Atomics.load(settings.draining, 0) === 1;
-  const processor = new JobProcessor(processorSettings(settings), writer, (summary) => post({ t: 'job', summary }), { newDecoder, hurry });
+  const processor = new JobProcessor(processorSettings(settings), writer, (summary) => {
+    logJob(summary);
+    post({ t: 'job', summary });
+  }, { newDecoder, hurry });
 
   port!.on('message', (message: ToWorker) => {
     switch (message.t) {
