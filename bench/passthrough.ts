@@ -19,6 +19,11 @@ const ROUND_TRIPS = 5_000;
 const TCP_BYTES = 128 * 1024 * 1024;
 const PTY_BYTES = 16 * 1024 * 1024;
 
+/** Progress on stderr, so a long run shows where it is. */
+function step(what: string): void {
+  process.stderr.write(`bench passthrough: ${what}\n`);
+}
+
 function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(52)}${value}\n`);
 }
@@ -60,13 +65,22 @@ async function throughput(write: (chunk: Buffer) => boolean | Promise<void>, dra
     const result = await write(chunk);
     if (result === false) await drain();
   }
-  while (received() < total) await new Promise((resolve) => setTimeout(resolve, 1));
+  let lastReport = performance.now();
+  while (received() < total) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (performance.now() - lastReport > 2_000) {
+      lastReport = performance.now();
+      step(`throughput: ${received()} of ${total} bytes arrived`);
+    }
+  }
   return total / 1e6 / ((performance.now() - t0) / 1000);
 }
 
 async function tcpThroughput(port: number, printer: SimPrinter): Promise<number> {
-  const socket = await connectTo(port);
+  // The printer's connection for this run is the next one it accepts (counted before connecting: a direct
+  // connection is accepted at once, one through posbridge when its first byte arrives).
   const before = printer.connections.length;
+  const socket = await connectTo(port);
   const rate = await throughput(
     (chunk) => socket.write(chunk),
     () => new Promise((resolve) => socket.once('drain', resolve)),
@@ -91,20 +105,24 @@ async function benchTcp(dir: string): Promise<void> {
   const printer = await startSimPrinter({ countOnly: true });
   const ms = (v: number): string => `${v.toFixed(3)} ms`;
   try {
+    step('round trips, direct');
     const direct = await roundTrips(printer.port, ROUND_TRIPS);
     const results: [string, number[]][] = [];
     for (const [label, env] of [['through posbridge', {}], ['through posbridge, decoder slowed by 20 ms/chunk', { POSBRIDGE_FAULTS: 'decode-delay-ms=20' }]] as const) {
       const port = await freePort();
       const daemon = await daemonFor(dir, { kind: 'tcp', port }, { kind: 'tcp', port: printer.port }, env);
       try {
+        step(`round trips, ${label}`);
         results.push([label, await roundTrips(port, ROUND_TRIPS)]);
         if (label === 'through posbridge') {
+          step('tcp throughput');
           const viaRate = await tcpThroughput(port, printer);
           const directRate = await tcpThroughput(printer.port, printer);
           line(`TCP throughput, ${TCP_BYTES / 1024 / 1024} MiB of receipts`, `${viaRate.toFixed(0)} MB/s through posbridge, ${directRate.toFixed(0)} MB/s direct (target >= 10 MB/s)`);
           line('daemon peak RSS (passthrough + capture + store)', await peakRssMiB(daemon.child.pid!));
         }
       } finally {
+        step('stopping the daemon');
         await daemon.stop();
       }
     }

@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 import { register as registerParse } from './parse.js';
 import { register as registerProfile } from './profile.js';
 import { register as registerRun } from './run.js';
+import { register as registerStatus } from './status.js';
 import { register as registerTail } from './tail.js';
+import { register as registerTestPrint } from './test-print.js';
 
 const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -18,5 +20,7 @@ registerParse(program);
 registerProfile(program);
 registerRun(program);
 registerTail(program);
+registerTestPrint(program);
+registerStatus(program);
 
 await program.parseAsync(process.argv);
