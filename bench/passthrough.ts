@@ -25,7 +25,7 @@ function step(what: string): void {
 }
 
 function line(label: string, value: string): void {
-  process.stdout.write(`${label.padEnd(52)}${value}\n`);
+  process.stdout.write(`${label.padEnd(62)}${value}\n`);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
