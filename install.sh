@@ -110,7 +110,11 @@ WantedBy=multi-user.target
   fi
   run systemctl daemon-reload
   run systemctl enable --now posbridge.service
-  echo "posbridge: service started; logs: journalctl -u posbridge -f; baskets: $prefix/bin/posbridge.js tail"
+  cli="POSBRIDGE_DATA=$data_dir node $prefix/bin/posbridge.js"
+  echo "posbridge: service started; logs: journalctl -u posbridge -f"
+  echo "  check the print path:  $cli test-print $config_args"
+  echo "  watch baskets arrive:  $cli tail $config_args"
+  echo "  daemon status:         $cli status $config_args"
 else
   echo "posbridge: installed; run it with: POSBRIDGE_DATA=$data_dir node $prefix/bin/posbridge.js run $config_args"
 fi
