@@ -1,6 +1,6 @@
 // Passthrough figures, through the real daemon (`posbridge run`, a separate process, capture and storage on):
-//  - added delay per chunk: round trips of a small chunk carrying a status request (till → printer → till),
-//    through posbridge versus straight to the printer; p50/p99. Target: under 1 ms added at p99.
+//  - added delay per chunk: 64-byte chunks ending in a status request, timed till → printer and back, through
+//    posbridge versus straight to the printer; p50/p99. Target: under 1 ms added at p99.
 //  - the same with the decoder made 20 ms slower per chunk (POSBRIDGE_FAULTS), which must change nothing.
 //  - throughput over TCP and over pty pairs (socat), beside the same path without posbridge.
 //    Target: at least 10 MB/s through TCP.
@@ -15,7 +15,8 @@ import { freePort, repositoryRoot, startDaemon, type DaemonProcess } from '../te
 import { startSimPrinter, type SimPrinter } from '../test/helpers/sim-printer.js';
 import { closePtyEnd, createPtyPair, openPtyEnd, socatAvailable } from '../test/helpers/socat.js';
 
-const ROUND_TRIPS = 5_000;
+const ROUND_TRIPS = 10_000;
+const WARM_UP = 500;
 const TCP_BYTES = 128 * 1024 * 1024;
 const PTY_BYTES = 16 * 1024 * 1024;
 
@@ -39,20 +40,42 @@ function connectTo(port: number): Promise<Socket> {
   });
 }
 
-/** Round-trip times (ms, sorted) of a 64-byte chunk ending in DLE EOT 1, answered by the printer. */
-async function roundTrips(port: number, count: number): Promise<number[]> {
+interface Latency {
+  /** Till write → the printer has the chunk (ms, sorted): the delay posbridge adds to printing. */
+  oneWay: number[];
+  /** Till write → the printer's status reply is back at the till (ms, sorted). */
+  roundTrip: number[];
+}
+
+/**
+ * Sends 64-byte chunks ending in DLE EOT 1, one at a time, and times each to the printer (one way) and back (the
+ * printer's one-byte status reply). The till and the printer are both in this process, so one clock times both.
+ */
+async function latency(port: number, printer: SimPrinter, count: number): Promise<Latency> {
+  const before = printer.connections.length;
   const socket = await connectTo(port);
   const chunk = Buffer.concat([Buffer.from('x'.repeat(61)), Buffer.from([0x10, 0x04, 0x01])]);
-  const times: number[] = [];
-  for (let i = 0; i < count + 200; i++) {
-    const t0 = performance.now();
+  const exchange = async (): Promise<void> => {
     const replied = new Promise<void>((resolve) => socket.once('data', () => resolve()));
     socket.write(chunk);
     await replied;
-    if (i >= 200) times.push(performance.now() - t0); // the first 200 warm up JIT and buffers
+  };
+  await exchange(); // opens the printer connection (through posbridge: on the first byte)
+  let arrivedAt = 0;
+  printer.connections[before]!.socket.on('data', () => {
+    arrivedAt = performance.now();
+  });
+  const oneWay: number[] = [];
+  const roundTrip: number[] = [];
+  for (let i = 0; i < count + WARM_UP; i++) {
+    const t0 = performance.now();
+    await exchange();
+    if (i < WARM_UP) continue; // JIT and buffers warming up
+    oneWay.push(arrivedAt - t0);
+    roundTrip.push(performance.now() - t0);
   }
   socket.destroy();
-  return times.sort((a, b) => a - b);
+  return { oneWay: oneWay.sort((a, b) => a - b), roundTrip: roundTrip.sort((a, b) => a - b) };
 }
 
 /** MB/s of `total` bytes written in 64 KiB chunks until the far side has counted them all. */
@@ -105,15 +128,15 @@ async function benchTcp(dir: string): Promise<void> {
   const printer = await startSimPrinter({ countOnly: true });
   const ms = (v: number): string => `${v.toFixed(3)} ms`;
   try {
-    step('round trips, direct');
-    const direct = await roundTrips(printer.port, ROUND_TRIPS);
-    const results: [string, number[]][] = [];
-    for (const [label, env] of [['through posbridge', {}], ['through posbridge, decoder slowed by 20 ms/chunk', { POSBRIDGE_FAULTS: 'decode-delay-ms=20' }]] as const) {
+    step('latency, direct');
+    const direct = await latency(printer.port, printer, ROUND_TRIPS);
+    const results: [string, Latency][] = [];
+    for (const [label, env] of [['through posbridge', {}], ['posbridge, decoder +20 ms per chunk', { POSBRIDGE_FAULTS: 'decode-delay-ms=20' }]] as const) {
       const port = await freePort();
       const daemon = await daemonFor(dir, { kind: 'tcp', port }, { kind: 'tcp', port: printer.port }, env);
       try {
-        step(`round trips, ${label}`);
-        results.push([label, await roundTrips(port, ROUND_TRIPS)]);
+        step(`latency, ${label}`);
+        results.push([label, await latency(port, printer, ROUND_TRIPS)]);
         if (label === 'through posbridge') {
           step('tcp throughput');
           const viaRate = await tcpThroughput(port, printer);
@@ -126,12 +149,15 @@ async function benchTcp(dir: string): Promise<void> {
         await daemon.stop();
       }
     }
-    line(`round trip, direct (${ROUND_TRIPS} chunks of 64 B)`, `p50 ${ms(percentile(direct, 50))}, p99 ${ms(percentile(direct, 99))}`);
+    const p = (times: number[]): string => `p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}`;
+    const added = (times: number[], base: number[]): string =>
+      `p50 ${ms(percentile(times, 50) - percentile(base, 50))}, p99 ${ms(percentile(times, 99) - percentile(base, 99))}`;
+    line(`${ROUND_TRIPS} chunks of 64 B, direct: till → printer`, p(direct.oneWay));
+    line('  round trip (status reply back at the till)', p(direct.roundTrip));
     for (const [label, times] of results) {
-      const added50 = percentile(times, 50) - percentile(direct, 50);
-      const added99 = percentile(times, 99) - percentile(direct, 99);
-      line(`round trip, ${label}`, `p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}`);
-      line('  added by posbridge (both directions)', `p50 ${ms(added50)}, p99 ${ms(added99)} (target < 1 ms at p99)`);
+      line(`${label}: till → printer`, p(times.oneWay));
+      line('  added by posbridge, till → printer', `${added(times.oneWay, direct.oneWay)} (target < 1 ms at p99)`);
+      line('  added by posbridge, round trip', added(times.roundTrip, direct.roundTrip));
     }
   } finally {
     await printer.close();
