@@ -4,12 +4,13 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadAgentConfig } from '../config.js';
+import { toIsoLocal } from '../extract/dates.js';
 import { formatAmount } from '../extract/money.js';
-import { Store, StoreError, type StoredBasket } from '../store/index.js';
+import { Store, StoreError, type BasketQuery, type StoredBasket } from '../store/index.js';
 
 interface TailOptions {
   config?: string;
-  since?: Date;
+  since?: string;
   link?: string;
   json?: boolean;
   follow: boolean;
@@ -20,13 +21,23 @@ const POLL_MS = 500;
 const LOW_CONFIDENCE = 0.9;
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "10m", "2h", "1d" back from now, or an ISO 8601 time. */
-export function parseSince(text: string, now = Date.now()): Date {
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+const ZONED_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * "10m", "2h", "1d" back from now, or an ISO 8601 time. A time without an offset is wall-clock time in `timeZone`,
+ * the zone tail prints its times in, so `--since 2026-11-23T09:00` means the 09:00 shown on the lines.
+ */
+export function parseSince(text: string, timeZone: string, now = Date.now()): Date {
   const relative = /^(\d+)([smhd])$/.exec(text);
   if (relative !== null) return new Date(now - Number(relative[1]) * UNITS[relative[2]!]!);
-  const at = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(at.getTime())) {
-    throw new InvalidArgumentError('expected an ISO time (2026-11-23T09:00) or a duration (30s, 10m, 2h, 1d).');
+  const local = LOCAL_TIME.exec(text);
+  const [year, month, day, hour, minute, second] = (local ?? []).slice(1).map((part) => Number(part ?? 0));
+  const at = local !== null
+    ? new Date(toIsoLocal({ year: year!, month: month!, day: day! }, { hour: hour!, minute: minute!, second: second! }, timeZone))
+    : ZONED_TIME.test(text) ? new Date(text) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime()) || (local !== null && (month! < 1 || month! > 12 || day! < 1 || day! > 31 || hour! > 23 || minute! > 59 || second! > 59))) {
+    throw new InvalidArgumentError('expected an ISO time (2026-11-23T09:00, 2026-11-23T09:00:00Z) or a duration (30s, 10m, 2h, 1d).');
   }
   return at;
 }
@@ -36,9 +47,21 @@ function wholeNumber(text: string): number {
   return Number(text);
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** "2026-11-23 09:30:05" in the given zone (sv-SE is the locale that writes dates the ISO way). */
+function localTime(iso: string, timeZone: string): string {
+  let clock = clocks.get(timeZone);
+  if (clock === undefined) {
+    clock = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' });
+    clocks.set(timeZone, clock);
+  }
+  return clock.format(new Date(iso));
+}
+
 export function basketLine(row: StoredBasket, timeZone: string): string {
   const b = row.basket;
-  const time = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(new Date(row.capturedAt));
+  const time = localTime(row.capturedAt, timeZone);
   const failed = b.checks.find((c) => !c.ok);
   const fields = [
     time,
@@ -53,6 +76,20 @@ export function basketLine(row: StoredBasket, timeZone: string): string {
   return fields.join('  ');
 }
 
+/** The store once it can be read; undefined while it does not exist yet (the daemon has not started). */
+function openStore(file: string): Store | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return Store.open(file, { readonly: true });
+  } catch (error) {
+    // Created a moment ago and still being set up by the daemon: like missing.
+    if (error instanceof StoreError && error.code === 'POSBRIDGE_NOT_READY') return undefined;
+    throw error;
+  }
+}
+
+const PAGE = 500;
+
 async function tail(options: TailOptions): Promise<void> {
   let config;
   try {
@@ -62,58 +99,84 @@ async function tail(options: TailOptions): Promise<void> {
     process.exitCode = error instanceof ConfigError ? 2 : 1;
     return;
   }
+  // `posbridge tail | head`: the reader has gone, so has the point of going on.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  const file = Store.fileIn(config.dataDir);
-  const show = (rows: StoredBasket[]): void => {
+  const timeZone = config.timezone;
+  const since = options.since === undefined ? undefined : parseSince(options.since, timeZone);
+  const link = options.link;
+  const show = (rows: StoredBasket[]): number | undefined => {
     for (const row of rows) {
-      if (options.link !== undefined && row.link !== options.link) continue;
-      process.stdout.write(`${options.json === true ? JSON.stringify({ ...row.basket, capturedAt: row.capturedAt, link: row.link, jobId: row.jobId }) : basketLine(row, config.timezone)}\n`);
+      const line = options.json === true ? JSON.stringify({ ...row.basket, seq: row.seq, jobId: row.jobId, link: row.link, capturedAt: row.capturedAt }) : basketLine(row, timeZone);
+      process.stdout.write(`${line}\n`);
+    }
+    return rows.at(-1)?.seq;
+  };
+  // Everything matching after `seq`, a page at a time; returns the last seq shown.
+  const showAll = (store: Store, query: BasketQuery, seq: number): number => {
+    for (;;) {
+      const rows = store.baskets({ ...query, afterSeq: seq, limit: PAGE });
+      seq = show(rows) ?? seq;
+      if (rows.length < PAGE) return seq;
     }
   };
+  const byLink: BasketQuery = link === undefined ? {} : { link };
+  // What was stored before tail started: the latest few, or everything since a time. Following then starts at the
+  // last basket stored when tail started, whether or not it matched.
+  const showFirst = (store: Store): number => {
+    const last = store.lastSeq();
+    const seq = since === undefined ? show(store.latestBaskets(options.lines, link)) ?? 0 : showAll(store, { ...byLink, since }, 0);
+    return Math.max(last, seq);
+  };
 
-  let store: Store | undefined;
-  let waiting = false;
   let stopped = false;
+  let wake = (): void => {};
   const stop = (): void => {
     stopped = true;
+    wake();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const file = Store.fileIn(config.dataDir);
+  let store: Store | undefined;
   let seq = 0;
-  for (;;) {
-    if (store === undefined) {
-      try {
-        if (existsSync(file)) {
-          store = Store.open(file, { readonly: true });
-          const first = options.since === undefined ? store.latestBaskets(options.lines) : store.basketsSince(options.since, Number.MAX_SAFE_INTEGER);
-          show(first);
-          seq = (first.at(-1) ?? store.latestBaskets(1)[0])?.seq ?? 0;
-        }
-      } catch (error) {
-        if (!(error instanceof StoreError)) throw error;
-        store = undefined;
-      }
+  try {
+    for (let waiting = false; ; ) {
       if (store === undefined) {
-        if (!options.follow) {
+        store = openStore(file);
+        if (store !== undefined) {
+          seq = showFirst(store);
+        } else if (!options.follow) {
           process.stderr.write(`posbridge tail: no baskets yet (no store at ${file})\n`);
           return;
+        } else if (!waiting) {
+          waiting = true;
+          process.stderr.write(`posbridge tail: waiting for the daemon to create ${file}\n`);
         }
-        if (!waiting) process.stderr.write(`posbridge tail: waiting for the daemon to create ${file}\n`);
-        waiting = true;
+      } else {
+        seq = showAll(store, byLink, seq);
       }
-    } else {
-      const rows = store.basketsAfter(seq);
-      show(rows);
-      seq = rows.at(-1)?.seq ?? seq;
+      if (!options.follow || stopped) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (stopped) return;
     }
-    if (!options.follow || stopped) break;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    if (stopped) break;
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    process.stderr.write(`posbridge tail: ${error.message}\n`);
+    process.exitCode = 1;
+  } finally {
+    store?.close();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
-  store?.close();
 }
 
 export function register(program: Command): void {
@@ -121,10 +184,13 @@ export function register(program: Command): void {
     .command('tail')
     .description('show baskets as they are captured, one line each: time, till, total, items, confidence, kind, receipt number')
     .option('-c, --config <file>', 'agent configuration, for the data folder and timezone (default: the embedded default)')
-    .option('--since <when>', 'start from this time: ISO 8601, or a duration back from now (30s, 10m, 2h, 1d)', (text) => parseSince(text))
+    .option('--since <when>', 'start from this time: ISO 8601 (no offset: the config timezone), or a duration back from now (30s, 10m, 2h, 1d)', (text) => {
+      parseSince(text, 'UTC'); // rejects a malformed time here, with commander's usage error
+      return text;
+    })
     .option('-n, --lines <count>', 'without --since, how many of the latest baskets to show first', wholeNumber, 10)
     .option('--link <name>', 'only baskets from this link')
-    .option('--json', 'each basket as one JSON line (with capturedAt, link and jobId)')
+    .option('--json', 'each basket as one JSON line (with seq, jobId, link and capturedAt)')
     .option('--no-follow', 'print what is stored and exit')
     .action((options: TailOptions) => tail(options));
 }

@@ -1,12 +1,21 @@
 // SQLite failures in plain words, keeping SQLite's code (SQLITE_FULL, SQLITE_IOERR...) for callers that decide on it.
+// Failures that are not SQLite's own carry a POSBRIDGE_ code instead.
+export type StoreProblem =
+  /** The file is an SQLite database of something else (tables, but no posbridge schema version). */
+  | 'POSBRIDGE_NOT_A_STORE'
+  /** Opened read-only before the daemon created the schema: try again later. */
+  | 'POSBRIDGE_NOT_READY'
+  /** Written by a newer posbridge. */
+  | 'POSBRIDGE_TOO_NEW';
+
 export class StoreError extends Error {
   readonly code: string | undefined;
 
-  constructor(what: string, cause?: unknown) {
-    const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-    super(`${what}${cause === undefined ? '' : `: ${plainWords(code, cause)}`}`, { cause });
+  constructor(what: string, cause?: unknown, code?: StoreProblem) {
+    const causeCode = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+    super(`${what}${cause === undefined ? '' : `: ${plainWords(causeCode, cause)}`}`, { cause });
     this.name = 'StoreError';
-    this.code = code;
+    this.code = code ?? causeCode;
   }
 }
 

@@ -2,13 +2,15 @@
 // saved in the same event-loop turn (a chunk holding many receipts) share one transaction, so one fsync. When the
 // store fails (disk full, I/O error, locked) jobs wait in memory, oldest first, and are retried in order; past
 // maxPendingBytes the oldest are dropped, each named in the log. One error is logged per outage, not per job.
-import { log } from '../log.js';
+import { log, type Logger } from '../log.js';
 import type { Basket } from '../extract/index.js';
 import type { JobRecord, SavedJob, Store } from './store.js';
 
 export interface JobWriterOptions {
   retryMs?: number;
   maxPendingBytes?: number;
+  /** Where its errors go; the agent's logger by default. */
+  logger?: Logger;
 }
 
 export class JobWriter {
@@ -21,12 +23,14 @@ export class JobWriter {
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
   #scheduled = false;
-  readonly #log = log.child({ component: 'store' });
+  #closed = false;
+  readonly #log: Logger;
 
   constructor(store: Store, options: JobWriterOptions = {}) {
     this.#store = store;
     this.#retryMs = options.retryMs ?? 5_000;
     this.#maxPendingBytes = options.maxPendingBytes ?? 128 * 1024 * 1024;
+    this.#log = (options.logger ?? log).child({ component: 'store' });
   }
 
   get pending(): number {
@@ -45,7 +49,7 @@ export class JobWriter {
       this.#shed();
       return;
     }
-    if (!this.#scheduled) {
+    if (!this.#scheduled && !this.#closed) {
       this.#scheduled = true;
       setImmediate(() => {
         this.#scheduled = false;
@@ -68,14 +72,16 @@ export class JobWriter {
     }
     if (this.#failing) {
       this.#failing = false;
-      this.#log.info('the store is writable again; every held job has been stored');
+      this.#log.info({ dropped: this.#dropped }, 'the store is writable again; every job still held has been stored');
     }
     clearTimeout(this.#timer);
     this.#timer = undefined;
     return true;
   }
 
+  /** Stops retrying; jobs still pending stay countable and can still be written with flush(). */
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -84,12 +90,12 @@ export class JobWriter {
     if (!this.#failing) {
       this.#failing = true;
       this.#log.error(
-        { reason: error.message, retryMs: this.#retryMs },
+        { reason: error.message, code: (error as { code?: unknown }).code, retryMs: this.#retryMs },
         'cannot store captured jobs; holding them in memory and retrying (printing is not affected)',
       );
     }
     this.#shed();
-    if (this.#timer === undefined) {
+    if (this.#timer === undefined && !this.#closed) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.flush();

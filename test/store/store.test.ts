@@ -1,17 +1,17 @@
-// The SQLite store on real files: bytes and baskets round-trip exactly, survive a reopen and another process,
-// can be read while being written, and a full disk (SQLite's own SQLITE_FULL) loses no job.
+// The SQLite store on real files: bytes and baskets round-trip exactly, survive a process killed after saving,
+// can be read while being written, refuse files that are not theirs in plain words, and a full disk (SQLite's own
+// SQLITE_FULL) loses no job.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newJobId } from '../../agent/capture/job-id.js';
-import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
-import { JobWriter, Store, StoreError, type JobRecord } from '../../agent/store/index.js';
-
-const COFFEE = readFileSync('test/fixtures/receipts/coffee-tm-t88-card.bin');
+import type { Basket } from '../../agent/extract/index.js';
+import { Store, StoreError } from '../../agent/store/index.js';
+import { STORE_SOURCES, expectFreshBuild } from './built.js';
+import { COFFEE, afterAllJobs, basketsFor, job } from './jobs.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -21,28 +21,31 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-let clock = Date.parse('2026-11-23T09:00:00Z');
-function job(bytes: Uint8Array, extra: Partial<JobRecord> = {}): JobRecord {
-  clock += 1000;
-  return { id: newJobId(clock), link: 'front', tillId: 'T1', peer: 'tcp 10.0.0.9:50000', capturedAt: new Date(clock), endedBy: 'cut', bytes, ...extra };
-}
-
-function basketsFor(record: JobRecord): Basket[] {
-  return basketsFromBytes(record.bytes).map((b, i) => ({ ...b, id: i === 0 ? record.id : `${record.id}.${i}` }));
+function storeError(run: () => unknown): StoreError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StoreError);
+    return error as StoreError;
+  }
+  throw new Error('expected a StoreError, nothing was thrown');
 }
 
 describe('Store', () => {
   it('keeps every byte value and a 10 MB job exactly, and the baskets as extracted', () => {
-    const store = Store.open(Store.fileIn(join(dir, 'data')));
+    const store = Store.open(Store.fileIn(join(dir, 'new', 'folder')));
     const all = job(Uint8Array.from({ length: 256 }, (_, i) => i), { decodeError: 'test' });
     const big = job(randomBytes(10 * 1024 * 1024), { endedBy: 'max-bytes' });
     const receipt = job(COFFEE);
     const baskets = basketsFor(receipt);
+    expect(baskets.length).toBeGreaterThan(0);
     store.saveJob(all, []);
     store.saveJob(big, []);
     store.saveJob(receipt, baskets);
     expect(store.job(all.id)).toEqual({ ...all, bytes: Buffer.from(all.bytes) });
     expect(Buffer.from(store.job(big.id)!.bytes).equals(big.bytes)).toBe(true);
+    expect(store.job(big.id)!.endedBy).toBe('max-bytes');
+    expect(store.job('no-such-job')).toBeUndefined();
     const [stored] = store.basketsAfter(0);
     expect(stored).toMatchObject({ jobId: receipt.id, link: 'front', tillId: 'T1', capturedAt: receipt.capturedAt.toISOString() });
     expect(stored!.basket).toEqual(baskets[0]);
@@ -59,84 +62,151 @@ describe('Store', () => {
     store.close();
   });
 
-  it('follows baskets by seq and lists jobs by capture time', () => {
+  it('stores a job and its baskets together or not at all', () => {
     const store = Store.open(join(dir, 'p.db'));
-    const jobs = Array.from({ length: 5 }, () => job(COFFEE));
+    const receipt = job(COFFEE);
+    const [basket] = basketsFor(receipt);
+    // A basket SQLite rejects (kind is NOT NULL) fails the whole transaction: the job row is not left behind.
+    const broken = { ...basket!, kind: null } as unknown as Basket;
+    expect(storeError(() => store.saveJob(receipt, [basket!, { ...broken, id: 'other' }])).message).toContain(`cannot store job ${receipt.id}`);
+    expect(store.counts()).toEqual({ jobs: 0, baskets: 0, bytes: 0 });
+    store.saveJob(receipt, [basket!]);
+    expect(store.counts()).toMatchObject({ jobs: 1, baskets: 1 });
+    store.close();
+  });
+
+  it('follows baskets by seq, filters by link and time, and lists jobs by capture time', () => {
+    const store = Store.open(join(dir, 'p.db'));
+    expect(store.lastSeq()).toBe(0);
+    const jobs = Array.from({ length: 6 }, (_, i) => job(COFFEE, { link: i % 2 === 0 ? 'front' : 'back' }));
     for (const j of jobs) store.saveJob(j, basketsFor(j));
+    const ids = (rows: { jobId: string }[]): string[] => rows.map((b) => b.jobId);
     const first = store.basketsAfter(0, 2);
-    expect(first.map((b) => b.jobId)).toEqual(jobs.slice(0, 2).map((j) => j.id));
-    expect(store.basketsAfter(first[1]!.seq).map((b) => b.jobId)).toEqual(jobs.slice(2).map((j) => j.id));
-    expect(store.latestBaskets(2).map((b) => b.jobId)).toEqual(jobs.slice(3).map((j) => j.id));
-    expect(store.basketsSince(jobs[3]!.capturedAt).map((b) => b.jobId)).toEqual(jobs.slice(3).map((j) => j.id));
+    expect(ids(first)).toEqual(jobs.slice(0, 2).map((j) => j.id));
+    expect(ids(store.basketsAfter(first[1]!.seq))).toEqual(jobs.slice(2).map((j) => j.id));
+    expect(store.lastSeq()).toBe(store.basketsAfter(0).at(-1)!.seq);
+    expect(ids(store.latestBaskets(2))).toEqual(jobs.slice(4).map((j) => j.id));
+    expect(ids(store.latestBaskets(2, 'back'))).toEqual([jobs[3]!.id, jobs[5]!.id]);
+    expect(ids(store.basketsSince(jobs[3]!.capturedAt))).toEqual(jobs.slice(3).map((j) => j.id));
+    const since = store.baskets({ since: jobs[1]!.capturedAt, link: 'front', limit: 1 });
+    expect(ids(since)).toEqual([jobs[2]!.id]);
+    expect(ids(store.baskets({ since: jobs[1]!.capturedAt, link: 'front', afterSeq: since[0]!.seq }))).toEqual([jobs[4]!.id]);
     expect([...store.jobsBetween(jobs[1]!.capturedAt, jobs[4]!.capturedAt)].map((j) => j.id)).toEqual(jobs.slice(1, 4).map((j) => j.id));
     store.close();
   });
 
-  it('is durable across processes, and readable (WAL) while another connection writes', () => {
+  it('keeps what a process saved even when it is killed straight after, without closing', () => {
+    expectFreshBuild(STORE_SOURCES);
+    const file = join(dir, 'p.db');
+    const receipt = job(COFFEE);
+    const baskets = basketsFor(receipt);
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      import { readFileSync } from 'node:fs';
+      const { Store } = await import(${JSON.stringify(resolve('dist/agent/store/index.js'))});
+      const input = JSON.parse(readFileSync(0, 'utf8'));
+      const store = Store.open(${JSON.stringify(file)});
+      store.saveJob({ ...input.job, capturedAt: new Date(input.job.capturedAt), bytes: Buffer.from(input.hex, 'hex') }, input.baskets);
+      process.kill(process.pid, 'SIGKILL');
+    `], {
+      input: JSON.stringify({ job: { ...receipt, bytes: undefined }, hex: COFFEE.toString('hex'), baskets }),
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    expect(child.signal).toBe('SIGKILL');
+    const store = Store.open(file, { readonly: true });
+    expect(store.job(receipt.id)).toEqual({ ...receipt, bytes: COFFEE, decodeError: null });
+    expect(store.basketsAfter(0).map((b) => b.basket)).toEqual(baskets);
+    store.close();
+  });
+
+  it('can be read (read-only, WAL) while another connection is in the middle of writing', () => {
     const file = join(dir, 'p.db');
     const writer = Store.open(file);
     const reader = Store.open(file, { readonly: true });
     const receipt = job(COFFEE);
     writer.saveJob(receipt, basketsFor(receipt));
     expect(reader.basketsAfter(0)).toHaveLength(1);
+    expect(writer.pragma('journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    // A second process's write transaction, left open: the reader neither waits (it would time out after
+    // busy_timeout and throw) nor sees the uncommitted row.
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    other.prepare("INSERT INTO jobs VALUES ('x', 'front', 'T1', 'p', '2026-11-23T10:00:00.000Z', 'cut', 1, x'00', NULL)").run();
+    expect(reader.counts().jobs).toBe(1);
+    other.exec('COMMIT');
+    expect(reader.counts().jobs).toBe(2);
+    other.close();
+    expect(storeError(() => reader.saveJob(job(COFFEE), [])).message).toContain('read-only');
     writer.close();
     reader.close();
-    const child = spawnSync(process.execPath, ['-e', `
-      const Database = require('better-sqlite3');
-      const db = new Database(${JSON.stringify(file)}, { readonly: true });
-      const row = db.prepare('SELECT id, size, hex(bytes) AS hex FROM jobs').get();
-      process.stdout.write(JSON.stringify(row));
-    `], { encoding: 'utf8' });
-    expect(JSON.parse(child.stdout)).toEqual({ id: receipt.id, size: COFFEE.length, hex: COFFEE.toString('hex').toUpperCase() });
-    expect(Store.open(file).pragma('journal_mode')).toEqual([{ journal_mode: 'wal' }]);
   });
 
-  it('migrates a new file and refuses files that are not posbridge databases, in plain words', async () => {
+  it('migrates a new file to the current schema version', () => {
     const store = Store.open(join(dir, 'new.db'));
     expect(store.pragma('user_version')).toEqual([{ user_version: 1 }]);
+    expect(store.pragma('foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    expect(store.pragma('synchronous')).toEqual([{ synchronous: 2 }]);
     store.close();
-    await writeFile(join(dir, 'junk.db'), 'this is not a database, it is a receipt: TOTAL 9.35\n'.repeat(200));
-    expect(() => Store.open(join(dir, 'junk.db'))).toThrow(/not a posbridge database|file is not a database/);
-    expect(() => Store.open(join(dir, 'missing.db'), { readonly: true })).toThrow(StoreError);
-  });
-});
-
-describe('JobWriter', () => {
-  it('holds jobs while SQLite reports the disk full, and stores them all, in order, once there is room', () => {
-    const store = Store.open(join(dir, 'p.db'));
-    const writer = new JobWriter(store, { retryMs: 60_000 });
-    writer.save(job(COFFEE), []);
-    expect(writer.flush()).toBe(true);
-    // A real SQLITE_FULL: the database may not grow past the pages it has.
-    const pages = (store.pragma('page_count') as { page_count: number }[])[0]!.page_count;
-    store.pragma(`max_page_count = ${pages}`);
-    const held = Array.from({ length: 20 }, () => job(randomBytes(8192)));
-    for (const j of held.slice(0, 10)) writer.save(j, []);
-    expect(writer.flush()).toBe(false);
-    // Jobs captured while the disk is full queue up behind, in order.
-    for (const j of held.slice(10)) writer.save(j, []);
-    expect(writer.pending).toBe(20);
-    expect(store.counts().jobs).toBe(1);
-    store.pragma('max_page_count = 1073741823');
-    expect(writer.flush()).toBe(true);
-    expect(writer.pending).toBe(0);
-    const stored = [...store.jobsBetween(new Date(0), new Date(clock + 1))];
-    expect(stored.map((j) => j.id).slice(1)).toEqual(held.map((j) => j.id));
-    expect(stored.slice(1).map((j) => Buffer.from(j.bytes).toString('hex'))).toEqual(held.map((j) => Buffer.from(j.bytes).toString('hex')));
-    writer.close();
-    store.close();
+    // Reopening an up-to-date file changes nothing.
+    const again = Store.open(join(dir, 'new.db'));
+    expect(again.pragma('user_version')).toEqual([{ user_version: 1 }]);
+    again.close();
   });
 
-  it('drops only the oldest held jobs beyond its memory limit, counting them', () => {
-    const store = Store.open(join(dir, 'p.db'));
-    const writer = new JobWriter(store, { retryMs: 60_000, maxPendingBytes: 5 * 8192 });
-    store.pragma('max_page_count = 1');
-    const held = Array.from({ length: 8 }, () => job(randomBytes(8192)));
-    for (const j of held) writer.save(j, []);
-    expect(writer.flush()).toBe(false);
-    expect(writer.dropped).toBe(3);
-    expect(writer.pending).toBe(5);
-    writer.close();
+  it('refuses files that are not posbridge databases, in plain words, and leaves them untouched', async () => {
+    const junk = join(dir, 'junk.db');
+    await writeFile(junk, 'this is not a database, it is a receipt: TOTAL 9.35\n'.repeat(200));
+    const notSqlite = storeError(() => Store.open(junk));
+    expect(notSqlite.code).toBe('SQLITE_NOTADB');
+    expect(notSqlite.message).toMatch(/^cannot open the store .*junk\.db: not a posbridge database/);
+
+    const foreign = join(dir, 'accounts.db');
+    const db = new Database(foreign);
+    db.exec("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('Ada')");
+    db.close();
+    const before = await readFile(foreign);
+    for (const readonly of [false, true]) {
+      const error = storeError(() => Store.open(foreign, { readonly }));
+      expect(error.code).toBe('POSBRIDGE_NOT_A_STORE');
+      expect(error.message).toContain('is not a posbridge database');
+    }
+    expect((await readFile(foreign)).equals(before)).toBe(true);
+
+    const newer = join(dir, 'newer.db');
+    Store.open(newer).close();
+    const raw = new Database(newer);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(storeError(() => Store.open(newer)).code).toBe('POSBRIDGE_TOO_NEW');
+    expect(storeError(() => Store.open(newer, { readonly: true })).message).toContain('upgrade posbridge');
+  });
+
+  it('says so when the file is missing, not created yet, or its folder cannot be made', async () => {
+    expect(storeError(() => Store.open(join(dir, 'missing.db'), { readonly: true })).code).toBe('SQLITE_CANTOPEN');
+    await writeFile(join(dir, 'empty.db'), '');
+    expect(storeError(() => Store.open(join(dir, 'empty.db'), { readonly: true })).code).toBe('POSBRIDGE_NOT_READY');
+    await writeFile(join(dir, 'a-file'), 'x');
+    expect(storeError(() => Store.open(join(dir, 'a-file', 'data', 'posbridge.db'))).message).toMatch(/^cannot open the store .*: ENOTDIR/);
+  });
+
+  it('reports a damaged file as a StoreError when it is read', async () => {
+    const file = join(dir, 'p.db');
+    const store = Store.open(file);
+    for (let i = 0; i < 50; i++) {
+      const j = job(COFFEE);
+      store.saveJob(j, basketsFor(j));
+    }
     store.close();
+    const bytes = await readFile(file);
+    const pageSize = bytes.readUInt16BE(16);
+    // Keep page 1 (header and schema), scribble over every table and index page.
+    bytes.fill(0x55, pageSize);
+    await writeFile(file, bytes);
+    const damaged = Store.open(file, { readonly: true });
+    const error = storeError(() => damaged.basketsAfter(0));
+    expect(error.code).toMatch(/^SQLITE_CORRUPT/);
+    expect(error.message).toContain('database file is damaged');
+    expect(storeError(() => [...damaged.jobsBetween(new Date(0), afterAllJobs())]).code).toMatch(/^SQLITE_CORRUPT/);
+    damaged.close();
   });
 });
