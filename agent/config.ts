@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { driverConfigSchema } from '../drivers/index.js';
+import { printerSetupSchema } from './decode/index.js';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
@@ -40,6 +41,13 @@ export const linkConfigSchema = z
       .min(1024)
       .default(64 * 1024 * 1024)
       .describe('A job this long is stored and a new one begun, so one runaway job cannot exhaust memory. Default 64 MiB.'),
+    printerSetup: printerSetupSchema
+      .default({})
+      .describe(
+        'How the printer is set up, so captured jobs decode as it prints them: paperWidth in dots (576 for 80 mm, 384 for 58 mm), ' +
+          'codePage (power-on ESC t value), codePageNumbering (epson, bematech, daruma, elgin or generic: whose ESC t numbers), ' +
+          'characterEncoding (single-byte or utf-8 at power-on), kanjiEncoding. Default: an 80 mm Epson at PC437.',
+      ),
   })
   .describe('One till joined to one printer.');
 
@@ -103,14 +111,17 @@ export function embeddedDefault(dataDir = defaultDataDir()): unknown {
   };
 }
 
-/** Validates a raw config object; relative paths are resolved against `baseDir` (the config file's folder). */
+/** Validates a raw config object; relative paths (data, profiles, file drivers) are resolved against `baseDir` (the config file's folder). */
 export function parseAgentConfig(raw: unknown, source: string, baseDir = process.cwd()): AgentConfig {
   const result = agentConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${source}: invalid configuration:\n${z.prettifyError(result.error)}`);
   const config = result.data;
   const within = (path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
+  // Only file paths are the config's own; serial and usb paths name devices (COM3, /dev/usb/lp0) and stay as written.
+  const sideWithin = <Side extends LinkConfig['till']>(side: Side): Side => (side.kind === 'file' ? { ...side, path: within(side.path) } : side);
   return {
     ...config,
+    links: config.links.map((link) => ({ ...link, till: sideWithin(link.till), printer: sideWithin(link.printer) })),
     source,
     dataDir: within(config.dataDir ?? defaultDataDir()),
     ...(config.profilesDir !== undefined && { profilesDir: within(config.profilesDir) }),

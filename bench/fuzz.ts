@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Decoder, decode } from '../agent/decode/index.js';
+import { Decoder, decode, type DecoderOptions } from '../agent/decode/index.js';
 import type { PrintedDocument } from '../agent/decode/document.js';
 import { MAX_LINE_SPANS, MAX_LINE_UNITS } from '../agent/decode/line.js';
 
@@ -151,8 +151,11 @@ function check(bytes: Uint8Array, docs: PrintedDocument[]): void {
 const json = (docs: PrintedDocument[]): string =>
   JSON.stringify(docs, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
 
-function decodeChunked(rng: Rng, bytes: Uint8Array): PrintedDocument[] {
-  const decoder = new Decoder();
+/** Printer setups the inputs are decoded under: mostly Epson's defaults, some in UTF-8 or a vendor's ESC t numbers. */
+const SETUPS: readonly DecoderOptions[] = [{}, {}, { characterEncoding: 'utf-8' }, { codePageNumbering: 'generic', codePage: 6 }];
+
+function decodeChunked(rng: Rng, bytes: Uint8Array, setup: DecoderOptions): PrintedDocument[] {
+  const decoder = new Decoder(setup);
   const out: PrintedDocument[] = [];
   let from = 0;
   while (from < bytes.length) {
@@ -178,17 +181,19 @@ export function fuzzDecoder(opts: FuzzOptions): FuzzReport {
   for (let n = 0; n < opts.count; n++) {
     const kind = rng.below(20);
     const bytes = kind < 7 ? randomBytes(rng, false) : kind < 12 ? randomBytes(rng, true) : mutate(rng, corpus);
+    const setup = SETUPS[rng.below(SETUPS.length)]!;
     let docs: PrintedDocument[];
     try {
-      docs = decode(bytes);
+      docs = decode(bytes, setup);
       check(bytes, docs);
       if ((n & 63) === 0) {
         report.chunkedChecks++;
-        if (json(decodeChunked(rng, bytes)) !== json(docs)) throw new Error('chunked decode differs from one-shot decode');
+        if (json(decodeChunked(rng, bytes, setup)) !== json(docs)) throw new Error('chunked decode differs from one-shot decode');
       }
     } catch (err) {
       const hex = Buffer.from(bytes.subarray(0, 256)).toString('hex');
-      throw new Error(`fuzz input #${n} (seed ${opts.seed ?? 1}, ${bytes.length} bytes, starts ${hex}): ${String(err)}`, { cause: err });
+      const how = JSON.stringify(setup);
+      throw new Error(`fuzz input #${n} (seed ${opts.seed ?? 1}, ${bytes.length} bytes, setup ${how}, starts ${hex}): ${String(err)}`, { cause: err });
     }
     report.inputs++;
     report.bytes += bytes.length;

@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
 import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
-import { KANJI_ENCODINGS, resolveOptions } from '../decode/options.js';
+import { CODE_PAGE_NUMBERINGS, KANJI_ENCODINGS, resolveOptions } from '../decode/options.js';
 import { documentHtml, htmlHead, htmlTail } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
@@ -41,6 +41,8 @@ interface ParseOptions {
   paperWidth: number;
   codePage: number;
   kanji?: DecoderOptions['kanjiEncoding'];
+  codePageNumbering: NonNullable<DecoderOptions['codePageNumbering']>;
+  utf8?: boolean;
 }
 
 /** Documents of one capture file, yielded as the decoder completes them. */
@@ -61,7 +63,12 @@ function wholeNumber(value: string): number {
 }
 
 async function parse(files: string[], options: ParseOptions, command: Command): Promise<void> {
-  const decoderOptions: DecoderOptions = { paperWidth: options.paperWidth, codePage: options.codePage };
+  const decoderOptions: DecoderOptions = {
+    paperWidth: options.paperWidth,
+    codePage: options.codePage,
+    codePageNumbering: options.codePageNumbering,
+    characterEncoding: options.utf8 === true ? 'utf-8' : 'single-byte',
+  };
   if (options.kanji !== undefined) decoderOptions.kanjiEncoding = options.kanji;
   try {
     resolveOptions(decoderOptions);
@@ -134,5 +141,9 @@ export function register(program: Command): void {
     .option('--timezone <zone>', 'IANA timezone of the till clock, for basket times', DEFAULT_TIMEZONE)
     .option('--profile <path>', 'layout profile file or folder of profiles for basket extraction (repeatable)', collect)
     .addOption(new Option('--kanji <encoding>', 'multi-byte encoding for Kanji mode (FS &)').choices(KANJI_ENCODINGS))
+    .addOption(
+      new Option('--code-page-numbering <maker>', "whose ESC t numbers the printer uses (printer setting)").choices(CODE_PAGE_NUMBERINGS).default('epson'),
+    )
+    .option('--utf8', 'the printer starts in UTF-8 rather than a code page (printer setting; FS ( C switches it too)')
     .action((files: string[], options: ParseOptions, command: Command) => parse(files, options, command));
 }

@@ -3,8 +3,9 @@
 //   POSBRIDGE_FAULTS=decode-throw                 every decoder write throws
 // It exists to prove, against the real daemon, that a slow or failing decoder never touches printing
 // (test/daemon/capture-isolation.test.ts, bench/passthrough.ts). Unset in production; unknown names are refused.
-import { Decoder, type PrintedDocument } from '../decode/index.js';
+import { Decoder, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
 import type { StreamDecoder } from '../capture/framer.js';
+import type { DecoderFactory } from './job-processor.js';
 
 export interface DecoderFaults {
   delayMs: number;
@@ -31,10 +32,11 @@ function block(ms: number): void {
 }
 
 class FaultyDecoder implements StreamDecoder {
-  readonly #inner = new Decoder();
+  readonly #inner: Decoder;
   readonly #faults: DecoderFaults;
 
-  constructor(faults: DecoderFaults) {
+  constructor(faults: DecoderFaults, options: DecoderOptions | undefined) {
+    this.#inner = new Decoder(options);
     this.#faults = faults;
   }
 
@@ -49,6 +51,6 @@ class FaultyDecoder implements StreamDecoder {
   }
 }
 
-export function faultyDecoderFactory(faults: DecoderFaults | undefined): (() => StreamDecoder) | undefined {
-  return faults === undefined ? undefined : () => new FaultyDecoder(faults);
+export function faultyDecoderFactory(faults: DecoderFaults | undefined): DecoderFactory | undefined {
+  return faults === undefined ? undefined : (options) => new FaultyDecoder(faults, options);
 }

@@ -2,26 +2,34 @@
 // storage. Thread-agnostic: the daemon runs it on a worker thread (worker.ts); tests may run it in-process.
 import { JobFramer, type StreamDecoder } from '../capture/framer.js';
 import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
+import { Decoder, type DecoderOptions } from '../decode/index.js';
 import { extractBasket, type Basket, type LayoutProfile } from '../extract/index.js';
 import type { JobRecord } from '../store/index.js';
 
-export interface FramingSettings {
+/** How one link's captured bytes are cut into jobs and decoded. */
+export interface LinkSettings {
   readonly idleGapMs: number;
   readonly maxJobBytes: number;
+  readonly printerSetup?: DecoderOptions;
 }
+
+/** Makes a link's decoder; the daemon swaps in a faulty one to prove capture never touches printing. */
+export type DecoderFactory = (options: DecoderOptions | undefined) => StreamDecoder;
+
+const newDecoder: DecoderFactory = (options) => new Decoder(options);
 
 export interface ProcessorSettings {
   readonly storeId?: string | undefined;
   readonly timezone: string;
   readonly currency?: string | undefined;
   readonly profiles: readonly LayoutProfile[];
-  /** Framing per link name; a session of a link not listed (removed by a reload) keeps these defaults. */
-  readonly links: Readonly<Record<string, FramingSettings>>;
+  /** Per link name; a session of a link not listed (removed by a reload) keeps the defaults. */
+  readonly links: Readonly<Record<string, LinkSettings>>;
 }
 
 const RAW_AT_SHUTDOWN = 'stored raw, not decoded: captured while the daemon was shutting down with a backlog; re-parse it from the raw job';
 
-const DEFAULT_FRAMING: FramingSettings = { idleGapMs: 2_000, maxJobBytes: 64 * 1024 * 1024 };
+const DEFAULT_LINK: LinkSettings = { idleGapMs: 2_000, maxJobBytes: 64 * 1024 * 1024 };
 
 /** What the processor reports per stored job (for logs, status and drift), without any receipt text. */
 export interface JobSummary {
@@ -54,7 +62,7 @@ export class JobProcessor {
   #settings: ProcessorSettings;
   readonly #saver: JobSaver;
   readonly #report: (summary: JobSummary) => void;
-  readonly #newDecoder: (() => StreamDecoder) | undefined;
+  readonly #newDecoder: DecoderFactory;
   readonly #hurry: (() => boolean) | undefined;
   readonly #framers = new Map<number, JobFramer>();
   #timer: NodeJS.Timeout | undefined;
@@ -64,12 +72,12 @@ export class JobProcessor {
     settings: ProcessorSettings,
     saver: JobSaver,
     report: (summary: JobSummary) => void,
-    options: { newDecoder?: (() => StreamDecoder) | undefined; hurry?: () => boolean } = {},
+    options: { newDecoder?: DecoderFactory | undefined; hurry?: () => boolean } = {},
   ) {
     this.#settings = settings;
     this.#saver = saver;
     this.#report = report;
-    this.#newDecoder = options.newDecoder;
+    this.#newDecoder = options.newDecoder ?? newDecoder;
     this.#hurry = options.hurry;
   }
 
@@ -83,8 +91,8 @@ export class JobProcessor {
   }
 
   open(session: number, info: SessionInfo): void {
-    const framing = this.#settings.links[info.link] ?? DEFAULT_FRAMING;
-    const options = { ...framing, ...(this.#newDecoder && { newDecoder: this.#newDecoder }) };
+    const link = this.#settings.links[info.link] ?? DEFAULT_LINK;
+    const options = { idleGapMs: link.idleGapMs, maxJobBytes: link.maxJobBytes, newDecoder: () => this.#newDecoder(link.printerSetup) };
     this.#framers.set(session, new JobFramer(info, options, (job) => this.#process(job)));
   }
 

@@ -1,6 +1,6 @@
 // Messages between the passthrough thread and the processing worker (worker.ts). Plain data only.
 import type { SessionInfo } from '../capture/types.js';
-import type { FramingSettings, JobSummary } from './job-processor.js';
+import type { LinkSettings, JobSummary } from './job-processor.js';
 
 /** Settings the worker builds its processor from; profiles are loaded from profilesDir in the worker. */
 export interface WorkerSettings {
@@ -9,7 +9,7 @@ export interface WorkerSettings {
   readonly timezone: string;
   readonly currency?: string | undefined;
   readonly profilesDir?: string | undefined;
-  readonly links: Readonly<Record<string, FramingSettings>>;
+  readonly links: Readonly<Record<string, LinkSettings>>;
 }
 
 export type ToWorker =

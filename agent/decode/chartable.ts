@@ -26,6 +26,9 @@ function build(base: readonly string[]): CharTable {
   return { units, strings };
 }
 
+/** UTF-8 text: ASCII as itself; bytes from 0x80 up map to 0, so the hot loop hands them to the sequence decoder. */
+export const UTF8_ASCII: CharTable = build(Array.from({ length: 256 }, (_, b) => (b < 0x80 ? String.fromCharCode(b) : '')));
+
 export function charTable(escT: number, escR: number): CharTable {
   const key = escT * 256 + escR;
   let table = cache.get(key);

@@ -50,6 +50,12 @@ function tcvnCapitals(): string[] {
   return fromIconv('tcvn')().map((c, b) => (b >= 0xa8 ? c.toUpperCase() : c));
 }
 
+/**
+ * Pages other vendors' `ESC t` selects that Epson's table has no number for, with ids above any `ESC t` value.
+ * UTF-8 switches the text encoding rather than the table (see Printer); the multi-byte pages are named only.
+ */
+export const EXTRA_PAGES = { iso88591: 256, iso88599: 257, utf8: 258, big5: 259, jis: 260, shiftJis: 261, gb2312: 262 } as const;
+
 const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   0: { name: 'PC437', build: fromIconv('cp437') },
   1: { name: 'Katakana', build: katakana },
@@ -113,6 +119,13 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   75: { name: 'Punjabi' },
   82: { name: 'Marathi' },
   255: { name: 'user-defined page' },
+  [EXTRA_PAGES.iso88591]: { name: 'ISO8859-1', build: fromIconv('iso-8859-1') },
+  [EXTRA_PAGES.iso88599]: { name: 'ISO8859-9', build: fromIconv('iso-8859-9') },
+  [EXTRA_PAGES.utf8]: { name: 'UTF-8' },
+  [EXTRA_PAGES.big5]: { name: 'Big5' },
+  [EXTRA_PAGES.jis]: { name: 'JIS' },
+  [EXTRA_PAGES.shiftJis]: { name: 'Shift-JIS' },
+  [EXTRA_PAGES.gb2312]: { name: 'GB2312' },
 };
 
 const FALLBACK_PAGE = 0;
@@ -140,7 +153,7 @@ export function codePageName(escT: number): string {
   return CODE_PAGES[escT]?.name ?? `ESC t ${escT}`;
 }
 
-/** ESC t values this build decodes to Unicode, ascending. */
+/** Page ids (Epson `ESC t` values, then EXTRA_PAGES) this build decodes to Unicode, ascending. */
 export function supportedCodePages(): number[] {
   return Object.keys(CODE_PAGES)
     .map(Number)

@@ -776,6 +776,12 @@ function fsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: numb
       p.kanjiOn = false;
       return 2;
     case 0x28:
+      // FS ( C 02 00 48 m: select the character encoding (one-byte code pages or UTF-8).
+      if (end - i >= 5 && buf[i + 2] === 0x43 && u16(buf, i + 3) === 2) {
+        if (!fixed(7, i, end)) return NEED_MORE;
+        if (buf[i + 5] === 0x30) p.selectEncoding(buf[i + 6]!);
+        return 7;
+      }
       return lengthPrefixed(p, buf, i, end, at, 'FS', FS_FAMILIES);
     case 0x2d: // FS - n: Kanji underline
       return 3;

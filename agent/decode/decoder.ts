@@ -31,6 +31,10 @@ export class Decoder {
   private pendingAt = 0;
   /** Kanji lead byte waiting for its second byte across a chunk boundary, or -1. */
   private kanjiLead = -1;
+  /** A UTF-8 sequence cut by a chunk boundary: its bytes so far and where it began. */
+  private readonly utf8Held = new Uint8Array(4);
+  private utf8HeldLen = 0;
+  private utf8HeldAt = 0;
   private ended = false;
 
   constructor(opts?: DecoderOptions) {
@@ -58,6 +62,8 @@ export class Decoder {
         i = this.resumePending(buf, i, n);
       } else if (this.kanjiLead >= 0) {
         i = this.kanjiTrail(buf, i, base);
+      } else if (this.utf8HeldLen > 0) {
+        i = this.utf8Resume(buf, i, n);
       } else if (buf[i]! >= 0x20) {
         i = p.selected ? this.text(buf, i, n, base) : this.skipText(buf, i, n);
       } else {
@@ -79,6 +85,10 @@ export class Decoder {
     if (this.kanjiLead >= 0) {
       p.issue(at - 1, 'Kanji character truncated at end of stream');
       this.kanjiLead = -1;
+    }
+    if (this.utf8HeldLen > 0) {
+      p.issue(this.utf8HeldAt, 'UTF-8 character truncated at end of stream');
+      this.utf8HeldLen = 0;
     }
     if (p.sink !== null) {
       p.sink.abort();
@@ -116,6 +126,10 @@ export class Decoder {
       }
       const b = buf[i]!;
       if (b < 0x20) return i;
+      if (b >= 0x80 && p.utf8) {
+        i = this.utf8Char(buf, i, end, base);
+        continue;
+      }
       if (p.kanjiOn && p.kanji.isLeadByte(b)) {
         if (i + 1 >= end) {
           this.kanjiLead = b;
@@ -159,6 +173,64 @@ export class Decoder {
     this.kanjiLead = -1;
     // The lead byte was the last of the previous chunk: index i - 1 in stream terms.
     return this.kanjiChar(lead, buf[i]!, i - 1, base);
+  }
+
+  /** A UTF-8 sequence starting at buf[i] (a byte from 0x80 up); returns the index after the bytes it used. */
+  private utf8Char(buf: Uint8Array, i: number, end: number, base: number): number {
+    const lead = buf[i]!;
+    const length = utf8Length(lead);
+    if (length === 0) {
+      this.utf8Invalid(base + i);
+      return i + 1;
+    }
+    for (let j = 1; j < length; j++) {
+      if (i + j >= end) {
+        this.utf8Held.set(buf.subarray(i, end));
+        this.utf8HeldLen = end - i;
+        this.utf8HeldAt = base + i;
+        return end;
+      }
+      // The byte that breaks a sequence is not part of it: it is read again as whatever it is.
+      if (!utf8Continues(lead, j, buf[i + j]!)) {
+        this.utf8Invalid(base + i);
+        return i + j;
+      }
+    }
+    this.utf8Ink(utf8CodePoint(buf, i, length), base + i);
+    return i + length;
+  }
+
+  /** The rest of a sequence held from the previous chunk. */
+  private utf8Resume(buf: Uint8Array, i: number, end: number): number {
+    const held = this.utf8Held;
+    const length = utf8Length(held[0]!);
+    while (this.utf8HeldLen < length && i < end) {
+      if (!utf8Continues(held[0]!, this.utf8HeldLen, buf[i]!)) {
+        this.utf8HeldLen = 0;
+        this.utf8Invalid(this.utf8HeldAt);
+        return i;
+      }
+      held[this.utf8HeldLen++] = buf[i++]!;
+    }
+    if (this.utf8HeldLen === length) {
+      this.utf8HeldLen = 0;
+      this.utf8Ink(utf8CodePoint(held, 0, length), this.utf8HeldAt);
+    }
+    return i;
+  }
+
+  private utf8Ink(codePoint: number, at: number): void {
+    const p = this.p;
+    const advance = isWide(codePoint) ? p.style.kanjiAdvance : p.style.advance;
+    if (p.line.x + advance > p.areaWidth && p.line.x > 0) p.wrap(at);
+    p.line.inkText(String.fromCodePoint(codePoint), advance, p.style.style);
+  }
+
+  private utf8Invalid(at: number): void {
+    const p = this.p;
+    p.issue(at, 'invalid UTF-8 sequence');
+    if (p.line.x + p.style.advance > p.areaWidth && p.line.x > 0) p.wrap(at);
+    p.line.inkText(REPLACEMENT, p.style.advance, p.style.style);
   }
 
   /** While the printer is deselected (ESC = ), printable bytes go nowhere. */
@@ -254,4 +326,43 @@ export function decode(bytes: Uint8Array, opts?: DecoderOptions): PrintedDocumen
   const docs = decoder.write(bytes);
   for (const doc of decoder.end()) docs.push(doc);
   return docs;
+}
+
+/** Bytes in the UTF-8 sequence a lead byte starts; 0 for a byte that cannot start one (RFC 3629). */
+function utf8Length(lead: number): number {
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** Whether `b` may be byte `index` (1 up) of the sequence `lead` starts: no overlong forms, surrogates or code points past U+10FFFF. */
+function utf8Continues(lead: number, index: number, b: number): boolean {
+  if (index === 1) {
+    if (lead === 0xe0) return b >= 0xa0 && b <= 0xbf;
+    if (lead === 0xed) return b >= 0x80 && b <= 0x9f;
+    if (lead === 0xf0) return b >= 0x90 && b <= 0xbf;
+    if (lead === 0xf4) return b >= 0x80 && b <= 0x8f;
+  }
+  return b >= 0x80 && b <= 0xbf;
+}
+
+function utf8CodePoint(bytes: Uint8Array, i: number, length: number): number {
+  let cp = bytes[i]! & (length === 2 ? 0x1f : length === 3 ? 0x0f : 0x07);
+  for (let j = 1; j < length; j++) cp = (cp << 6) | (bytes[i + j]! & 0x3f);
+  return cp;
+}
+
+/** East Asian wide characters take a Kanji cell, as the printer's Unicode fonts print them. */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    cp >= 0x20000
+  );
 }

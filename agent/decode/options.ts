@@ -1,7 +1,11 @@
 // Decoder options: validated once here, at the edge, so the hot loop can trust every number it reads.
 import { z } from 'zod';
+import { CODE_PAGE_NUMBERINGS } from './code-page-numbering.js';
+
+export { CODE_PAGE_NUMBERINGS };
 
 export const KANJI_ENCODINGS = ['shift_jis', 'gbk', 'big5', 'euc-kr'] as const;
+export const CHARACTER_ENCODINGS = ['single-byte', 'utf-8'] as const;
 
 const decoderOptionsSchema = z
   .object({
@@ -9,8 +13,12 @@ const decoderOptionsSchema = z
     paperWidth: z.number().int().min(64).max(4096).default(576),
     /** Character grid used for span columns; 12 dots is the width of Font A. */
     gridDots: z.number().int().min(1).max(64).default(12),
-    /** Initial `ESC t` value (also restored by `ESC @`). */
+    /** Initial `ESC t` value (also restored by `ESC @`), in the printer's own numbering. */
     codePage: z.number().int().min(0).max(255).default(0),
+    /** Whose table the printer's `ESC t n` numbers follow: Epson's, or a vendor's that numbers the same pages differently. */
+    codePageNumbering: z.enum(CODE_PAGE_NUMBERINGS).default('epson'),
+    /** Text encoding at power-on and after `ESC @`; `FS ( C` switches it (printers set to UTF-8 by memory switch). */
+    characterEncoding: z.enum(CHARACTER_ENCODINGS).default('single-byte'),
     /** Largest image (bytes of 1 bpp bits) kept; larger images keep their size but lose their bits. */
     imageLimitBytes: z.number().int().min(0).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
     /** Issues kept per document; the last one kept says how many more were dropped. */
@@ -22,6 +30,15 @@ const decoderOptionsSchema = z
   })
   .strict();
 
+/**
+ * What an install sets about its printer so the tap reads bytes as the printer prints them: paper width and
+ * what holds until the till selects otherwise (power-on code page, encoding, the maker's ESC t numbering).
+ */
+export const printerSetupSchema = decoderOptionsSchema
+  .pick({ paperWidth: true, codePage: true, codePageNumbering: true, characterEncoding: true, kanjiEncoding: true })
+  .partial();
+
+export type PrinterSetup = z.output<typeof printerSetupSchema>;
 export type DecoderOptions = z.input<typeof decoderOptionsSchema>;
 export type ResolvedOptions = z.output<typeof decoderOptionsSchema>;
 

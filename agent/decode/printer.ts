@@ -16,7 +16,9 @@ import type { ResolvedOptions } from './options.js';
 import type { PayloadSink } from './payload.js';
 import { StyleState } from './style.js';
 import { LineBuilder } from './line.js';
-import { charTable, jisCodec, kanjiCodec, withUserDefined, type CharTable, type KanjiCodec } from './chartable.js';
+import { charTable, jisCodec, kanjiCodec, withUserDefined, UTF8_ASCII, type CharTable, type KanjiCodec } from './chartable.js';
+import { EXTRA_PAGES } from './codepages.js';
+import { pageOfEscT } from './code-page-numbering.js';
 import { TwoDState } from './twod.js';
 import type { BarcodeSettings } from './barcode.js';
 import { appendRows } from './images.js';
@@ -54,9 +56,15 @@ export class Printer {
   areaWidth: number;
   tabStops: number[] = [];
 
+  /** The selected page as an Epson `ESC t` value (or an EXTRA_PAGES id), whatever the printer's own numbering. */
   escT: number;
   escR = 0;
-  table: CharTable;
+  /** Set by rebuildTable() from the page, international set, encoding and user-defined characters. */
+  table!: CharTable;
+  /** `FS ( C` chose UTF-8 as the text encoding (or the printer starts in it). */
+  utf8Selected: boolean;
+  /** Text bytes from 0x80 up are UTF-8 sequences: `FS ( C` chose it or a vendor's `ESC t` page is UTF-8. */
+  utf8 = false;
   userCharsOn = false;
   readonly userDefined = new Uint8Array(256);
 
@@ -101,8 +109,9 @@ export class Printer {
     this.areaWidth = opts.paperWidth;
     this.pageWidth = opts.paperWidth;
     this.columns = Math.floor(opts.paperWidth / opts.gridDots);
-    this.escT = opts.codePage;
-    this.table = charTable(this.escT, 0);
+    this.escT = pageOfEscT(opts.codePageNumbering, opts.codePage);
+    this.utf8Selected = opts.characterEncoding === 'utf-8';
+    this.rebuildTable();
     this.kanji = kanjiCodec(opts.kanjiEncoding);
     this.resetTabs();
   }
@@ -272,8 +281,17 @@ export class Printer {
 
   // ---- code pages, user-defined characters and Kanji ------------------------------------------------------
 
-  selectCodeTable(escT: number): void {
-    this.escT = escT;
+  /** ESC t n, n in the printer's own numbering. */
+  selectCodeTable(n: number): void {
+    this.escT = pageOfEscT(this.opts.codePageNumbering, n);
+    this.rebuildTable();
+  }
+
+  /** FS ( C fn 48 m: 1 or '1' one-byte code pages, 2 or '2' UTF-8; other values are ignored, as the printer does. */
+  selectEncoding(m: number): void {
+    if (m === 1 || m === 0x31) this.utf8Selected = false;
+    else if (m === 2 || m === 0x32) this.utf8Selected = true;
+    else return;
     this.rebuildTable();
   }
 
@@ -283,7 +301,9 @@ export class Printer {
   }
 
   rebuildTable(): void {
-    const base = charTable(this.escT, this.escR);
+    this.utf8 = this.utf8Selected || this.escT === EXTRA_PAGES.utf8;
+    // In UTF-8 the fast text loop still takes ASCII; bytes from 0x80 up leave it for the sequence decoder.
+    const base = this.utf8 ? UTF8_ASCII : charTable(this.escT, this.escR);
     this.table = this.userCharsOn ? withUserDefined(base, this.userDefined) : base;
   }
 
@@ -437,7 +457,8 @@ export class Printer {
     this.lineSpacing = DEFAULT_LINE_SPACING;
     this.updateArea();
     this.resetTabs();
-    this.escT = this.opts.codePage;
+    this.escT = pageOfEscT(this.opts.codePageNumbering, this.opts.codePage);
+    this.utf8Selected = this.opts.characterEncoding === 'utf-8';
     this.escR = 0;
     this.userCharsOn = false;
     this.userDefined.fill(0);

@@ -10,6 +10,7 @@ import type {
   TextLine,
   TextStyle,
 } from '../../agent/decode/document.js';
+import { Decoder, type DecoderOptions } from '../../agent/decode/index.js';
 
 export const ESC = 0x1b;
 export const GS = 0x1d;
@@ -78,4 +79,17 @@ export function doc(
 /** JSON of documents with image bits as base64: what the chunking property compares. */
 export function toJson(docs: readonly PrintedDocument[]): string {
   return JSON.stringify(docs, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+}
+
+/** Decodes `bytes` fed in pieces cut at `cuts` (any order, repeats allowed), as a capture would feed them. */
+export function decodeSplit(bytes: Uint8Array, cuts: readonly number[], opts?: DecoderOptions): PrintedDocument[] {
+  const decoder = new Decoder(opts);
+  const out: PrintedDocument[] = [];
+  let from = 0;
+  for (const at of [...cuts].sort((a, b) => a - b)) {
+    out.push(...decoder.write(bytes.subarray(from, at)));
+    from = at;
+  }
+  out.push(...decoder.write(bytes.subarray(from)), ...decoder.end());
+  return out;
 }

@@ -3,28 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decoder, decode } from '../../agent/decode/index.js';
-import type { PrintedDocument } from '../../agent/decode/document.js';
-import { HT, LF, toJson } from './helpers.js';
+import { decode } from '../../agent/decode/index.js';
+import { HT, LF, decodeSplit, toJson } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const CORPUS = [
   ...readdirSync(join(FIXTURES, 'escpos-php')).filter((f) => f.endsWith('.bin')).map((f) => join(FIXTURES, 'escpos-php', f)),
   ...readdirSync(join(FIXTURES, 'decode')).filter((f) => f.endsWith('.bin')).map((f) => join(FIXTURES, 'decode', f)),
 ];
-
-function decodeSplit(bytes: Uint8Array, cuts: number[]): PrintedDocument[] {
-  const decoder = new Decoder();
-  const out: PrintedDocument[] = [];
-  let from = 0;
-  for (const at of [...cuts].sort((a, b) => a - b)) {
-    out.push(...decoder.write(bytes.subarray(from, at)));
-    from = at;
-  }
-  out.push(...decoder.write(bytes.subarray(from)));
-  out.push(...decoder.end());
-  return out;
-}
 
 /** Bytes that hit command parsing often: prefixes, command letters, small numbers and text. */
 const escposish = fc.uint8Array({ maxLength: 3000 }).chain((raw) =>
@@ -95,12 +81,13 @@ describe('every command family split at every byte', () => {
   const gsk = (...body: number[]) => b(GS, '(', 'k', body.length, 0, ...body);
   const gsL = (...body: number[]) => b(GS, '(', 'L', body.length, 0, ...body);
   // One sample of each command shape: fixed lengths, NUL-terminated, length-prefixed (2 and 4 bytes),
-  // record-structured (ESC &, FS q), real-time, dialects, Kanji, page mode, text and cuts.
+  // record-structured (ESC &, FS q), real-time, dialects, Kanji, UTF-8, page mode, text and cuts.
   const zoo: number[][] = [
     b(ESC, '@', 'Item  ', ESC, '!', 0x38, 'A', ESC, '!', 0, HT, 'x', ESC, '$', 0x90, 1, '9.99', LF),
     b(ESC, 'D', 4, 8, 0, 'a', HT, 'b', ESC, '\\', 0xf4, 0xff, 'c', ESC, ' ', 2, ESC, '-', 1, ESC, 'E', 1, ESC, 'G', 0, LF),
     b(GS, '!', 0x11, GS, 'B', 1, ESC, '{', 1, ESC, 'V', 1, ESC, 'M', 1, ESC, 'a', 1, GS, 'L', 8, 0, GS, 'W', 0, 2, 'z', LF),
     b(ESC, 't', 16, 0x80, ESC, 'R', 2, '[', FS, '&', 0xd6, 0xd0, FS, 'C', 1, 0x93, 0xfa, FS, '.', LF),
+    b(FS, '(', 'C', 2, 0, 48, 2, 0xc2, 0xa3, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x8d, 0x95, 0xe2, 0x82, 'x', LF, FS, '(', 'C', 2, 0, 48, 1, 0xa3),
     b(ESC, '&', 3, 'A', 'B', 2, 1, 2, 3, 4, 5, 6, 1, 7, 8, 9, ESC, '%', 1, 'AB', ESC, '?', 'A', ESC, '%', 0, LF),
     b(GS, 'h', 50, GS, 'w', 2, GS, 'H', 2, GS, 'k', 4, 'ABC', 0, GS, 'k', 73, 5, '{B', 'xyz'),
     [...gsk(49, 65, 50, 0), ...gsk(49, 67, 5), ...gsk(49, 69, 49), ...gsk(49, 80, 48, 0x41, 0x42), ...gsk(49, 81, 48)],
