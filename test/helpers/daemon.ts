@@ -70,8 +70,14 @@ export async function startDaemon(
     }
     for (const wake of waiters) wake();
   });
+  // 'close' rather than 'exit': it comes after the last stderr bytes, so a crash's own words are in `logs`.
+  let closed = false;
+  child.stderr!.on('end', () => {
+    if (partial !== '') logs.push({ level: 50, msg: partial });
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
+      closed = true;
       for (const wake of waiters) wake();
       resolve({ code, signal });
     }),
@@ -84,9 +90,10 @@ export async function startDaemon(
         if (found !== undefined) {
           done();
           resolve(found);
-        } else if (child.exitCode !== null || child.signalCode !== null) {
+        } else if (closed) {
           done();
-          reject(new Error(`daemon exited before ${what}; its log:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`));
+          const how = child.signalCode !== null ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
+          reject(new Error(`daemon exited (${how}) before ${what}; its log:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`));
         }
       };
       const timer = setTimeout(() => {
