@@ -309,7 +309,7 @@ const FS_FAMILIES = 'ACEL';
 
 /**
  * `x ( y pL pH d1..dk`: k = pL + 256 pH bytes follow whatever the function is, so unknown functions are
- * skipped exactly. GS ( k and GS ( L are decoded; GS ( H is a status request and ESC ( A the beeper.
+ * skipped exactly. GS ( k, GS ( L and FS ( C (encoding) are decoded; GS ( H is a status request and ESC ( A the beeper.
  */
 function lengthPrefixed(
   p: Printer,
@@ -326,6 +326,7 @@ function lengthPrefixed(
   const name = `${prefix} ( ${printable(y)}`;
   if (prefix === 'GS' && y === 0x6b) return twoDCode(p, buf, i, end, at, k);
   if (prefix === 'GS' && y === 0x4c) return graphics(p, buf, i, end, at, 5, k, 'GS ( L');
+  if (prefix === 'FS' && y === 0x43 && k === 2) return encodeSystem(p, buf, i, end);
   if (!known.includes(String.fromCharCode(y))) p.issue(at, `unknown command ${name} skipped (${k} bytes)`);
   else if (prefix === 'GS' && y === 0x48) p.event('status-request', name, at + 5 + k);
   else if (prefix === 'ESC' && y === 0x41) p.event('buzzer', name, at + 5 + k);
@@ -334,6 +335,13 @@ function lengthPrefixed(
 }
 
 /** GS ( k pL pH cn fn ...: 2D codes. */
+/** FS ( C 02 00 fn m: fn 48 selects the character encoding (code pages or UTF-8); the rest print nothing. */
+function encodeSystem(p: Printer, buf: Uint8Array, i: number, end: number): number {
+  if (!fixed(7, i, end)) return NEED_MORE;
+  if (buf[i + 5] === 0x30) p.selectEncoding(buf[i + 6]!);
+  return 7;
+}
+
 function twoDCode(p: Printer, buf: Uint8Array, i: number, end: number, at: number, k: number): number {
   if (!fixed(5 + Math.min(k, 3), i, end)) return NEED_MORE;
   if (k < 2) {
@@ -776,12 +784,6 @@ function fsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: numb
       p.kanjiOn = false;
       return 2;
     case 0x28:
-      // FS ( C 02 00 48 m: select the character encoding (one-byte code pages or UTF-8).
-      if (end - i >= 5 && buf[i + 2] === 0x43 && u16(buf, i + 3) === 2) {
-        if (!fixed(7, i, end)) return NEED_MORE;
-        if (buf[i + 5] === 0x30) p.selectEncoding(buf[i + 6]!);
-        return 7;
-      }
       return lengthPrefixed(p, buf, i, end, at, 'FS', FS_FAMILIES);
     case 0x2d: // FS - n: Kanji underline
       return 3;

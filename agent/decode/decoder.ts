@@ -21,6 +21,7 @@ const ESC = 0x1b;
 const FS = 0x1c;
 const GS = 0x1d;
 const REPLACEMENT = '\ufffd';
+const REPLACEMENT_CODE_POINT = 0xfffd;
 
 export class Decoder {
   private readonly p: Printer;
@@ -138,7 +139,7 @@ export class Decoder {
         i = this.kanjiChar(b, buf[i + 1]!, i, base);
         continue;
       }
-      if (line.x + advance > p.areaWidth && line.x > 0) p.wrap(base + i);
+      p.makeRoom(advance, base + i);
       // Looked up first: a user-defined character can replace even the space.
       const u = units[b]!;
       if (u === 0x20) line.space(advance);
@@ -156,7 +157,7 @@ export class Decoder {
   private kanjiChar(lead: number, trail: number, i: number, base: number): number {
     const p = this.p;
     const advance = p.style.kanjiAdvance;
-    if (p.line.x + advance > p.areaWidth && p.line.x > 0) p.wrap(base + i);
+    p.makeRoom(advance, base + i);
     // A control byte cannot be a trail byte: it ends the character and is processed as a control.
     const decoded = trail >= 0x20 ? p.kanji.decode(lead, trail) : '';
     if (decoded === '' || decoded === REPLACEMENT) {
@@ -222,15 +223,13 @@ export class Decoder {
   private utf8Ink(codePoint: number, at: number): void {
     const p = this.p;
     const advance = isWide(codePoint) ? p.style.kanjiAdvance : p.style.advance;
-    if (p.line.x + advance > p.areaWidth && p.line.x > 0) p.wrap(at);
+    p.makeRoom(advance, at);
     p.line.inkText(String.fromCodePoint(codePoint), advance, p.style.style);
   }
 
   private utf8Invalid(at: number): void {
-    const p = this.p;
-    p.issue(at, 'invalid UTF-8 sequence');
-    if (p.line.x + p.style.advance > p.areaWidth && p.line.x > 0) p.wrap(at);
-    p.line.inkText(REPLACEMENT, p.style.advance, p.style.style);
+    this.p.issue(at, 'invalid UTF-8 sequence');
+    this.utf8Ink(REPLACEMENT_CODE_POINT, at);
   }
 
   /** While the printer is deselected (ESC = ), printable bytes go nowhere. */

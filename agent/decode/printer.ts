@@ -225,6 +225,11 @@ export class Printer {
     this.advancePage();
   }
 
+  /** Wraps first if a character `advance` dots wide would pass the print area (a line never wraps empty). */
+  makeRoom(advance: number, at: number): void {
+    if (this.line.x + advance > this.areaWidth && this.line.x > 0) this.wrap(at);
+  }
+
   private finishLine(at: number): void {
     const dropped = this.line.takeDropped();
     if (dropped > 0) this.issue(at, `line too long: ${dropped} characters not kept`);
