@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { driverConfigSchema } from '../drivers/index.js';
 import { printerSetupSchema } from './decode/index.js';
+import { sinkConfigSchema, sinkName } from './forward/registry.js';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
@@ -51,6 +52,25 @@ export const linkConfigSchema = z
   })
   .describe('One till joined to one printer.');
 
+// Forwarding: the sinks (agent/forward/<kind>/) and the retention of delivered raw jobs.
+const RETENTION_DEFAULTS = { maxAgeDays: 35, maxBytes: 1024 ** 3 };
+const FORWARD_DEFAULTS = { sinks: [], retention: RETENTION_DEFAULTS };
+
+export const forwardConfigSchema = z.strictObject({
+  agentId: z.string().min(1).optional().describe('How this agent names itself to the backend. Default: the host name.'),
+  sinks: z.array(sinkConfigSchema).default([]).describe('Where baskets go: http (a receipts backend) or nats (JetStream). None: baskets are only stored.'),
+  retention: z
+    .strictObject({
+      // A busy till prints about 1,000 receipts a day of 2–5 KB each: a month is well under the size cap.
+      maxAgeDays: z.number().min(1).default(RETENTION_DEFAULTS.maxAgeDays).describe('Delivered raw jobs older than this are pruned. Default 35.'),
+      maxBytes: z.number().int().min(1024 * 1024).default(RETENTION_DEFAULTS.maxBytes).describe('Past this much raw job data the oldest delivered jobs are pruned. Default 1 GiB.'),
+    })
+    .default(RETENTION_DEFAULTS)
+    .describe('Undelivered jobs are never pruned.'),
+});
+
+export type ForwardConfig = z.output<typeof forwardConfigSchema>;
+
 export const agentConfigSchema = z
   .strictObject({
     dataDir: z.string().min(1).optional().describe('Database, job files and control socket. Default $POSBRIDGE_DATA or ~/.posbridge.'),
@@ -65,6 +85,7 @@ export const agentConfigSchema = z
       .default(256 * 1024 * 1024)
       .describe('Captured bytes waiting for the decoder beyond which capture (never printing) is shed. Default 256 MiB.'),
     links: z.array(linkConfigSchema).min(1).describe('The till-printer links this agent runs.'),
+    forward: forwardConfigSchema.default(FORWARD_DEFAULTS).describe('Where baskets are delivered, and how long delivered raw jobs are kept.'),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -75,13 +96,24 @@ export const agentConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['links', index, 'till', 'kind'], message: `a ${link.till.kind} driver cannot face the till` });
       }
     });
+    const sinks = new Set<string>();
+    config.forward.sinks.forEach((sink, index) => {
+      const name = sinkName(sink);
+      if (sinks.has(name)) ctx.addIssue({ code: 'custom', path: ['forward', 'sinks', index, 'name'], message: `two sinks named "${name}": give each its own name` });
+      sinks.add(name);
+    });
   })
   .describe('posbridge agent configuration.');
 
 export type LinkConfig = z.output<typeof linkConfigSchema>;
 
 /** A validated config with the data folder resolved, as the rest of the agent sees it. */
-export type AgentConfig = Omit<z.output<typeof agentConfigSchema>, 'dataDir'> & { dataDir: string; source: string };
+export type AgentConfig = Omit<z.output<typeof agentConfigSchema>, 'dataDir'> & {
+  dataDir: string;
+  source: string;
+  /** The config file's folder (the working folder for the embedded default): relative sink files resolve here. */
+  baseDir: string;
+};
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -108,6 +140,8 @@ export function embeddedDefault(dataDir = defaultDataDir()): unknown {
         printer: { kind: 'file', path: join(dataDir, 'printed') },
       },
     ],
+    // `posbridge dev-backend` listens here: the whole flow on one machine. Until it runs, baskets wait in the outbox.
+    forward: { sinks: [{ kind: 'http', name: 'dev-backend', url: 'http://127.0.0.1:8787/v1/receipts', sendRawJob: true }] },
   };
 }
 
@@ -123,6 +157,7 @@ export function parseAgentConfig(raw: unknown, source: string, baseDir = process
     ...config,
     links: config.links.map((link) => ({ ...link, till: sideWithin(link.till), printer: sideWithin(link.printer) })),
     source,
+    baseDir,
     dataDir: within(config.dataDir ?? defaultDataDir()),
     ...(config.profilesDir !== undefined && { profilesDir: within(config.profilesDir) }),
   };

@@ -1,13 +1,18 @@
 // The daemon: runs every configured link, the processing worker behind them and the control socket; reloads
 // config without touching links whose config did not change; drains in-flight jobs on stop.
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
 import { tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { formatAmount } from '../extract/money.js';
+import { ForwardThread } from '../forward/forward-thread.js';
+import { createSink, sinkName } from '../forward/registry.js';
+import type { ForwardSettings } from '../forward/thread-protocol.js';
 import { log } from '../log.js';
+import { Store } from '../store/index.js';
 import type { JobSummary } from './job-processor.js';
 import { parseFaults } from './faults.js';
 import { LOW_CONFIDENCE } from './job-log.js';
@@ -45,9 +50,36 @@ function workerSettings(config: AgentConfig): WorkerSettings {
   };
 }
 
-/** Checks what can only be checked by reading files (layout profiles), so a bad reload is refused whole. */
+function forwardSettings(config: AgentConfig): ForwardSettings {
+  return {
+    dataDir: config.dataDir,
+    baseDir: config.baseDir,
+    agentId: config.forward.agentId ?? hostname(),
+    storeId: config.storeId ?? null,
+    forward: config.forward,
+  };
+}
+
+/**
+ * Checks what can only be checked by reading files (layout profiles, sinks' token and CA files), so a bad
+ * start or reload is refused whole, naming the file.
+ */
 export function checkConfigFiles(config: AgentConfig): void {
   if (config.profilesDir !== undefined) loadProfiles([config.profilesDir]);
+  for (const sink of config.forward.sinks) void createSink(sink, { logger: log, baseDir: config.baseDir }).close();
+}
+
+/**
+ * Opens (creating or migrating) the store once before any thread does, so the threads never race to migrate,
+ * and records which sinks new baskets are queued for.
+ */
+function prepareStore(config: AgentConfig): void {
+  const store = Store.open(Store.fileIn(config.dataDir));
+  try {
+    store.outbox.registerSinks(config.forward.sinks.map(sinkName));
+  } finally {
+    store.close();
+  }
 }
 
 export class Agent {
@@ -55,6 +87,7 @@ export class Agent {
   readonly #links = new Map<string, Link>();
   readonly #stats = new Map<string, LinkStats>();
   readonly #worker: ProcessingWorker;
+  #forward: ForwardThread;
   readonly #startedAt = new Date();
   #stopping: Promise<void> | undefined;
 
@@ -64,6 +97,7 @@ export class Agent {
       maxBacklogBytes: config.captureBacklogBytes,
       onJob: (summary) => this.#onJob(summary),
     });
+    this.#forward = new ForwardThread(forwardSettings(config), log);
   }
 
   /** Starts the worker and every link; if a link cannot start, everything started is stopped again. */
@@ -73,8 +107,10 @@ export class Agent {
     parseFaults(process.env.POSBRIDGE_FAULTS);
     // The data folder holds the database and the control socket; only the agent's user may read it.
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    prepareStore(config);
     const agent = new Agent(config);
     agent.#worker.start();
+    agent.#forward.start();
     try {
       for (const link of config.links) await agent.#startLink(link);
     } catch (error) {
@@ -116,6 +152,13 @@ export class Agent {
       this.#links.delete(name);
       stopped.push(name);
     }
+    if (!isDeepStrictEqual(forwardSettings(next), forwardSettings(this.#config))) {
+      prepareStore(next);
+      await this.#forward.stop();
+      this.#forward = new ForwardThread(forwardSettings(next), log);
+      this.#forward.start();
+      log.info({ sinks: next.forward.sinks.map(sinkName) }, 'forwarding restarted with the new sinks');
+    }
     this.#config = next;
     this.#worker.configure(workerSettings(next));
     for (const config of next.links) {
@@ -137,6 +180,7 @@ export class Agent {
     await Promise.all([...this.#links.values()].map((link) => link.stop(graceMs)));
     this.#links.clear();
     const drained = await this.#worker.drain(drainMs);
+    await this.#forward.stop();
     if (drained !== undefined && drained.pendingJobs > 0) {
       log.error({ pendingJobs: drained.pendingJobs }, 'jobs could not be stored before exit (see the store errors above)');
     }
@@ -156,6 +200,7 @@ export class Agent {
         shedBytes: this.#worker.sink.shedBytes,
         lostBytes: this.#worker.lostBytes,
       },
+      forward: this.#forward.status(),
       links: this.#config.links.map((config) => {
         const link = this.#links.get(config.name);
         return {
@@ -187,7 +232,13 @@ export class Agent {
     return stats;
   }
 
+  /** Asks each sink whether its backend answers (doctor, /healthz). */
+  probeSinks(): Promise<readonly { name: string; ok: boolean; detail: string }[]> {
+    return this.#forward.probe();
+  }
+
   #onJob(job: JobSummary): void {
+    if (job.baskets.length > 0) this.#forward.wake();
     const stats = this.#statsFor(job.link);
     stats.jobs++;
     stats.bytes += job.size;

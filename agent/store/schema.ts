@@ -33,4 +33,36 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX baskets_captured_at ON baskets (captured_at);
    CREATE INDEX baskets_job ON baskets (job_id);`,
+  // 2: the outbox. One row per basket revision and sink, made by a trigger inside the transaction that stores the
+  // basket, so every producer (live capture, OCR, backfill, import) feeds forwarding the same way and a basket is
+  // never stored without its deliveries. Sinks are registered by the daemon from its config; a basket stored
+  // while no sink is active waits for `posbridge backfill`. next_attempt_at and lease_until are Unix ms.
+  `CREATE TABLE sinks (
+     name TEXT PRIMARY KEY,
+     active INTEGER NOT NULL DEFAULT 1,
+     added_at TEXT NOT NULL
+   );
+   CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     sink TEXT NOT NULL REFERENCES sinks (name),
+     basket_seq INTEGER NOT NULL REFERENCES baskets (seq) ON DELETE CASCADE,
+     till_id TEXT NOT NULL,
+     state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'in_flight', 'delivered', 'dead')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     item_failures INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL DEFAULT 0,
+     lease_owner TEXT,
+     lease_until INTEGER,
+     last_error TEXT,
+     created_at INTEGER NOT NULL,
+     delivered_at INTEGER,
+     UNIQUE (sink, basket_seq)
+   );
+   -- The queue in capture order, and the rows waiting out a backoff (which hold back their till's later rows).
+   CREATE INDEX outbox_queue ON outbox (sink, state, basket_seq);
+   CREATE INDEX outbox_waiting ON outbox (sink, state, next_attempt_at);
+   CREATE TRIGGER baskets_to_outbox AFTER INSERT ON baskets BEGIN
+     INSERT INTO outbox (sink, basket_seq, till_id, created_at)
+       SELECT name, NEW.seq, NEW.till_id, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM sinks WHERE active = 1;
+   END;`,
 ];

@@ -1,11 +1,13 @@
 // The durable record on the till PC: every captured job's raw bytes and the baskets extracted from them, in one
 // SQLite file (WAL). Written by the processing worker; read by `tail`, backfills and diagnostics.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { JobEnd } from '../capture/types.js';
 import type { Basket } from '../extract/index.js';
 import { StoreError } from './errors.js';
+import { Outbox } from './outbox.js';
+import { pruneDelivered, type PruneResult, type RetentionPolicy } from './retention.js';
 import { MIGRATIONS } from './schema.js';
 
 export type { JobEnd };
@@ -95,6 +97,7 @@ export class Store {
   readonly #basketsAfter: Database.Statement;
   readonly #basketsSince: Database.Statement;
   readonly #latestBaskets: Database.Statement;
+  #outbox: Outbox | undefined;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
@@ -266,6 +269,39 @@ export class Store {
     } catch (error) {
       throw new StoreError(`cannot read ${what} from ${this.file}`, error);
     }
+  }
+
+  /** Deliveries per basket and sink (outbox.ts); rows are made as baskets are saved. */
+  get outbox(): Outbox {
+    this.#outbox ??= new Outbox(this.#db);
+    return this.#outbox;
+  }
+
+  /** Prunes delivered raw jobs past the retention policy (retention.ts). */
+  prune(policy: RetentionPolicy, now = Date.now()): PruneResult {
+    try {
+      return pruneDelivered(this.#db, policy, now);
+    } catch (error) {
+      throw new StoreError(`cannot prune ${this.file}`, error);
+    }
+  }
+
+  /** Bytes on disk: the database file and its write-ahead log. */
+  diskBytes(): number {
+    let bytes = 0;
+    for (const file of [this.file, `${this.file}-wal`]) {
+      try {
+        bytes += statSync(file).size;
+      } catch {
+        // No WAL yet (or a read-only view of a checkpointed file): nothing to count.
+      }
+    }
+    return bytes;
+  }
+
+  /** Runs `work` in one transaction (backfill: a new revision and its claim together). */
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work)();
   }
 
   /** For tests and diagnostics that need SQLite itself (PRAGMA max_page_count to simulate a full disk). */
