@@ -30,3 +30,17 @@ export function newJobId(now = Date.now()): string {
 export function jobIdTime(id: string): number {
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }
+
+/**
+ * A UUIDv7 whose random bits come from `seed` (a digest of the job's bytes and place): importing the same
+ * capture twice gives the same ids, so the second import stores nothing new.
+ */
+export function jobIdFrom(ms: number, seed: Uint8Array): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0').slice(-12);
+  const at = (i: number): number => seed[i % Math.max(seed.length, 1)] ?? 0;
+  const randA = (((at(0) << 4) | (at(1) >> 4)) & 0xfff).toString(16).padStart(3, '0');
+  const variant = ((at(2) & 0x3f) | 0x80).toString(16);
+  let tail = '';
+  for (let i = 3; i < 10; i++) tail += at(i).toString(16).padStart(2, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8)}-7${randA}-${variant}${tail.slice(0, 2)}-${tail.slice(2)}`;
+}

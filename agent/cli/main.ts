@@ -1,6 +1,8 @@
 // The `posbridge` command line. Each command lives in its own module and registers itself here.
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { register as registerBackfill } from './backfill.js';
+import { register as registerImport } from './import.js';
 import { register as registerParse } from './parse.js';
 import { register as registerProfile } from './profile.js';
 import { register as registerRun } from './run.js';
@@ -22,5 +24,7 @@ registerRun(program);
 registerTail(program);
 registerTestPrint(program);
 registerStatus(program);
+registerBackfill(program);
+registerImport(program);
 
 await program.parseAsync(process.argv);

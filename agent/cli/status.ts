@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
+import type { ForwardStatus } from '../forward/thread-protocol.js';
 
 interface StatusOptions {
   config?: string;
@@ -29,7 +30,31 @@ interface DaemonStatus {
   config: string;
   dataDir: string;
   capture: { workerRunning: boolean; backlogBytes: number; shedBytes: number; lostBytes: number };
+  forward?: Partial<ForwardStatus> & { running: boolean; fatal: string | null };
   links: LinkStatus[];
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function describeForward(forward: NonNullable<DaemonStatus['forward']>): string[] {
+  const lines = [
+    `forward: ${forward.running ? 'running' : 'DOWN'}${forward.fatal !== null ? ` (${forward.fatal})` : ''}, store ${mib(forward.diskBytes ?? 0)} on disk` +
+      (forward.lastPrune ? `, last prune ${forward.lastPrune.at} (${forward.lastPrune.prunedJobs} jobs)` : ''),
+  ];
+  for (const s of forward.sinks ?? []) {
+    lines.push(
+      `sink ${s.sink}${s.configured ? '' : ' (no longer configured)'}: ${s.pending} pending, ${s.inFlight} in flight, ${s.delivered} delivered, ${s.dead} dead; ` +
+        `oldest undelivered ${s.oldestPendingAt ?? 'none'}, last delivery ${s.lastDeliveryAt ?? 'never'}` +
+        (s.lastError !== null ? `; last error: ${s.lastError}` : ''),
+    );
+  }
+  for (const d of forward.deadLetters ?? []) {
+    lines.push(`  dead letter: basket ${d.basketId} rev ${d.revision} (till ${d.tillId}, ${d.capturedAt}) to ${d.sink}: ${d.reason ?? 'no reason'}`);
+  }
+  if ((forward.deadLetters ?? []).length > 0) lines.push('  re-send dead letters with: posbridge backfill --status dead');
+  return lines;
 }
 
 function describe(status: DaemonStatus): string {
@@ -37,6 +62,7 @@ function describe(status: DaemonStatus): string {
   const lines = [
     `posbridge running (pid ${status.pid}, up ${status.uptimeSeconds} s), config ${status.config}, data ${status.dataDir}`,
     `capture: worker ${c.workerRunning ? 'running' : 'DOWN'}, backlog ${c.backlogBytes} bytes, shed ${c.shedBytes}, lost ${c.lostBytes}`,
+    ...(status.forward === undefined ? [] : describeForward(status.forward)),
   ];
   for (const l of status.links) {
     const last = l.lastBasket === null ? 'none yet' : `${l.lastBasket.total ?? 'no total'}, ${l.lastBasket.items} items, conf ${l.lastBasket.confidence.toFixed(2)}`;
@@ -63,7 +89,7 @@ async function status(options: StatusOptions): Promise<void> {
 export function register(program: Command): void {
   program
     .command('status')
-    .description("ask the running daemon how its links and capture are doing")
+    .description("ask the running daemon how its links, capture and forwarding are doing")
     .option('-c, --config <file>', 'agent configuration, for the data folder (default: the embedded default)')
     .option('--json', 'the raw status as JSON')
     .action((options: StatusOptions) => status(options));

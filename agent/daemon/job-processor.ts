@@ -3,7 +3,8 @@
 import { JobFramer, type StreamDecoder } from '../capture/framer.js';
 import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
 import { Decoder, type DecoderOptions } from '../decode/index.js';
-import { extractBasket, type Basket, type LayoutProfile } from '../extract/index.js';
+import type { Basket, LayoutProfile } from '../extract/index.js';
+import { basketsOfJob } from '../pipeline/job-baskets.js';
 import type { JobRecord } from '../store/index.js';
 
 /** How one link's captured bytes are cut into jobs and decoded. */
@@ -123,20 +124,7 @@ export class JobProcessor {
   }
 
   #process(job: FramedJob): void {
-    const settings = this.#settings;
-    const baskets: Basket[] = [];
-    job.documents.forEach((doc, index) => {
-      const basket = extractBasket(doc, {
-        // One basket per printed document; a job is one document unless its bytes held several cut receipts.
-        id: index === 0 ? job.id : `${job.id}.${index}`,
-        tillId: job.tillId,
-        timezone: settings.timezone,
-        profiles: [...settings.profiles],
-        ...(settings.storeId !== undefined && { storeId: settings.storeId }),
-        ...(settings.currency !== undefined && { currency: settings.currency }),
-      });
-      if (basket !== null) baskets.push(basket);
-    });
+    const baskets = basketsOfJob(job, job.documents, this.#settings);
     this.#saver.save(
       {
         id: job.id,

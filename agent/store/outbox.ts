@@ -178,8 +178,25 @@ export class Outbox {
     return result.changes;
   }
 
-  /** Queues baskets stored before a sink existed (or before it was active) that have no row for it yet. */
-  enqueueMissing(sink: string, filter: { from?: Date | undefined; to?: Date | undefined; tillId?: string | undefined }, now: number): number {
+  /**
+   * Makes sure each sink has a row in `sinks` (the outbox refers to it), leaving existing ones as they are: a
+   * backfill must not start queueing live baskets for a sink that no daemon forwards to.
+   */
+  ensureSinks(names: readonly string[]): void {
+    const insert = this.#db.prepare('INSERT INTO sinks (name, active, added_at) VALUES (?, 0, ?) ON CONFLICT (name) DO NOTHING');
+    const now = new Date().toISOString();
+    for (const name of names) insert.run(name, now);
+  }
+
+  /**
+   * Queues the latest revision of baskets that have no row for a sink yet (stored before it existed or while it
+   * was not active), optionally only those stored after `afterSeq`.
+   */
+  enqueueMissing(
+    sink: string,
+    filter: { from?: Date | undefined; to?: Date | undefined; tillId?: string | undefined; afterSeq?: number },
+    now: number,
+  ): number {
     return this.#db
       .prepare(
         `INSERT INTO outbox (sink, basket_seq, till_id, created_at, next_attempt_at)
@@ -187,9 +204,10 @@ export class Outbox {
          WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.sink = @sink AND o.basket_seq = b.seq)
            AND NOT EXISTS (SELECT 1 FROM baskets n WHERE n.id = b.id AND n.revision > b.revision)
            AND (@from IS NULL OR b.captured_at >= @from) AND (@to IS NULL OR b.captured_at < @to)
-           AND (@till IS NULL OR b.till_id = @till)`,
+           AND (@till IS NULL OR b.till_id = @till) AND b.seq > @afterSeq`,
       )
-      .run({ sink, now, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, till: filter.tillId ?? null }).changes;
+      .run({ sink, now, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null, till: filter.tillId ?? null, afterSeq: filter.afterSeq ?? 0 })
+      .changes;
   }
 
   /** Pending (due or not) and in-flight rows of a sink: what a forwarder still has to do. */

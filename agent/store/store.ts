@@ -254,6 +254,34 @@ export class Store {
     }
   }
 
+  /** Ids of jobs captured in [from, to) (of one till, if given), in capture order: what a backfill re-parses. */
+  jobIds(query: { from?: Date | undefined; to?: Date | undefined; tillId?: string | undefined } = {}): string[] {
+    return this.#read('jobs', () =>
+      (
+        this.#db
+          .prepare(
+            `SELECT id FROM jobs WHERE (@from IS NULL OR captured_at >= @from) AND (@to IS NULL OR captured_at < @to)
+             AND (@till IS NULL OR till_id = @till) ORDER BY captured_at, id`,
+          )
+          .all({ from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, till: query.tillId ?? null }) as { id: string }[]
+      ).map((r) => r.id),
+    );
+  }
+
+  /** The latest revision of each basket extracted from a job. */
+  latestBasketsOfJob(jobId: string): StoredBasket[] {
+    return this.#read(`baskets of job ${jobId}`, () =>
+      (
+        this.#db
+          .prepare(
+            `SELECT ${BASKET_COLUMNS} FROM baskets b WHERE job_id = ?
+             AND NOT EXISTS (SELECT 1 FROM baskets n WHERE n.id = b.id AND n.revision > b.revision) ORDER BY seq`,
+          )
+          .all(jobId) as BasketRow[]
+      ).map(basketFrom),
+    );
+  }
+
   counts(): { jobs: number; baskets: number; bytes: number } {
     return this.#read('counts', () => {
       const jobs = this.#db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM jobs').get() as { n: number; bytes: number };
