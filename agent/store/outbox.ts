@@ -262,6 +262,15 @@ export class Outbox {
     }));
   }
 
+  /** Idempotency keys of a sink's rows in one state (tests and diagnostics). */
+  keys(sink: string, state: OutboxState): string[] {
+    return (
+      this.#db
+        .prepare(`SELECT b.id || ':' || b.revision AS key FROM outbox o JOIN baskets b ON b.seq = o.basket_seq WHERE o.sink = ? AND o.state = ? ORDER BY o.basket_seq`)
+        .all(sink, state) as { key: string }[]
+    ).map((r) => r.key);
+  }
+
   /** Rows of one state for a sink (tests and diagnostics). */
   count(sink: string, state: OutboxState): number {
     return (this.#db.prepare('SELECT count(*) AS n FROM outbox WHERE sink = ? AND state = ?').get(sink, state) as { n: number }).n;

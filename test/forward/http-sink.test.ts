@@ -162,7 +162,7 @@ describe('HTTP sink', () => {
     ];
     const backend = await collect((q, b, res) => answers.shift()!(q, b, res));
     const s = sink(backend.url);
-    const outcomes = [];
+    const outcomes: Awaited<ReturnType<HttpSink['send']>>[] = [];
     for (let i = 0; i < 7; i++) outcomes.push(await s.send(deliveries(2), CONTEXT, AbortSignal.timeout(10_000)));
     for (const results of outcomes) {
       expect(results).toHaveLength(2);
