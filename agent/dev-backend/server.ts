@@ -98,6 +98,8 @@ export async function startDevBackend(options: DevBackendOptions, logger: Logger
   const plan = new FaultPlan({ delayMs: settings.faults.delayMs, faults: settings.faults.specs, rate: settings.faults.rate, count: settings.faults.count });
   const shutdown = new AbortController();
   let inFlight = 0;
+  /** Requests waiting out an injected delay right now (GET /_faults shows it, so a test knows one has arrived). */
+  let delayed = 0;
   let idle: (() => void) | undefined;
 
   const authorize = (req: IncomingMessage): void => {
@@ -114,8 +116,10 @@ export async function startDevBackend(options: DevBackendOptions, logger: Logger
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       if (ms === 0 || shutdown.signal.aborted) return resolve();
+      delayed += 1;
       const timer = setTimeout(done, ms);
       function done(): void {
+        delayed -= 1;
         clearTimeout(timer);
         shutdown.signal.removeEventListener('abort', done);
         resolve();
@@ -216,7 +220,7 @@ export async function startDevBackend(options: DevBackendOptions, logger: Logger
     } else if (req.method === 'DELETE') {
       plan.queue([]);
     }
-    sendJson(res, 200, { queued: plan.queued });
+    sendJson(res, 200, { queued: plan.queued, delayed });
   };
 
   const page = (res: ServerResponse, url: URL): void => {
