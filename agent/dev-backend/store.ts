@@ -187,6 +187,11 @@ export class ReceiptStore {
     return { count: n, lastSeq: last };
   }
 
+  /** For tests that need SQLite itself (PRAGMA max_page_count to make the disk full). */
+  pragma(statement: string): unknown {
+    return this.#db.pragma(statement);
+  }
+
   close(): void {
     this.#db.close();
   }
