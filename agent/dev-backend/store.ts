@@ -69,15 +69,6 @@ const SCHEMA = `
     raw_job BLOB
   );`;
 
-/** The basket's JSON with keys sorted, so the same basket hashes the same however its sender ordered them. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
 function heldFrom(row: ReceiptRow): HeldReceipt {
   return {
     seq: row.seq,
@@ -120,8 +111,10 @@ export class ReceiptStore {
     this.#saveBatch = db.transaction((sender: BatchSender, receipts: readonly ReceiptSubmission[]) => {
       const receivedAt = new Date().toISOString();
       return receipts.map((r): SaveOutcome => {
+        // The basket as its schema parsed it, so its keys are in the schema's order: the same basket gives the same
+        // JSON and hash however its sender ordered them.
         const basketJson = JSON.stringify(r.basket);
-        const basketSha256 = createHash('sha256').update(canonicalJson(r.basket)).digest('hex');
+        const basketSha256 = createHash('sha256').update(basketJson).digest('hex');
         const { changes } = this.#insert.run({
           receivedAt,
           ...sender,
@@ -167,7 +160,10 @@ export class ReceiptStore {
     }
   }
 
-  /** All of a batch's receipts in one transaction (one fsync), each stored once per idempotency key. */
+  /**
+   * All of a batch's receipts in one transaction (one fsync), each stored once per idempotency key. Each basket
+   * must be the output of basketSchema (keys in the schema's order), for the duplicate check compares JSON.
+   */
   save(sender: BatchSender, receipts: readonly ReceiptSubmission[]): SaveOutcome[] {
     return this.#saveBatch(sender, receipts);
   }

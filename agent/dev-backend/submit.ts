@@ -54,7 +54,8 @@ function judge(item: unknown): Judged {
     return rejected(`basket is ${basket.data.id} revision ${basket.data.revision}, the receipt says ${receipt.basketId} revision ${receipt.revision}`);
   }
   if (receipt.rawJob !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(receipt.rawJob.data)) return rejected('rawJob.data is not base64');
-  return { ok: true, receipt };
+  // The parsed basket, not the one sent: its keys come in the schema's order, which the store's duplicate check needs.
+  return { ok: true, receipt: { ...receipt, basket: basket.data } };
 }
 
 /** Judges every receipt, stores the valid ones in one transaction, and answers for each in order. */
