@@ -278,6 +278,9 @@ export async function startDevBackend(options: DevBackendOptions, logger: Logger
     });
   } catch (error) {
     store.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`${settings.host}:${settings.port} is in use (another dev-backend?); choose another with --port`);
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${settings.host}:${settings.port} (${code})`);
     throw error;
   }
   const { port } = server.address() as AddressInfo;

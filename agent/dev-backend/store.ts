@@ -141,9 +141,14 @@ export class ReceiptStore {
   }
 
   static open(dataDir: string): ReceiptStore {
-    mkdirSync(dataDir, { recursive: true });
     const file = ReceiptStore.fileIn(dataDir);
-    const db = new Database(file);
+    let db: Database.Database;
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      db = new Database(file);
+    } catch (error) {
+      throw new Error(`cannot open ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
     try {
       db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');

@@ -1,6 +1,9 @@
 // Every injected fault, over real HTTP: by the request's header, by the queue set with POST /_faults, and standing
 // from the command line of a real `posbridge dev-backend` process.
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultPlan, parseFault } from '../../agent/dev-backend/faults.js';
@@ -34,6 +37,16 @@ async function failure(promise: Promise<unknown>): Promise<string> {
   );
   expect(error, 'the request should have failed').toBeDefined();
   return error!.cause?.code ?? error!.name;
+}
+
+/** `posbridge dev-backend ARGS` that is expected to refuse to start: how it exited and what it said. */
+function runCommand(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'posbridge.js'), 'dev-backend', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
 }
 
 describe('fault specs', () => {
@@ -181,17 +194,27 @@ describe('posbridge dev-backend (the command)', () => {
   });
 
   it('refuses bad flags with a clear message and exit code 2', async () => {
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'posbridge.js'), 'dev-backend', '--port', '0', '--data', join(repositoryRoot(), 'dist', 'never-created'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-        child.once('close', (code) => resolve({ code, stderr }));
-      });
+    const run = (args: string[]) => runCommand(['--port', '0', '--data', join(repositoryRoot(), 'dist', 'never-created'), ...args]);
     expect(await run(['--fault', 'explode'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown fault "explode"/) });
     expect(await run(['--fault-rate', '2'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/rate/) });
     expect(await run(['--port', 'many'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/port/) });
     expect(await run(['--token', 'a', '--token-file', '/nonexistent'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/not both/) });
+  });
+
+  it('says plainly when its port is taken or its data folder cannot be written, and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const run = runCommand;
+    const dir = await mkdtemp(join(tmpdir(), 'posbridge-dev-backend-cli-'));
+    try {
+      expect(await run(['--port', String(port), '--data', dir])).toMatchObject({ code: 1, stderr: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port} is in use.*--port`)) });
+      await writeFile(join(dir, 'a-file'), 'not a folder');
+      expect(await run(['--port', '0', '--data', join(dir, 'a-file', 'sub')])).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot open .*dev-backend\.db: (ENOTDIR|EEXIST)/) });
+    } finally {
+      taken.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('SIGTERM closes cleanly: a delayed request in flight is answered, the process exits 0, what it stored is kept', async () => {
