@@ -138,12 +138,12 @@ describe('dev-backend faults over HTTP', () => {
     expect(late.json).toEqual({ results: [{ idempotencyKey: 'slow-1:1', status: 'stored' }] });
     const gaveUp = fetch(`${backend.url}/v1/receipts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...fault('delay:1500') },
+      headers: { 'content-type': 'application/json', ...fault('delay:4000') },
       body: JSON.stringify(one('slow-2')),
       signal: AbortSignal.timeout(200),
     });
     expect(await failure(gaveUp)).toMatch(/TimeoutError|AbortError/);
-    await eventually(async () => (await backend!.receipts()).length === 2, 'the abandoned batch to be stored');
+    await eventually(async () => (await backend!.receipts()).length === 2, 'the abandoned batch to be stored', 30_000);
     // A delay before a 500: late, and still nothing stored.
     const lateFailure = await post(backend.url, one('slow-3'), fault('delay:100+500'));
     expect(lateFailure.status).toBe(500);
@@ -182,6 +182,21 @@ describe('posbridge dev-backend (the command)', () => {
       expect([response.status, response.headers.get('retry-after')]).toEqual([503, '4']);
     }
     expect((await post(backend.url, one('standing'))).json).toEqual({ results: [{ idempotencyKey: 'standing:1', status: 'stored' }] });
+  });
+
+  it('--token-file: the token is the file\'s first line, without its newline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'posbridge-dev-backend-token-'));
+    try {
+      const tokenFile = join(dir, 'token');
+      await writeFile(tokenFile, 'from-a-file\n');
+      backend = await startDevBackend({ child: true, tokenFile, token: 'from-a-file' });
+      expect((await post(backend.url, one('tf'))).status).toBe(401);
+      expect((await post(backend.url, one('tf'), { authorization: 'Bearer from-a-fil' })).status).toBe(401);
+      expect((await post(backend.url, one('tf'), { authorization: 'Bearer from-a-file' })).status).toBe(200);
+      expect((await backend.receipts()).length).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('--fault-rate 0 never faults; --delay slows every answer', async () => {

@@ -21,6 +21,8 @@ export type { HeldReceipt };
 
 export interface DevBackendStart {
   token?: string;
+  /** With `child: true`: pass the token as `--token-file FILE` (give `token` too, for the helper's own requests). */
+  tokenFile?: string;
   /** Standing faults, as `--fault`/`--delay`/`--fault-rate`/`--fault-count` give them. */
   faults?: { specs?: string[]; delayMs?: number; rate?: number; count?: number };
   /** Default: a new temporary folder, removed by close(). */
@@ -55,7 +57,7 @@ function cliArgs(start: DevBackendStart, dataDir: string): string[] {
   return [
     'dev-backend',
     ...['--port', String(start.port ?? 0), '--data', dataDir],
-    ...(start.token === undefined ? [] : ['--token', start.token]),
+    ...(start.tokenFile !== undefined ? ['--token-file', start.tokenFile] : start.token === undefined ? [] : ['--token', start.token]),
     ...(start.maxBatch === undefined ? [] : ['--max-batch', String(start.maxBatch)]),
     ...(start.maxBodyBytes === undefined ? [] : ['--max-body-bytes', String(start.maxBodyBytes)]),
     ...(f.specs ?? []).flatMap((spec) => ['--fault', spec]),
