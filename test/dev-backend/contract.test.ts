@@ -34,6 +34,18 @@ describe('dev-backend contract', () => {
     expect(held[1]!.rawJob).toBeUndefined();
   });
 
+  it('stores each key once when the same batch arrives on several connections at once', async () => {
+    backend = await startDevBackend();
+    const body = batch(submissions(5, 'race'));
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post(backend!.url, body)));
+    const statuses = answers.map((a) => (a.json as { results: { status: string }[] }).results.map((r) => r.status));
+    // Exactly one request stored each receipt; every other one was told it is a duplicate.
+    for (let i = 0; i < 5; i++) {
+      expect(statuses.map((s) => s[i]).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'stored']);
+    }
+    expect((await backend.receipts()).map((r) => r.idempotencyKey)).toEqual(body.receipts.map((r) => r.idempotencyKey));
+  });
+
   it('stores a new revision of the same basket beside the old one', async () => {
     backend = await startDevBackend();
     const r1 = submission('coffee-tm-t88-card', 'job-7');

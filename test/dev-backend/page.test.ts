@@ -86,6 +86,18 @@ describe('dev-backend page', () => {
     }
   });
 
+  it('still serves the page when a raw job is garbage: the decoder shows what it made of it', async () => {
+    backend = await startDevBackend();
+    let seed = 7;
+    const garbage = Buffer.from(Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff));
+    const junk = { ...submission('coffee-pos80-card', 'job-garbage'), rawJob: { encoding: 'base64' as const, data: garbage.toString('base64') } };
+    expect((await post(backend.url, batch([junk, submission('coffee-pos80-card', 'job-fine')]))).status).toBe(200);
+    const response = await fetch(`${backend.url}/`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect([...html.matchAll(/data-key="([^"]+)"/g)].map((m) => m[1])).toEqual(['job-fine:1', 'job-garbage:1']);
+  });
+
   it('pages back through older receipts and says when there is nothing yet', async () => {
     backend = await startDevBackend();
     const empty = await (await fetch(`${backend.url}/`)).text();
