@@ -5,7 +5,7 @@ import { decode, type PrintedDocument } from '../decode/index.js';
 import type { Basket } from '../extract/basket.js';
 import { formatAmount } from '../extract/money.js';
 import { documentHtml, escapeHtml, htmlHead, htmlTail } from '../render/html.js';
-import type { HeldReceipt } from './store.js';
+import type { DriftReport, HeldReceipt } from './store.js';
 
 const PAGE_STYLE = `<style>
 body{font-family:system-ui,sans-serif;background:#eee}
@@ -20,6 +20,9 @@ header{font-family:system-ui,sans-serif;color:#222;margin-bottom:1.5em}
 .basket td.amount{text-align:right;font-variant-numeric:tabular-nums}
 .meta{color:#555;font-size:12px}
 .low{color:#a00}
+.drift{background:#fff3f3;border:1px solid #a00;border-radius:6px;padding:.5em 1em;margin-bottom:2em;color:#222}
+.drift h2{color:#a00;font-size:1.1em;margin:.2em 0}
+.drift td,.drift th{padding:.1em .6em;text-align:left}
 pre{font-size:11px;max-width:60em;overflow:auto;background:#f6f6f6;padding:.5em}
 </style>`;
 
@@ -68,7 +71,16 @@ function basketHtml(receipt: HeldReceipt): string {
 </div>`;
 }
 
+function driftHtml(reports: readonly DriftReport[]): string {
+  if (reports.length === 0) return '';
+  const rows = reports
+    .map((d) => `<tr><td>${escapeHtml(d.agentId)}</td><td>${escapeHtml(d.link)}</td><td>${escapeHtml(d.layout)}</td><td class="amount">${(d.reconciledShare * 100).toFixed(0)}%</td><td>${escapeHtml(d.since)}</td><td>${escapeHtml(d.lastReportedAt)}</td></tr>`)
+    .join('');
+  return `<section class="drift"><h2>Layout drift reported</h2><table><tr><th>agent</th><th>link</th><th>layout</th><th>reconciled</th><th>since</th><th>last reported</th></tr>${rows}</table></section>\n`;
+}
+
 export interface PageFacts {
+  readonly drift: readonly DriftReport[];
   readonly count: number;
   readonly lastSeq: number;
   /** The seq to page back from, when there are older receipts than these. */
@@ -82,6 +94,7 @@ export function receiptsPage(receipts: readonly HeldReceipt[], facts: PageFacts)
     htmlHead('posbridge dev-backend: received receipts') +
     PAGE_STYLE +
     `<header><h1>Received receipts</h1><p class="count">${facts.count} receipt${facts.count === 1 ? '' : 's'} held · <a href="/">newest</a> · JSON at <a href="/v1/receipts">/v1/receipts</a></p></header>\n` +
+    driftHtml(facts.drift) +
     (receipts.length === 0 ? '<p class="empty">Nothing received yet. Point an agent\'s HTTP sink at this backend and print a receipt.</p>' : items) +
     older +
     htmlTail()

@@ -226,7 +226,7 @@ export async function startDevBackend(options: DevBackendOptions, logger: Logger
   const page = (res: ServerResponse, url: URL): void => {
     const before = wholeNumberParam(url, 'before', Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     const receipts = store.latest(before, PAGE_SIZE_ON_WEB);
-    const html = receiptsPage(receipts, { ...store.stats(), olderThan: receipts.length === PAGE_SIZE_ON_WEB ? receipts.at(-1)!.seq : null });
+    const html = receiptsPage(receipts, { ...store.stats(), drift: store.driftReports(), olderThan: receipts.length === PAGE_SIZE_ON_WEB ? receipts.at(-1)!.seq : null });
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
     res.end(html);
   };

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ReceiptSubmission } from '../model/index.js';
+import type { DriftNotice, ReceiptSubmission } from '../model/index.js';
 
 export interface BatchSender {
   readonly agentId: string;
@@ -27,6 +27,16 @@ export interface HeldReceipt {
   readonly capturedAt: string;
   readonly basket: Record<string, unknown>;
   readonly rawJob?: { readonly encoding: 'base64'; readonly data: string };
+}
+
+/** A layout an agent says reads badly (its reconciled share dropped), as last reported. */
+export interface DriftReport {
+  readonly agentId: string;
+  readonly link: string;
+  readonly layout: string;
+  readonly reconciledShare: number;
+  readonly since: string;
+  readonly lastReportedAt: string;
 }
 
 export type SaveOutcome = { readonly status: 'stored' } | { readonly status: 'duplicate' } | { readonly status: 'conflict'; readonly storedSeq: number };
@@ -67,6 +77,15 @@ const SCHEMA = `
     basket_json TEXT NOT NULL,
     basket_sha256 TEXT NOT NULL,
     raw_job BLOB
+  );
+  CREATE TABLE IF NOT EXISTS drift_reports (
+    agent_id TEXT NOT NULL,
+    link TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    reconciled_share REAL NOT NULL,
+    since TEXT NOT NULL,
+    last_reported_at TEXT NOT NULL,
+    PRIMARY KEY (agent_id, link, layout)
   );`;
 
 function heldFrom(row: ReceiptRow): HeldReceipt {
@@ -93,7 +112,9 @@ export class ReceiptStore {
   readonly #page: Database.Statement;
   readonly #latest: Database.Statement;
   readonly #count: Database.Statement;
-  readonly #saveBatch: (sender: BatchSender, receipts: readonly ReceiptSubmission[]) => SaveOutcome[];
+  readonly #reportDrift: Database.Statement;
+  readonly #drift: Database.Statement;
+  readonly #saveBatch: (sender: BatchSender, receipts: readonly ReceiptSubmission[], drift: readonly DriftNotice[]) => SaveOutcome[];
 
   private constructor(readonly file: string, db: Database.Database) {
     this.#db = db;
@@ -108,8 +129,19 @@ export class ReceiptStore {
     this.#page = db.prepare('SELECT * FROM receipts WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#latest = db.prepare('SELECT * FROM receipts WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#count = db.prepare('SELECT count(*) AS n, coalesce(max(seq), 0) AS last FROM receipts');
-    this.#saveBatch = db.transaction((sender: BatchSender, receipts: readonly ReceiptSubmission[]) => {
+    this.#reportDrift = db.prepare(
+      `INSERT INTO drift_reports (agent_id, link, layout, reconciled_share, since, last_reported_at)
+       VALUES (@agentId, @link, @layout, @reconciledShare, @since, @receivedAt)
+       ON CONFLICT (agent_id, link, layout) DO UPDATE SET
+         reconciled_share = excluded.reconciled_share, since = excluded.since, last_reported_at = excluded.last_reported_at`,
+    );
+    this.#drift = db.prepare(
+      `SELECT agent_id AS agentId, link, layout, reconciled_share AS reconciledShare, since, last_reported_at AS lastReportedAt
+       FROM drift_reports ORDER BY last_reported_at DESC, agent_id, link, layout`,
+    );
+    this.#saveBatch = db.transaction((sender: BatchSender, receipts: readonly ReceiptSubmission[], drift: readonly DriftNotice[]) => {
       const receivedAt = new Date().toISOString();
+      for (const notice of drift) this.#reportDrift.run({ agentId: sender.agentId, ...notice, receivedAt });
       return receipts.map((r): SaveOutcome => {
         // The basket as its schema parsed it, so its keys are in the schema's order: the same basket gives the same
         // JSON and hash however its sender ordered them.
@@ -169,8 +201,13 @@ export class ReceiptStore {
    * All of a batch's receipts in one transaction (one fsync), each stored once per idempotency key. Each basket
    * must be the output of basketSchema (keys in the schema's order), for the duplicate check compares JSON.
    */
-  save(sender: BatchSender, receipts: readonly ReceiptSubmission[]): SaveOutcome[] {
-    return this.#saveBatch(sender, receipts);
+  save(sender: BatchSender, receipts: readonly ReceiptSubmission[], drift: readonly DriftNotice[] = []): SaveOutcome[] {
+    return this.#saveBatch(sender, receipts, drift);
+  }
+
+  /** Every layout drift an agent reported, the latest report first. */
+  driftReports(): DriftReport[] {
+    return this.#drift.all() as DriftReport[];
   }
 
   /** Receipts received after `afterSeq`, oldest first. */

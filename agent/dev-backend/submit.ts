@@ -63,7 +63,7 @@ export function submitBatch(store: ReceiptStore, envelope: BatchEnvelope): Recei
   const judged = envelope.receipts.map(judge);
   const valid = judged.flatMap((j) => (j.ok ? [j.receipt] : []));
   const sender: BatchSender = { agentId: envelope.agent.id, agentVersion: envelope.agent.version, storeId: envelope.agent.storeId };
-  const outcomes = store.save(sender, valid);
+  const outcomes = store.save(sender, valid, envelope.drift);
   let next = 0;
   return judged.map((j): ReceiptResult => {
     if (!j.ok) return j.result;

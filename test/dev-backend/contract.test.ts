@@ -46,6 +46,16 @@ describe('dev-backend contract', () => {
     expect((await backend.receipts()).map((r) => r.idempotencyKey)).toEqual(body.receipts.map((r) => r.idempotencyKey));
   });
 
+  it('keeps the latest drift report per agent, link and layout', async () => {
+    const first = await startDevBackend();
+    backend = first;
+    await post(first.url, { ...batch(submissions(1, 'drift')), drift: [{ link: 'front', layout: 'generic', reconciledShare: 0.7, since: '2026-11-23T09:00:00Z' }] });
+    await post(first.url, { ...batch(submissions(1, 'drift')), drift: [{ link: 'front', layout: 'generic', reconciledShare: 0.4, since: '2026-11-23T09:00:00Z' }, { link: 'back', layout: 'deli@2', reconciledShare: 0.5, since: '2026-11-23T10:00:00Z' }] });
+    const page = await (await fetch(`${first.url}/`)).text();
+    const rows = [...page.matchAll(/<tr><td>agent-test<\/td><td>([^<]+)<\/td><td>([^<]+)<\/td><td class="amount">(\d+)%/g)].map((m) => m.slice(1).join(' '));
+    expect(rows.sort()).toEqual(['back deli@2 50', 'front generic 40']);
+  });
+
   it('stores a new revision of the same basket beside the old one', async () => {
     backend = await startDevBackend();
     const r1 = submission('coffee-tm-t88-card', 'job-7');

@@ -27,7 +27,8 @@ describe('dev-backend page', () => {
     backend = await startDevBackend({ token: 'page-token' });
     const withRaw = submission('coffee-tm-t88-card', 'job-paper');
     const withoutRaw = submission('coffee-mp4200-cash', 'job-bare', { rawJob: false });
-    const sent = await post(backend.url, batch([withRaw, withoutRaw]), { authorization: 'Bearer page-token' });
+    const drift = [{ link: 'front', layout: 'generic', reconciledShare: 0.62, since: '2026-11-23T09:00:00Z' }];
+    const sent = await post(backend.url, { ...batch([withRaw, withoutRaw]), drift }, { authorization: 'Bearer page-token' });
     expect(sent.status).toBe(200);
 
     const page = await browser.newPage();
@@ -62,6 +63,8 @@ describe('dev-backend page', () => {
       const paperBox = (await paper.locator('.preview').boundingBox())!;
       const basketBox = (await side.boundingBox())!;
       expect(basketBox.x).toBeGreaterThanOrEqual(paperBox.x + paperBox.width);
+      // The agent's drift alarm is shown above the receipts.
+      expect(await page.locator('.drift tr').nth(1).innerText()).toMatch(/^agent-test\s+front\s+generic\s+62%\s+2026-11-23T09:00:00Z/);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
@@ -102,6 +105,7 @@ describe('dev-backend page', () => {
     backend = await startDevBackend();
     const empty = await (await fetch(`${backend.url}/`)).text();
     expect(empty).toMatch(/Nothing received yet/);
+    expect(empty).not.toMatch(/class="drift"/);
     const many = Array.from({ length: 55 }, (_, i) => submission('coffee-pos58-32col-card', `job-${i}`, { rawJob: false }));
     await post(backend.url, batch(many));
     const first = await (await fetch(`${backend.url}/`)).text();
