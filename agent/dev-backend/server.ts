@@ -9,7 +9,7 @@ import { devBackendOptionsSchema, type DevBackendOptions, type DevBackendSetting
 import { FaultPlan, FaultSpecError, faultQueueRequestSchema, parseFault, type Fault } from './faults.js';
 import { receiptsPage } from './page.js';
 import { ReceiptStore } from './store.js';
-import { BatchTooLargeError, NotABatchError, readEnvelope, submitBatch } from './submit.js';
+import { BatchTooLargeError, NotABatchError, readEnvelope, retryAll, submitBatch } from './submit.js';
 
 export const FAULT_HEADER = 'x-dev-backend-fault';
 export const HEALTH_PATH = '/v1/health';
@@ -175,8 +175,7 @@ export async function startDevBackend(options: DevBackendOptions, logger: Logger
       throw error;
     }
     if (action?.kind === 'retry') {
-      const results = envelope.receipts.map((r) => ({ idempotencyKey: String((r as { idempotencyKey?: unknown } | null)?.idempotencyKey ?? ''), status: 'retry' as const, reason: 'injected: try this receipt later' }));
-      sendJson(res, 200, { results } satisfies ReceiptBatchResponse);
+      sendJson(res, 200, { results: retryAll(envelope, 'injected: try this receipt later') } satisfies ReceiptBatchResponse);
       return;
     }
     let results;

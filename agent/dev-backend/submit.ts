@@ -58,6 +58,11 @@ function judge(item: unknown): Judged {
   return { ok: true, receipt: { ...receipt, basket: basket.data } };
 }
 
+/** Every receipt of the batch answered `retry` with `reason`, nothing stored (the injected `retry` fault). */
+export function retryAll(envelope: BatchEnvelope, reason: string): ReceiptResult[] {
+  return envelope.receipts.map((item) => ({ idempotencyKey: keyOf(item), status: 'retry', reason }));
+}
+
 /** Judges every receipt, stores the valid ones in one transaction, and answers for each in order. */
 export function submitBatch(store: ReceiptStore, envelope: BatchEnvelope): ReceiptResult[] {
   const judged = envelope.receipts.map(judge);
