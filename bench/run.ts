@@ -1,10 +1,11 @@
 // `npm run bench`: every stage's speed and memory figures, printed one section after another.
 // Each section lives beside the stage it measures' name; targets are stated in each section's output.
 import { benchDecode } from './decode.js';
+import { benchDevBackend } from './dev-backend.js';
 import { benchExtract } from './extract.js';
 import { benchPassthrough } from './passthrough.js';
 
-const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['passthrough', benchPassthrough]];
+const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['passthrough', benchPassthrough], ['dev-backend', benchDevBackend]];
 
 for (const [name, run] of sections) {
   process.stdout.write(`\n## ${name}\n`);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { register as registerBackfill } from './backfill.js';
 import { register as registerImport } from './import.js';
+import { register as registerDevBackend } from './dev-backend.js';
 import { register as registerParse } from './parse.js';
 import { register as registerProfile } from './profile.js';
 import { register as registerRun } from './run.js';
@@ -26,5 +27,6 @@ registerTestPrint(program);
 registerStatus(program);
 registerBackfill(program);
 registerImport(program);
+registerDevBackend(program);
 
 await program.parseAsync(process.argv);

@@ -49,3 +49,14 @@ export type ReceiptSubmission = z.infer<typeof receiptSubmissionSchema>;
 export type ReceiptBatch = z.input<typeof receiptBatchSchema>;
 export type ReceiptResult = z.infer<typeof receiptResultSchema>;
 export type ReceiptBatchResponse = z.infer<typeof receiptBatchResponseSchema>;
+
+/** The body of every answer that is not 200: what went wrong, for logs and dead-letter reasons. */
+export const errorResponseSchema = z.strictObject({
+  error: z.strictObject({
+    /** Stable, machine-readable: not-a-batch, unauthorized, batch-too-large, overloaded, failure, store-failure, … */
+    code: z.string(),
+    message: z.string(),
+  }),
+});
+
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
