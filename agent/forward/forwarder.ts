@@ -16,7 +16,7 @@ export interface ForwarderOptions {
   readonly owner: string;
   readonly logger: Logger;
   readonly context: () => BatchContext;
-  /** A claim not settled in this long is taken back by any forwarder. Default: twice a minute, at least. */
+  /** A claim not settled in this long is taken back by any forwarder. Default 60 s. */
   readonly leaseMs?: number;
   /** How often to look for new rows when nobody wakes it (rows added by another process). Default 1000. */
   readonly pollMs?: number;
@@ -42,6 +42,12 @@ export interface BatchOutcome extends BatchEvent {
   readonly nextAt: number;
 }
 
+/**
+ * How long a claim holds. Longer than any send takes (sinks time out well within it), short enough that a
+ * backfill killed mid-send holds its baskets back only briefly; the daemon gives back its own at once on start.
+ */
+const DEFAULT_LEASE_MS = 60_000;
+
 export class Forwarder {
   readonly #o: ForwarderOptions;
   readonly #policy: BackoffPolicy;
@@ -60,7 +66,7 @@ export class Forwarder {
   constructor(options: ForwarderOptions) {
     this.#o = options;
     this.#policy = { initialMs: options.settings.retry.initialMs, maxMs: options.settings.retry.maxMs };
-    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
   }

@@ -13,9 +13,14 @@ import type { ForwardSettings, ForwardStatus, ProbeResult } from './thread-proto
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const DEAD_LETTERS_SHOWN = 10;
 
+/** Whose claims these are: the role and host, so a restarted daemon knows its predecessor's claims. */
+function ownerPrefix(role: string): string {
+  return `${role}:${hostname()}:`;
+}
+
 /** Unique per process and start, so claims of an earlier run (killed) are never taken for this one's. */
 export function claimOwner(role: string): string {
-  return `${role}:${hostname()}:${process.pid}:${Date.now().toString(36)}`;
+  return `${ownerPrefix(role)}${process.pid}:${Date.now().toString(36)}`;
 }
 
 export class ForwardingService {
@@ -52,6 +57,9 @@ export class ForwardingService {
         );
       }
       this.#store.outbox.registerSinks(settings.forward.sinks.map(sinkName));
+      // One daemon per data folder: claims of an earlier daemon here are of one that died mid-delivery.
+      const released = this.#store.outbox.releaseOrphans(ownerPrefix('daemon'), owner);
+      if (released > 0) this.#log.info({ released }, 'deliveries left in flight by the previous run will be sent again (the backend drops repeats)');
     } catch (error) {
       this.#store.close();
       throw error;

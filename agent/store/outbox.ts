@@ -162,6 +162,19 @@ export class Outbox {
     })();
   }
 
+  /**
+   * Gives back every claim of an earlier run of the same forwarder (owner prefix, e.g. the daemon on this host
+   * that was killed): it is gone, so its rows need not wait for their leases to run out.
+   */
+  releaseOrphans(ownerPrefix: string, currentOwner: string): number {
+    return this.#db
+      .prepare(
+        `UPDATE outbox SET state = 'pending', lease_owner = NULL, lease_until = NULL
+         WHERE state = 'in_flight' AND substr(lease_owner, 1, length(@prefix)) = @prefix AND lease_owner <> @current`,
+      )
+      .run({ prefix: ownerPrefix, current: currentOwner }).changes;
+  }
+
   /** Sets matching rows due again (attempts and failures reset), delivered ones included for status `all`. */
   requeue(filter: RequeueFilter, now: number): number {
     const states = filter.status === 'failed' ? ['pending'] : filter.status === 'dead' ? ['dead'] : ['pending', 'delivered', 'dead'];
