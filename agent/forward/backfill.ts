@@ -9,7 +9,7 @@ import { reparseStoredJob, type ReparseSettings } from '../pipeline/reparse.js';
 import type { Store } from '../store/index.js';
 import { Forwarder } from './forwarder.js';
 import { createSink, sinkName, type SinkConfig } from './registry.js';
-import { claimOwner } from './service.js';
+import { claimOwner, releaseDeadClaims } from './service.js';
 
 export interface BackfillOptions {
   readonly from?: Date | undefined;
@@ -120,6 +120,8 @@ export async function runBackfill(store: Store, options: BackfillOptions): Promi
   let failed = 0;
   let dead = 0;
   const owner = claimOwner('backfill');
+  // An earlier backfill (or daemon) killed mid-delivery left claims: what it had in flight goes again now.
+  releaseDeadClaims(store.outbox, owner);
   for (const config of options.sinks) {
     const sink = createSink(config, { logger: options.logger, baseDir: options.baseDir });
     const rate = options.rate;

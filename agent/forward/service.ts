@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import type { BatchContext, DriftNotice, Sink } from '../model/index.js';
 import { Store } from '../store/index.js';
+import type { Outbox } from '../store/outbox.js';
 import { VERSION } from '../version.js';
 import { Forwarder, type BatchEvent } from './forwarder.js';
 import { createSink, sinkName } from './registry.js';
@@ -13,14 +14,36 @@ import type { ForwardSettings, ForwardStatus, ProbeResult } from './thread-proto
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const DEAD_LETTERS_SHOWN = 10;
 
-/** Whose claims these are: the role and host, so a restarted daemon knows its predecessor's claims. */
-function ownerPrefix(role: string): string {
-  return `${role}:${hostname()}:`;
+/**
+ * Who holds a claim: role, host, pid and start time. Unique per run, so an earlier run's claims are never taken
+ * for this one's, and telling on this host whether the holder still lives.
+ */
+export function claimOwner(role: string): string {
+  return `${role}:${hostname()}:${process.pid}:${Date.now().toString(36)}`;
 }
 
-/** Unique per process and start, so claims of an earlier run (killed) are never taken for this one's. */
-export function claimOwner(role: string): string {
-  return `${ownerPrefix(role)}${process.pid}:${Date.now().toString(36)}`;
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Gives back the claims of forwarders on this host whose process is gone (killed mid-delivery), so their baskets
+ * go again now rather than when the lease runs out. A claim from another host waits for its lease.
+ */
+export function releaseDeadClaims(outbox: Outbox, self: string): number {
+  let released = 0;
+  for (const owner of outbox.claimOwners()) {
+    const [, host, pid, started] = owner.split(':');
+    if (owner === self || host !== hostname() || started === undefined) continue;
+    const sameProcess = Number(pid) === process.pid;
+    if ((sameProcess && owner !== self) || !alive(Number(pid))) released += outbox.releaseOwner(owner);
+  }
+  return released;
 }
 
 export class ForwardingService {
@@ -57,8 +80,7 @@ export class ForwardingService {
         );
       }
       this.#store.outbox.registerSinks(settings.forward.sinks.map(sinkName));
-      // One daemon per data folder: claims of an earlier daemon here are of one that died mid-delivery.
-      const released = this.#store.outbox.releaseOrphans(ownerPrefix('daemon'), owner);
+      const released = releaseDeadClaims(this.#store.outbox, owner);
       if (released > 0) this.#log.info({ released }, 'deliveries left in flight by the previous run will be sent again (the backend drops repeats)');
     } catch (error) {
       this.#store.close();

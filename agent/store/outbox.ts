@@ -162,17 +162,18 @@ export class Outbox {
     })();
   }
 
-  /**
-   * Gives back every claim of an earlier run of the same forwarder (owner prefix, e.g. the daemon on this host
-   * that was killed): it is gone, so its rows need not wait for their leases to run out.
-   */
-  releaseOrphans(ownerPrefix: string, currentOwner: string): number {
+  /** Who holds claims right now (live or expired): for a forwarder to find the claims of processes that died. */
+  claimOwners(): string[] {
+    return (this.#db.prepare(`SELECT DISTINCT lease_owner AS owner FROM outbox WHERE state = 'in_flight'`).all() as { owner: string | null }[])
+      .map((r) => r.owner)
+      .filter((o): o is string => o !== null);
+  }
+
+  /** Gives back the claims of an owner that is gone (a killed daemon or backfill): due again at once. */
+  releaseOwner(owner: string): number {
     return this.#db
-      .prepare(
-        `UPDATE outbox SET state = 'pending', lease_owner = NULL, lease_until = NULL
-         WHERE state = 'in_flight' AND substr(lease_owner, 1, length(@prefix)) = @prefix AND lease_owner <> @current`,
-      )
-      .run({ prefix: ownerPrefix, current: currentOwner }).changes;
+      .prepare(`UPDATE outbox SET state = 'pending', lease_owner = NULL, lease_until = NULL WHERE state = 'in_flight' AND lease_owner = ?`)
+      .run(owner).changes;
   }
 
   /** Sets matching rows due again (attempts and failures reset), delivered ones included for status `all`. */
