@@ -1,5 +1,6 @@
 // The reference backend answers the contract of docs/backend-api.md over real HTTP, storing in a real SQLite file.
 import { request } from 'node:http';
+import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -198,6 +199,10 @@ describe('dev-backend contract', () => {
     expect(backend.url).toBe(first.url);
     expect((await post(backend.url, batch(submissions(3, 'kept')))).json).toMatchObject({ results: [{ status: 'duplicate' }, { status: 'duplicate' }, { status: 'stored' }] });
     expect((await backend.receipts()).map((r) => r.idempotencyKey)).toEqual(['kept-0:1', 'kept-1:1', 'kept-2:1']);
+    // The folder was the first backend's; the second one, given it, leaves it in place.
+    await backend.close();
+    backend = undefined;
+    await rm(first.dataDir, { recursive: true, force: true });
   });
 
   it('defaults to 127.0.0.1:8787, no token, its data in ~/.posbridge-dev-backend, batches of up to 1,000', () => {
