@@ -40,22 +40,28 @@ function keyOf(item: unknown): string {
   return typeof key === 'string' ? key : '';
 }
 
+/** A receipt with its basket checked against basket.schema.json in the same pass. */
+const checkedSubmissionSchema = receiptSubmissionSchema.extend({ basket: basketSchema });
+
 function judge(item: unknown): Judged {
   const rejected = (reason: string): Judged => ({ ok: false, result: { idempotencyKey: keyOf(item), status: 'rejected', reason } });
-  const parsed = receiptSubmissionSchema.safeParse(item);
-  if (!parsed.success) return rejected(`invalid receipt: ${issuesText(parsed.error)}`);
+  const parsed = checkedSubmissionSchema.safeParse(item);
+  if (!parsed.success) {
+    const inBasket = parsed.error.issues.filter((issue) => issue.path[0] === 'basket' && issue.path.length > 1);
+    if (inBasket.length < parsed.error.issues.length) return rejected(`invalid receipt: ${issuesText(parsed.error)}`);
+    const basketIssues = new z.ZodError(inBasket.map((issue) => ({ ...issue, path: issue.path.slice(1) })));
+    return rejected(`basket does not match basket.schema.json: ${issuesText(basketIssues)}`);
+  }
+  // The parsed basket, not the one sent: its keys come in the schema's order, which the store's duplicate check needs.
   const receipt = parsed.data;
   if (receipt.idempotencyKey !== `${receipt.basketId}:${receipt.revision}`) {
     return rejected(`idempotencyKey must be "<basketId>:<revision>" (${receipt.basketId}:${receipt.revision}), not "${receipt.idempotencyKey}"`);
   }
-  const basket = basketSchema.safeParse(receipt.basket);
-  if (!basket.success) return rejected(`basket does not match basket.schema.json: ${issuesText(basket.error)}`);
-  if (basket.data.id !== receipt.basketId || basket.data.revision !== receipt.revision) {
-    return rejected(`basket is ${basket.data.id} revision ${basket.data.revision}, the receipt says ${receipt.basketId} revision ${receipt.revision}`);
+  if (receipt.basket.id !== receipt.basketId || receipt.basket.revision !== receipt.revision) {
+    return rejected(`basket is ${receipt.basket.id} revision ${receipt.basket.revision}, the receipt says ${receipt.basketId} revision ${receipt.revision}`);
   }
   if (receipt.rawJob !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(receipt.rawJob.data)) return rejected('rawJob.data is not base64');
-  // The parsed basket, not the one sent: its keys come in the schema's order, which the store's duplicate check needs.
-  return { ok: true, receipt: { ...receipt, basket: basket.data } };
+  return { ok: true, receipt };
 }
 
 /** Every receipt of the batch answered `retry` with `reason`, nothing stored (the injected `retry` fault). */

@@ -1,6 +1,10 @@
 // The reference backend answers the contract of docs/backend-api.md over real HTTP, storing in a real SQLite file.
 import { request } from 'node:http';
+import { rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { devBackendOptionsSchema } from '../../agent/dev-backend/config.js';
 import { startDevBackend, type TestDevBackend } from '../helpers/dev-backend.js';
 import { batch, post, submission, submissions } from './submissions.js';
 
@@ -195,6 +199,21 @@ describe('dev-backend contract', () => {
     expect(backend.url).toBe(first.url);
     expect((await post(backend.url, batch(submissions(3, 'kept')))).json).toMatchObject({ results: [{ status: 'duplicate' }, { status: 'duplicate' }, { status: 'stored' }] });
     expect((await backend.receipts()).map((r) => r.idempotencyKey)).toEqual(['kept-0:1', 'kept-1:1', 'kept-2:1']);
+    // The folder was the first backend's; the second one, given it, leaves it in place.
+    await backend.close();
+    backend = undefined;
+    await rm(first.dataDir, { recursive: true, force: true });
+  });
+
+  it('defaults to 127.0.0.1:8787, no token, its data in ~/.posbridge-dev-backend, batches of up to 1,000', () => {
+    expect(devBackendOptionsSchema.parse({})).toEqual({
+      host: '127.0.0.1',
+      port: 8787,
+      dataDir: join(homedir(), '.posbridge-dev-backend'),
+      maxBodyBytes: 16 * 1024 * 1024,
+      maxBatch: 1000,
+      faults: { delayMs: 0, specs: [], rate: 1, count: Number.MAX_SAFE_INTEGER },
+    });
   });
 
   it('answers 404 and 405 with a JSON error', async () => {

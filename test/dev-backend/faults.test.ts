@@ -143,7 +143,7 @@ describe('dev-backend faults over HTTP', () => {
       signal: AbortSignal.timeout(200),
     });
     expect(await failure(gaveUp)).toMatch(/TimeoutError|AbortError/);
-    await eventually(async () => (await backend!.receipts()).length === 2, 'the abandoned batch to be stored', 30_000);
+    expect((await backend.waitForReceipts(2)).map((r) => r.idempotencyKey)).toEqual(['slow-1:1', 'slow-2:1']);
     // A delay before a 500: late, and still nothing stored.
     const lateFailure = await post(backend.url, one('slow-3'), fault('delay:100+500'));
     expect(lateFailure.status).toBe(500);

@@ -43,6 +43,8 @@ export interface TestDevBackend {
   readonly process?: ChildProcess;
   /** Everything the backend holds, oldest first, read through `GET /v1/receipts` page by page. */
   receipts(): Promise<HeldReceipt[]>;
+  /** Polls receipts() until it holds at least `count` (a loaded machine gets all of `timeoutMs`); resolves with them. */
+  waitForReceipts(count: number, timeoutMs?: number): Promise<HeldReceipt[]>;
   /** Faults for the next receipts requests, one each (`POST /_faults`), e.g. ['500', '429:1', 'drop-after-store']. */
   queueFaults(next: string[]): Promise<void>;
   close(options?: { keepData?: boolean }): Promise<void>;
@@ -51,6 +53,8 @@ export interface TestDevBackend {
 const LIST_PAGE = 1000;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 20_000;
+const WAIT_TIMEOUT_MS = 30_000;
+const POLL_MS = 50;
 
 function cliArgs(start: DevBackendStart, dataDir: string): string[] {
   const f = start.faults ?? {};
@@ -126,21 +130,32 @@ export async function startDevBackend(start: DevBackendStart = {}): Promise<Test
   const headers: Record<string, string> = start.token === undefined ? {} : { authorization: `Bearer ${start.token}` };
   const port = Number(new URL(url).port);
 
+  const receipts = async (): Promise<HeldReceipt[]> => {
+    const all: HeldReceipt[] = [];
+    for (let after: number | null = 0; after !== null; ) {
+      const response = await fetch(`${url}${RECEIPTS_PATH}?after=${after}&limit=${LIST_PAGE}`, { headers });
+      if (!response.ok) throw new Error(`GET ${RECEIPTS_PATH}: ${response.status} ${await response.text()}`);
+      const page = (await response.json()) as { receipts: HeldReceipt[]; next: number | null };
+      all.push(...page.receipts);
+      after = page.next;
+    }
+    return all;
+  };
+
   return {
     url,
     port,
     dataDir,
     ...(child !== undefined && { process: child }),
-    async receipts() {
-      const all: HeldReceipt[] = [];
-      for (let after: number | null = 0; after !== null; ) {
-        const response = await fetch(`${url}${RECEIPTS_PATH}?after=${after}&limit=${LIST_PAGE}`, { headers });
-        if (!response.ok) throw new Error(`GET ${RECEIPTS_PATH}: ${response.status} ${await response.text()}`);
-        const page = (await response.json()) as { receipts: HeldReceipt[]; next: number | null };
-        all.push(...page.receipts);
-        after = page.next;
+    receipts,
+    async waitForReceipts(count, timeoutMs = WAIT_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const held = await receipts();
+        if (held.length >= count) return held;
+        if (Date.now() > deadline) throw new Error(`the dev-backend holds ${held.length} receipts, not ${count}, after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
-      return all;
     },
     async queueFaults(next) {
       const response = await fetch(`${url}${FAULTS_PATH}`, {
