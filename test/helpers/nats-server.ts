@@ -62,6 +62,8 @@ export interface NatsNode {
   thaw(): void;
   /** Starts the server again (same config, ports and store) and waits until it reports healthy. */
   restart(): Promise<void>;
+  /** The names clients connected to this node gave (monitoring /connz). */
+  clientNames(): Promise<string[]>;
   /** The last lines of the server's log, for failure messages. */
   logTail(lines?: number): string;
 }
@@ -150,6 +152,11 @@ class ServerProcess implements NatsNode {
   }
   get running(): boolean {
     return this.#child !== undefined;
+  }
+
+  async clientNames(): Promise<string[]> {
+    const connz = (await httpJson(this.monitorPort, '/connz')).body as { connections?: { name?: string }[] };
+    return (connz.connections ?? []).map((c) => c.name ?? '');
   }
 
   logTail(lines = 20): string {

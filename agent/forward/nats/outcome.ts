@@ -8,6 +8,9 @@ import type { DeliveryResult } from '../../model/index.js';
 /** JetStream API error code for "message size exceeds maximum allowed" (the stream's max_msg_size). */
 export const JS_MESSAGE_TOO_LARGE = 10054;
 
+/** No stream captures the subject, or the one that does has no leader yet (an election after a node loss). */
+export const NO_RESPONDERS = 'no JetStream stream answered on the subject (no responders: none captures it, or it is electing a leader)';
+
 function retry(reason: string): DeliveryResult {
   return { outcome: 'retry', reason };
 }
@@ -22,7 +25,7 @@ export function resultForPublishError(error: unknown, ackTimeoutMs: number): Del
     return { outcome: 'rejected', reason: "the message is larger than the server's max_payload" };
   }
   if (error instanceof errors.TimeoutError) return retry(`no publish ack within ${ackTimeoutMs} ms`);
-  if (isNoResponders(error)) return retry('no JetStream stream listens on the subject (no responders)');
+  if (isNoResponders(error)) return retry(NO_RESPONDERS);
   if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError) return retry('the NATS connection was closed');
   if (error instanceof Error) return retry(`publish failed: ${error.message}`);
   return retry(`publish failed: ${String(error)}`);

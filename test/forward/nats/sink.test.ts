@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsSink, natsReceiptMessageSchema, natsSinkConfigSchema, type NatsSinkConfigInput } from '../../../agent/forward/nats/index.js';
+import { NO_RESPONDERS } from '../../../agent/forward/nats/outcome.js';
 import type { DeliveryResult, Sink, SinkContext } from '../../../agent/model/index.js';
 import { requireNatsServer, startNatsServer, type NatsServer } from '../../helpers/nats-server.js';
 import { CONTEXT, deliveries } from './deliveries.js';
@@ -137,8 +138,8 @@ describe.skipIf(!run)('NATS JetStream sink, one server', () => {
     try {
       const results = await sink.send(deliveries(2), CONTEXT, signal());
       expect(results).toEqual([
-        { outcome: 'retry', reason: 'no JetStream stream listens on the subject (no responders)' },
-        { outcome: 'retry', reason: 'no JetStream stream listens on the subject (no responders)' },
+        { outcome: 'retry', reason: NO_RESPONDERS },
+        { outcome: 'retry', reason: NO_RESPONDERS },
       ]);
     } finally {
       await sink.close();
