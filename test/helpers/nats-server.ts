@@ -56,8 +56,8 @@ export interface NatsNode {
   readonly running: boolean;
   /** SIGKILL (default) or SIGTERM, and wait until the process has exited. */
   kill(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
-  /** SIGSTOP: the server keeps its sockets but answers nothing, so requests to it time out. */
-  freeze(): void;
+  /** SIGSTOP, and wait until the kernel reports the process stopped: it keeps its sockets but answers nothing. */
+  freeze(): Promise<void>;
   /** SIGCONT after freeze(). */
   thaw(): void;
   /** Starts the server again (same config, ports and store) and waits until it reports healthy. */
@@ -206,8 +206,16 @@ class ServerProcess implements NatsNode {
     clearTimeout(timer);
   }
 
-  freeze(): void {
-    this.#child?.kill('SIGSTOP');
+  async freeze(): Promise<void> {
+    const child = this.#child;
+    if (child?.pid === undefined) throw new Error(`nats-server ${this.name} is not running`);
+    child.kill('SIGSTOP');
+    // The signal is delivered asynchronously; until every thread has stopped the server may still answer.
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (processState(child.pid) !== 'T') {
+      if (Date.now() > deadline) throw new Error(`nats-server ${this.name} did not stop on SIGSTOP`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   thaw(): void {
@@ -216,6 +224,17 @@ class ServerProcess implements NatsNode {
 
   restart(): Promise<void> {
     return this.start();
+  }
+}
+
+/** The one-letter state of a process from /proc (Linux): R running, S sleeping, T stopped... */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may hold spaces; the state follows its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
   }
 }
 

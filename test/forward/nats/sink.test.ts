@@ -113,7 +113,7 @@ describe.skipIf(!run)('NATS JetStream sink, one server', () => {
       const warmUp = deliveries(1);
       expect(outcomes(await sink.send(warmUp, CONTEXT, signal()))).toEqual(['delivered']);
       const batch = deliveries(5);
-      server.freeze();
+      await server.freeze();
       let during: DeliveryResult[];
       try {
         during = await sink.send(batch, CONTEXT, signal());
