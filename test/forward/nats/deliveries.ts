@@ -1,13 +1,15 @@
 // Deliveries as the outbox would hand them to a sink, made from real receipts in test/fixtures/receipts: each
 // the basket the extractor makes of the job, numbered in capture order, keyed `<basket id>:<revision>`.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { basketsFromBytes, type Basket } from '../../../agent/extract/index.js';
 import type { BatchContext, Delivery } from '../../../agent/model/index.js';
+import { repositoryRoot } from '../../helpers/daemon.js';
 
 const RECEIPTS = ['coffee-tm-t88-card', 'coffee-mp4200-cash', 'de-restaurant-tm-t88-girocard', 'fashion-mp4200-fullpan'];
 
 const fixtures: { raw: Buffer; basket: Basket }[] = RECEIPTS.map((name) => {
-  const raw = readFileSync(`test/fixtures/receipts/${name}.bin`);
+  const raw = readFileSync(join(repositoryRoot(), 'test', 'fixtures', 'receipts', `${name}.bin`));
   const [basket] = basketsFromBytes(raw);
   if (basket === undefined) throw new Error(`fixture ${name} yields no basket`);
   return { raw, basket };
