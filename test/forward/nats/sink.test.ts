@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsSink, natsReceiptMessageSchema, natsSinkConfigSchema, type NatsSinkConfigInput } from '../../../agent/forward/nats/index.js';
 import { NO_RESPONDERS } from '../../../agent/forward/nats/outcome.js';
 import type { DeliveryResult, Sink, SinkContext } from '../../../agent/model/index.js';
+import { makeTestCertificates } from '../../helpers/tls-certs.js';
 import { requireNatsServer, startNatsServer, type NatsServer } from '../../helpers/nats-server.js';
 import { CONTEXT, deliveries } from './deliveries.js';
 import { createStream, readStream } from './stream.js';
@@ -277,6 +278,27 @@ describe.skipIf(!run)('NATS JetStream sink, connection and credentials', () => {
       await bad.close();
       await server.stop();
       await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('speaks TLS with verification on: the configured CA is trusted, a server the system CAs do not vouch for is not', async () => {
+    const certs = await makeTestCertificates();
+    const server = await startNatsServer({ extraConfig: `tls { cert_file: "${certs.certFile}", key_file: "${certs.keyFile}" }` });
+    const stream = streamName();
+    const trusting = sinkFor(server, stream, { tls: { caFile: 'ca.pem' } }, { ...quiet, baseDir: certs.dir });
+    const verifying = sinkFor(server, stream, { tls: {}, connectTimeoutMs: 3_000 });
+    try {
+      await createStream({ servers: server.url, tls: { caFile: certs.caFile } }, { name: stream, subjects: [`${stream}.>`] });
+      expect(outcomes(await trusting.send(deliveries(2), CONTEXT, signal()))).toEqual(['delivered', 'delivered']);
+      expect(await verifying.send(deliveries(1), CONTEXT, signal())).toEqual([
+        { outcome: 'retry', reason: expect.stringMatching(/^not connected to NATS: .*(certificate|self.signed|issuer)/i) },
+      ]);
+      expect(await readStream({ servers: server.url, tls: { caFile: certs.caFile } }, stream)).toHaveLength(2);
+    } finally {
+      await trusting.close();
+      await verifying.close();
+      await server.stop();
+      await certs.remove();
     }
   }, 60_000);
 
