@@ -144,6 +144,11 @@ export class NatsSink implements Sink {
         expect: { streamName: this.#config.stream },
       });
       const ack = await unlessAborted(published, aborted);
+      // Anything may answer on a subject; only the configured stream's ack says the message is kept.
+      if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number') return { outcome: 'retry', reason: 'the reply is not a JetStream publish ack' };
+      if (ack.stream !== this.#config.stream) {
+        return { outcome: 'retry', reason: `acknowledged by "${ack.stream}", not by the stream "${this.#config.stream}"` };
+      }
       return ack.duplicate ? { outcome: 'delivered', duplicate: true } : { outcome: 'delivered' };
     } catch (error) {
       if (error instanceof Aborted) return { outcome: 'retry', reason: error.message };

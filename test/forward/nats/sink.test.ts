@@ -12,7 +12,7 @@ import type { DeliveryResult, Sink, SinkContext } from '../../../agent/model/ind
 import { makeTestCertificates } from '../../helpers/tls-certs.js';
 import { requireNatsServer, startNatsServer, type NatsServer } from '../../helpers/nats-server.js';
 import { CONTEXT, deliveries } from './deliveries.js';
-import { createStream, readStream } from './stream.js';
+import { createStream, readStream, withConnection } from './stream.js';
 
 const run = requireNatsServer();
 
@@ -159,6 +159,27 @@ describe.skipIf(!run)('NATS JetStream sink, one server', () => {
     } finally {
       await sink.close();
     }
+  });
+
+  it('a core NATS responder answering junk, an empty object or a fake ack is not a stream ack: retry', async () => {
+    const stream = streamName();
+    const replies = ['not json at all', '{}', JSON.stringify({ stream: 'IMPOSTOR', seq: 1 })];
+    const sink = sinkFor(server, stream, { ackTimeoutMs: 2_000 });
+    await withConnection(server.url, async (nc) => {
+      let n = 0;
+      nc.subscribe(`${stream}.>`, { callback: (_err, msg) => void msg.respond(replies[n++ % replies.length]) });
+      await nc.flush();
+      try {
+        const results = await sink.send(deliveries(3), CONTEXT, signal());
+        expect(results).toEqual([
+          { outcome: 'retry', reason: expect.stringMatching(/^publish failed: .*JSON/) },
+          { outcome: 'retry', reason: 'the reply is not a JetStream publish ack' },
+          { outcome: 'retry', reason: `acknowledged by "IMPOSTOR", not by the stream "${stream}"` },
+        ]);
+      } finally {
+        await sink.close();
+      }
+    });
   });
 
   it('a message too large for the stream or the server is rejected; the rest of the batch is delivered', async () => {
