@@ -3,8 +3,8 @@
 // key the stream still remembers (its duplicate_window) is acknowledged as a duplicate and stored once.
 //
 // The connection is made on first use and then kept, reconnecting by itself (to any server of the cluster) for
-// as long as the sink lives; a send while it is down waits at most connectTimeoutMs, then reports every delivery
-// for retry, so the outbox keeps them. Retry timing and backoff are the forwarder's, not this sink's.
+// as long as the sink lives; a send before the first connection waits at most connectTimeoutMs, a send while it
+// reconnects publishes nothing; either way every delivery comes back `retry` and the outbox keeps it. Retry timing and backoff are the forwarder's, not this sink's.
 //
 // Publishes of one batch are in flight together (up to maxInFlight), sent in the batch's order; when some of them
 // fail and are retried later, the stream may hold one till's baskets out of capture order. Consumers that care
@@ -62,7 +62,11 @@ function describeError(error: unknown): string {
 interface Connected {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
+  /** Between a disconnect and the reconnect: the client would buffer publishes then, without bound. */
+  reconnecting: boolean;
 }
+
+const RECONNECTING = 'disconnected from NATS; reconnecting';
 
 export class NatsSink implements Sink {
   readonly name: string;
@@ -120,6 +124,9 @@ export class NatsSink implements Sink {
         const reason = error instanceof Aborted ? 'aborted while connecting' : `not connected to NATS: ${describeError(error)}`;
         return batch.map(() => ({ outcome: 'retry', reason }));
       }
+      // A long outage must not pile every retried batch into the client's reconnect buffer (to be flushed, all
+      // of it, on reconnect): while reconnecting, nothing is published and everything comes back at once.
+      if (connected.reconnecting) return batch.map(() => ({ outcome: 'retry', reason: RECONNECTING }));
       const results = new Array<DeliveryResult>(batch.length);
       let next = 0;
       const worker = async (): Promise<void> => {
@@ -198,9 +205,10 @@ export class NatsSink implements Sink {
     const dialing = connect(this.#options);
     const attempt = withTimeout(dialing, this.#config.connectTimeoutMs, 'connecting').then((nc) => {
       if (this.#closed) throw new Error('the sink is closed');
-      this.#watch(nc, attempt);
+      const connected: Connected = { nc, js: jetstream(nc, { timeout: this.#config.ackTimeoutMs }), reconnecting: false };
+      this.#watch(connected, attempt);
       this.#logger.info({ server: nc.getServer(), stream: this.#config.stream }, 'connected to NATS');
-      return { nc, js: jetstream(nc, { timeout: this.#config.ackTimeoutMs }) };
+      return connected;
     });
     attempt.catch((error: unknown) => {
       if (this.#connecting === attempt) this.#connecting = undefined;
@@ -212,12 +220,19 @@ export class NatsSink implements Sink {
     return attempt;
   }
 
-  #watch(nc: NatsConnection, attempt: Promise<Connected>): void {
+  #watch(connected: Connected, attempt: Promise<Connected>): void {
+    const { nc } = connected;
     void (async () => {
       for await (const status of nc.status()) {
-        if (status.type === 'disconnect') this.#logger.warn({ server: status.server }, 'disconnected from NATS; reconnecting');
-        else if (status.type === 'reconnect') this.#logger.info({ server: status.server }, 'reconnected to NATS');
-        else if (status.type === 'error') this.#logger.warn({ err: describeError(status.error) }, 'NATS connection error');
+        if (status.type === 'disconnect') {
+          connected.reconnecting = true;
+          this.#logger.warn({ server: status.server }, 'disconnected from NATS; reconnecting');
+        } else if (status.type === 'reconnect') {
+          connected.reconnecting = false;
+          this.#logger.info({ server: status.server }, 'reconnected to NATS');
+        } else if (status.type === 'error') {
+          this.#logger.warn({ err: describeError(status.error) }, 'NATS connection error');
+        }
       }
     })().catch(() => {});
     void nc.closed().then((error) => {
