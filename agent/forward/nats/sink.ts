@@ -18,11 +18,8 @@ import { authenticatorFor, configPath } from './credentials.js';
 import { encodeMessage, messageFor, subjectRenderer } from './message.js';
 import { resultForPublishError } from './outcome.js';
 
-class Aborted extends Error {
-  constructor(what: string) {
-    super(`aborted ${what}`);
-  }
-}
+/** A wait given up on purpose (the caller's signal, or close()); the message is the retry reason. */
+class Aborted extends Error {}
 
 interface AbortGate {
   /** Rejects with Aborted when the signal fires; never resolves. */
@@ -43,10 +40,10 @@ function abortGate(signal: AbortSignal, what: string): AbortGate {
   return { aborted, release: () => signal.removeEventListener('abort', onAbort) };
 }
 
-/** The promise's value, or a rejection with Aborted as soon as `aborted` rejects (the promise keeps running). */
-function unlessAborted<T>(promise: Promise<T>, aborted: Promise<never>): Promise<T> {
+/** The promise's value, or a rejection with Aborted as soon as one of `stops` rejects (the promise keeps running). */
+function unlessAborted<T>(promise: Promise<T>, ...stops: Promise<never>[]): Promise<T> {
   promise.catch(() => {});
-  return Promise.race([promise, aborted]);
+  return Promise.race([promise, ...stops]);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -77,6 +74,9 @@ export class NatsSink implements Sink {
   readonly #subject: ReturnType<typeof subjectRenderer>;
   #connecting: Promise<Connected> | undefined;
   #closed = false;
+  // close() ends every send in flight at once: the client does not fail a request begun while it is closing.
+  readonly #shutdown = new AbortController();
+  readonly #stopped = abortGate(this.#shutdown.signal, 'the sink is closed').aborted;
 
   /** Throws (NatsCredentialsError) when configured credentials cannot be read: a config error, at start. */
   constructor(config: NatsSinkConfig, context: SinkContext) {
@@ -115,13 +115,13 @@ export class NatsSink implements Sink {
 
   async send(batch: readonly Delivery[], context: BatchContext, signal: AbortSignal): Promise<DeliveryResult[]> {
     if (batch.length === 0) return [];
-    const gate = abortGate(signal, 'before the publish ack');
+    const gate = abortGate(signal, 'aborted before the publish ack');
     try {
       let connected: Connected;
       try {
-        connected = await unlessAborted(this.#connection(), gate.aborted);
+        connected = await unlessAborted(this.#connection(), gate.aborted, this.#stopped);
       } catch (error) {
-        const reason = error instanceof Aborted ? 'aborted while connecting' : `not connected to NATS: ${describeError(error)}`;
+        const reason = !(error instanceof Aborted) ? `not connected to NATS: ${describeError(error)}` : this.#closed ? 'the sink is closed' : 'aborted while connecting';
         return batch.map(() => ({ outcome: 'retry', reason }));
       }
       // A long outage must not pile every retried batch into the client's reconnect buffer (to be flushed, all
@@ -143,6 +143,7 @@ export class NatsSink implements Sink {
 
   async #publish(js: JetStreamClient, delivery: Delivery, context: BatchContext, signal: AbortSignal, aborted: Promise<never>): Promise<DeliveryResult> {
     if (signal.aborted) return { outcome: 'retry', reason: 'aborted before publishing' };
+    if (this.#closed) return { outcome: 'retry', reason: 'the sink is closed' };
     try {
       const body = encodeMessage(messageFor(delivery, context, this.wantsRawJob));
       const published = js.publish(this.#subject(delivery, context), body, {
@@ -150,7 +151,7 @@ export class NatsSink implements Sink {
         timeout: this.#config.ackTimeoutMs,
         expect: { streamName: this.#config.stream },
       });
-      const ack = await unlessAborted(published, aborted);
+      const ack = await unlessAborted(published, aborted, this.#stopped);
       // Anything may answer on a subject; only the configured stream's ack says the message is kept.
       if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number') return { outcome: 'retry', reason: 'the reply is not a JetStream publish ack' };
       if (ack.stream !== this.#config.stream) {
@@ -164,12 +165,12 @@ export class NatsSink implements Sink {
   }
 
   async probe(signal: AbortSignal): Promise<{ ok: boolean; detail: string }> {
-    const gate = abortGate(signal, 'while probing');
+    const gate = abortGate(signal, 'aborted while probing');
     try {
       const { aborted } = gate;
-      const { nc } = await unlessAborted(this.#connection(), aborted);
-      const jsm = await unlessAborted(jetstreamManager(nc, { timeout: this.#config.ackTimeoutMs, checkAPI: false }), aborted);
-      const info = await unlessAborted(jsm.streams.info(this.#config.stream), aborted);
+      const { nc } = await unlessAborted(this.#connection(), aborted, this.#stopped);
+      const jsm = await unlessAborted(jetstreamManager(nc, { timeout: this.#config.ackTimeoutMs, checkAPI: false }), aborted, this.#stopped);
+      const info = await unlessAborted(jsm.streams.info(this.#config.stream), aborted, this.#stopped);
       const windowS = info.config.duplicate_window / 1e9;
       const leader = info.cluster?.leader === undefined ? '' : `, leader ${info.cluster.leader}`;
       return {
@@ -187,6 +188,7 @@ export class NatsSink implements Sink {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#shutdown.abort();
     const connecting = this.#connecting;
     this.#connecting = undefined;
     if (connecting === undefined) return;

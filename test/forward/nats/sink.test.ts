@@ -135,6 +135,31 @@ describe.skipIf(!run)('NATS JetStream sink, one server', () => {
     }
   });
 
+  it('an abort or close() while acks are awaited (server frozen) ends the send at once, every delivery retry', async () => {
+    const stream = streamName();
+    await createStream(server.url, { name: stream, subjects: [`${stream}.>`] });
+    const sink = sinkFor(server, stream, { ackTimeoutMs: 60_000 });
+    const closing = sinkFor(server, stream, { ackTimeoutMs: 60_000 });
+    try {
+      expect(outcomes(await sink.send(deliveries(1), CONTEXT, signal()))).toEqual(['delivered']);
+      expect(outcomes(await closing.send(deliveries(1), CONTEXT, signal()))).toEqual(['delivered']);
+      await server.freeze();
+      const drain = new AbortController();
+      const aborted = sink.send(deliveries(3), CONTEXT, drain.signal);
+      const closed = closing.send(deliveries(3), CONTEXT, signal());
+      drain.abort();
+      await closing.close();
+      // Well before the 60 s ack timeout (the test's own timeout is 30 s).
+      expect(await aborted).toEqual(Array(3).fill({ outcome: 'retry', reason: expect.stringMatching(/^aborted before (publishing|the publish ack)$/) }));
+      expect(await closed).toEqual(Array(3).fill({ outcome: 'retry', reason: expect.stringMatching(/^the sink is closed$|^the NATS connection was closed$/) }));
+      expect(await closing.send(deliveries(1), CONTEXT, signal())).toEqual([{ outcome: 'retry', reason: 'not connected to NATS: the sink is closed' }]);
+    } finally {
+      server.thaw();
+      await sink.close();
+      await closing.close();
+    }
+  });
+
   it('a subject no stream listens on means retry (no responders), not a dead letter', async () => {
     const sink = sinkFor(server, streamName());
     try {
