@@ -29,6 +29,20 @@ const subjectTemplate = z
     }
   });
 
+// nats://host:port, tls://host:port or host:port; no user:password@ (secrets go in `credentials`, from a file).
+const SERVER_URL = /^(?:(?:nats|tls):\/\/)?(?:\[[0-9a-fA-F:.]+\]|[^\s/:@[\]]+)(?::\d{1,5})?\/?$/;
+
+const serverUrl = z
+  .string()
+  .min(1)
+  .superRefine((url, ctx) => {
+    if (/^[a-z]+:\/\/[^/]*@/i.test(url) || /^[^/]*@/.test(url)) {
+      ctx.addIssue({ code: 'custom', message: 'no credentials in server URLs: use `credentials` (a file or an environment variable)' });
+    } else if (!SERVER_URL.test(url)) {
+      ctx.addIssue({ code: 'custom', message: `"${url}" is not nats://host:port, tls://host:port or host:port` });
+    }
+  });
+
 const secretSource = z
   .strictObject({
     file: z.string().min(1).optional().describe('File holding the secret (surrounding whitespace ignored); relative to the config file.'),
@@ -66,7 +80,7 @@ export const natsSinkConfigSchema = z
     kind: z.literal('nats'),
     name: z.string().min(1).default('nats').describe('Names this sink in logs, status and the outbox. Default "nats".'),
     servers: z
-      .array(z.string().min(1))
+      .array(serverUrl)
       .min(1)
       .describe('Server URLs (nats://host:port, tls://host:port, or host:port); the client also learns the rest of a cluster.'),
     stream: z

@@ -48,6 +48,14 @@ describe('NATS sink config', () => {
     expect(issues({ ...minimal, tls: { certFile: 'c.pem' } })).toEqual(['tls: certFile and keyFile go together']);
   });
 
+  it('takes nats://, tls:// and bare host:port servers, and refuses other schemes and credentials in URLs', () => {
+    expect(issues({ ...minimal, servers: ['nats://10.0.0.5:4222', 'tls://nats.example.com:4443', 'localhost:4222', 'nats://[::1]:4222'] })).toEqual([]);
+    expect(issues({ ...minimal, servers: ['http://10.0.0.5:4222'] })).toEqual(['servers.0: "http://10.0.0.5:4222" is not nats://host:port, tls://host:port or host:port']);
+    const refused = ['servers.0: no credentials in server URLs: use `credentials` (a file or an environment variable)'];
+    expect(issues({ ...minimal, servers: ['nats://till:s3cret@10.0.0.5:4222'] })).toEqual(refused);
+    expect(issues({ ...minimal, servers: ['s3cret@10.0.0.5:4222'] })).toEqual(refused);
+  });
+
   it('refuses unknown placeholders, wildcards and empty tokens in the subject, and bad stream names', () => {
     expect(issues({ ...minimal, subject: 'receipts.<store>.<tillId>' })).toEqual([
       'subject: unknown placeholder <store> (use <storeId>, <tillId>, <link>)',

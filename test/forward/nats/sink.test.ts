@@ -91,6 +91,18 @@ describe.skipIf(!run)('NATS JetStream sink, one server', () => {
     }
   });
 
+  it('a till id with separators, spaces and non-ASCII letters becomes one subject token on the server', async () => {
+    const stream = streamName();
+    await createStream(server.url, { name: stream, subjects: [`${stream}.*.*`] });
+    const sink = sinkFor(server, stream);
+    try {
+      expect(outcomes(await sink.send(deliveries(1, { tillId: 'Kasse 3.Ä>*' }), CONTEXT, signal()))).toEqual(['delivered']);
+      expect((await readStream(server.url, stream)).map((m) => m.subject)).toEqual([`${stream}.S042.Kasse_3_Ä__`]);
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('sends the raw job as base64 when sendRawJob is set, and asks the outbox for it', async () => {
     const stream = streamName();
     await createStream(server.url, { name: stream, subjects: [`${stream}.>`] });
