@@ -62,6 +62,8 @@ export interface NatsNode {
   thaw(): void;
   /** Starts the server again (same config, ports and store) and waits until it reports healthy. */
   restart(): Promise<void>;
+  /** Rewrites the config with other extra lines and has the running server reload it (SIGHUP). */
+  reload(extraConfig: string): Promise<void>;
   /** The names clients connected to this node gave (monitoring /connz). */
   clientNames(): Promise<string[]>;
   /** The last lines of the server's log, for failure messages. */
@@ -137,6 +139,7 @@ class ServerProcess implements NatsNode {
     readonly plan: NodePlan,
     readonly configFile: string,
     readonly logFile: string,
+    readonly configFor: (extra: string) => string,
   ) {
     this.url = `nats://127.0.0.1:${plan.port}`;
   }
@@ -152,6 +155,20 @@ class ServerProcess implements NatsNode {
   }
   get running(): boolean {
     return this.#child !== undefined;
+  }
+
+  async reload(extraConfig: string): Promise<void> {
+    const child = this.#child;
+    if (child === undefined) throw new Error(`nats-server ${this.name} is not running`);
+    await writeFile(this.configFile, this.configFor(extraConfig));
+    const reloads = (): number => (existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').split('Reloaded server configuration').length - 1 : 0);
+    const before = reloads();
+    child.kill('SIGHUP');
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (reloads() === before) {
+      if (Date.now() > deadline) throw new Error(`nats-server ${this.name} did not reload its config\n${this.logTail()}`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
   }
 
   async clientNames(): Promise<string[]> {
@@ -254,8 +271,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const dir = await mkdtemp(join(tmpdir(), 'posbridge-nats-'));
   const plan = await planNode('n1', false);
   const configFile = join(dir, `${plan.name}.conf`);
-  await writeFile(configFile, configText(plan, dir, [], options.extraConfig ?? ''));
-  const server = new ServerProcess(binary, plan, configFile, join(dir, `${plan.name}.log`));
+  const configFor = (extra: string): string => configText(plan, dir, [], extra);
+  await writeFile(configFile, configFor(options.extraConfig ?? ''));
+  const server = new ServerProcess(binary, plan, configFile, join(dir, `${plan.name}.log`), configFor);
   try {
     await server.start();
   } catch (error) {
@@ -285,8 +303,9 @@ export async function startNatsCluster(size = 3, options: NatsServerOptions = {}
   for (const plan of plans) {
     const configFile = join(dir, `${plan.name}.conf`);
     await mkdir(join(dir, plan.name), { recursive: true });
-    await writeFile(configFile, configText(plan, dir, plans, options.extraConfig ?? ''));
-    nodes.push(new ServerProcess(binary, plan, configFile, join(dir, `${plan.name}.log`)));
+    const configFor = (extra: string): string => configText(plan, dir, plans, extra);
+    await writeFile(configFile, configFor(options.extraConfig ?? ''));
+    nodes.push(new ServerProcess(binary, plan, configFile, join(dir, `${plan.name}.log`), configFor));
   }
   let stopped = false;
   const cluster: NatsCluster = {

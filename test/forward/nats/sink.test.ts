@@ -343,6 +343,35 @@ describe.skipIf(!run)('NATS JetStream sink, connection and credentials', () => {
     }
   }, 60_000);
 
+  it('a rotated token file is read again when the server, reloaded with the new token, makes the sink reconnect', async () => {
+    const [before, after] = ['tok-before-1111', 'tok-after-2222'];
+    const server = await startNatsServer({ extraConfig: `authorization { token: "${before}" }` });
+    const dir = await mkdtemp(join(tmpdir(), 'posbridge-nats-token-'));
+    const log = capturingLogger();
+    const stream = streamName();
+    await writeFile(join(dir, 'nats.token'), before);
+    const sink = sinkFor(server, stream, { credentials: { kind: 'token', token: { file: 'nats.token' } } }, log.context(dir));
+    const logged = (what: string): number => log.text().split(what).length - 1;
+    try {
+      await createStream({ servers: server.url, token: before }, { name: stream, subjects: [`${stream}.>`] });
+      const first = deliveries(2);
+      expect(outcomes(await sink.send(first, CONTEXT, signal()))).toEqual(['delivered', 'delivered']);
+      await writeFile(join(dir, 'nats.token'), `${after}\n`);
+      await server.reload(`authorization { token: "${after}" }`);
+      // The server drops connections made with the old token; the client reconnects with the file's new one.
+      await waitUntil(() => logged('reconnected to NATS') >= 1, 'the sink to reconnect with the new token', 30_000);
+      const second = deliveries(2);
+      expect(outcomes(await sink.send(second, CONTEXT, signal()))).toEqual(['delivered', 'delivered']);
+      expect((await readStream({ servers: server.url, token: after }, stream)).map((m) => m.msgId)).toEqual([...first, ...second].map((d) => d.idempotencyKey));
+      expect(log.text()).not.toContain(before);
+      expect(log.text()).not.toContain(after);
+    } finally {
+      await sink.close();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('speaks TLS with verification on: the configured CA is trusted, a server the system CAs do not vouch for is not', async () => {
     const certs = await makeTestCertificates();
     const server = await startNatsServer({ extraConfig: `tls { cert_file: "${certs.certFile}", key_file: "${certs.keyFile}" }` });
