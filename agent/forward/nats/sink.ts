@@ -4,7 +4,8 @@
 //
 // The connection is made on first use and then kept, reconnecting by itself (to any server of the cluster) for
 // as long as the sink lives; a send before the first connection waits at most connectTimeoutMs, a send while it
-// reconnects publishes nothing; either way every delivery comes back `retry` and the outbox keeps it. Retry timing and backoff are the forwarder's, not this sink's.
+// reconnects publishes nothing; either way every delivery comes back `retry` and the outbox keeps it. Retry
+// timing and backoff are the forwarder's, not this sink's.
 //
 // Publishes of one batch are in flight together (up to maxInFlight), sent in the batch's order; when some of them
 // fail and are retried later, the stream may hold one till's baskets out of capture order. Consumers that care
@@ -121,7 +122,11 @@ export class NatsSink implements Sink {
       try {
         connected = await unlessAborted(this.#connection(), gate.aborted, this.#stopped);
       } catch (error) {
-        const reason = !(error instanceof Aborted) ? `not connected to NATS: ${describeError(error)}` : this.#closed ? 'the sink is closed' : 'aborted while connecting';
+        const reason = !(error instanceof Aborted)
+          ? `not connected to NATS: ${describeError(error)}`
+          : this.#closed
+            ? 'the sink is closed'
+            : 'aborted while connecting';
         return batch.map(() => ({ outcome: 'retry', reason }));
       }
       // A long outage must not pile every retried batch into the client's reconnect buffer (to be flushed, all
@@ -153,7 +158,9 @@ export class NatsSink implements Sink {
       });
       const ack = await unlessAborted(published, aborted, this.#stopped);
       // Anything may answer on a subject; only the configured stream's ack says the message is kept.
-      if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number') return { outcome: 'retry', reason: 'the reply is not a JetStream publish ack' };
+      if (typeof ack.stream !== 'string' || typeof ack.seq !== 'number') {
+        return { outcome: 'retry', reason: 'the reply is not a JetStream publish ack' };
+      }
       if (ack.stream !== this.#config.stream) {
         return { outcome: 'retry', reason: `acknowledged by "${ack.stream}", not by the stream "${this.#config.stream}"` };
       }
