@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { DiscardPolicy } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsSink, natsReceiptMessageSchema, natsSinkConfigSchema, type NatsSinkConfigInput } from '../../../agent/forward/nats/index.js';
@@ -218,6 +219,19 @@ describe.skipIf(!run)('NATS JetStream sink, one server', () => {
         await sink.close();
       }
     });
+  });
+
+  it('a full stream (discard new) refuses further messages: retry, not a dead letter, since the basket is not at fault', async () => {
+    const stream = streamName();
+    await createStream(server.url, { name: stream, subjects: [`${stream}.>`], max_msgs: 2, discard: DiscardPolicy.New });
+    const sink = sinkFor(server, stream);
+    try {
+      const results = await sink.send(deliveries(3), CONTEXT, signal());
+      expect(results.slice(0, 2)).toEqual([{ outcome: 'delivered' }, { outcome: 'delivered' }]);
+      expect(results[2]).toMatchObject({ outcome: 'retry', reason: expect.stringMatching(/^the stream refused the message \(JetStream error \d+\): .*maximum messages/) });
+    } finally {
+      await sink.close();
+    }
   });
 
   it('a message too large for the stream or the server is rejected; the rest of the batch is delivered', async () => {
