@@ -3,9 +3,16 @@
 import { benchDecode } from './decode.js';
 import { benchDevBackend } from './dev-backend.js';
 import { benchExtract } from './extract.js';
+import { benchNats } from './nats.js';
 import { benchPassthrough } from './passthrough.js';
 
-const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['passthrough', benchPassthrough], ['dev-backend', benchDevBackend]];
+const sections: [string, () => Promise<void>][] = [
+  ['decode', benchDecode],
+  ['extract', benchExtract],
+  ['passthrough', benchPassthrough],
+  ['dev-backend', benchDevBackend],
+  ['nats', benchNats],
+];
 
 for (const [name, run] of sections) {
   process.stdout.write(`\n## ${name}\n`);
