@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Sink, SinkContext } from '../model/index.js';
 import { httpSinkConfigSchema } from './http/config.js';
 import { HttpSink } from './http/sink.js';
+import { createNatsSink, natsSinkConfigSchema } from './nats/index.js';
 
-export const sinkConfigSchema = z.discriminatedUnion('kind', [httpSinkConfigSchema]);
+export const sinkConfigSchema = z.discriminatedUnion('kind', [httpSinkConfigSchema, natsSinkConfigSchema]);
 
 export type SinkConfig = z.output<typeof sinkConfigSchema>;
 
@@ -19,5 +20,7 @@ export function createSink(config: SinkConfig, context: SinkContext): Sink {
   switch (config.kind) {
     case 'http':
       return new HttpSink(config, context);
+    case 'nats':
+      return createNatsSink(config, context);
   }
 }

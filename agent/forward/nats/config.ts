@@ -1,6 +1,7 @@
 // The NATS JetStream sink's options, validated once where the agent's config is read. Secrets are named here
 // (a file or an environment variable), never written inline, so a config file can be shared without them.
 import { z } from 'zod';
+import { deliverySettingsSchema } from '../settings.js';
 
 /** Placeholders a subject template may use; each becomes one subject token. */
 export const SUBJECT_PLACEHOLDERS = ['storeId', 'tillId', 'link'] as const;
@@ -75,10 +76,9 @@ export const natsTlsSchema = z
   .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), 'certFile and keyFile go together')
   .describe('Require TLS, with certificate verification always on.');
 
-export const natsSinkConfigSchema = z
-  .strictObject({
+export const natsSinkConfigSchema = deliverySettingsSchema
+  .extend({
     kind: z.literal('nats'),
-    name: z.string().min(1).default('nats').describe('Names this sink in logs, status and the outbox. Default "nats".'),
     servers: z
       .array(serverUrl)
       .min(1)
@@ -101,7 +101,6 @@ export const natsSinkConfigSchema = z
       .max(1000)
       .default(100)
       .describe('Publishes of one batch awaiting their acks at once. Default 100.'),
-    sendRawJob: z.boolean().default(false).describe('Also send the raw job (PAN-masked, base64) for re-parsing downstream. Default false.'),
   })
   .describe('Publishes each basket revision to a NATS JetStream stream, deduplicated by Nats-Msg-Id.');
 

@@ -81,16 +81,16 @@ export class NatsSink implements Sink {
 
   /** Throws (NatsCredentialsError) when configured credentials cannot be read: a config error, at start. */
   constructor(config: NatsSinkConfig, context: SinkContext) {
-    this.name = config.name;
+    this.name = config.name ?? 'nats';
     this.wantsRawJob = config.sendRawJob;
     this.#config = config;
-    this.#logger = context.logger.child({ sink: config.name });
+    this.#logger = context.logger.child({ sink: this.name });
     this.#subject = subjectRenderer(config.subject);
     const authenticator = authenticatorFor(config.credentials, context.baseDir, this.#logger);
     const tls = config.tls;
     this.#options = {
       servers: config.servers,
-      name: `posbridge sink ${config.name}`,
+      name: `posbridge sink ${this.name}`,
       timeout: config.connectTimeoutMs,
       // Once connected, never give up: the outbox holds what is not acknowledged, however long NATS is away.
       reconnect: true,

@@ -15,7 +15,9 @@ describe('NATS sink config', () => {
   it('fills the defaults', () => {
     expect(natsSinkConfigSchema.parse(minimal)).toEqual({
       ...minimal,
-      name: 'nats',
+      // Batching and retry are the forwarder's, the same for every sink (agent/forward/settings.ts).
+      batch: { maxCount: 100, maxBytes: 1024 * 1024, lingerMs: 200 },
+      retry: { initialMs: 1_000, maxMs: 300_000, maxItemFailures: 10 },
       subject: 'receipts.<storeId>.<tillId>',
       ackTimeoutMs: 5_000,
       connectTimeoutMs: 5_000,
