@@ -54,7 +54,7 @@ function tcvnCapitals(): string[] {
  * Pages other vendors' `ESC t` selects that Epson's table has no number for, with ids above any `ESC t` value.
  * UTF-8 switches the text encoding rather than the table (see Printer); the multi-byte pages are named only.
  */
-export const EXTRA_PAGES = { iso88591: 256, iso88599: 257, utf8: 258, big5: 259, jis: 260, shiftJis: 261, gb2312: 262 } as const;
+export const EXTRA_PAGES = { iso88591: 256, iso88599: 257, utf8: 258, big5: 259, jis: 260, shiftJis: 261, gb2312: 262, undecoded: 263 } as const;
 
 const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   0: { name: 'PC437', build: fromIconv('cp437') },
@@ -126,6 +126,8 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   [EXTRA_PAGES.jis]: { name: 'JIS' },
   [EXTRA_PAGES.shiftJis]: { name: 'Shift-JIS' },
   [EXTRA_PAGES.gb2312]: { name: 'GB2312' },
+  // A page a vendor's numbering names (Star's CP928, Xprinter's Hebrew...) that no table here decodes.
+  [EXTRA_PAGES.undecoded]: { name: 'vendor page not decoded' },
 };
 
 const FALLBACK_PAGE = 0;

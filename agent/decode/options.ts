@@ -1,8 +1,12 @@
 // Decoder options: validated once here, at the edge, so the hot loop can trust every number it reads.
 import { z } from 'zod';
 import { CODE_PAGE_NUMBERINGS } from './code-page-numbering.js';
+import { PRINTER_MODELS, PRINTER_MODEL_NAMES } from './models.js';
 
-export { CODE_PAGE_NUMBERINGS };
+export { CODE_PAGE_NUMBERINGS, PRINTER_MODEL_NAMES };
+
+/** Command languages a printer may be set to; `auto` recognises the language from the stream itself. */
+export const DIALECTS = ['escpos', 'star-line', 'star-prnt', 'auto'] as const;
 
 export const KANJI_ENCODINGS = ['shift_jis', 'gbk', 'big5', 'euc-kr'] as const;
 export const CHARACTER_ENCODINGS = ['single-byte', 'utf-8'] as const;
@@ -27,6 +31,10 @@ const decoderOptionsSchema = z
     maxBlocks: z.number().int().min(16).max(1_000_000).default(20_000),
     /** Multi-byte encoding used in Kanji mode (`FS &`) until `FS C` picks a Japanese code system. */
     kanjiEncoding: z.enum(KANJI_ENCODINGS).default('gbk'),
+    /** The printer's command language; a model's when `model` is given and this is not. */
+    dialect: z.enum(DIALECTS).default('escpos'),
+    /** A printer model (models.ts): sets dialect, paperWidth and codePageNumbering where those are not given. */
+    model: z.enum(PRINTER_MODEL_NAMES).optional(),
   })
   .strict();
 
@@ -35,8 +43,18 @@ const decoderOptionsSchema = z
  * what holds until the till selects otherwise (power-on code page, encoding, the maker's ESC t numbering).
  */
 export const printerSetupSchema = decoderOptionsSchema
-  .pick({ paperWidth: true, codePage: true, codePageNumbering: true, characterEncoding: true, kanjiEncoding: true })
-  .partial();
+  .pick({
+    paperWidth: true,
+    codePage: true,
+    codePageNumbering: true,
+    characterEncoding: true,
+    kanjiEncoding: true,
+    dialect: true,
+    model: true,
+  })
+  .partial()
+  // An install that names neither a dialect nor a model gets detection: Star and ESC/POS tills both just work.
+  .transform((setup) => (setup.dialect === undefined && setup.model === undefined ? { ...setup, dialect: 'auto' as const } : setup));
 
 export type PrinterSetup = z.output<typeof printerSetupSchema>;
 export type DecoderOptions = z.input<typeof decoderOptionsSchema>;
@@ -47,10 +65,19 @@ export class DecoderOptionsError extends Error {
 }
 
 export function resolveOptions(opts: DecoderOptions | undefined): ResolvedOptions {
-  const parsed = decoderOptionsSchema.safeParse(opts ?? {});
+  const parsed = decoderOptionsSchema.safeParse(withModel(opts ?? {}));
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
     throw new DecoderOptionsError(`invalid decoder options: ${detail}`);
   }
   return parsed.data;
+}
+
+/** A model's dialect, width and numbering under what the options say explicitly (explicit values win). */
+function withModel(opts: DecoderOptions): DecoderOptions {
+  const name = opts.model;
+  if (name === undefined || !Object.hasOwn(PRINTER_MODELS, name)) return opts;
+  const model = PRINTER_MODELS[name];
+  const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  return { dialect: model.dialect, paperWidth: model.paperWidth, codePageNumbering: model.codePageNumbering, ...defined };
 }
