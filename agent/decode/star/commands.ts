@@ -120,8 +120,8 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
     case 0x3a:
     case 0x70: // ESC p: 14-dot pitch on impact models
       return 2;
-    case 0x20: // ESC SP n: character spacing
-      s.charSpacing = n;
+    case 0x20: // ESC SP n: character spacing in dots, 0..15 (or as digits: receiptline sends '0')
+      s.charSpacing = digit(n);
       s.update();
       return 3;
     case 0x73: // ESC s n1 n2: Kanji left/right spacing
