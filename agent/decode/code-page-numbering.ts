@@ -2,7 +2,7 @@
 // number the same pages differently, so a Daruma's `ESC t 3` (Windows-1252) would decode as Epson's PC860.
 // The vendor tables are those escpos-buffer's printer profiles (MIT) send. A number a vendor table does not
 // list keeps its Epson meaning, as those printers otherwise follow Epson.
-import { EXTRA_PAGES } from './codepages.js';
+import { EXTRA_PAGES, vendorPageId } from './codepages.js';
 
 export const CODE_PAGE_NUMBERINGS = [
   'epson',
@@ -88,8 +88,8 @@ const ESCPOS_BUFFER_PAGES: Readonly<Record<EscposBufferNumbering, Readonly<Recor
 };
 
 // The page names of @point-of-sale/receipt-printer-encoder's codepage mappings (and of its
-// @point-of-sale/codepage-encoder), as the decoder's page ids. A name that is not here is a page this build does
-// not decode: it prints as PC437, named as not decoded.
+// @point-of-sale/codepage-encoder), as the decoder's page ids where Epson's table has the page. A name that is
+// not here is a maker's own page, decoded from codepage-encoder's table (codepages.ts, vendorPageId).
 const PAGE_IDS: Readonly<Record<string, number>> = {
   cp437: PC437,
   'epson/katakana': KATAKANA,
@@ -138,7 +138,7 @@ const PAGE_IDS: Readonly<Record<string, number>> = {
 function numbered(names: readonly (string | undefined)[]): Readonly<Record<number, number>> {
   const pages: Record<number, number> = {};
   names.forEach((name, n) => {
-    if (name !== undefined) pages[n] = PAGE_IDS[name] ?? EXTRA_PAGES.undecoded;
+    if (name !== undefined) pages[n] = PAGE_IDS[name] ?? vendorPageId(name);
   });
   return pages;
 }
