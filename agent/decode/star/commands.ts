@@ -451,6 +451,13 @@ function logo(p: Printer, buf: Uint8Array, i: number, end: number, at: number): 
   return 5;
 }
 
+/** A raster-mode parameter up to NUL; inside the mode, the rows that follow it are read by the mode's sink. */
+function rasterParameter(p: Printer, star: StarState): UntilNulSink {
+  return new UntilNulSink(MAX_PARAMETER, () => {
+    if (star.raster.active) p.sink = star.raster.sink();
+  });
+}
+
 /**
  * ESC * r x: raster graphics mode. A (enter), B (quit), C (clear) stand alone; E, P, T, Q, F, Y, K and m l / m r
  * take a decimal parameter ended by NUL. Raster rows sent inside the mode (`b n1 n2 d`) are read by the mode's
@@ -472,11 +479,11 @@ function rasterMode(p: Printer, star: StarState, buf: Uint8Array, i: number, end
   if (x === 0x43) return 4;
   if (x === 0x6d) {
     if (!fixed(5, i, end)) return NEED_MORE;
-    p.sink = new UntilNulSink(MAX_PARAMETER, () => undefined);
+    p.sink = rasterParameter(p, star);
     return 5;
   }
   if ('EPTQFYK'.includes(String.fromCharCode(x))) {
-    p.sink = new UntilNulSink(MAX_PARAMETER, () => undefined);
+    p.sink = rasterParameter(p, star);
     return 4;
   }
   return unknown(p, at, `ESC * r ${printable(x)}`, 4);
