@@ -183,6 +183,24 @@ describe('posbridge parse (built CLI)', () => {
     expect(run.stdout).toBe(readFileSync('test/fixtures/render/receipt.txt', 'utf8'));
   });
 
+  it('--model and --dialect name the printer; a Star receipt reads as printed either way', () => {
+    const star = 'test/fixtures/star-receipts/coffee-rpe-star-tsp650ii.bin';
+    const byModel = cli('--model', 'star-tsp650ii', star);
+    expect(byModel.status).toBe(0);
+    expect(byModel.stdout).toMatch(/^TOTAL {35}8\.90$/m);
+    expect(byModel.stdout).toContain('--- cut (ESC d mode=full feed=false) ---');
+    expect(cli('--dialect', 'star-line', star).stdout).toBe(byModel.stdout);
+    // Without either, the dialect is recognised from the file.
+    expect(cli(star).stdout).toBe(byModel.stdout);
+    const json = cli('--format', 'json', '--model', 'star-tsp650ii', star).stdout.split('\n')[0]!;
+    expect(readJson(json)).toMatchObject({ paperWidth: 576, dialect: { name: 'star-line', from: 'setup' } });
+    // An unknown name is refused before anything is read, naming the choices.
+    const bad = cli('--dialect', 'star-zz', star);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/star-line/);
+    expect(cli('--model', 'acme-1', star).status).not.toBe(0);
+  });
+
   it('prints one document per line as JSON, equal to the library decode', () => {
     const run = cli('--format', 'json', FIXTURE);
     expect(run.status).toBe(0);
