@@ -88,12 +88,23 @@ describe.each(receipts)('Star fixture %s', (name) => {
     if (source.generator === '@point-of-sale/receipt-printer-encoder') expect(codes).toContain(source.receipt.qr);
   });
 
-  it('matches the golden document JSON and text', () => {
+  it('matches the golden document JSON, text and baskets', () => {
     const json = JSON.stringify(JSON.parse(toJson(docs)), null, 1) + '\n';
     const text = docs.map(renderText).join('=== next job ===\n');
+    // As the extraction corpus compares them: without the parser version and the checks' wording.
+    const baskets =
+      JSON.stringify(
+        basketsFromBytes(job, { decoder: { dialect: 'auto' } }).map(({ parser: _parser, checks, ...basket }) => ({
+          ...basket,
+          checks: checks.map((c) => ({ name: c.name, ok: c.ok })),
+        })),
+        null,
+        1,
+      ) + '\n';
     for (const [file, content] of [
       [`${name}.json`, json],
       [`${name}.txt`, text],
+      [`${name}.baskets.json`, baskets],
     ] as const) {
       const golden = join(DIR, 'golden', file);
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, content);
