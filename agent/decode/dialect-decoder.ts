@@ -39,9 +39,8 @@ class AutoDecoder implements StreamDecoder {
     this.held.push(chunk);
     this.heldBytes += chunk.length;
     const detection = this.sniffer.detection;
-    if (detection !== null || this.heldBytes >= DETECTION_LIMIT) {
-      return this.settle(detection === null ? assumed('no Star or ESC/POS-only command in the first 64 KiB') : { name: detection.name, from: 'detected', evidence: detection.evidence });
-    }
+    if (detection !== null) return this.settle({ name: detection.name, from: 'detected', evidence: detection.evidence });
+    if (this.heldBytes >= DETECTION_LIMIT) return this.settle(assumed('no Star or ESC/POS-only command in the first 64 KiB'));
     return [];
   }
 
