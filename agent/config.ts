@@ -43,11 +43,15 @@ export const linkConfigSchema = z
       .default(64 * 1024 * 1024)
       .describe('A job this long is stored and a new one begun, so one runaway job cannot exhaust memory. Default 64 MiB.'),
     printerSetup: printerSetupSchema
-      .default({})
+      // prefault, not default: an absent printerSetup goes through the schema, which sets dialect auto.
+      .prefault({})
       .describe(
-        'How the printer is set up, so captured jobs decode as it prints them: paperWidth in dots (576 for 80 mm, 384 for 58 mm), ' +
-          'codePage (power-on ESC t value), codePageNumbering (epson, bematech, daruma, elgin or generic: whose ESC t numbers), ' +
-          'characterEncoding (single-byte or utf-8 at power-on), kanjiEncoding. Default: an 80 mm Epson at PC437.',
+        'How the printer is set up, so captured jobs decode as it prints them: model (e.g. epson-tm-t88vi, star-tsp650ii, ' +
+          'xprinter-xp-n160ii, bixolon-srp350iii: sets dialect, paperWidth and codePageNumbering in one word), dialect (escpos, ' +
+          'star-line, star-prnt, or auto: recognised from the stream, the default), paperWidth in dots (576 for 80 mm, 384 for 58 mm), ' +
+          'codePage (power-on ESC t value), codePageNumbering (whose ESC t numbers: epson, star, xprinter, bixolon, citizen, sunmi, hp, ' +
+          'fujitsu, metapace, pos-5890, pos-8360, bematech, daruma, elgin, generic), characterEncoding (single-byte or utf-8 at ' +
+          'power-on), kanjiEncoding. Explicit keys win over the model. Default: dialect auto, an 80 mm Epson at PC437.',
       ),
   })
   .describe('One till joined to one printer.');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Decoder } from '../agent/decode/index.js';
+import { Decoder, type DecoderOptions } from '../agent/decode/index.js';
 import { repoRoot } from './fuzz.js';
 
 const CHUNK = 64 * 1024;
@@ -31,8 +31,27 @@ function textReceipt(n: number): Buffer {
   return Buffer.from(parts.join(''), 'latin1');
 }
 
+/** The same receipt in Star Line mode: ESC GS a alignment, ESC i size, ESC E / ESC F emphasis, ESC d cut. */
+function starTextReceipt(n: number): Buffer {
+  const escpos = textReceipt(n).toString('latin1');
+  const star = escpos
+    .replace('\x1b@', '\x1b@\x1b\x1dt\x01')
+    .replaceAll('\x1ba\x01', '\x1b\x1da\x01')
+    .replaceAll('\x1ba\x00', '\x1b\x1da\x00')
+    .replace('\x1b!\x30', '\x1bi\x01\x01')
+    .replace('\x1b!\x00', '\x1bi\x00\x00')
+    .replace('\x1bE\x01', '\x1bE')
+    .replace('\x1bE\x00', '\x1bF')
+    .replace('\x1dV\x41\x03', '\x1bd\x03');
+  return Buffer.from(star, 'latin1');
+}
+
 function corpusFile(name: string): Buffer {
   return readFileSync(join(repoRoot(), 'test', 'fixtures', 'escpos-php', name));
+}
+
+function starFixture(name: string): Buffer {
+  return readFileSync(join(repoRoot(), 'test', 'fixtures', 'star-receipts', name));
 }
 
 /** Repeats `unit` up to about `size` bytes. */
@@ -40,21 +59,21 @@ function repeatTo(unit: Buffer, size: number): Buffer {
   return Buffer.concat(new Array<Buffer>(Math.max(1, Math.ceil(size / unit.length))).fill(unit));
 }
 
-function decodeInChunks(job: Uint8Array): number {
-  const decoder = new Decoder();
+function decodeInChunks(job: Uint8Array, options?: DecoderOptions): number {
+  const decoder = new Decoder(options);
   let docs = 0;
   for (let i = 0; i < job.length; i += CHUNK) docs += decoder.write(job.subarray(i, i + CHUNK)).length;
   return docs + decoder.end().length;
 }
 
 /** MB/s (10^6 bytes) decoding `job` repeatedly for at least `seconds`, after a warm-up. */
-function throughput(job: Buffer, seconds: number): number {
-  for (let i = 0; i < 3; i++) decodeInChunks(job);
+function throughput(job: Buffer, seconds: number, options?: DecoderOptions): number {
+  for (let i = 0; i < 3; i++) decodeInChunks(job, options);
   let bytes = 0;
   const t0 = performance.now();
   let elapsed = 0;
   while (elapsed < seconds * 1000) {
-    decodeInChunks(job);
+    decodeInChunks(job, options);
     bytes += job.length;
     elapsed = performance.now() - t0;
   }
@@ -118,13 +137,24 @@ export async function benchDecode(): Promise<void> {
   const images = repeatTo(Buffer.concat(['receipt-with-logo.bin', 'bit-image.bin', 'graphics.bin', 'demo.bin'].map(corpusFile)), 4e6);
   const codes = repeatTo(Buffer.concat(['qr-code.bin', 'pdf417-code.bin', 'barcode.bin'].map(corpusFile)), 4e6);
   const mixed = repeatTo(Buffer.concat([text.subarray(0, 1e6), images.subarray(0, 1e6), codes.subarray(0, 1e6)]), 4e6);
+  const starText = repeatTo(Buffer.concat(Array.from({ length: 16 }, (_, i) => starTextReceipt(i))), 4e6);
+  const generated = repeatTo(
+    Buffer.concat(['coffee-rpe-star-tsp650ii.bin', 'grocer-receiptline-starsbcs.bin', 'coffee-ntp-star.bin'].map(starFixture)),
+    4e6,
+  );
   const rows: [string, number][] = [
     ['text-heavy receipts', throughput(text, 2)],
     ['receipts with logos / raster images', throughput(images, 2)],
     ['QR / PDF417 / barcodes', throughput(codes, 2)],
     ['mixed', throughput(mixed, 2)],
+    ['Star Line text-heavy receipts', throughput(starText, 2, { dialect: 'star-line' })],
+    ['Star, auto-detected (link default)', throughput(starText, 2, { dialect: 'auto' })],
+    ['Star receipts from generators', throughput(generated, 2, { dialect: 'star-line' })],
+    ['ESC/POS text-heavy, auto-detected', throughput(text, 2, { dialect: 'auto' })],
   ];
-  const out: string[] = ['decoder throughput (one core, 64 KiB chunks; target >= 150 MB/s on text-heavy receipts):'];
+  const out: string[] = [
+    'decoder throughput (one core, 64 KiB chunks; targets >= 150 MB/s on ESC/POS, >= 100 MB/s on Star text-heavy receipts):',
+  ];
   for (const [name, mbps] of rows) out.push(`  ${name.padEnd(38)} ${mbps.toFixed(0).padStart(6)} MB/s`);
   out.push('decoder memory, 10 MB job streamed in 64 KiB chunks in a fresh process (target <= 64 MB RSS):');
   for (const kind of ['text', 'raster']) {

@@ -1,5 +1,6 @@
-// Decoder fuzzing: random bytes, ESC/POS-flavoured random bytes, and mutations (byte flips, insertions,
-// deletions, splices, repeats) of the real corpus receipts. Every input must decode without throwing, into
+// Decoder fuzzing: random bytes, ESC/POS- and Star-flavoured random bytes, and mutations (byte flips, insertions,
+// deletions, splices, repeats) of the real corpus receipts (ESC/POS and Star), decoded as ESC/POS, Star Line,
+// StarPRNT and with detection. Every input must decode without throwing, into
 // bounded documents that tile the stream; one input in 64 is also decoded in random chunks and must give the
 // same JSON. `npm run fuzz` runs 1,000,000 inputs and prints the figures; the test suite runs a smaller count.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -66,7 +67,7 @@ export function repoRoot(): string {
 export function loadCorpus(): Uint8Array[] {
   const root = join(repoRoot(), 'test', 'fixtures');
   const files: Uint8Array[] = [];
-  for (const sub of ['escpos-php', 'decode']) {
+  for (const sub of ['escpos-php', 'decode', 'star-receipts']) {
     for (const f of readdirSync(join(root, sub)).sort()) {
       if (f.endsWith('.bin')) files.push(new Uint8Array(readFileSync(join(root, sub, f))));
     }
@@ -74,8 +75,12 @@ export function loadCorpus(): Uint8Array[] {
   return files;
 }
 
-const COMMAND_BYTES = [0x1b, 0x1d, 0x1c, 0x10, 0x0a, 0x09, 0x0c, 0x18];
-const COMMAND_LETTERS = [0x28, 0x6b, 0x4c, 0x76, 0x30, 0x56, 0x2a, 0x26, 0x44, 0x38, 0x21, 0x24, 0x5c, 0x25, 0x71, 0x70];
+// ESC/POS prefixes and Star's (RS, BEL, SUB after ESC), then command letters of both (Star: i d b y x S r A R).
+const COMMAND_BYTES = [0x1b, 0x1d, 0x1c, 0x10, 0x0a, 0x09, 0x0c, 0x18, 0x1e, 0x07, 0x1a];
+const COMMAND_LETTERS = [
+  0x28, 0x6b, 0x4c, 0x76, 0x30, 0x56, 0x2a, 0x26, 0x44, 0x38, 0x21, 0x24, 0x5c, 0x25, 0x71, 0x70, 0x69, 0x64, 0x62, 0x79,
+  0x78, 0x53, 0x72, 0x41, 0x52, 0x44, 0x50,
+];
 
 function randomBytes(rng: Rng, flavoured: boolean): Uint8Array {
   const out = new Uint8Array(rng.length(4096));
@@ -151,8 +156,17 @@ function check(bytes: Uint8Array, docs: PrintedDocument[]): void {
 const json = (docs: PrintedDocument[]): string =>
   JSON.stringify(docs, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
 
-/** Printer setups the inputs are decoded under: mostly Epson's defaults, some in UTF-8 or a vendor's ESC t numbers. */
-const SETUPS: readonly DecoderOptions[] = [{}, {}, { characterEncoding: 'utf-8' }, { codePageNumbering: 'generic', codePage: 6 }];
+/** Printer setups the inputs are decoded under: Epson's defaults, UTF-8, vendors' numbers, Star dialects, detection. */
+const SETUPS: readonly DecoderOptions[] = [
+  {},
+  {},
+  { characterEncoding: 'utf-8' },
+  { codePageNumbering: 'generic', codePage: 6 },
+  { dialect: 'star-line' },
+  { dialect: 'star-prnt', codePageNumbering: 'star', codePage: 32 },
+  { dialect: 'auto' },
+  { model: 'xprinter-xp-n160ii' },
+];
 
 function decodeChunked(rng: Rng, bytes: Uint8Array, setup: DecoderOptions): PrintedDocument[] {
   const decoder = new Decoder(setup);

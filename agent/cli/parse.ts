@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
 import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
-import { CODE_PAGE_NUMBERINGS, KANJI_ENCODINGS, resolveOptions } from '../decode/options.js';
+import { CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS, PRINTER_MODEL_NAMES, resolveOptions } from '../decode/options.js';
 import { documentHtml, htmlHead, htmlTail } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
@@ -41,8 +41,10 @@ interface ParseOptions {
   paperWidth: number;
   codePage: number;
   kanji?: DecoderOptions['kanjiEncoding'];
-  codePageNumbering: NonNullable<DecoderOptions['codePageNumbering']>;
+  codePageNumbering?: DecoderOptions['codePageNumbering'];
   utf8?: boolean;
+  dialect?: DecoderOptions['dialect'];
+  model?: DecoderOptions['model'];
 }
 
 /** Documents of one capture file, yielded as the decoder completes them. */
@@ -64,11 +66,16 @@ function wholeNumber(value: string): number {
 
 async function parse(files: string[], options: ParseOptions, command: Command): Promise<void> {
   const decoderOptions: DecoderOptions = {
-    paperWidth: options.paperWidth,
     codePage: options.codePage,
-    codePageNumbering: options.codePageNumbering,
     characterEncoding: options.utf8 === true ? 'utf-8' : 'single-byte',
+    // With neither --dialect nor --model the language is recognised from each file, as a link's `auto` does.
+    dialect: options.dialect ?? (options.model === undefined ? 'auto' : undefined),
   };
+  // A model sets width and numbering; only what was given on the command line overrides it.
+  const widthGiven = command.getOptionValueSource('paperWidth') === 'cli';
+  if (options.model === undefined || widthGiven) decoderOptions.paperWidth = options.paperWidth;
+  if (options.codePageNumbering !== undefined) decoderOptions.codePageNumbering = options.codePageNumbering;
+  if (options.model !== undefined) decoderOptions.model = options.model;
   if (options.kanji !== undefined) decoderOptions.kanjiEncoding = options.kanji;
   try {
     resolveOptions(decoderOptions);
@@ -131,7 +138,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function register(program: Command): void {
   program
     .command('parse')
-    .description('decode captured ESC/POS jobs and print each one as text, document JSON (one per line) or an HTML preview; --json prints one basket per receipt')
+    .description('decode captured ESC/POS or Star jobs and print each one as text, document JSON (one per line) or an HTML preview; --json prints one basket per receipt')
     .argument('<files...>', 'raw print-job captures; a file may hold several jobs split on paper cuts')
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(OUTPUTS)).default('text'))
     .option('--paper-width <dots>', 'printable width in dots (576 for 80 mm paper, 384 for 58 mm)', wholeNumber, 576)
@@ -142,8 +149,12 @@ export function register(program: Command): void {
     .option('--profile <path>', 'layout profile file or folder of profiles for basket extraction (repeatable)', collect)
     .addOption(new Option('--kanji <encoding>', 'multi-byte encoding for Kanji mode (FS &)').choices(KANJI_ENCODINGS))
     .addOption(
-      new Option('--code-page-numbering <maker>', "whose ESC t numbers the printer uses (printer setting)").choices(CODE_PAGE_NUMBERINGS).default('epson'),
+      new Option('--code-page-numbering <maker>', "whose ESC t numbers the printer uses (printer setting; default epson, or the model's)").choices(
+        CODE_PAGE_NUMBERINGS,
+      ),
     )
+    .addOption(new Option('--dialect <name>', 'command language the printer speaks (default auto: recognised from the bytes)').choices(DIALECTS))
+    .addOption(new Option('--model <name>', 'printer model: sets dialect, paper width and code-page numbering in one word').choices(PRINTER_MODEL_NAMES))
     .option('--utf8', 'the printer starts in UTF-8 rather than a code page (printer setting; FS ( C switches it too)')
     .action((files: string[], options: ParseOptions, command: Command) => parse(files, options, command));
 }

@@ -3,6 +3,7 @@
 // printer page has and iconv-lite lacks come from the escpos-printer-db data set (MIT). Each table is built once,
 // lazily, and shared: callers must not mutate it.
 import iconv from 'iconv-lite';
+import CodepageEncoder from '@point-of-sale/codepage-encoder';
 
 type TableBuilder = () => string[];
 
@@ -45,6 +46,26 @@ function katakana(): string[] {
   return table;
 }
 
+function withEuroAt(byte: number, build: TableBuilder): TableBuilder {
+  return () => build().map((c, b) => (b === byte ? '€' : c));
+}
+
+/**
+ * A page named by a maker's numbering (Star's Standard and CP928, Xprinter's Hebrew, the CP3xxx Baltic pages...)
+ * that neither Epson's table nor iconv-lite has: its code points from @point-of-sale/codepage-encoder (MIT), the
+ * tables receipt-printer-encoder prints with. Positions it leaves undefined come out as U+FFFD.
+ */
+function fromCodepageEncoder(name: string): TableBuilder {
+  return () => {
+    const points = CodepageEncoder.getCodepoints(name as Parameters<typeof CodepageEncoder.getCodepoints>[0], true);
+    return Array.from({ length: 256 }, (_, b) => {
+      if (b < FIRST_PRINTABLE) return '';
+      const cp = points[b];
+      return cp === undefined || cp === null ? '\ufffd' : String.fromCodePoint(cp);
+    });
+  };
+}
+
 /** TCVN-3 capitals: the TCVN-3 layout with the capital of each letter in the letters' positions (0xA8 up). */
 function tcvnCapitals(): string[] {
   return fromIconv('tcvn')().map((c, b) => (b >= 0xa8 ? c.toUpperCase() : c));
@@ -54,7 +75,7 @@ function tcvnCapitals(): string[] {
  * Pages other vendors' `ESC t` selects that Epson's table has no number for, with ids above any `ESC t` value.
  * UTF-8 switches the text encoding rather than the table (see Printer); the multi-byte pages are named only.
  */
-export const EXTRA_PAGES = { iso88591: 256, iso88599: 257, utf8: 258, big5: 259, jis: 260, shiftJis: 261, gb2312: 262 } as const;
+export const EXTRA_PAGES = { iso88591: 256, iso88599: 257, utf8: 258, big5: 259, jis: 260, shiftJis: 261, gb2312: 262, undecoded: 263 } as const;
 
 const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   0: { name: 'PC437', build: fromIconv('cp437') },
@@ -68,7 +89,8 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   8: { name: 'One-pass Kanji' },
   11: { name: 'PC851' },
   12: { name: 'PC853' },
-  13: { name: 'PC857', build: fromIconv('cp857') },
+  // IBM's revised CP857, which Epson prints, has the euro at 0xD5; iconv-lite has the original page there.
+  13: { name: 'PC857', build: withEuroAt(0xd5, fromIconv('cp857')) },
   14: { name: 'PC737', build: fromIconv('cp737') },
   15: { name: 'ISO8859-7', build: fromIconv('iso-8859-7') },
   16: { name: 'WPC1252', build: fromIconv('windows-1252') },
@@ -126,14 +148,38 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   [EXTRA_PAGES.jis]: { name: 'JIS' },
   [EXTRA_PAGES.shiftJis]: { name: 'Shift-JIS' },
   [EXTRA_PAGES.gb2312]: { name: 'GB2312' },
+  // A page a vendor's numbering names (Star's CP928, Xprinter's Hebrew...) that no table here decodes.
+  [EXTRA_PAGES.undecoded]: { name: 'vendor page not decoded' },
 };
+
+/** Maker pages by id, from VENDOR_PAGE_BASE up, in the order the numbering tables name them. */
+const VENDOR_PAGE_BASE = 300;
+const VENDOR_PAGES = new Map<number, CodePage>();
+const vendorPageIds = new Map<string, number>();
+
+/**
+ * The page id of a page a maker's numbering names by its @point-of-sale/codepage-encoder name, for pages with no
+ * Epson number (see fromCodepageEncoder); EXTRA_PAGES.undecoded when that library does not know the name either.
+ */
+export function vendorPageId(name: string): number {
+  let id = vendorPageIds.get(name);
+  if (id === undefined) {
+    if (!CodepageEncoder.supports(name)) return EXTRA_PAGES.undecoded;
+    id = VENDOR_PAGE_BASE + vendorPageIds.size;
+    vendorPageIds.set(name, id);
+    VENDOR_PAGES.set(id, { name, build: fromCodepageEncoder(name) });
+  }
+  return id;
+}
+
+const pageOf = (escT: number): CodePage | undefined => CODE_PAGES[escT] ?? VENDOR_PAGES.get(escT);
 
 const FALLBACK_PAGE = 0;
 const tables = new Map<number, readonly string[]>();
 
 /** 256 entries: the text printed for each byte under ESC t escT. Pages this build cannot decode print as PC437. */
 export function codeTable(escT: number): readonly string[] {
-  const build = CODE_PAGES[escT]?.build;
+  const build = pageOf(escT)?.build;
   if (build === undefined) return codeTable(FALLBACK_PAGE);
   let table = tables.get(escT);
   if (table === undefined) {
@@ -145,12 +191,12 @@ export function codeTable(escT: number): readonly string[] {
 
 /** Whether ESC t escT is decoded to its own characters (false: shown as PC437). */
 export function isCodePageDecoded(escT: number): boolean {
-  return CODE_PAGES[escT]?.build !== undefined;
+  return pageOf(escT)?.build !== undefined;
 }
 
 /** The code page's name for diagnostics, e.g. 'PC858'; unknown numbers are named by their ESC t value. */
 export function codePageName(escT: number): string {
-  return CODE_PAGES[escT]?.name ?? `ESC t ${escT}`;
+  return pageOf(escT)?.name ?? `ESC t ${escT}`;
 }
 
 /** Page ids (Epson `ESC t` values, then EXTRA_PAGES) this build decodes to Unicode, ascending. */

@@ -26,6 +26,10 @@ const DLE = 0x10;
 const MAX_CODE_DATA = 8192;
 /** GS ( k functions other than "store data" whose parameters are read whole. */
 const SMALL_FUNCTION = 16;
+/** Longest skip of an unknown length-prefixed command: what pL pH can say. */
+const MAX_UNKNOWN_SKIP = 0xffff;
+/** Colour planes a graphics store function can carry (multi-tone: four). */
+const MAX_PLANES = 4;
 
 const u16 = (buf: Uint8Array, i: number): number => buf[i]! | (buf[i + 1]! << 8);
 const hex = (b: number): string => '0x' + b.toString(16).padStart(2, '0').toUpperCase();
@@ -407,6 +411,16 @@ function graphics(
   }
   const m = lenBytes;
   const fn = buf[i + m + 1]!;
+  // GS 8 L's 4-byte length can claim gigabytes. Only image data can be long: a length past what GS ( L could say
+  // and past the function's documented size (its parameters, or header plus four colour planes) is damage.
+  if (lenBytes === 7 && k > MAX_UNKNOWN_SKIP) {
+    const most = graphicsMaximum(buf, i + m, fn, end);
+    if (most === NEED_MORE) return NEED_MORE;
+    if (k > most) {
+      p.issue(at, `${command} function ${fn} claims ${k} bytes, more than its ${most}: the rest is decoded as commands`);
+      k = most;
+    }
+  }
   const done = at + lenBytes + k;
   const skipRest = (used: number): number => {
     if (k > used) p.sink = new SkipSink(k - used);
@@ -508,6 +522,25 @@ function graphics(
   }
 }
 
+/**
+ * The most bytes after GS 8 L's length a function can carry: image stores their header and four planes of the
+ * size the header gives, everything else its parameters as GS ( L documents them (m fn and 0 to 4 bytes).
+ */
+/** Bytes after the length of GS ( L functions that carry no image: m fn and their parameters. */
+const GRAPHICS_PARAMETERS: Readonly<Record<number, number>> = { 0x01: 4, 0x31: 4, 0x42: 4, 0x52: 4, 0x45: 6, 0x55: 6 };
+
+function graphicsMaximum(buf: Uint8Array, m: number, fn: number, end: number): number {
+  const header = fn === 0x70 || fn === 0x71 ? 10 : fn === 0x43 || fn === 0x44 || fn === 0x53 || fn === 0x54 ? 11 : 0;
+  if (header === 0) return GRAPHICS_PARAMETERS[fn] ?? 2;
+  if (end - m < header) return NEED_MORE;
+  const width = u16(buf, m + 6);
+  const height = u16(buf, m + 8);
+  const column = fn === 0x71 || fn === 0x44 || fn === 0x54;
+  const plane = column ? width * ((height + 7) >> 3) : rowBytes(width) * height;
+  // Each plane after the first is led by its colour byte.
+  return header + MAX_PLANES * plane + (MAX_PLANES - 1);
+}
+
 function malformed(p: Printer, at: number, command: string, fn: number, k: number, lenBytes: number): number {
   p.issue(at, `${command} function ${fn} with only ${k} parameter bytes skipped`);
   p.sink = new SkipSink(k);
@@ -589,6 +622,12 @@ function gsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: numb
       if (!fixed(7, i, end)) return NEED_MORE;
       const k = buf[i + 3]! + buf[i + 4]! * 0x100 + buf[i + 5]! * 0x10000 + buf[i + 6]! * 0x1000000;
       if (buf[i + 2] === 0x4c) return graphics(p, buf, i, end, at, 7, k, 'GS 8 L');
+      // An unknown function's length is trusted no further than any `x ( y pL pH` length: past that it is damage,
+      // and skipping it would hide the rest of the job, cuts included.
+      if (k > MAX_UNKNOWN_SKIP) {
+        p.issue(at, `unknown command GS 8 ${printable(buf[i + 2]!)} with a ${k}-byte length: header skipped, length not trusted`);
+        return 7;
+      }
       p.issue(at, `unknown command GS 8 ${printable(buf[i + 2]!)} skipped (${k} bytes)`);
       if (k > 0) p.sink = new SkipSink(k);
       return 7;

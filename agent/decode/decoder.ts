@@ -1,8 +1,8 @@
-// The streaming decoder: bytes in, printed documents out, identical however the bytes are split. Text is the
+// The streaming ESC/POS decoder: bytes in, printed documents out, identical however the bytes are split. Text is the
 // hot path and runs in a tight loop over the chunk; a command is parsed straight from the chunk, and only when
 // its header straddles a chunk boundary are its first bytes copied into a small pending buffer. Command data
 // of any length streams through a payload sink, so memory stays bounded whatever a header claims.
-import type { PrintedDocument } from './document.js';
+import type { DialectReport, PrintedDocument } from './document.js';
 import { resolveOptions, type DecoderOptions } from './options.js';
 import { Printer } from './printer.js';
 import { MAX_HEADER, NEED_MORE, parseCommand } from './commands.js';
@@ -23,10 +23,10 @@ const GS = 0x1d;
 const REPLACEMENT = '\ufffd';
 const REPLACEMENT_CODE_POINT = 0xfffd;
 
-export class Decoder {
-  private readonly p: Printer;
+export class EscPosDecoder {
+  protected readonly p: Printer;
   /** Bytes of the whole stream before the current chunk. */
-  private total = 0;
+  protected total = 0;
   private readonly pending = new Uint8Array(MAX_HEADER);
   private pendingLen = 0;
   private pendingAt = 0;
@@ -38,8 +38,8 @@ export class Decoder {
   private utf8HeldAt = 0;
   private ended = false;
 
-  constructor(opts?: DecoderOptions) {
-    this.p = new Printer(resolveOptions(opts));
+  constructor(opts?: DecoderOptions, dialect?: DialectReport) {
+    this.p = new Printer(resolveOptions(opts), dialect);
   }
 
   /** Feed bytes; returns the documents completed (ended by a cut) within them. */
@@ -238,7 +238,8 @@ export class Decoder {
     return i;
   }
 
-  private control(buf: Uint8Array, i: number, end: number, base: number): number {
+  /** A byte below 0x20: ESC/POS control codes and command prefixes (a dialect's decoder overrides this). */
+  protected control(buf: Uint8Array, i: number, end: number, base: number): number {
     const p = this.p;
     const b = buf[i]!;
     switch (b) {
@@ -261,14 +262,8 @@ export class Decoder {
       case ESC:
       case GS:
       case FS:
-      case DLE: {
-        const used = parseCommand(p, buf, i, end, base + i);
-        if (used !== NEED_MORE) return i + used;
-        this.pending.set(buf.subarray(i, end));
-        this.pendingLen = end - i;
-        this.pendingAt = base + i;
-        return end;
-      }
+      case DLE:
+        return this.command(buf, i, end, base);
       case SO:
       case DC4:
         // Older ESC/POS one-line double width, still sent by generic drivers.
@@ -287,13 +282,28 @@ export class Decoder {
     }
   }
 
+  /** A command starting at buf[i]: applied now, or held until its header is complete. */
+  protected command(buf: Uint8Array, i: number, end: number, base: number): number {
+    const used = this.parse(buf, i, end, base + i);
+    if (used !== NEED_MORE) return i + used;
+    this.pending.set(buf.subarray(i, end));
+    this.pendingLen = end - i;
+    this.pendingAt = base + i;
+    return end;
+  }
+
+  /** The command set's tokenizer: ESC/POS here. */
+  protected parse(buf: Uint8Array, i: number, end: number, at: number): number {
+    return parseCommand(this.p, buf, i, end, at);
+  }
+
   /** More bytes for a command whose header began in an earlier chunk. */
   private resumePending(buf: Uint8Array, i: number, end: number): number {
     const had = this.pendingLen;
     const take = Math.min(end - i, MAX_HEADER - had);
     this.pending.set(buf.subarray(i, i + take), had);
     this.pendingLen = had + take;
-    const used = parseCommand(this.p, this.pending, 0, this.pendingLen, this.pendingAt);
+    const used = this.parse(this.pending, 0, this.pendingLen, this.pendingAt);
     if (used === NEED_MORE) {
       if (this.pendingLen < MAX_HEADER) return i + take;
       // Cannot happen by construction (every header fits MAX_HEADER); drop the bytes rather than stall.
@@ -317,14 +327,6 @@ export class Decoder {
       second < 0 ? '' : second >= 0x21 && second <= 0x7e ? ` ${String.fromCharCode(second)}` : ` 0x${second.toString(16)}`;
     return `${names[first] ?? first}${secondText}, ${this.pendingLen} bytes`;
   }
-}
-
-/** One-shot decode of a whole buffer. */
-export function decode(bytes: Uint8Array, opts?: DecoderOptions): PrintedDocument[] {
-  const decoder = new Decoder(opts);
-  const docs = decoder.write(bytes);
-  for (const doc of decoder.end()) docs.push(doc);
-  return docs;
 }
 
 /** Bytes in the UTF-8 sequence a lead byte starts; 0 for a byte that cannot start one (RFC 3629). */

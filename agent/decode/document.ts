@@ -133,6 +133,20 @@ export interface DecodeIssue {
   readonly message: string;
 }
 
+/** The printer command languages the decoder reads. */
+export type DialectName = 'escpos' | 'star-line' | 'star-prnt';
+
+/**
+ * Which command language a document was read in and why: the printer's setup named it, or (`auto`) it was
+ * recognised from the stream by the command quoted in `evidence`, or no telling command came before the
+ * detection limit and ESC/POS was assumed.
+ */
+export interface DialectReport {
+  readonly name: DialectName;
+  readonly from: 'setup' | 'detected' | 'assumed';
+  readonly evidence?: string;
+}
+
 export interface PrintedDocument {
   /** Byte range of this document within the stream it was decoded from: [start, end). */
   readonly start: number;
@@ -145,4 +159,6 @@ export interface PrintedDocument {
   readonly blocks: readonly Block[];
   /** Commands the decoder did not know or could not finish (truncated); decoding went on after each. */
   readonly issues: readonly DecodeIssue[];
+  /** The command language the bytes were read in (always set by the decoder; optional for hand-built documents). */
+  readonly dialect?: DialectReport;
 }

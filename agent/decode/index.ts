@@ -1,5 +1,14 @@
-// Public face of the decoder: ESC/POS bytes to printed documents (see document.ts for the model).
-export { Decoder, decode } from './decoder.js';
+// Public face of the decoder: ESC/POS and Star bytes to printed documents (see document.ts for the model).
+export { Decoder, decode } from './dialect-decoder.js';
 export { DecodeStream } from './stream.js';
-export { DecoderOptionsError, printerSetupSchema, CODE_PAGE_NUMBERINGS, type DecoderOptions, type PrinterSetup } from './options.js';
+export {
+  DecoderOptionsError,
+  printerSetupSchema,
+  CODE_PAGE_NUMBERINGS,
+  DIALECTS,
+  PRINTER_MODEL_NAMES,
+  type DecoderOptions,
+  type PrinterSetup,
+} from './options.js';
+export { PRINTER_MODELS } from './models.js';
 export type * from './document.js';

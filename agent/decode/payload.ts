@@ -114,7 +114,10 @@ export class CollectSink implements PayloadSink {
   }
 }
 
-/** Data ended by a NUL byte (GS k form A, ESC D tab stops): at most `max` data bytes, then it gives up. */
+/**
+ * Data ended by a NUL byte (GS k form A, ESC D tab stops) or another `terminator` (Star's barcode data ends at
+ * RS): at most `max` data bytes, then it gives up.
+ */
 export class UntilNulSink implements PayloadSink {
   private finished = false;
   readonly data: BoundedBytes;
@@ -122,6 +125,7 @@ export class UntilNulSink implements PayloadSink {
   constructor(
     private readonly max: number,
     private readonly onDone: (data: Uint8Array, terminated: boolean) => void,
+    private readonly terminator = 0,
   ) {
     this.data = new BoundedBytes(max, 64);
   }
@@ -134,7 +138,8 @@ export class UntilNulSink implements PayloadSink {
     // Look at no more bytes than may still be kept, so a missing NUL ends the data at `max`.
     const stop = Math.min(end, pos + (this.max - this.data.length));
     let i = pos;
-    while (i < stop && buf[i] !== 0) i++;
+    const terminator = this.terminator;
+    while (i < stop && buf[i] !== terminator) i++;
     this.data.append(buf, pos, i);
     if (i < stop) {
       this.finish(true);

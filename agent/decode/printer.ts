@@ -6,6 +6,7 @@ import type {
   Alignment,
   Block,
   DecodeIssue,
+  DialectReport,
   EventBlock,
   EventName,
   ImageBlock,
@@ -37,6 +38,8 @@ export interface StoredImage {
   /** null: the definition was larger than the image limit. */
   bits: Uint8Array | null;
 }
+
+const ESCPOS_BY_SETUP: DialectReport = Object.freeze({ name: 'escpos', from: 'setup' });
 
 interface PageEntry {
   y: number;
@@ -104,7 +107,10 @@ export class Printer {
 
   readonly columns: number;
 
-  constructor(readonly opts: ResolvedOptions) {
+  constructor(
+    readonly opts: ResolvedOptions,
+    readonly dialect: DialectReport = ESCPOS_BY_SETUP,
+  ) {
     this.printWidth = opts.paperWidth;
     this.areaWidth = opts.paperWidth;
     this.pageWidth = opts.paperWidth;
@@ -169,6 +175,7 @@ export class Printer {
       columns: this.columns,
       blocks: this.blocks,
       issues,
+      dialect: this.dialect,
     });
     this.blocks = [];
     this.issues = [];

@@ -1,6 +1,6 @@
 // The decoder as a Node Transform (like node-serialport's parsers): bytes in, PrintedDocument objects out.
 import { Transform, type TransformCallback } from 'node:stream';
-import { Decoder } from './decoder.js';
+import { Decoder } from './dialect-decoder.js';
 import type { DecoderOptions } from './options.js';
 
 export class DecodeStream extends Transform {

@@ -73,7 +73,7 @@ export function doc(
 ): PrintedDocument {
   const paperWidth = paper.paperWidth ?? 576;
   const gridDots = paper.gridDots ?? 12;
-  return { start, end, paperWidth, gridDots, columns: Math.floor(paperWidth / gridDots), blocks, issues };
+  return { start, end, paperWidth, gridDots, columns: Math.floor(paperWidth / gridDots), blocks, issues, dialect: { name: 'escpos', from: 'setup' } };
 }
 
 /** JSON of documents with image bits as base64: what the chunking property compares. */

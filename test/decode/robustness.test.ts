@@ -94,7 +94,10 @@ describe('truncated input', () => {
       { kind: 'image', source: 'GS v 0', width: 524280, height: 65535, bits: new Uint8Array(0), truncated: true, scaleX: 1, scaleY: 1, align: 'left' },
     ]);
     const graphics = decode(bytes(GS, '8', 'L', 0xff, 0xff, 0xff, 0xff, 48, 112, 48, 1, 1, 49, 0xff, 0xff, 0xff, 0xff, 1));
-    expect(graphics[0]!.issues.map((i) => i.message)).toEqual(['GS 8 L image data truncated at end of stream']);
+    expect(graphics[0]!.issues.map((i) => i.message)).toEqual([
+      'GS 8 L function 112 claims 4294967295 bytes, more than its 2147450893: the rest is decoded as commands',
+      'GS 8 L image data truncated at end of stream',
+    ]);
   });
 });
 
@@ -202,5 +205,56 @@ describe('options and API', () => {
       [0, 7, 2],
       [7, 11, 1],
     ]);
+  });
+});
+
+describe('damaged length-prefixed commands are bounded and decoding resynchronises', () => {
+  const printed = (docs: PrintedDocument[]): string[] =>
+    docs.flatMap((d) => d.blocks.flatMap((b) => (b.kind === 'text' ? [b.spans.map((s) => s.text).join(' ')] : [])));
+  const endsWithCut = (d: PrintedDocument): boolean => d.blocks.at(-1)?.kind === 'event' && (d.blocks.at(-1) as { event: string }).event === 'cut';
+
+  it('an unknown GS 8 x with a 4-byte length of 4 GB hides neither the text nor the cut after it', () => {
+    const docs = decode(bytes(GS, '8', 'x', 0xff, 0xff, 0xff, 0xff, 'TOTAL 9.99', LF, GS, 'V', 0, 'next job', LF, GS, 'V', 0));
+    expect(printed(docs)).toEqual(['TOTAL 9.99', 'next job']);
+    expect(docs.filter(endsWithCut)).toHaveLength(2);
+    expect(docs[0]!.issues[0]!.message).toMatch(/GS 8 x with a 4294967295-byte length: header skipped/);
+  });
+
+  it('a GS 8 L print function claiming gigabytes takes only its parameters', () => {
+    const docs = decode(bytes(GS, '8', 'L', 0xff, 0xff, 0xff, 0x7f, 48, 50, 'after', LF, GS, 'V', 0));
+    expect(printed(docs)).toEqual(['after']);
+    expect(endsWithCut(docs[0]!)).toBe(true);
+  });
+
+  it('a GS 8 L image store claiming more than four planes of its size keeps the image and reads on', () => {
+    // A 8x1 raster image (one byte per plane) whose length claims 16 MB.
+    const docs = decode(bytes(GS, '8', 'L', 0, 0, 0, 1, 48, 112, 48, 1, 1, 49, 8, 0, 1, 0, 0xff, 0, 0, 0, 0, 0, 0, GS, '(', 'L', 2, 0, 48, 50, 'after', LF, GS, 'V', 0));
+    expect(docs[0]!.blocks[0]).toMatchObject({ kind: 'image', source: 'GS 8 L', width: 8, height: 1 });
+    expect(printed(docs)).toEqual(['after']);
+    expect(endsWithCut(docs[0]!)).toBe(true);
+  });
+});
+
+describe('text render stays bounded by the print area', () => {
+  it('a left margin of 65535 dots and 2,000 lines render to at most the paper width each', async () => {
+    const { renderText } = await import('../../agent/render/text.js');
+    const parts: (number | string)[] = [GS, 'L', 0xff, 0xff];
+    for (let n = 0; n < 2000; n++) parts.push('A', LF);
+    const docs = decode(bytes(...parts));
+    const text = docs.map(renderText).join('');
+    // 576 dots hold at most 72 characters of the narrowest font, plus the cut mark and the newline.
+    expect(text.length).toBeLessThanOrEqual(2000 * 74 + 200);
+    expect(text.split('\n').every((l) => l.length <= 73)).toBe(true);
+  });
+
+  it('27 KB of random bytes render to no more than the lines the paper can hold', async () => {
+    const { renderText } = await import('../../agent/render/text.js');
+    let seed = 27;
+    const random = new Uint8Array(27 * 1024).map(() => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16) & 0xff);
+    for (const dialect of ['escpos', 'star-line'] as const) {
+      const text = decode(random, { dialect }).map(renderText).join('');
+      for (const l of text.split('\n')) if (!l.startsWith('[')) expect(l.length).toBeLessThanOrEqual(73);
+      expect(text.length).toBeLessThan(4 * 1024 * 1024);
+    }
   });
 });

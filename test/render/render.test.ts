@@ -37,15 +37,29 @@ function readPng1(png: Buffer): { width: number; height: number; rows: number[][
 }
 
 describe('renderText', () => {
-  it('lays spans out at their columns, double width taking two columns per character', () => {
+  it('lays spans out at their columns; double-width text prints once, padded to the columns it covers', () => {
     const d = doc([
       { kind: 'text', align: 'left', spans: [span('Milk', 0), span('1.20', 44)] },
-      { kind: 'text', align: 'center', spans: [span('TOTAL', 10, { width: 2, height: 2 }), span('9.99', 40)] },
+      { kind: 'text', align: 'center', spans: [span('TOTAL 31,10', 10, { width: 2, height: 2 }), span('9.99', 40)] },
       { kind: 'text', align: 'right', spans: [span('thanks', 42)] },
     ]);
-    expect(renderText(d)).toBe(
-      `Milk${' '.repeat(40)}1.20\n${' '.repeat(10)}T O T A L${' '.repeat(21)}9.99\n${' '.repeat(42)}thanks\n`,
-    );
+    const text = renderText(d);
+    expect(text).toBe(`Milk${' '.repeat(40)}1.20\n${' '.repeat(10)}TOTAL 31,10${' '.repeat(19)}9.99\n${' '.repeat(42)}thanks\n`);
+    // Searchable and copyable as printed, and the next column keeps its place.
+    expect(text).toContain('TOTAL 31,10');
+    expect(text.split('\n')[1]!.indexOf('9.99')).toBe(40);
+  });
+
+  it('a double-width span with nothing after it leaves no trailing padding', () => {
+    expect(renderText(doc([{ kind: 'text', align: 'left', spans: [span('TOTAL', 0, { width: 2 })] }]))).toBe('TOTAL\n');
+  });
+
+  it('cuts a line at the print area and marks it, whatever columns the spans claim', () => {
+    const far = doc([{ kind: 'text', align: 'left', spans: [span('A', 0), span('beyond the paper', 5000)] }]);
+    expect(renderText(far)).toBe('A…\n');
+    const long = doc([{ kind: 'text', align: 'left', spans: [span('x'.repeat(4096), 0)] }]);
+    // 576 dots hold at most 72 characters of the narrowest font.
+    expect(renderText(long)).toBe('x'.repeat(72) + '…\n');
   });
 
   it('moves an overlapping span right instead of overwriting', () => {
@@ -169,11 +183,30 @@ describe('posbridge parse (built CLI)', () => {
     expect(run.stdout).toBe(readFileSync('test/fixtures/render/receipt.txt', 'utf8'));
   });
 
+  it('--model and --dialect name the printer; a Star receipt reads as printed either way', () => {
+    const star = 'test/fixtures/star-receipts/coffee-rpe-star-tsp650ii.bin';
+    const byModel = cli('--model', 'star-tsp650ii', star);
+    expect(byModel.status).toBe(0);
+    expect(byModel.stdout).toMatch(/^TOTAL {35}8\.90$/m);
+    expect(byModel.stdout).toContain('--- cut (ESC d mode=full feed=false) ---');
+    expect(cli('--dialect', 'star-line', star).stdout).toBe(byModel.stdout);
+    // Without either, the dialect is recognised from the file.
+    expect(cli(star).stdout).toBe(byModel.stdout);
+    const json = cli('--format', 'json', '--model', 'star-tsp650ii', star).stdout.split('\n')[0]!;
+    expect(readJson(json)).toMatchObject({ paperWidth: 576, dialect: { name: 'star-line', from: 'setup' } });
+    // An unknown name is refused before anything is read, naming the choices.
+    const bad = cli('--dialect', 'star-zz', star);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/star-line/);
+    expect(cli('--model', 'acme-1', star).status).not.toBe(0);
+  });
+
   it('prints one document per line as JSON, equal to the library decode', () => {
     const run = cli('--format', 'json', FIXTURE);
     expect(run.status).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines).toEqual(decode(readFileSync(FIXTURE)).map(renderJson));
+    // parse reads the dialect from the file (auto), as a link does by default.
+    expect(lines).toEqual(decode(readFileSync(FIXTURE), { dialect: 'auto' }).map(renderJson));
     expect(lines.map((l) => readJson(l).end)).toEqual([245, 264]);
   });
 

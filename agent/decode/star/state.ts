@@ -1,0 +1,190 @@
+// What a Star printer remembers between commands beyond the shared printer model: margins in characters,
+// drawer pulse widths, 2D-code settings and data, and raster graphics mode with the image it is building.
+import type { Printer } from '../printer.js';
+import { BoundedBytes, type PayloadSink } from '../payload.js';
+import { imageBlock } from '../images.js';
+
+const ESC = 0x1b;
+/** `b n1 n2 d1..dk` in raster mode: one raster row of k = n1 + n2 * 256 bytes. */
+const ROW = 0x62;
+/** Widest raster row kept, in bytes (2048 dots); wider rows are skipped, not stored. */
+const MAX_ROW_BYTES = 256;
+
+const QR_MODELS: Readonly<Record<number, string>> = { 1: '1', 2: '2' };
+const QR_LEVELS: Readonly<Record<number, string>> = { 0: 'L', 1: 'M', 2: 'Q', 3: 'H' };
+
+/** ESC GS y S: model (0), error correction (1), cell size (2), as last set; D stores the data. */
+class QrSettings {
+  model = 2;
+  level = 1;
+  cell = 3;
+  data = '';
+  set(what: number, n: number): void {
+    const v = what >= 0x30 ? what - 0x30 : what;
+    if (v === 0) this.model = n;
+    else if (v === 1) this.level = n;
+    else if (v === 2) this.cell = n;
+  }
+  settings(): Record<string, number | string> {
+    return { model: QR_MODELS[this.model] ?? String(this.model), errorCorrection: QR_LEVELS[this.level] ?? String(this.level), moduleSize: this.cell };
+  }
+}
+
+/** ESC GS x S: size (0: n p1 p2), security level (1), module width (2), aspect ratio (3). */
+class Pdf417Settings {
+  rows = 0;
+  columns = 0;
+  level = 1;
+  moduleWidth = 2;
+  aspect = 3;
+  data = '';
+  set(what: number, params: Uint8Array): void {
+    const v = what >= 0x30 ? what - 0x30 : what;
+    if (v === 0) {
+      this.rows = params[1] ?? 0;
+      this.columns = params[2] ?? 0;
+    } else if (v === 1) this.level = params[0] ?? 0;
+    else if (v === 2) this.moduleWidth = params[0] ?? 0;
+    else if (v === 3) this.aspect = params[0] ?? 0;
+  }
+  settings(): Record<string, number | string> {
+    return { rows: this.rows, columns: this.columns, errorCorrection: `level ${this.level}`, moduleWidth: this.moduleWidth, rowHeight: this.aspect };
+  }
+}
+
+/**
+ * Raster graphics mode (ESC * r A .. ESC * r B): rows arrive as `b n1 n2 d...` and make one image, as wide as
+ * its first row. Memory is bounded by the decoder's image limit; a larger image keeps its size, not its bits.
+ */
+export class RasterMode {
+  active = false;
+  private rowBytes = 0;
+  private height = 0;
+  private bits: BoundedBytes | null = null;
+  private overLimit = false;
+  /** Bytes of the current row seen so far. */
+  private rowFill = 0;
+
+  constructor(private readonly limit: number) {}
+
+  enter(): void {
+    this.active = true;
+    this.rowBytes = 0;
+    this.height = 0;
+    this.bits = null;
+    this.overLimit = false;
+  }
+
+  /** ESC * r B (or a reset): the image built so far goes into the document. */
+  leave(p: Printer, at: number): void {
+    if (!this.active) return;
+    this.active = false;
+    if (this.height === 0) return;
+    const bits = this.overLimit || this.bits === null ? null : this.bits.toSize(this.rowBytes * this.height);
+    p.emit(imageBlock({ source: 'ESC * r', width: this.rowBytes * 8, height: this.height, scaleX: 1, scaleY: 1, align: 'left' }, bits), at);
+    this.bits = null;
+  }
+
+  startRow(length: number): void {
+    if (this.rowBytes === 0) this.rowBytes = Math.min(length, MAX_ROW_BYTES);
+    this.height++;
+    this.rowFill = 0;
+    if (this.rowBytes * this.height > this.limit) this.overLimit = true;
+    if (this.bits === null && !this.overLimit) this.bits = new BoundedBytes(this.limit, this.rowBytes * 64);
+  }
+
+  /** Bytes of the current row: kept up to the image's width, padded with white when the row is shorter. */
+  rowPart(data: Uint8Array, from: number, to: number): void {
+    const keep = Math.max(0, Math.min(to, from + (this.rowBytes - this.rowFill)) - from);
+    if (keep > 0 && !this.overLimit && this.bits !== null) this.bits.append(data, from, from + keep);
+    this.rowFill += to - from;
+  }
+
+  endRow(): void {
+    if (this.overLimit || this.bits === null) return;
+    const kept = Math.min(this.rowFill, this.rowBytes);
+    if (kept < this.rowBytes) this.bits.append(new Uint8Array(this.rowBytes - kept), 0, this.rowBytes - kept);
+  }
+
+  /** A sink for the bytes between raster-mode commands: rows, and whatever else the printer would ignore. */
+  sink(): PayloadSink {
+    return new RasterRowsSink(this);
+  }
+}
+
+/** Reads `b n1 n2 d...` rows until the next ESC, which it leaves for the tokenizer (done, not consumed). */
+class RasterRowsSink implements PayloadSink {
+  done = false;
+  private header = -1;
+  private lengthLow = 0;
+  private remaining = 0;
+
+  constructor(private readonly raster: RasterMode) {}
+
+  take(buf: Uint8Array, pos: number, end: number): number {
+    let i = pos;
+    while (i < end) {
+      if (this.remaining > 0) {
+        const n = Math.min(end - i, this.remaining);
+        this.raster.rowPart(buf, i, i + n);
+        this.remaining -= n;
+        i += n;
+        if (this.remaining === 0) this.raster.endRow();
+        continue;
+      }
+      const b = buf[i]!;
+      if (this.header === 0) {
+        this.lengthLow = b;
+        this.header = 1;
+        i++;
+        continue;
+      }
+      if (this.header === 1) {
+        this.header = -1;
+        const length = this.lengthLow | (b << 8);
+        i++;
+        this.raster.startRow(length);
+        this.remaining = length;
+        if (length === 0) this.raster.endRow();
+        continue;
+      }
+      if (b === ESC) {
+        this.done = true;
+        return i;
+      }
+      if (b === ROW) this.header = 0;
+      i++;
+    }
+    return i;
+  }
+
+  abort(): void {
+    this.done = true;
+  }
+}
+
+export class StarState {
+  /** ESC l n / ESC Q n: left margin and right edge of the print area, in characters (0: the paper's edge). */
+  leftColumns = 0;
+  rightColumn = 0;
+  /** ESC BEL n1 n2: the pulse the next BEL / SUB drives, in ms. */
+  pulseOnMs = 200;
+  pulseOffMs = 200;
+  qr = new QrSettings();
+  pdf417 = new Pdf417Settings();
+  readonly raster: RasterMode;
+
+  constructor(imageLimit: number) {
+    this.raster = new RasterMode(imageLimit);
+  }
+
+  /** ESC @: settings back to power-on (raster mode is left by the tokenizer before). */
+  reset(): void {
+    this.leftColumns = 0;
+    this.rightColumn = 0;
+    this.pulseOnMs = 200;
+    this.pulseOffMs = 200;
+    this.qr = new QrSettings();
+    this.pdf417 = new Pdf417Settings();
+  }
+}
