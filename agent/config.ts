@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { driverConfigSchema } from '../drivers/index.js';
 import { printerSetupSchema } from './decode/index.js';
+import { ocrConfigSchema } from './ocr/config.js';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
@@ -65,6 +66,8 @@ export const agentConfigSchema = z
       .default(256 * 1024 * 1024)
       .describe('Captured bytes waiting for the decoder beyond which capture (never printing) is shed. Default 256 MiB.'),
     links: z.array(linkConfigSchema).min(1).describe('The till-printer links this agent runs.'),
+    // OCR of picture receipts (agent/ocr/config.ts); `ocr: { enabled: false }` turns it off.
+    ocr: ocrConfigSchema.default(ocrConfigSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
+import type { OcrStatus } from '../ocr/index.js';
 
 interface StatusOptions {
   config?: string;
@@ -30,6 +31,16 @@ interface DaemonStatus {
   dataDir: string;
   capture: { workerRunning: boolean; backlogBytes: number; shedBytes: number; lostBytes: number };
   links: LinkStatus[];
+  ocr?: OcrStatus | null;
+}
+
+function describeOcr(o: OcrStatus | null | undefined): string {
+  if (o === null || o === undefined) return 'ocr: not reported yet';
+  if (!o.enabled) return 'ocr: off';
+  return (
+    `ocr: ${o.queued}/${o.maxQueue} queued${o.reading ? ', reading one' : ''}, ${o.done} read, ${o.failed} failed, ${o.turnedAway} turned away` +
+    `${o.lastMs === null ? '' : `, last ${o.lastMs} ms`}; engine ${o.engineRunning ? 'running' : 'stopped'}`
+  );
 }
 
 function describe(status: DaemonStatus): string {
@@ -37,6 +48,7 @@ function describe(status: DaemonStatus): string {
   const lines = [
     `posbridge running (pid ${status.pid}, up ${status.uptimeSeconds} s), config ${status.config}, data ${status.dataDir}`,
     `capture: worker ${c.workerRunning ? 'running' : 'DOWN'}, backlog ${c.backlogBytes} bytes, shed ${c.shedBytes}, lost ${c.lostBytes}`,
+    describeOcr(status.ocr),
   ];
   for (const l of status.links) {
     const last = l.lastBasket === null ? 'none yet' : `${l.lastBasket.total ?? 'no total'}, ${l.lastBasket.items} items, conf ${l.lastBasket.confidence.toFixed(2)}`;

@@ -42,6 +42,7 @@ function workerSettings(config: AgentConfig): WorkerSettings {
     currency: config.currency,
     profilesDir: config.profilesDir,
     links,
+    ocr: config.ocr,
   };
 }
 
@@ -156,6 +157,7 @@ export class Agent {
         shedBytes: this.#worker.sink.shedBytes,
         lostBytes: this.#worker.lostBytes,
       },
+      ocr: this.#worker.ocrStatus,
       links: this.#config.links.map((config) => {
         const link = this.#links.get(config.name);
         return {

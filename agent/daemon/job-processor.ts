@@ -3,7 +3,8 @@
 import { JobFramer, type StreamDecoder } from '../capture/framer.js';
 import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
 import { Decoder, type DecoderOptions } from '../decode/index.js';
-import { extractBasket, type Basket, type LayoutProfile } from '../extract/index.js';
+import { extractBasket, type Basket, type ExtractContext, type LayoutProfile } from '../extract/index.js';
+import type { OcrService } from '../ocr/index.js';
 import type { JobRecord } from '../store/index.js';
 
 /** How one link's captured bytes are cut into jobs and decoded. */
@@ -64,6 +65,7 @@ export class JobProcessor {
   readonly #report: (summary: JobSummary) => void;
   readonly #newDecoder: DecoderFactory;
   readonly #hurry: (() => boolean) | undefined;
+  readonly #ocr: Pick<OcrService, 'offer'> | undefined;
   readonly #framers = new Map<number, JobFramer>();
   #timer: NodeJS.Timeout | undefined;
   #timerDue = Infinity;
@@ -72,13 +74,14 @@ export class JobProcessor {
     settings: ProcessorSettings,
     saver: JobSaver,
     report: (summary: JobSummary) => void,
-    options: { newDecoder?: DecoderFactory | undefined; hurry?: () => boolean } = {},
+    options: { newDecoder?: DecoderFactory | undefined; hurry?: () => boolean; ocr?: Pick<OcrService, 'offer'> } = {},
   ) {
     this.#settings = settings;
     this.#saver = saver;
     this.#report = report;
     this.#newDecoder = options.newDecoder ?? newDecoder;
     this.#hurry = options.hurry;
+    this.#ocr = options.ocr;
   }
 
   /** New settings apply to sessions opened from now on and to extraction of every job from now on. */
@@ -123,32 +126,30 @@ export class JobProcessor {
   }
 
   #process(job: FramedJob): void {
-    const settings = this.#settings;
     const baskets: Basket[] = [];
+    const contexts = job.documents.map((doc, index) => this.contextFor(job, index));
     job.documents.forEach((doc, index) => {
-      const basket = extractBasket(doc, {
-        // One basket per printed document; a job is one document unless its bytes held several cut receipts.
-        id: index === 0 ? job.id : `${job.id}.${index}`,
-        tillId: job.tillId,
-        timezone: settings.timezone,
-        profiles: [...settings.profiles],
-        ...(settings.storeId !== undefined && { storeId: settings.storeId }),
-        ...(settings.currency !== undefined && { currency: settings.currency }),
-      });
+      const basket = extractBasket(doc, contexts[index]!);
       if (basket !== null) baskets.push(basket);
     });
-    this.#saver.save(
-      {
-        id: job.id,
-        link: job.link,
-        tillId: job.tillId,
-        peer: job.peer,
-        capturedAt: job.capturedAt,
-        endedBy: job.endedBy,
-        bytes: job.bytes,
-        decodeError: job.decodeError,
-      },
-      baskets,
+    const record: JobRecord = {
+      id: job.id,
+      link: job.link,
+      tillId: job.tillId,
+      peer: job.peer,
+      capturedAt: job.capturedAt,
+      endedBy: job.endedBy,
+      bytes: job.bytes,
+      decodeError: job.decodeError,
+    };
+    this.#saver.save(record, baskets);
+    // OCR hook: pictures are read later, off this path; a text basket of the same document keeps revision 1.
+    this.#ocr?.offer(
+      record,
+      job.documents.map((doc, index) => {
+        const ctx = contexts[index]!;
+        return { doc, ctx: baskets.some((b) => b.id === ctx.id) ? { ...ctx, revision: 2 } : ctx };
+      }),
     );
     this.#report({
       id: job.id,
@@ -168,6 +169,19 @@ export class JobProcessor {
         failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
       })),
     });
+  }
+
+  /** One basket per printed document; a job is one document unless its bytes held several cut receipts. */
+  contextFor(job: Pick<FramedJob, 'id' | 'tillId'>, index: number): ExtractContext {
+    const settings = this.#settings;
+    return {
+      id: index === 0 ? job.id : `${job.id}.${index}`,
+      tillId: job.tillId,
+      timezone: settings.timezone,
+      profiles: [...settings.profiles],
+      ...(settings.storeId !== undefined && { storeId: settings.storeId }),
+      ...(settings.currency !== undefined && { currency: settings.currency }),
+    };
   }
 
   /** One timer for the earliest idle deadline of all sessions. */
