@@ -84,6 +84,7 @@ export interface EngineOptions {
   readonly languages: readonly string[];
   /** Tesseract page segmentation mode, '3' (auto) .. '13'. */
   readonly psm: string;
+  /** Where the engine's start and errors are logged (the caller's component logger). */
   readonly logger: Logger;
 }
 
@@ -96,7 +97,7 @@ export class OcrEngine {
 
   constructor(options: EngineOptions) {
     this.#options = options;
-    this.#log = options.logger.child({ component: 'ocr-engine' });
+    this.#log = options.logger;
     const languages = options.languages.map((code) => {
       try {
         return `${code}@${packageVersion(`@tesseract.js-data/${code}`)}`;
