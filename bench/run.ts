@@ -2,9 +2,10 @@
 // Each section lives beside the stage it measures' name; targets are stated in each section's output.
 import { benchDecode } from './decode.js';
 import { benchExtract } from './extract.js';
+import { benchOcr } from './ocr.js';
 import { benchPassthrough } from './passthrough.js';
 
-const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['passthrough', benchPassthrough]];
+const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['ocr', benchOcr], ['passthrough', benchPassthrough]];
 
 for (const [name, run] of sections) {
   process.stdout.write(`\n## ${name}\n`);
