@@ -191,9 +191,12 @@ export class Agent {
 
   #onJob(job: JobSummary): void {
     const stats = this.#statsFor(job.link);
-    stats.jobs++;
-    stats.bytes += job.size;
-    stats.lastJobAt = job.capturedAt;
+    if (job.ocr !== true) {
+      // OCR baskets arrive later for a job already counted when it was captured.
+      stats.jobs++;
+      stats.bytes += job.size;
+      stats.lastJobAt = job.capturedAt;
+    }
     for (const basket of job.baskets) {
       stats.baskets++;
       stats.lastBasket = { id: basket.id, total: formatAmount(basket.total, basket.currency), items: basket.items, confidence: basket.confidence };

@@ -42,6 +42,8 @@ export interface JobSummary {
   readonly size: number;
   readonly decodeError: string | null;
   readonly baskets: readonly BasketSummary[];
+  /** Baskets read later by OCR for a job already reported when it was captured (its job is not counted again). */
+  readonly ocr?: boolean;
 }
 
 export interface BasketSummary {
@@ -52,6 +54,29 @@ export interface BasketSummary {
   readonly items: number;
   readonly confidence: number;
   readonly failedChecks: readonly string[];
+}
+
+/** The summary of a stored job and the baskets just saved for it. */
+export function jobSummary(job: JobRecord, baskets: readonly Basket[], options: { ocr?: boolean } = {}): JobSummary {
+  return {
+    id: job.id,
+    link: job.link,
+    tillId: job.tillId,
+    capturedAt: job.capturedAt.toISOString(),
+    endedBy: job.endedBy,
+    size: job.bytes.length,
+    decodeError: job.decodeError ?? null,
+    baskets: baskets.map((b) => ({
+      id: b.id,
+      kind: b.kind,
+      total: b.total,
+      currency: b.currency,
+      items: b.items.length,
+      confidence: b.confidence,
+      failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
+    })),
+    ...(options.ocr === true && { ocr: true }),
+  };
 }
 
 /** Where jobs are kept; JobWriter in the daemon (it never throws and holds jobs while the disk is full). */
@@ -151,24 +176,7 @@ export class JobProcessor {
         return { doc, ctx: baskets.some((b) => b.id === ctx.id) ? { ...ctx, revision: 2 } : ctx };
       }),
     );
-    this.#report({
-      id: job.id,
-      link: job.link,
-      tillId: job.tillId,
-      capturedAt: job.capturedAt.toISOString(),
-      endedBy: job.endedBy,
-      size: job.bytes.length,
-      decodeError: job.decodeError,
-      baskets: baskets.map((b) => ({
-        id: b.id,
-        kind: b.kind,
-        total: b.total,
-        currency: b.currency,
-        items: b.items.length,
-        confidence: b.confidence,
-        failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
-      })),
-    });
+    this.#report(jobSummary(record, baskets));
   }
 
   /** One basket per printed document; a job is one document unless its bytes held several cut receipts. */

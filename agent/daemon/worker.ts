@@ -7,7 +7,7 @@ import { OcrService, recoverPendingOcr } from '../ocr/index.js';
 import { JobWriter, Store } from '../store/index.js';
 import { faultyDecoderFactory, parseFaults } from './faults.js';
 import { logJob } from './job-log.js';
-import { JobProcessor, type ProcessorSettings } from './job-processor.js';
+import { JobProcessor, jobSummary, type ProcessorSettings } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
 const port = parentPort;
@@ -57,7 +57,15 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
   const newDecoder = faultyDecoderFactory(parseFaults(process.env.POSBRIDGE_FAULTS));
   // Set by the main thread when it starts draining: whatever is still queued is then stored raw, fast.
   const hurry = (): boolean => Atomics.load(settings.draining, 0) === 1;
-  const ocr = new OcrService(settings.ocr, writer, { logger: log, onStatus: (status) => post({ t: 'ocr', status }) });
+  const ocr = new OcrService(settings.ocr, writer, {
+    logger: log,
+    onStatus: (status) => post({ t: 'ocr', status }),
+    onSaved: (job, baskets) => {
+      const summary = jobSummary(job, baskets, { ocr: true });
+      logJob(summary);
+      post({ t: 'job', summary });
+    },
+  });
   const processor = new JobProcessor(processorSettings(settings), writer, (summary) => {
     logJob(summary);
     post({ t: 'job', summary });

@@ -112,6 +112,11 @@ export class OcrEngine {
     return this.#worker !== undefined;
   }
 
+  /** Starts the engine thread now rather than at the first recognize(). */
+  async warmUp(): Promise<void> {
+    await this.#start();
+  }
+
   /** Reads one image (PGM, PNG or BMP bytes) into lines of words with their boxes. */
   async recognize(image: Buffer, timeoutMs: number): Promise<RecognizedLine[]> {
     const worker = await this.#start();

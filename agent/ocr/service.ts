@@ -49,6 +49,7 @@ export class OcrService {
   readonly #saver: OcrSaver;
   readonly #log: Logger;
   readonly #onStatus: (status: OcrStatus) => void;
+  readonly #onSaved: (job: JobRecord, baskets: readonly Basket[]) => void;
   #engine: OcrEngine | undefined;
   readonly #queue: Task[] = [];
   readonly #queuedIds = new Set<string>();
@@ -64,11 +65,16 @@ export class OcrService {
   #idle: Promise<void> = Promise.resolve();
   #settle: (() => void) | undefined;
 
-  constructor(config: OcrConfig, saver: OcrSaver, options: { logger: Logger; onStatus?: (status: OcrStatus) => void }) {
+  constructor(
+    config: OcrConfig,
+    saver: OcrSaver,
+    options: { logger: Logger; onStatus?: (status: OcrStatus) => void; onSaved?: (job: JobRecord, baskets: readonly Basket[]) => void },
+  ) {
     this.#config = config;
     this.#saver = saver;
     this.#log = options.logger.child({ component: 'ocr' });
     this.#onStatus = options.onStatus ?? (() => {});
+    this.#onSaved = options.onSaved ?? (() => {});
     this.#publish();
   }
 
@@ -148,6 +154,7 @@ export class OcrService {
     this.#publish();
     try {
       for (let task = this.#queue.shift(); task !== undefined && !this.#stopped; task = this.#queue.shift()) {
+        this.#publish();
         await this.#read(task);
         this.#queuedIds.delete(task.job.id);
         this.#publish();
@@ -168,12 +175,14 @@ export class OcrService {
     const config = this.#config;
     if (this.#engineStale) await this.#stopEngine();
     this.#engine ??= new OcrEngine({ languages: config.languages, psm: DEFAULT_PSM, logger: this.#log });
+    const engine = this.#engine;
+    if (!engine.started) void engine.warmUp().then(() => this.#publish(), () => {});
     const started = performance.now();
     const baskets: Basket[] = [];
     let failed = false;
     for (const { doc, ctx } of task.documents) {
       try {
-        const reading = await readDocument(doc, this.#engine, ctx, { timeoutMs: config.jobTimeoutMs, maxImagePixels: config.maxImagePixels });
+        const reading = await readDocument(doc, engine, ctx, { timeoutMs: config.jobTimeoutMs, maxImagePixels: config.maxImagePixels });
         failed ||= reading.document === null;
         baskets.push(reading.basket);
       } catch (error) {
@@ -186,8 +195,11 @@ export class OcrService {
     this.#lastMs = Math.round(performance.now() - started);
     if (failed) this.#failed++;
     else this.#done++;
-    if (baskets.length > 0) this.#saver.save(task.job, baskets);
-    this.#log.info({ job: task.job.id, ms: this.#lastMs, baskets: baskets.map((b) => ({ id: b.id, confidence: b.confidence, items: b.items.length })) }, 'job read by OCR');
+    if (baskets.length > 0) {
+      this.#saver.save(task.job, baskets);
+      this.#onSaved(task.job, baskets);
+    }
+    this.#log.info({ job: task.job.id, ms: this.#lastMs, baskets: baskets.length }, 'job read by OCR');
     const rssMb = process.memoryUsage.rss() / (1024 * 1024);
     if (rssMb > config.memoryLimitMb) {
       this.#log.warn({ rssMb: Math.round(rssMb), memoryLimitMb: config.memoryLimitMb }, 'memory above the OCR limit: restarting the OCR engine');

@@ -90,8 +90,16 @@ describe('OCR in the daemon', () => {
     expect(ocr!.parser.ocr?.engine).toContain('tesseract.js');
     expect(ocr!.total).toBe(job.expected.total);
     expect(ocr!.items.map((i) => i.amount)).toEqual(job.expected.items.map((i) => i.amount));
-    const status = (await controlRequest(data, { op: 'status' })) as { ocr: OcrStatus };
-    expect(status.ocr).toMatchObject({ enabled: true, queued: 0, done: 1, failed: 0, turnedAway: 0, maxQueue: 64 });
+    const status = (await waitFor(
+      () => controlRequest(data, { op: 'status' }) as Promise<{ ocr: OcrStatus; links: { jobs: number; baskets: number; lastBasket: { items: number } | null }[] }>,
+      (s) => s.ocr.done === 1,
+      'the OCR status',
+      30_000,
+    ));
+    expect(status.ocr).toMatchObject({ enabled: true, queued: 0, reading: false, done: 1, failed: 0, turnedAway: 0, maxQueue: 64, engineRunning: true });
+    // The link's figures count the OCR basket, and not its job a second time.
+    expect(status.links[0]).toMatchObject({ jobs: stored(data).jobs, baskets: 1, lastBasket: { items: job.expected.items.length } });
+    expect(daemon.logs.some((l) => l.msg === 'receipt captured' && l.readBy === 'ocr')).toBe(true);
     expect(status.ocr.lastMs).toBeGreaterThan(0);
     expect(daemon.logs.some((l) => l.msg === 'job read by OCR')).toBe(true);
     expect(await daemon.stop('SIGTERM')).toEqual({ code: 0, signal: null });
