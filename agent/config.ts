@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { driverConfigSchema } from '../drivers/index.js';
 import { printerSetupSchema } from './decode/index.js';
 import { sinkConfigSchema, sinkName } from './forward/registry.js';
+import { ocrConfigSchema } from './ocr/config.js';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
@@ -90,6 +91,8 @@ export const agentConfigSchema = z
       .describe('Captured bytes waiting for the decoder beyond which capture (never printing) is shed. Default 256 MiB.'),
     links: z.array(linkConfigSchema).min(1).describe('The till-printer links this agent runs.'),
     forward: forwardConfigSchema.default(FORWARD_DEFAULTS).describe('Where baskets are delivered, and how long delivered raw jobs are kept.'),
+    // OCR of picture receipts (agent/ocr/config.ts); `ocr: { enabled: false }` turns it off.
+    ocr: ocrConfigSchema.default(ocrConfigSchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

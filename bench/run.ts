@@ -4,11 +4,13 @@ import { benchDecode } from './decode.js';
 import { benchDevBackend } from './dev-backend.js';
 import { benchExtract } from './extract.js';
 import { benchNats } from './nats.js';
+import { benchOcr } from './ocr.js';
 import { benchPassthrough } from './passthrough.js';
 
 const sections: [string, () => Promise<void>][] = [
   ['decode', benchDecode],
   ['extract', benchExtract],
+  ['ocr', benchOcr],
   ['passthrough', benchPassthrough],
   ['dev-backend', benchDevBackend],
   ['nats', benchNats],

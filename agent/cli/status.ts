@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
 import type { ForwardStatus } from '../forward/thread-protocol.js';
+import type { OcrStatus } from '../ocr/index.js';
 
 interface StatusOptions {
   config?: string;
@@ -32,6 +33,16 @@ interface DaemonStatus {
   capture: { workerRunning: boolean; backlogBytes: number; shedBytes: number; lostBytes: number };
   forward?: Partial<ForwardStatus> & { running: boolean; fatal: string | null };
   links: LinkStatus[];
+  ocr?: OcrStatus | null;
+}
+
+function describeOcr(o: OcrStatus | null | undefined): string {
+  if (o === null || o === undefined) return 'ocr: not reported yet';
+  if (!o.enabled) return 'ocr: off';
+  return (
+    `ocr: ${o.queued}/${o.maxQueue} queued${o.reading ? ', reading one' : ''}, ${o.done} read, ${o.failed} failed, ${o.turnedAway} turned away` +
+    `${o.lastMs === null ? '' : `, last ${o.lastMs} ms`}; engine ${o.engineRunning ? 'running' : 'stopped'}`
+  );
 }
 
 function mib(bytes: number): string {
@@ -63,6 +74,7 @@ function describe(status: DaemonStatus): string {
     `posbridge running (pid ${status.pid}, up ${status.uptimeSeconds} s), config ${status.config}, data ${status.dataDir}`,
     `capture: worker ${c.workerRunning ? 'running' : 'DOWN'}, backlog ${c.backlogBytes} bytes, shed ${c.shedBytes}, lost ${c.lostBytes}`,
     ...(status.forward === undefined ? [] : describeForward(status.forward)),
+    describeOcr(status.ocr),
   ];
   for (const l of status.links) {
     const last = l.lastBasket === null ? 'none yet' : `${l.lastBasket.total ?? 'no total'}, ${l.lastBasket.items} items, conf ${l.lastBasket.confidence.toFixed(2)}`;

@@ -47,6 +47,7 @@ function workerSettings(config: AgentConfig): WorkerSettings {
     currency: config.currency,
     profilesDir: config.profilesDir,
     links,
+    ocr: config.ocr,
   };
 }
 
@@ -201,6 +202,7 @@ export class Agent {
         lostBytes: this.#worker.lostBytes,
       },
       forward: this.#forward.status(),
+      ocr: this.#worker.ocrStatus,
       links: this.#config.links.map((config) => {
         const link = this.#links.get(config.name);
         return {
@@ -240,9 +242,12 @@ export class Agent {
   #onJob(job: JobSummary): void {
     if (job.baskets.length > 0) this.#forward.wake();
     const stats = this.#statsFor(job.link);
-    stats.jobs++;
-    stats.bytes += job.size;
-    stats.lastJobAt = job.capturedAt;
+    if (job.ocr !== true) {
+      // OCR baskets arrive later for a job already counted when it was captured.
+      stats.jobs++;
+      stats.bytes += job.size;
+      stats.lastJobAt = job.capturedAt;
+    }
     for (const basket of job.baskets) {
       stats.baskets++;
       stats.lastBasket = { id: basket.id, total: formatAmount(basket.total, basket.currency), items: basket.items, confidence: basket.confidence };

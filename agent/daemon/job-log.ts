@@ -12,7 +12,15 @@ export function logJob(job: JobSummary): void {
   if (job.decodeError !== null) jobLog.warn({ size: job.size, endedBy: job.endedBy, reason: job.decodeError }, 'job stored raw');
   if (job.baskets.length === 0) jobLog.info({ size: job.size, endedBy: job.endedBy }, 'job captured (no receipt in it)');
   for (const basket of job.baskets) {
-    const fields = { basket: basket.id, kind: basket.kind, total: formatAmount(basket.total, basket.currency), items: basket.items, confidence: basket.confidence, size: job.size };
+    const fields = {
+      basket: basket.id,
+      kind: basket.kind,
+      total: formatAmount(basket.total, basket.currency),
+      items: basket.items,
+      confidence: basket.confidence,
+      size: job.size,
+      ...(job.ocr === true && { readBy: 'ocr' }),
+    };
     if (basket.confidence < LOW_CONFIDENCE) {
       jobLog.warn({ ...fields, failedChecks: basket.failedChecks }, 'receipt captured with LOW confidence: has the till layout changed?');
     } else {

@@ -3,8 +3,9 @@
 import { JobFramer, type StreamDecoder } from '../capture/framer.js';
 import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
 import { Decoder, type DecoderOptions } from '../decode/index.js';
-import type { Basket, LayoutProfile } from '../extract/index.js';
-import { basketsOfJob } from '../pipeline/job-baskets.js';
+import { extractBasket, type Basket, type ExtractContext, type LayoutProfile } from '../extract/index.js';
+import { extractionContext } from '../pipeline/job-baskets.js';
+import type { OcrService } from '../ocr/index.js';
 import type { JobRecord } from '../store/index.js';
 
 /** How one link's captured bytes are cut into jobs and decoded. */
@@ -42,6 +43,8 @@ export interface JobSummary {
   readonly size: number;
   readonly decodeError: string | null;
   readonly baskets: readonly BasketSummary[];
+  /** Baskets read later by OCR for a job already reported when it was captured (its job is not counted again). */
+  readonly ocr?: boolean;
 }
 
 export interface BasketSummary {
@@ -52,6 +55,29 @@ export interface BasketSummary {
   readonly items: number;
   readonly confidence: number;
   readonly failedChecks: readonly string[];
+}
+
+/** The summary of a stored job and the baskets just saved for it. */
+export function jobSummary(job: JobRecord, baskets: readonly Basket[], options: { ocr?: boolean } = {}): JobSummary {
+  return {
+    id: job.id,
+    link: job.link,
+    tillId: job.tillId,
+    capturedAt: job.capturedAt.toISOString(),
+    endedBy: job.endedBy,
+    size: job.bytes.length,
+    decodeError: job.decodeError ?? null,
+    baskets: baskets.map((b) => ({
+      id: b.id,
+      kind: b.kind,
+      total: b.total,
+      currency: b.currency,
+      items: b.items.length,
+      confidence: b.confidence,
+      failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
+    })),
+    ...(options.ocr === true && { ocr: true }),
+  };
 }
 
 /** Where jobs are kept; JobWriter in the daemon (it never throws and holds jobs while the disk is full). */
@@ -65,6 +91,7 @@ export class JobProcessor {
   readonly #report: (summary: JobSummary) => void;
   readonly #newDecoder: DecoderFactory;
   readonly #hurry: (() => boolean) | undefined;
+  readonly #ocr: Pick<OcrService, 'offer'> | undefined;
   readonly #framers = new Map<number, JobFramer>();
   #timer: NodeJS.Timeout | undefined;
   #timerDue = Infinity;
@@ -73,13 +100,14 @@ export class JobProcessor {
     settings: ProcessorSettings,
     saver: JobSaver,
     report: (summary: JobSummary) => void,
-    options: { newDecoder?: DecoderFactory | undefined; hurry?: () => boolean } = {},
+    options: { newDecoder?: DecoderFactory | undefined; hurry?: () => boolean; ocr?: Pick<OcrService, 'offer'> } = {},
   ) {
     this.#settings = settings;
     this.#saver = saver;
     this.#report = report;
     this.#newDecoder = options.newDecoder ?? newDecoder;
     this.#hurry = options.hurry;
+    this.#ocr = options.ocr;
   }
 
   /** New settings apply to sessions opened from now on and to extraction of every job from now on. */
@@ -124,38 +152,37 @@ export class JobProcessor {
   }
 
   #process(job: FramedJob): void {
-    const baskets = basketsOfJob(job, job.documents, this.#settings);
-    this.#saver.save(
-      {
-        id: job.id,
-        link: job.link,
-        tillId: job.tillId,
-        peer: job.peer,
-        capturedAt: job.capturedAt,
-        endedBy: job.endedBy,
-        bytes: job.bytes,
-        decodeError: job.decodeError,
-      },
-      baskets,
-    );
-    this.#report({
+    const baskets: Basket[] = [];
+    const contexts = job.documents.map((doc, index) => this.contextFor(job, index));
+    job.documents.forEach((doc, index) => {
+      const basket = extractBasket(doc, contexts[index]!);
+      if (basket !== null) baskets.push(basket);
+    });
+    const record: JobRecord = {
       id: job.id,
       link: job.link,
       tillId: job.tillId,
-      capturedAt: job.capturedAt.toISOString(),
+      peer: job.peer,
+      capturedAt: job.capturedAt,
       endedBy: job.endedBy,
-      size: job.bytes.length,
+      bytes: job.bytes,
       decodeError: job.decodeError,
-      baskets: baskets.map((b) => ({
-        id: b.id,
-        kind: b.kind,
-        total: b.total,
-        currency: b.currency,
-        items: b.items.length,
-        confidence: b.confidence,
-        failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
-      })),
-    });
+    };
+    this.#saver.save(record, baskets);
+    // OCR hook: pictures are read later, off this path; a text basket of the same document keeps revision 1.
+    this.#ocr?.offer(
+      record,
+      job.documents.map((doc, index) => {
+        const ctx = contexts[index]!;
+        return { doc, ctx: baskets.some((b) => b.id === ctx.id) ? { ...ctx, revision: 2 } : ctx };
+      }),
+    );
+    this.#report(jobSummary(record, baskets));
+  }
+
+  /** One basket per printed document; a job is one document unless its bytes held several cut receipts. */
+  contextFor(job: Pick<FramedJob, 'id' | 'tillId'>, index: number): ExtractContext {
+    return extractionContext(job, index, this.#settings);
   }
 
   /** One timer for the earliest idle deadline of all sessions. */

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { BatchingSink, type CaptureChannel } from '../capture/batching-sink.js';
 import type { SessionInfo } from '../capture/types.js';
 import { log } from '../log.js';
+import type { OcrStatus } from '../ocr/index.js';
 import type { JobSummary } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -31,6 +32,8 @@ export class ProcessingWorker implements CaptureChannel {
   #lostBytes = 0;
   /** Shared with the worker: 1 once draining, so it stores its backlog raw instead of decoding it. */
   readonly #draining = new Int32Array(new SharedArrayBuffer(4));
+  /** The OCR queue as the worker last reported it; null until it has. */
+  #ocrStatus: OcrStatus | null = null;
 
   constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; onJob: (summary: JobSummary) => void }) {
     this.#settings = settings;
@@ -44,6 +47,10 @@ export class ProcessingWorker implements CaptureChannel {
 
   get lostBytes(): number {
     return this.#lostBytes;
+  }
+
+  get ocrStatus(): OcrStatus | null {
+    return this.#ocrStatus;
   }
 
   start(): void {
@@ -123,6 +130,9 @@ export class ProcessingWorker implements CaptureChannel {
       case 'job':
         this.#restartMs = RESTART_MIN_MS;
         this.#onJob(message.summary);
+        break;
+      case 'ocr':
+        this.#ocrStatus = message.status;
         break;
       case 'ready':
         this.#log.debug('processing worker ready');

@@ -1,5 +1,6 @@
 // Messages between the passthrough thread and the processing worker (worker.ts). Plain data only.
 import type { SessionInfo } from '../capture/types.js';
+import type { OcrConfig, OcrStatus } from '../ocr/index.js';
 import type { LinkSettings, JobSummary } from './job-processor.js';
 
 /** Settings the worker builds its processor from; profiles are loaded from profilesDir in the worker. */
@@ -10,6 +11,7 @@ export interface WorkerSettings {
   readonly currency?: string | undefined;
   readonly profilesDir?: string | undefined;
   readonly links: Readonly<Record<string, LinkSettings>>;
+  readonly ocr: OcrConfig;
 }
 
 export type ToWorker =
@@ -26,4 +28,5 @@ export type FromWorker =
   | { readonly t: 'warn'; readonly message: string }
   | { readonly t: 'ack'; readonly byteCount: number }
   | { readonly t: 'job'; readonly summary: JobSummary }
+  | { readonly t: 'ocr'; readonly status: OcrStatus }
   | { readonly t: 'drained'; readonly pendingJobs: number; readonly droppedJobs: number };

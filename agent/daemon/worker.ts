@@ -2,10 +2,12 @@
 // the passthrough on the main thread. Started by ProcessingWorker (processing-worker.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProfiles, type LayoutProfile } from '../extract/index.js';
+import { log } from '../log.js';
+import { OcrService, recoverPendingOcr } from '../ocr/index.js';
 import { JobWriter, Store } from '../store/index.js';
 import { faultyDecoderFactory, parseFaults } from './faults.js';
 import { logJob } from './job-log.js';
-import { JobProcessor, type ProcessorSettings } from './job-processor.js';
+import { JobProcessor, jobSummary, type ProcessorSettings } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
 const port = parentPort;
@@ -28,6 +30,21 @@ function processorSettings(settings: WorkerSettings): ProcessorSettings {
   return { storeId: settings.storeId, timezone: settings.timezone, currency: settings.currency, profiles, links: settings.links };
 }
 
+/** Jobs from the last week still waiting for OCR (the daemon stopped before it finished) go back in its queue. */
+function recoverOcr(store: Store, ocr: OcrService, processor: JobProcessor, settings: WorkerSettings): void {
+  try {
+    const queued = recoverPendingOcr(store, ocr, {
+      sinceMs: 7 * 24 * 3600_000,
+      limit: 1_000,
+      decoderFor: (link) => settings.links[link]?.printerSetup,
+      contextFor: (job, index) => processor.contextFor(job, index),
+    });
+    if (queued > 0) log.info({ queued }, 'stored jobs still waiting for OCR queued again');
+  } catch (error) {
+    post({ t: 'warn', message: `stored jobs waiting for OCR not looked up: ${(error as Error).message}` });
+  }
+}
+
 function start(settings: WorkerSettings & { draining: Int32Array }): void {
   let store: Store;
   try {
@@ -40,10 +57,20 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
   const newDecoder = faultyDecoderFactory(parseFaults(process.env.POSBRIDGE_FAULTS));
   // Set by the main thread when it starts draining: whatever is still queued is then stored raw, fast.
   const hurry = (): boolean => Atomics.load(settings.draining, 0) === 1;
+  const ocr = new OcrService(settings.ocr, writer, {
+    logger: log,
+    onStatus: (status) => post({ t: 'ocr', status }),
+    onSaved: (job, baskets) => {
+      const summary = jobSummary(job, baskets, { ocr: true });
+      logJob(summary);
+      post({ t: 'job', summary });
+    },
+  });
   const processor = new JobProcessor(processorSettings(settings), writer, (summary) => {
     logJob(summary);
     post({ t: 'job', summary });
-  }, { newDecoder, hurry });
+  }, { newDecoder, hurry, ocr });
+  recoverOcr(store, ocr, processor, settings);
 
   port!.on('message', (message: ToWorker) => {
     switch (message.t) {
@@ -64,8 +91,10 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         break;
       case 'configure':
         processor.configure(processorSettings(message.settings));
+        ocr.configure(message.settings.ocr);
         break;
       case 'drain': {
+        void ocr.stop();
         processor.shutdown();
         writer.flush();
         post({ t: 'drained', pendingJobs: writer.pending, droppedJobs: writer.dropped });

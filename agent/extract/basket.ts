@@ -120,5 +120,13 @@ export interface Basket {
   /** Share of the applicable checks that passed (see checks.ts). */
   confidence: number;
   checks: Check[];
-  parser: { version: string; profile: string | null };
+  parser: { version: string; profile: string | null; ocr?: OcrProvenance };
+}
+
+/** Set when the basket was read from a picture of the receipt (a raster-only print job) by OCR. */
+export interface OcrProvenance {
+  /** Engine, its version, language models and settings, e.g. "tesseract.js 7.0.0 (core 7.0.0), eng@1.0.0 4.0.0_best_int, psm 6". */
+  engine: string;
+  /** Mean word confidence the engine gave, 0..1; the basket's confidence is scaled by it. */
+  confidence: number;
 }

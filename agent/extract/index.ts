@@ -45,7 +45,8 @@ function hasText(rows: readonly Row[]): boolean {
   return rows.some((r) => r.cells.length > 0);
 }
 
-function failedBasket(ctx: ExtractContext, profile: string | null, detail: string): Basket {
+/** A confidence-0 basket that says why nothing could be read (extraction failed, or OCR found no receipt). */
+export function failedBasket(ctx: ExtractContext, profile: string | null, detail: string, checkName = 'extraction'): Basket {
   return {
     id: ctx.id,
     revision: ctx.revision ?? 1,
@@ -67,7 +68,7 @@ function failedBasket(ctx: ExtractContext, profile: string | null, detail: strin
     loyalty: null,
     barcodes: [],
     confidence: 0,
-    checks: [{ name: 'extraction', ok: false, detail }],
+    checks: [{ name: checkName, ok: false, detail }],
     parser: { version: PARSER_VERSION, profile },
   };
 }

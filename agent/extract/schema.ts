@@ -77,7 +77,20 @@ export const basketSchema = z
     barcodes: z.array(z.object({ symbology: z.string(), data: z.string() }).strict()),
     confidence: z.number().min(0).max(1).describe('1 when every applicable check passed; 0.5 × passed / applicable otherwise; 0 with no applicable check'),
     checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() }).strict()),
-    parser: z.object({ version: z.string(), profile: text.describe('name@version of the layout profile used, null for the generic rules') }).strict(),
+    parser: z
+      .object({
+        version: z.string(),
+        profile: text.describe('name@version of the layout profile used, null for the generic rules'),
+        ocr: z
+          .object({
+            engine: z.string().describe('OCR engine, version, language models and settings'),
+            confidence: z.number().min(0).max(1).describe("the engine's mean word confidence; the basket confidence is scaled by it"),
+          })
+          .strict()
+          .optional()
+          .describe('present when the basket was read by OCR from a receipt printed as a picture'),
+      })
+      .strict(),
   })
   .strict();
 

@@ -282,6 +282,18 @@ export class Store {
     );
   }
 
+  /**
+   * The newest jobs captured since `since` that have no basket at all (pictures not yet read by OCR, status
+   * polls, drawer kicks), newest first: what the OCR queue looks through when the worker starts.
+   */
+  jobsWithoutBaskets(since: Date, limit: number): JobRecord[] {
+    return this.#read('jobs', () =>
+      (this.#db
+        .prepare('SELECT * FROM jobs j WHERE captured_at >= ? AND NOT EXISTS (SELECT 1 FROM baskets b WHERE b.job_id = j.id) ORDER BY captured_at DESC, id LIMIT ?')
+        .all(since.toISOString(), limit) as JobRow[]).map(jobFrom),
+    );
+  }
+
   counts(): { jobs: number; baskets: number; bytes: number } {
     return this.#read('counts', () => {
       const jobs = this.#db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM jobs').get() as { n: number; bytes: number };
