@@ -78,10 +78,11 @@ export function labelWords(label: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** Edit distance at most one (a dropped, added or changed letter): "totl", "ruckgeld" vs "rueckgeld" is two. */
+/** Edit distance at most one (a dropped, added or changed letter): "totaal" ~ "totall", "wechselgld" ~ "wechselgeld". */
 function nearlyEqual(a: string, b: string): boolean {
   if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1 || Math.min(a.length, b.length) < 5) return false;
+  // Short words and first letters stay exact: "tarte" is not "carte", "bar" is not "bag".
+  if (Math.abs(a.length - b.length) > 1 || Math.min(a.length, b.length) < 6 || a[0] !== b[0]) return false;
   let i = 0;
   let j = 0;
   let edits = 0;
@@ -122,7 +123,7 @@ export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}
       const list = words.get(w) ?? [];
       list.push([concept, weight]);
       words.set(w, list);
-      if (w.length >= 5) fuzzy.push({ word: w, concept, weight: weight * 0.8 });
+      if (w.length >= 6) fuzzy.push({ word: w, concept, weight: weight * 0.8 });
     } else phrases.push({ words: ws, concept, weight });
   };
   for (const concept of CONCEPTS) {

@@ -8,7 +8,8 @@ import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './
 const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb' };
 const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs)';
 const NUM = '(\\d+(?:[.,]\\d+)?)';
-const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+(?:[.,]\\d+)?)\\s*(?:£|€|EUR)?';
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50).
+const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
 const PIECES = '(?:st|stk|pcs|pc|ea)';
 /** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
 export const QTY_LINE = new RegExp(`^${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');

@@ -115,7 +115,7 @@ export function amountsIn(row: Row): ParsedAmount[] {
   return out;
 }
 
-/** A rule line: dashes, equals signs, stars or underscores only. */
+/** A rule line: dashes, equals signs, stars, underscores or box-drawing rules (─ ━ ═) only. */
 export function isSeparator(row: Row): boolean {
-  return row.text.length > 0 && /^[-=*_~.#\s]+$/.test(row.text) && row.text.replace(/\s/g, '').length >= 3;
+  return row.text.length > 0 && /^[-=*_~.#\s\u2500-\u257f]+$/.test(row.text) && row.text.replace(/\s/g, '').length >= 3;
 }

@@ -51,7 +51,8 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     const ev = u.ev;
     let role: Role;
     if (ev.summary >= 0.8) role = 'summary';
-    else if (items > 0 && (ev.subtotal >= 0.8 || (u.amount === running && running !== 0 && (ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))) {
+    // Two or more items summing exactly to the next amount is no coincidence: it is a subtotal, whatever its label.
+    else if (items > 0 && (ev.subtotal >= 0.8 || (u.amount === running && running !== 0 && (items >= 2 || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))) {
       // A labelled subtotal stays one when the sums do not close (a line lost): the checks then say so.
       role = 'subtotal';
       closedOnce = true;
