@@ -11,6 +11,14 @@ export interface LinkSettings {
   readonly idleGapMs: number;
   readonly maxJobBytes: number;
   readonly printerSetup?: DecoderOptions;
+  /** Store context for this link's receipts (currency, locale, timezone), over the processor-wide values. */
+  readonly store?: StoreContextSettings | undefined;
+}
+
+export interface StoreContextSettings {
+  readonly currency?: string | undefined;
+  readonly locale?: string | undefined;
+  readonly timezone?: string | undefined;
 }
 
 /** Makes a link's decoder; the daemon swaps in a faulty one to prove capture never touches printing. */
@@ -22,6 +30,7 @@ export interface ProcessorSettings {
   readonly storeId?: string | undefined;
   readonly timezone: string;
   readonly currency?: string | undefined;
+  readonly locale?: string | undefined;
   readonly profiles: readonly LayoutProfile[];
   /** Per link name; a session of a link not listed (removed by a reload) keeps the defaults. */
   readonly links: Readonly<Record<string, LinkSettings>>;
@@ -125,15 +134,19 @@ export class JobProcessor {
   #process(job: FramedJob): void {
     const settings = this.#settings;
     const baskets: Basket[] = [];
+    const store = settings.links[job.link]?.store;
+    const currency = store?.currency ?? settings.currency;
+    const locale = store?.locale ?? settings.locale;
     job.documents.forEach((doc, index) => {
       const basket = extractBasket(doc, {
         // One basket per printed document; a job is one document unless its bytes held several cut receipts.
         id: index === 0 ? job.id : `${job.id}.${index}`,
         tillId: job.tillId,
-        timezone: settings.timezone,
+        timezone: store?.timezone ?? settings.timezone,
         profiles: [...settings.profiles],
         ...(settings.storeId !== undefined && { storeId: settings.storeId }),
-        ...(settings.currency !== undefined && { currency: settings.currency }),
+        ...(currency !== undefined && { currency }),
+        ...(locale !== undefined && { locale }),
       });
       if (basket !== null) baskets.push(basket);
     });
