@@ -145,17 +145,16 @@ export const UNVERIFIED_CAP = 0.85;
 
 /**
  * Confidence from the checks, made honest about what the checks cannot see (docs/basket.md): a basket whose
- * arithmetic all closes still stays below 0.9 when its currency, time or receipt number is unknown, when its
- * date could be read either way round, or when another reading of its lines scored nearly as well.
+ * arithmetic all closes still stays below 0.9 when its currency is unknown, when its date could be read either
+ * way round and nothing settled the order, or when another reading of its lines scored nearly as well.
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
   if (base < 1) return base;
   const sale = b.kind === 'sale' || b.kind === 'refund';
+  // A receipt that prints no date or receipt number is not less right for it: only guesses lower confidence.
   const unverified =
     b.currency === null ||
-    b.transactionAt === null ||
-    (sale && b.receiptNumber === null) ||
     (s.ambiguousDate && b.context?.sources.dateOrder === 'inferred' && b.context.sources.currency !== 'printed') ||
     (sale && s.margin < 1);
   return unverified ? UNVERIFIED_CAP : base;
