@@ -48,24 +48,32 @@ const CURRENCY_MARK = /[£€$]|\b(?:EUR|GBP|USD|CHF|EURO)\b/;
 const MARK_CURRENCY: Record<string, string> = { '£': 'GBP', '€': 'EUR', $: 'USD', EUR: 'EUR', EURO: 'EUR', GBP: 'GBP', USD: 'USD', CHF: 'CHF' };
 
 /** Words that only one of the languages prints on receipts (accents kept: they are part of the evidence). */
-const LANGUAGE_WORDS: Record<Language, RegExp> = {
-  en: /\b(?:total|change|cash|card|receipt|thank you|subtotal|due|vat|tax|qty|balance)\b/gi,
-  de: /\b(?:summe|mwst|rückgeld|bar|kasse|beleg|bon-nr|zwischensumme|netto|brutto|danke|gesamt|zurück|karte|ust-idnr)\b/gi,
-  fr: /\b(?:tva|ttc|rendu|espèces|especes|caisse|merci|ticket|payer|facture|montant|somme|carte|dont)\b/gi,
-  nl: /\b(?:totaal|btw|kassa|contant|terug|wisselgeld|bedankt|pinnen|pin|bonnummer|betalen|voldoen|retour|excl)\b/gi,
-  es: /\b(?:iva|efectivo|cambio|gracias|factura|tarjeta|importe|cuota|caja|entregado|pagar|nif|cif)\b/gi,
-  it: /\b(?:totale|iva|contanti|resto|grazie|scontrino|imponibile|imposta|documento|coperto|bancomat|p\.iva|conto)\b/gi,
+const LANGUAGE_WORDS: Record<Language, string> = {
+  en: 'total change cash card receipt thank subtotal due vat tax qty balance',
+  de: 'summe mwst rückgeld bar kasse beleg bon-nr zwischensumme netto brutto danke gesamt zurück karte ust-idnr',
+  fr: 'tva ttc rendu espèces especes caisse merci ticket payer facture montant somme carte dont',
+  nl: 'totaal btw kassa contant terug wisselgeld bedankt pinnen pin bonnummer betalen voldoen retour excl',
+  es: 'iva efectivo cambio gracias factura tarjeta importe cuota caja entregado pagar nif cif',
+  it: 'totale iva contanti resto grazie scontrino imponibile imposta documento coperto bancomat p.iva conto',
 };
+const WORD_LANGUAGES = new Map<string, Language[]>();
+for (const lang of LANGUAGES) {
+  for (const w of LANGUAGE_WORDS[lang].split(' ')) WORD_LANGUAGES.set(w, [...(WORD_LANGUAGES.get(w) ?? []), lang]);
+}
 
 /** The language whose receipt words appear most, or null when none does. */
 export function inferLanguage(text: string): Language | null {
+  const hits: Record<Language, number> = { en: 0, de: 0, fr: 0, nl: 0, es: 0, it: 0 };
+  for (const word of text.toLowerCase().split(/[\s\d,:;()€£$%*#/=+]+/)) {
+    const langs = WORD_LANGUAGES.get(word) ?? WORD_LANGUAGES.get(word.replace(/[.:-]+$/, ''));
+    if (langs !== undefined) for (const l of langs) hits[l]++;
+  }
   let best: Language | null = null;
-  let hits = 0;
+  let most = 0;
   for (const lang of LANGUAGES) {
-    const n = text.match(LANGUAGE_WORDS[lang])?.length ?? 0;
-    if (n > hits) {
+    if (hits[lang] > most) {
       best = lang;
-      hits = n;
+      most = hits[lang];
     }
   }
   return best;

@@ -4,6 +4,7 @@
 // position, style and the arithmetic, which has the last word. Words are kept per concept for English, German,
 // French, Dutch, Spanish and Italian; a layout profile adds its own (rules.ts).
 import type { TenderType } from './basket.js';
+import { normaliseLabel } from './vocabulary.js';
 
 export const CONCEPTS = ['total', 'subtotal', 'change', 'tax', 'discount', 'charge', 'summary', 'refund', 'card', 'cash', 'voucher', 'giftcard', 'other'] as const;
 export type Concept = (typeof CONCEPTS)[number];
@@ -108,13 +109,19 @@ export interface CompiledVocabulary {
   words: Map<string, [Concept, number][]>;
   /** Phrases of 2+ words, as word lists. */
   phrases: { words: string[]; concept: Concept; weight: number }[];
-  fuzzy: { word: string; concept: Concept; weight: number }[];
+  /** Words of 6+ letters for fuzzy matching, by first letter (fuzzy matches keep the first letter). */
+  fuzzy: Map<string, { word: string; concept: Concept; weight: number }[]>;
+  /** Evidence already worked out, by label: tills print the same labels all day. */
+  cache: Map<string, Evidence>;
 }
+
+/** Labels remembered per vocabulary; the cache starts over when full. */
+const CACHE_LIMIT = 20_000;
 
 export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}): CompiledVocabulary {
   const words = new Map<string, [Concept, number][]>();
   const phrases: CompiledVocabulary['phrases'] = [];
-  const fuzzy: CompiledVocabulary['fuzzy'] = [];
+  const fuzzy: CompiledVocabulary['fuzzy'] = new Map();
   const add = (concept: Concept, text: string, weight: number): void => {
     const ws = labelWords(text);
     if (ws.length === 0) return;
@@ -123,17 +130,21 @@ export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}
       const list = words.get(w) ?? [];
       list.push([concept, weight]);
       words.set(w, list);
-      if (w.length >= 6) fuzzy.push({ word: w, concept, weight: weight * 0.8 });
+      if (w.length >= 6) {
+        const bucket = fuzzy.get(w[0]!) ?? [];
+        bucket.push({ word: w, concept, weight: weight * 0.8 });
+        fuzzy.set(w[0]!, bucket);
+      }
     } else phrases.push({ words: ws, concept, weight });
   };
   for (const concept of CONCEPTS) {
     for (const [text, weight] of Object.entries(CONCEPT_WORDS[concept])) add(concept, text, weight);
     for (const text of extra[concept] ?? []) add(concept, text, 1);
   }
-  return { words, phrases, fuzzy };
+  return { words, phrases, fuzzy, cache: new Map() };
 }
 
-const empty = (): Evidence => Object.fromEntries(CONCEPTS.map((c) => [c, 0])) as Evidence;
+const empty = (): Evidence => ({ total: 0, subtotal: 0, change: 0, tax: 0, discount: 0, charge: 0, summary: 0, refund: 0, card: 0, cash: 0, voucher: 0, giftcard: 0, other: 0 });
 
 /** Evidence per concept for one label: the strongest word or phrase of each concept (0..1). */
 export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
@@ -147,7 +158,8 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
       for (const [c, weight] of hits) ev[c] = Math.max(ev[c], weight);
       continue;
     }
-    for (const f of vocab.fuzzy) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
+    if (w.length < 5) continue;
+    for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
   }
   for (const p of vocab.phrases) if (joined.includes(` ${p.words.join(' ')} `)) ev[p.concept] = Math.max(ev[p.concept], p.weight);
   // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.
@@ -177,8 +189,13 @@ export function tenderEvidence(ev: Evidence): number {
  * Evidence for a label under a set of rules: the word-level evidence, with whole-label matches (the exact labels
  * of the generic vocabulary and of a layout profile) made decisive for their concept.
  */
-export function labelEvidence(label: string, vocab: CompiledVocabulary, matchers: readonly [Concept, RegExp][], normalised: string): Evidence {
+export function labelEvidence(label: string, vocab: CompiledVocabulary, matchers: readonly [Concept, RegExp][]): Evidence {
+  const known = vocab.cache.get(label);
+  if (known !== undefined) return known;
+  if (vocab.cache.size >= CACHE_LIMIT) vocab.cache.clear();
   const ev = evidenceOf(label, vocab);
+  vocab.cache.set(label, ev);
+  const normalised = normaliseLabel(label);
   if (normalised === '') return ev;
   for (const [concept, re] of matchers) {
     if (re.test(normalised)) {

@@ -311,13 +311,16 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   });
   // A tender of unknown type that was overpaid and given change back is cash.
   if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other') t.type = 'cash';
-  for (const r of body.plainRows) readCardDetail(r, slip);
 
   const finished = items.map(finishItem);
   if (kind === null) {
     const isSlip = finished.length === 0 && rows.some((r) => SLIP_MARKER.test(r.text));
     kind = finished.length > 0 ? 'sale' : 'other';
-    if (isSlip && total !== null && tenders.length === 0) tenders.push({ type: 'card', amount: total, ...slip });
+    if (isSlip && total !== null && tenders.length === 0) {
+      // A card terminal's slip: its card details are printed anywhere on it.
+      for (const r of body.plainRows) readCardDetail(r, slip);
+      tenders.push({ type: 'card', amount: total, ...slip });
+    }
   }
   const basket: ExtractedBasket = {
     kind,

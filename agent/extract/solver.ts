@@ -42,7 +42,7 @@ function lineValue(u: Unit): number {
 }
 
 /** The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax. */
-function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean): number {
+function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean): { running: number; items: number } {
   let running = 0;
   let items = 0;
   let closedOnce = false;
@@ -69,7 +69,7 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     else if (role === 'tax') running += u.amount;
     else if (role === 'discount') running -= Math.abs(u.amount) * Math.sign(units[t]!.amount || 1);
   }
-  return running;
+  return { running, items };
 }
 
 /** The units after the total: tenders until they cover it, then the change; tax lines are inclusive-tax notes. */
@@ -125,7 +125,7 @@ function candidate(units: readonly Unit[], t: number, refund: boolean): Candidat
   const before = readBefore(units, t, roles, refund);
   roles[t] = 'total';
   const tendersClose = readAfter(units, t, roles);
-  const itemsClose = roles.slice(0, t).includes('item') && before === u.amount;
+  const itemsClose = before.items > 0 && before.running === u.amount;
   const ev = u.ev;
   const tenderEv = tenderEvidence(ev);
   let score = (itemsClose ? 4 : 0) + (tendersClose ? 3 : 0);
@@ -135,7 +135,7 @@ function candidate(units: readonly Unit[], t: number, refund: boolean): Candidat
   if (u.amount === 0) score -= 3;
   // A tender unit that reads as a total by its label is a sign this candidate sits too early.
   for (let i = t + 1; i < units.length; i++) if (roles[i] === 'tender' && units[i]!.ev.total >= 0.8 && units[i]!.ev.total > tenderEvidence(units[i]!.ev)) score -= 1;
-  if (!roles.slice(0, t).includes('item')) score -= 2;
+  if (before.items === 0) score -= 2;
   return { roles, itemsClose, tendersClose, score };
 }
 

@@ -10,7 +10,6 @@ import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
-import { normaliseLabel } from './vocabulary.js';
 
 export interface Unit {
   row: Row;
@@ -31,7 +30,7 @@ export interface Body {
   plainRows: Row[];
 }
 
-const TAX_WORD = /(?:^|[^\p{L}])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^\p{L}])/iu;
+const TAX_WORD = /(?:^|[^a-zà-ÿ])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^a-zà-ÿ])/i;
 const TAX_HEADER_ROLE = [
   ['net', /^(?:net|netto|ht|nett|net amt|excl|base|imponibile|over|basis)$/i],
   ['gross', /^(?:gross|brutto|ttc|total|totale|totaal|incl|umsatz|importe|importo|bedrag)$/i],
@@ -83,7 +82,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let taxRoles: ('net' | 'tax' | 'gross')[] | null = null;
   let started = rules.itemsStart === null;
 
-  const evidenceFor = (label: string): Evidence => labelEvidence(label, rules.vocabulary, rules.labelMatchers, normaliseLabel(label));
+  const evidenceFor = (label: string): Evidence => labelEvidence(label, rules.vocabulary, rules.labelMatchers);
   const push = (row: Row, item: ItemDraft): void => {
     if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
     pendingEan = null;
