@@ -1,6 +1,7 @@
-// Reads a receipt's rows into a basket (without checks): header fields first, then one pass over the body
-// with three phases — items until the first subtotal/total line, totals until the total, then tenders,
-// change, taxes, card details and loyalty. Every decision is made by Rules, so a profile can steer it.
+// Reads a receipt's rows into a basket (without checks): the body into money units (units.ts), the solver's
+// reading of them (solver.ts: items, subtotal, discounts, charges, total, tenders, change, tax lines), then
+// card details under their tenders, header fields, receipt number (ids.ts), time, loyalty and barcodes, in the
+// store context resolved for this receipt (context.ts). A profile steers it through Rules.
 import type { PrintedDocument } from '../decode/document.js';
 import type { BarcodeRef, Basket, BasketKind, Discount, EntryMode, Item, Loyalty, Merchant, Tax, Tender, TenderType } from './basket.js';
 import { findDate, findTime, toIsoLocal, type DateOrder } from './dates.js';

@@ -90,7 +90,11 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       setQuantity(item, pendingQty.qty, pendingQty.unit, pendingQty.price);
     }
     pendingQty = null;
-    const unit: Unit = { row, amount: item.amount, label: row.amount === null ? item.description : row.label, ev: evidenceFor(row.amount === null ? item.description : row.label), afterRule, item };
+    const label = row.amount === null ? item.description : row.label;
+    let ev = evidenceFor(label);
+    // A profile's itemsEnd line is read as the total line (a copy: evidence is shared by label).
+    if (rules.itemsEnd?.test(row.text) === true) ev = { ...ev, total: Math.max(ev.total, 1) };
+    const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item };
     units.push(unit);
     current = item;
     currentUnit = unit;
