@@ -42,7 +42,7 @@ function lineValue(u: Unit): number {
 }
 
 /** The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax. */
-function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean): { running: number; items: number } {
+function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean, liberal: boolean): { running: number; items: number } {
   let running = 0;
   let items = 0;
   let closedOnce = false;
@@ -52,7 +52,7 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     let role: Role;
     if (ev.summary >= 0.8) role = 'summary';
     // Two or more items summing exactly to the next amount is no coincidence: it is a subtotal, whatever its label.
-    else if (items > 0 && (ev.subtotal >= 0.8 || (u.amount === running && running !== 0 && (items >= 2 || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))) {
+    else if (items > 0 && (ev.subtotal >= 0.8 || (u.amount === running && running !== 0 && (items >= 2 || liberal || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))) {
       // A labelled subtotal stays one when the sums do not close (a line lost): the checks then say so.
       role = 'subtotal';
       closedOnce = true;
@@ -122,7 +122,16 @@ function readAfter(units: readonly Unit[], t: number, roles: Role[]): boolean {
 function candidate(units: readonly Unit[], t: number, refund: boolean): Candidate {
   const roles: Role[] = new Array<Role>(units.length);
   const u = units[t]!;
-  const before = readBefore(units, t, roles, refund);
+  let before = readBefore(units, t, roles, refund, false);
+  if (before.running !== u.amount) {
+    // One item then an unlabelled line of the same amount: a subtotal only if that makes the sums close.
+    const alt: Role[] = new Array<Role>(units.length);
+    const liberal = readBefore(units, t, alt, refund, true);
+    if (liberal.running === u.amount && liberal.items > 0) {
+      before = liberal;
+      for (let i = 0; i < t; i++) roles[i] = alt[i]!;
+    }
+  }
   roles[t] = 'total';
   const tendersClose = readAfter(units, t, roles);
   const itemsClose = before.items > 0 && before.running === u.amount;
