@@ -65,7 +65,9 @@ for (const lang of LANGUAGES) {
 export function inferLanguage(text: string): Language | null {
   const hits: Record<Language, number> = { en: 0, de: 0, fr: 0, nl: 0, es: 0, it: 0 };
   for (const word of text.toLowerCase().split(/[\s\d,:;()€£$%*#/=+]+/)) {
-    const langs = WORD_LANGUAGES.get(word) ?? WORD_LANGUAGES.get(word.replace(/[.:-]+$/, ''));
+    const last = word.charCodeAt(word.length - 1);
+    // "Summe:", "Bon-Nr." — trailing punctuation, trimmed only when present (most words have none).
+    const langs = WORD_LANGUAGES.get(word) ?? (last === 46 || last === 58 || last === 45 ? WORD_LANGUAGES.get(word.replace(/[.:-]+$/, '')) : undefined);
     if (langs !== undefined) for (const l of langs) hits[l]++;
   }
   let best: Language | null = null;
