@@ -10,8 +10,27 @@ import { driverConfigSchema } from '../drivers/index.js';
 import { printerSetupSchema } from './decode/index.js';
 import { sinkConfigSchema, sinkName } from './forward/registry.js';
 import { ocrConfigSchema } from './ocr/config.js';
+import { isTimeZone } from './extract/dates.js';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
+
+// ---- Store context (extraction): where the tills are, so receipts are read with the right currency, date
+// order, decimal separator, language and clock. Agent-wide (`currency`, `locale`, `timezone`) or per link
+// (`store`), the link's value winning; what neither says is inferred from each receipt (docs/basket.md).
+const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as GBP');
+const localeSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(?:[-_](?:[A-Z]{2}|\d{3}))?$/, 'BCP 47 locale such as en-GB, en-US, de-DE, fr-FR, nl-NL, es-ES, it-IT');
+const timezoneSchema = z.string().refine(isTimeZone, 'an IANA timezone such as Europe/London');
+export const linkStoreContextSchema = z
+  .strictObject({
+    currency: currencySchema.optional().describe("ISO 4217 currency of this link's till, for receipts that print none."),
+    locale: localeSchema.optional().describe("BCP 47 locale of this link's till: date order, decimal separator, label language."),
+    timezone: timezoneSchema.optional().describe("IANA timezone of this link's till clock."),
+  })
+  .describe('Store context for this link; overrides the agent-wide currency, locale and timezone.');
+export type LinkStoreContext = z.output<typeof linkStoreContextSchema>;
+// ---- end of store context.
 
 export const linkConfigSchema = z
   .strictObject({
@@ -54,6 +73,7 @@ export const linkConfigSchema = z
           'fujitsu, metapace, pos-5890, pos-8360, bematech, daruma, elgin, generic), characterEncoding (single-byte or utf-8 at ' +
           'power-on), kanjiEncoding. Explicit keys win over the model. Default: dialect auto, an 80 mm Epson at PC437.',
       ),
+    store: linkStoreContextSchema.optional(),
   })
   .describe('One till joined to one printer.');
 
@@ -81,7 +101,8 @@ export const agentConfigSchema = z
     dataDir: z.string().min(1).optional().describe('Database, job files and control socket. Default $POSBRIDGE_DATA or ~/.posbridge.'),
     storeId: z.string().min(1).optional().describe('Store this agent runs in; stored with every basket.'),
     timezone: z.string().min(1).default('Europe/London').describe("IANA timezone of the tills' clocks. Default Europe/London."),
-    currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('ISO 4217 currency for receipts that print none.'),
+    currency: currencySchema.optional().describe('ISO 4217 currency for receipts that print none.'),
+    locale: localeSchema.optional().describe('BCP 47 locale of the store (en-GB, en-US, de-DE...): date order, decimal separator, label language. Default: inferred per receipt.'),
     profilesDir: z.string().min(1).optional().describe('Folder of layout profiles (YAML or JSON).'),
     captureBacklogBytes: z
       .number()

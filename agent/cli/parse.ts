@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
-import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, type LayoutProfile } from '../extract/index.js';
+import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, localeInfo, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
 import { CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS, PRINTER_MODEL_NAMES, resolveOptions } from '../decode/options.js';
 import { documentHtml, htmlHead, htmlTail } from '../render/html.js';
@@ -37,6 +37,8 @@ interface ParseOptions {
   json?: boolean;
   document?: boolean;
   timezone: string;
+  currency?: string;
+  locale?: string;
   profile?: string[];
   paperWidth: number;
   codePage: number;
@@ -89,6 +91,8 @@ async function parse(files: string[], options: ParseOptions, command: Command): 
   let profiles: LayoutProfile[] = [];
   if (baskets) {
     if (!isTimeZone(options.timezone)) command.error(`error: --timezone '${options.timezone}' is not an IANA timezone`);
+    if (options.currency !== undefined && !/^[A-Z]{3}$/.test(options.currency)) command.error(`error: --currency '${options.currency}' is not an ISO 4217 code such as GBP`);
+    if (options.locale !== undefined && localeInfo(options.locale) === null) command.error(`error: --locale '${options.locale}' is not a locale such as en-GB or de-DE`);
     try {
       profiles = loadProfiles(options.profile ?? []);
     } catch (err) {
@@ -102,7 +106,13 @@ async function parse(files: string[], options: ParseOptions, command: Command): 
   });
 
   if (baskets) {
-    await writeBaskets(files, { profiles, timezone: options.timezone, decoder: decoderOptions });
+    await writeBaskets(files, {
+      profiles,
+      timezone: options.timezone,
+      decoder: decoderOptions,
+      ...(options.currency !== undefined && { currency: options.currency }),
+      ...(options.locale !== undefined && { locale: options.locale }),
+    });
     return;
   }
   const output: Output = OUTPUTS[options.format];
@@ -146,6 +156,8 @@ export function register(program: Command): void {
     .option('--json', 'extract baskets: one JSON object per receipt, one per line (JSON Lines)')
     .option('--document', 'with --json: print the decoded documents instead of baskets (same as --format json)')
     .option('--timezone <zone>', 'IANA timezone of the till clock, for basket times', DEFAULT_TIMEZONE)
+    .option('--currency <code>', 'ISO 4217 currency of the store, for receipts that print none (default: inferred per receipt)')
+    .option('--locale <tag>', 'locale of the store (en-GB, en-US, de-DE, fr-FR...): date order, decimal separator, language (default: inferred)')
     .option('--profile <path>', 'layout profile file or folder of profiles for basket extraction (repeatable)', collect)
     .addOption(new Option('--kanji <encoding>', 'multi-byte encoding for Kanji mode (FS &)').choices(KANJI_ENCODINGS))
     .addOption(

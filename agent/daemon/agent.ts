@@ -38,7 +38,7 @@ interface LinkStats {
 
 function workerSettings(config: AgentConfig): WorkerSettings {
   const links = Object.fromEntries(
-    config.links.map((l) => [l.name, { idleGapMs: l.idleGapMs, maxJobBytes: l.maxJobBytes, printerSetup: l.printerSetup }]),
+    config.links.map((l) => [l.name, { idleGapMs: l.idleGapMs, maxJobBytes: l.maxJobBytes, printerSetup: l.printerSetup, store: { locale: config.locale, ...l.store } }]),
   );
   return {
     dataDir: config.dataDir,

@@ -4,7 +4,7 @@ import { JobFramer, type StreamDecoder } from '../capture/framer.js';
 import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
 import { Decoder, type DecoderOptions } from '../decode/index.js';
 import { extractBasket, type Basket, type ExtractContext, type LayoutProfile } from '../extract/index.js';
-import { extractionContext } from '../pipeline/job-baskets.js';
+import { extractionContext, type StoreContextSettings } from '../pipeline/job-baskets.js';
 import type { OcrService } from '../ocr/index.js';
 import type { JobRecord } from '../store/index.js';
 
@@ -13,6 +13,8 @@ export interface LinkSettings {
   readonly idleGapMs: number;
   readonly maxJobBytes: number;
   readonly printerSetup?: DecoderOptions;
+  /** Store context for this link's receipts (currency, locale, timezone), over the processor-wide values. */
+  readonly store?: StoreContextSettings | undefined;
 }
 
 /** Makes a link's decoder; the daemon swaps in a faulty one to prove capture never touches printing. */
@@ -24,6 +26,7 @@ export interface ProcessorSettings {
   readonly storeId?: string | undefined;
   readonly timezone: string;
   readonly currency?: string | undefined;
+  readonly locale?: string | undefined;
   readonly profiles: readonly LayoutProfile[];
   /** Per link name; a session of a link not listed (removed by a reload) keeps the defaults. */
   readonly links: Readonly<Record<string, LinkSettings>>;
@@ -181,8 +184,8 @@ export class JobProcessor {
   }
 
   /** One basket per printed document; a job is one document unless its bytes held several cut receipts. */
-  contextFor(job: Pick<FramedJob, 'id' | 'tillId'>, index: number): ExtractContext {
-    return extractionContext(job, index, this.#settings);
+  contextFor(job: Pick<FramedJob, 'id' | 'tillId' | 'link'>, index: number): ExtractContext {
+    return extractionContext(job, index, this.#settings, this.#settings.links[job.link]?.store);
   }
 
   /** One timer for the earliest idle deadline of all sessions. */

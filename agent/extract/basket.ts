@@ -94,6 +94,21 @@ export interface Check {
   detail: string;
 }
 
+/**
+ * The store context the receipt was read with, and where each value came from: `printed` on the receipt,
+ * `config` (link or agent settings, `parse --currency/--locale`), `inferred` from the receipt's hints (tax
+ * numbers, addresses, label language), `default`, or `none` (unknown).
+ */
+export interface BasketContext {
+  currency: string | null;
+  dateOrder: 'DMY' | 'MDY' | 'YMD';
+  decimalSeparator: '.' | ',';
+  /** ISO 639-1 language of the receipt's labels (en, de, fr, nl, es, it...). */
+  language: string | null;
+  timezone: string;
+  sources: Record<'currency' | 'dateOrder' | 'decimalSeparator' | 'language' | 'timezone', 'printed' | 'config' | 'inferred' | 'default' | 'none'>;
+}
+
 export interface Basket {
   id: string;
   revision: number;
@@ -121,6 +136,8 @@ export interface Basket {
   confidence: number;
   checks: Check[];
   parser: { version: string; profile: string | null; ocr?: OcrProvenance };
+  /** Added in parser 2: the store context used (absent on baskets from older parsers). */
+  context?: BasketContext;
 }
 
 /** Set when the basket was read from a picture of the receipt (a raster-only print job) by OCR. */

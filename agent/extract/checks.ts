@@ -45,7 +45,11 @@ function itemsSum(b: ExtractedBasket): Check[] {
   const basketDiscounts = b.discounts.reduce((s, d) => s + d.amount, 0);
   const taxExclusive = b.taxes.reduce((s, t) => s + t.tax, 0);
   if (b.subtotal !== null) {
-    const ok = b.subtotal === lines || b.subtotal === lines + basketDiscounts;
+    // Charges printed after the subtotal (service, tip, cover) are the last lines: the subtotal is a prefix.
+    let prefix = 0;
+    const prefixes = new Set<number>([0]);
+    for (const i of b.items) prefixes.add((prefix += lineTotal(i)));
+    const ok = prefixes.has(b.subtotal) || prefixes.has(b.subtotal - basketDiscounts);
     out.push(check('subtotal', ok, `items ${formatMinor(lines)}${basketDiscounts !== 0 ? `, with discounts ${formatMinor(lines + basketDiscounts)}` : ''}; subtotal ${formatMinor(b.subtotal)}`));
   }
   if (b.total !== null) {
@@ -125,6 +129,35 @@ export function confidenceOf(checks: readonly Check[]): number {
   const passed = checks.filter((c) => c.ok).length;
   if (passed === checks.length) return 1;
   return Math.round((0.5 * passed * 1000) / checks.length) / 1000;
+}
+
+export interface ConfidenceSignals {
+  /** Score lead of the solver's reading over the best reading with another total. */
+  margin: number;
+  itemsClose: boolean;
+  tendersClose: boolean;
+  /** The receipt's numeric date reads either way round (03/04) and no config fixed the order. */
+  ambiguousDate: boolean;
+}
+
+/** Highest confidence a basket can have while one of its fields could not be read or checked. */
+export const UNVERIFIED_CAP = 0.85;
+
+/**
+ * Confidence from the checks, made honest about what the checks cannot see (docs/basket.md): a basket whose
+ * arithmetic all closes still stays below 0.9 when its currency is unknown, when its date could be read either
+ * way round and nothing settled the order, or when another reading of its lines scored nearly as well.
+ */
+export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
+  const base = confidenceOf(checks);
+  if (base < 1) return base;
+  const sale = b.kind === 'sale' || b.kind === 'refund';
+  // A receipt that prints no date or receipt number is not less right for it: only guesses lower confidence.
+  const unverified =
+    b.currency === null ||
+    (s.ambiguousDate && b.context?.sources.dateOrder === 'inferred' && b.context.sources.currency !== 'printed') ||
+    (sale && s.margin < 1);
+  return unverified ? UNVERIFIED_CAP : base;
 }
 
 /** Fully reconciled: at least one check applied and every one passed. */

@@ -49,7 +49,7 @@ function valid(d: LocalDate): LocalDate | null {
 }
 
 const NUMERIC_DATE = /(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])/;
-const NAMED_DMY = /(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:of\s+)?([A-Za-zÀ-ÿ]{3,9})\.?,?\s+(\d{2,4})(?!\d)/;
+const NAMED_DMY = /(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s*|-)(?:of\s+)?([A-Za-zÀ-ÿ]{3,9})\.?,?(?:\s+|-)(\d{2,4})(?!\d)/;
 const NAMED_MDY = /\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b/;
 
 /** First date printed in `text`, read with `order` for all-numeric forms (ISO year-first is always recognised). */

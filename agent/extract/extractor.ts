@@ -1,9 +1,10 @@
-// Reads a receipt's rows into a basket (without checks): header fields first, then one pass over the body
-// with three phases — items until the first subtotal/total line, totals until the total, then tenders,
-// change, taxes, card details and loyalty. Every decision is made by Rules, so a profile can steer it.
+// Reads a receipt's rows into a basket (without checks): the body into money units (units.ts), the solver's
+// reading of them (solver.ts: items, subtotal, discounts, charges, total, tenders, change, tax lines), then
+// card details under their tenders, header fields, receipt number (ids.ts), time, loyalty and barcodes, in the
+// store context resolved for this receipt (context.ts). A profile steers it through Rules.
 import type { PrintedDocument } from '../decode/document.js';
 import type { BarcodeRef, Basket, BasketKind, Discount, EntryMode, Item, Loyalty, Merchant, Tax, Tender, TenderType } from './basket.js';
-import { findDate, findTime, toIsoLocal } from './dates.js';
+import { findDate, findTime, toIsoLocal, type DateOrder } from './dates.js';
 import {
   AUTH_CODE,
   CARD_SCHEMES,
@@ -18,11 +19,16 @@ import {
   POINTS_EARNED,
   type FieldPatterns,
 } from './fields.js';
-import { currencyOf, parseAmount, parseDecimal, parseRate, parseUnitPrice, type ParsedAmount } from './money.js';
+import type { BasketContext } from './context.js';
+import { findReceiptNumber } from './ids.js';
+import { finishItem, type ItemDraft } from './items.js';
+import { parseRate } from './money.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
 import type { Row } from './rows.js';
-import { amountsIn, isSeparator } from './rows.js';
+import { isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
+import { solve } from './solver.js';
+import { readBody } from './units.js';
 import { normaliseLabel } from './vocabulary.js';
 
 export type ExtractedBasket = Omit<Basket, 'id' | 'revision' | 'confidence' | 'checks' | 'parser'>;
@@ -31,115 +37,6 @@ const REPORT_TITLE = /\b[XZ][\s-]?(?:report|read(?:ing)?|bericht|abschlag|ticket
 const VOID_TITLE = /^[\s*=-]*(?:void|voided|transaction void(?:ed)?|transaction cancell?ed|sale voided|storno|bon storniert|beleg storniert|annulé|annulée|annulation|ticket annulé)[\s*=!-]*$/i;
 const REFUND_TITLE = /^[\s*=-]*(?:refund|return|returns? receipt|refund receipt|erstattung|rückgabe|retoure|remboursement|avoir)[\s*=!-]*$/i;
 const SLIP_MARKER = /\b(?:AID|cardholder copy|customer copy|merchant copy|please retain|retain this|kundenbeleg|händlerbeleg|ticket client|ticket commerçant)\b/i;
-const TAX_WORD = /(?:^|[^\p{L}])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva)(?:$|[^\p{L}])/iu;
-const TAX_HEADER_ROLE = [
-  ['net', /^(?:net|netto|ht|nett|net amt)$/i],
-  ['gross', /^(?:gross|brutto|ttc|total|incl|umsatz)$/i],
-  ['tax', /^(?:vat|mwst|ust|tva|tax|steuer)$/i],
-] as const;
-const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
-const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
-const BULLET = /^[+\-*>•~]\s*/;
-
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb' };
-const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs)';
-const NUM = '(\\d+(?:[.,]\\d+)?)';
-const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+(?:[.,]\\d+)?)\\s*(?:£|€|EUR)?';
-/** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
-const QTY_LINE = new RegExp(`^${NUM}\\s*(?:${UNIT}|st|stk|pcs|pc)?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
-/** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
-const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${NUM}\\s*(?:${UNIT}|st|stk|pcs|pc)?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
-const QTY_X_DESC = /^(\d{1,4})\s*[x×*]\s+(.+)$/i;
-const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
-const QTY_DESC = /^(\d{1,2})\s+(\p{L}.*)$/u;
-const DESC_QTY_COLUMN = /^(.+?)\s{2,}(\d{1,3})$/;
-
-interface ItemDraft extends Item {
-  /** Indent of the item's own line, to tell its indented modifiers apart. */
-  readonly indentAt: number;
-}
-
-function canonicalUnit(u: string | undefined): string | null {
-  return u === undefined ? null : (UNITS[u.toLowerCase()] ?? null);
-}
-
-function newItem(description: string, amount: ParsedAmount, indent: number): ItemDraft {
-  return {
-    description: description.trim(),
-    quantity: 1,
-    unit: null,
-    unitPrice: null,
-    unitPriceText: null,
-    amount: amount.minor,
-    sku: null,
-    ean: null,
-    taxCode: amount.taxCode,
-    modifiers: [],
-    discounts: [],
-    indentAt: indent,
-  };
-}
-
-function setQuantity(item: Item, qtyText: string, unit: string | undefined, priceText: string | undefined): void {
-  const q = parseDecimal(qtyText);
-  if (q === null || q.value === 0) return;
-  item.quantity = q.value;
-  item.unit = canonicalUnit(unit);
-  if (priceText !== undefined) {
-    const p = parseUnitPrice(priceText);
-    if (p !== null) {
-      item.unitPrice = p.minor;
-      item.unitPriceText = p.text;
-    }
-  }
-}
-
-/** Splits the quantity forms off an item label ("2 x Latte", "Latte x2", "Unleaded 32.15 L @ 1.459/L"). */
-function itemFromLabel(label: string, amount: ParsedAmount, indent: number): ItemDraft {
-  let m = DESC_QTY_PRICE.exec(label);
-  if (m !== null) {
-    const item = newItem(m[1]!, amount, indent);
-    setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
-    return item;
-  }
-  m = QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
-  if (m !== null) {
-    const item = newItem(m[2]!, amount, indent);
-    setQuantity(item, m[1]!, undefined, undefined);
-    return item;
-  }
-  m = DESC_X_QTY.exec(label) ?? DESC_QTY_COLUMN.exec(label);
-  if (m !== null) {
-    const item = newItem(m[1]!, amount, indent);
-    setQuantity(item, m[2]!, undefined, undefined);
-    return item;
-  }
-  return newItem(label, amount, indent);
-}
-
-function itemFromPattern(groups: Record<string, string | undefined>, indent: number): ItemDraft | null {
-  const amount = parseAmount(groups.amount ?? '');
-  const description = groups.description?.trim() ?? '';
-  if (amount === null || description === '') return null;
-  const item = newItem(description, amount, indent);
-  if (groups.taxCode !== undefined) item.taxCode = groups.taxCode;
-  if (groups.quantity !== undefined) setQuantity(item, groups.quantity, groups.unit, groups.unitPrice);
-  if (groups.sku !== undefined) item.sku = groups.sku;
-  if (groups.ean !== undefined) item.ean = groups.ean;
-  return item;
-}
-
-/** Unit price derived from the amount when none was printed and it divides exactly. */
-function finishItem(item: ItemDraft): Item {
-  const { indentAt: _indent, ...plain } = item;
-  if (plain.unitPrice === null && plain.unitPriceText === null && Number.isInteger(plain.quantity)) {
-    // A price is never negative: a refunded or voided line's sign lives in its amount.
-    const each = Math.abs(plain.amount / plain.quantity);
-    if (Number.isInteger(each)) plain.unitPrice = each;
-  }
-  return plain;
-}
-
 function firstField(rows: readonly Row[], patterns: readonly RegExp[]): string | null {
   for (const re of patterns) {
     for (const row of rows) {
@@ -161,7 +58,7 @@ function fieldMatches(row: Row, fields: FieldPatterns): boolean {
 /** True for the first lines that name the document rather than the merchant. */
 const TITLE = /^[\s*=-]*(?:customer copy|merchant copy|cardholder copy|copy|duplicate|receipt|sales receipt|tax invoice|vat receipt|kundenbeleg|quittung|rechnung|ticket|reçu|welcome|willkommen|bienvenue)[\s*=!-]*$/i;
 
-function readMerchant(rows: readonly Row[], rules: Rules, vatNumber: string | null, phone: string | null): Merchant {
+function readMerchant(rows: readonly Row[], rules: Rules, dateOrder: DateOrder, vatNumber: string | null, phone: string | null): Merchant {
   let name: string | null = null;
   const address: string[] = [];
   let nameRow: Row | null = null;
@@ -181,7 +78,7 @@ function readMerchant(rows: readonly Row[], rules: Rules, vatNumber: string | nu
       row.align !== nameRow.align ||
       row.amount !== null ||
       fieldMatches(row, rules.fields) ||
-      findDate(row.text, rules.dateOrder) !== null ||
+      findDate(row.text, dateOrder) !== null ||
       findTime(row.text) !== null ||
       TITLE.test(row.text) ||
       REPORT_TITLE.test(row.text) ||
@@ -197,10 +94,10 @@ function readMerchant(rows: readonly Row[], rules: Rules, vatNumber: string | nu
   };
 }
 
-function readTransactionAt(rows: readonly Row[], rules: Rules, timeZone: string): string | null {
+function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone: string): string | null {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const date = findDate(row.text, rules.dateOrder);
+    const date = findDate(row.text, dateOrder);
     if (date === null) continue;
     const time = findTime(row.text) ?? findTime(rows[i + 1]?.text ?? '') ?? findTime(rows[i - 1]?.text ?? '');
     if (time === null) {
@@ -210,16 +107,6 @@ function readTransactionAt(rows: readonly Row[], rules: Rules, timeZone: string)
     return toIsoLocal(date, time, timeZone);
   }
   return null;
-}
-
-function detectCurrency(rows: readonly Row[], rules: Rules, fallback: string | null): string | null {
-  if (rules.currency !== null) return rules.currency;
-  for (const row of rows) if (row.amount?.currency) return row.amount.currency;
-  for (const row of rows) {
-    const m = /[£€]|\b(?:EUR|GBP|USD|CHF)\b/.exec(row.text);
-    if (m !== null) return currencyOf(m[0]);
-  }
-  return fallback;
 }
 
 function detectKind(rows: readonly Row[], rules: Rules): BasketKind | null {
@@ -233,54 +120,9 @@ function detectKind(rows: readonly Row[], rules: Rules): BasketKind | null {
   return null;
 }
 
-type LineClass = 'subtotal' | 'total' | 'change' | 'summary' | 'tax' | 'discount' | TenderType;
-
-function classify(row: Row, rules: Rules, kind: BasketKind | null): LineClass | null {
-  const label = normaliseLabel(row.label);
-  if (label === '') return null;
-  if (rules.subtotal.test(label)) return 'subtotal';
-  if (rules.total.test(label) || rules.refundTotal.test(label)) return 'total';
-  if (rules.change.test(label)) return 'change';
-  if (rules.summaries.test(label)) return 'summary';
-  if (TAX_WORD.test(label)) return 'tax';
-  // On a refund every line prints negative; only discount words make a discount there.
-  if ((row.amount?.minor ?? 0) < 0 && kind !== 'refund') return 'discount';
-  for (const [type, re] of rules.tenders) if (re.test(label)) return type;
-  if (rules.discountWords.test(label)) return 'discount';
-  return null;
-}
-
-/** Roles of a tax table's amount columns, left to right, from its header line; null if not a tax header. */
-function taxHeaderRoles(row: Row): ('net' | 'tax' | 'gross')[] | null {
-  if (row.amount !== null || !TAX_WORD.test(row.text)) return null;
-  // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one.
-  const at = new Map<'net' | 'tax' | 'gross', number>();
-  row.text.split(/[\s:%]+/).forEach((word, i) => {
-    const w = word.replace(/[.()]/g, '');
-    for (const [role, re] of TAX_HEADER_ROLE) if (re.test(w)) at.set(role, i);
-  });
-  const roles = [...at.entries()].sort((a, b) => a[1] - b[1]).map(([role]) => role);
-  return roles.length >= 2 ? roles : null;
-}
-
-const TAX_CODE = /^(?:[A-Z]|\d)$/;
-
-function taxFromTableRow(row: Row, roles: readonly ('net' | 'tax' | 'gross')[]): Tax | null {
-  const amounts = amountsIn(row);
-  if (amounts.length < 2) return null;
-  const tax: Tax = { code: null, rate: parseRate(row.text), net: null, tax: 0, gross: null };
-  const first = row.cells[0]?.text.split(/\s+/)[0] ?? '';
-  if (TAX_CODE.test(first)) tax.code = first;
-  amounts.slice(-roles.length).forEach((a, i) => {
-    const role = roles[roles.length - Math.min(amounts.length, roles.length) + i]!;
-    tax[role] = a.minor;
-  });
-  return tax;
-}
-
 function taxFromLine(row: Row): Tax {
   const label = row.label;
-  const code = /(?:vat|mwst|ust|tva|tax)\s+([A-Z])\b/i.exec(label)?.[1] ?? null;
+  const code = /(?:vat|mwst|ust|tva|tax|btw|iva)\s+([A-Z])\b/i.exec(label)?.[1] ?? null;
   return { code, rate: parseRate(label), net: null, tax: row.amount!.minor, gross: null };
 }
 
@@ -377,240 +219,119 @@ function signRefund(b: ExtractedBasket): void {
   }
 }
 
+
 export interface ReadOptions {
-  timeZone: string;
-  currency: string | null;
+  context: BasketContext;
+}
+
+/** What extraction learnt besides the basket: how clear the solver's choice was, for confidence. */
+export interface ReadSignals {
+  margin: number;
+  itemsClose: boolean;
+  tendersClose: boolean;
+}
+
+/** Where the header ends: the first rule line printed before any amount (nothing when there is none). */
+function headerEnd(rows: readonly Row[]): number {
+  for (const row of rows) {
+    if (row.amount !== null) return 0;
+    if (isSeparator(row)) return row.index;
+  }
+  return 0;
+}
+
+function asTender(type: TenderType, amount: number): Tender {
+  return { type, amount, scheme: null, maskedPan: null, authCode: null, entryMode: null };
 }
 
 /** Rows → basket fields. Never throws on well-typed rows; the caller guards anyway. */
-export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Rules, opts: ReadOptions): ExtractedBasket {
+export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Rules, opts: ReadOptions): { basket: ExtractedBasket; signals: ReadSignals } {
   const f = rules.fields;
+  const ctx = opts.context;
   const vatNumber = firstField(rows, f.vatNumber);
   const phone = firstField(rows, f.phone);
   const operator = firstField(rows, f.operator);
   let kind = detectKind(rows, rules);
+  const headEnd = headerEnd(rows);
+  const body = readBody(rows, rules, kind === 'refund', (row) => row.index < headEnd);
+  const reading = solve(body.units, kind === 'refund');
+  const { units } = body;
+  if (reading.total >= 0 && units[reading.total]!.ev.refund >= 0.8) kind ??= 'refund';
 
   const items: ItemDraft[] = [];
   const discounts: Discount[] = [];
-  const taxes: Tax[] = [];
+  const taxes: Tax[] = [...body.taxTable];
   const tenders: Tender[] = [];
   let subtotal: number | null = null;
   let total: number | null = null;
   let change: number | null = null;
-  const slip: CardDetails = { scheme: null, maskedPan: null, authCode: null, entryMode: null };
-  let lastCard: Tender | null = null;
-
-  let phase: 'head' | 'items' | 'totals' | 'after' = rules.itemsStart === null ? 'items' : 'head';
-  if (kind === 'report') phase = 'totals';
-  let current: ItemDraft | null = null;
-  let pending: string | null = null;
-  let pendingEan: string | null = null;
-  let itemsIndent = -1;
-  let taxRoles: ('net' | 'tax' | 'gross')[] | null = null;
-
-  const addItem = (item: ItemDraft): void => {
-    if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
-    pendingEan = null;
-    items.push(item);
-    current = item;
-    pending = null;
-    if (itemsIndent < 0) itemsIndent = item.indentAt;
-  };
-
-  for (const row of rows) {
-    if (rules.ignore.some((re) => re.test(row.text))) continue;
-    if (phase === 'head') {
-      if (rules.itemsStart!.test(row.text)) phase = 'items';
-      continue;
-    }
-    if (row.cells.length === 0 || isSeparator(row)) {
-      current = null;
-      pending = null;
-      if (taxRoles !== null) taxRoles = null;
-      continue;
-    }
-    const cls = row.amount === null ? null : classify(row, rules, kind);
-
-    if (phase === 'items') {
-      const ends = rules.itemsEnd?.test(row.text) ?? false;
-      if (ends || cls === 'subtotal' || cls === 'total' || (cls === 'tax' && items.length > 0)) {
-        phase = 'totals';
-      } else {
-        readItemRow(row, cls);
-        continue;
-      }
-    }
-
-    // Tax tables and lines are read wherever they are printed after the items.
-    const roles = taxHeaderRoles(row);
-    if (roles !== null) {
-      taxRoles = roles;
-      continue;
-    }
-    if (taxRoles !== null) {
-      const tax = taxFromTableRow(row, taxRoles);
-      if (tax !== null && !/\b(?:total|summe|gesamt)\b/i.test(row.text)) {
-        taxes.push(tax);
-        continue;
-      }
-      if (tax === null) taxRoles = null;
-      else continue;
-    }
-    if (readCardDetail(row, slip) && row.amount === null) {
-      if (lastCard !== null) {
-        lastCard.maskedPan ??= slip.maskedPan;
-        lastCard.authCode ??= slip.authCode;
-        lastCard.entryMode ??= slip.entryMode;
-        lastCard.scheme ??= slip.scheme;
-      }
-      continue;
-    }
-    if (row.amount === null) continue;
-    const amount = row.amount.minor;
-
-    switch (cls) {
+  const tenderAt: { tender: Tender; row: number }[] = [];
+  reading.roles.forEach((role, i) => {
+    const u = units[i]!;
+    switch (role) {
+      case 'item':
+      case 'charge':
+        if (kind !== 'report') items.push(u.item);
+        break;
       case 'subtotal':
-        subtotal ??= amount;
+        subtotal ??= u.amount;
         break;
       case 'total':
-        if (total === null) {
-          total = amount;
-          if (rules.refundTotal.test(normaliseLabel(row.label))) kind ??= 'refund';
-        }
-        if (phase === 'totals') phase = 'after';
-        break;
-      case 'change':
-        change ??= Math.abs(amount);
-        break;
-      case 'summary':
-        break;
-      case 'tax':
-        if (!(taxes.length > 0 && /\b(?:total|summe|gesamt)\b/i.test(row.label))) taxes.push(taxFromLine(row));
+        total = u.amount;
         break;
       case 'discount':
-        if (phase === 'totals' && kind !== 'report') discounts.push({ description: row.label.trim(), amount: -Math.abs(amount) });
+        if (kind !== 'report') discounts.push({ description: u.label.trim(), amount: -Math.abs(u.amount) });
         break;
-      case 'card':
-      case 'cash':
-      case 'voucher':
-      case 'giftcard':
-      case 'other': {
-        const tender: Tender = { type: cls, amount, scheme: null, maskedPan: null, authCode: null, entryMode: null };
-        if (cls === 'card') {
-          const own: CardDetails = { scheme: null, maskedPan: null, authCode: null, entryMode: null };
-          readCardDetail(row, own);
-          tender.scheme = own.scheme;
-          tender.entryMode = own.entryMode;
-          lastCard = tender;
-        }
+      case 'tax':
+        // A tax table already gives these figures; a "total tax" line under it repeats them.
+        if (body.taxTable.length === 0) taxes.push(taxFromLine(u.row));
+        break;
+      case 'tender': {
+        const tender = asTender(reading.tenderTypes.get(i) ?? 'other', u.amount);
         tenders.push(tender);
+        tenderAt.push({ tender, row: u.row.index });
         break;
       }
+      case 'change':
+        change ??= Math.abs(u.amount);
+        break;
       default:
-        // A charge printed between subtotal and total (service charge, bag levy) is a line of the basket.
-        if (phase === 'totals' && kind !== 'report' && total === null && subtotal !== null) {
-          addItem(itemFromLabel(row.label, row.amount, row.indent));
-        }
+        break;
     }
-  }
+  });
 
-  function readItemRow(row: Row, cls: LineClass | null): void {
-    for (const re of rules.itemPatterns) {
-      const m = re.exec(row.text);
-      if (m?.groups !== undefined) {
-        const item = itemFromPattern(m.groups, row.indent);
-        if (item !== null) {
-          addItem(item);
-          return;
-        }
-      }
-    }
-    const label = row.label.trim();
-    const indented = current !== null && row.indent > current.indentAt + 12;
-    // "2 @ 3.20" alone: the price at its end is a unit price, not the line's amount.
-    const qtyOnly = row.cells.length === 1 ? QTY_LINE.exec(row.text) : null;
-    if (qtyOnly !== null && current !== null && current.quantity === 1) {
-      setQuantity(current, qtyOnly[1]!, qtyOnly[2] ?? qtyOnly[4], qtyOnly[3]);
-      return;
-    }
-    if (row.amount === null) {
-      // Card details before any total belong to a terminal slip printed without items.
-      if (readCardDetail(row, slip)) return;
-      const ean = EAN_LINE.exec(row.text);
-      if (ean !== null) {
-        if (current !== null && current.ean === null) current.ean = ean[1]!;
-        else pendingEan = ean[1]!;
-        return;
-      }
-      const sku = SKU_LINE.exec(row.text);
-      if (sku !== null && current !== null) {
-        current.sku ??= sku[1]!;
-        return;
-      }
-      const qty = QTY_LINE.exec(label);
-      if (qty !== null && current !== null && current.quantity === 1) {
-        setQuantity(current, qty[1]!, qty[2] ?? qty[4], qty[3]);
-        return;
-      }
-      if (current !== null && (indented || BULLET.test(label))) {
-        current.modifiers.push({ description: label.replace(BULLET, ''), amount: null });
-        return;
-      }
-      if (fieldMatches(row, rules.fields) || findDate(row.text, rules.dateOrder) !== null) return;
-      pending = label;
-      current = null;
-      return;
-    }
-    if (cls === 'discount' || cls === 'summary') {
-      if (cls === 'summary') return;
-      const d = { description: label.replace(BULLET, ''), amount: -Math.abs(row.amount.minor) };
-      if (current !== null) current.discounts.push(d);
-      else discounts.push(d);
-      return;
-    }
-    const qty = QTY_LINE.exec(label);
-    if (qty !== null) {
-      if (pending !== null) {
-        const item = newItem(pending, row.amount, row.indent);
-        setQuantity(item, qty[1]!, qty[2] ?? qty[4], qty[3]);
-        addItem(item);
-      } else if (current !== null && current.amount === row.amount.minor && current.quantity === 1) {
-        setQuantity(current, qty[1]!, qty[2] ?? qty[4], qty[3]);
-      } else {
-        addItem(itemFromLabel(label, row.amount, row.indent));
-      }
-      return;
-    }
-    if (current !== null && indented) {
-      current.modifiers.push({ description: label.replace(BULLET, ''), amount: row.amount.minor });
-      return;
-    }
-    if (label === '' && pending !== null) {
-      addItem(newItem(pending, row.amount, row.indent));
-      return;
-    }
-    if (label === '') return;
-    addItem(itemFromLabel(label, row.amount, row.indent));
-    if (itemsIndent >= 0 && row.indent < itemsIndent) itemsIndent = row.indent;
-  }
+  // Card details: on the tender's own line, or on the lines printed under it (before the next tender).
+  const slip: CardDetails = { scheme: null, maskedPan: null, authCode: null, entryMode: null };
+  tenderAt.forEach(({ tender, row }, k) => {
+    const next = tenderAt[k + 1]?.row ?? Infinity;
+    const own: CardDetails = { scheme: null, maskedPan: null, authCode: null, entryMode: null };
+    const hit = readCardDetail(rows[row]!, own);
+    for (const r of body.plainRows) if (r.index > row && r.index < next && r.index < row + 6) readCardDetail(r, own);
+    if (tender.type === 'other' && (hit || own.maskedPan !== null || own.scheme !== null)) tender.type = 'card';
+    if (tender.type === 'card') Object.assign(tender, { scheme: own.scheme, maskedPan: own.maskedPan, authCode: own.authCode, entryMode: own.entryMode });
+  });
+  // A tender of unknown type that was overpaid and given change back is cash.
+  if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other') t.type = 'cash';
 
   const finished = items.map(finishItem);
   if (kind === null) {
     const isSlip = finished.length === 0 && rows.some((r) => SLIP_MARKER.test(r.text));
     kind = finished.length > 0 ? 'sale' : 'other';
     if (isSlip && total !== null && tenders.length === 0) {
+      // A card terminal's slip: its card details are printed anywhere on it.
+      for (const r of body.plainRows) readCardDetail(r, slip);
       tenders.push({ type: 'card', amount: total, ...slip });
     }
   }
   const basket: ExtractedBasket = {
     kind,
-    merchant: readMerchant(rows, rules, vatNumber, phone),
+    merchant: readMerchant(rows, rules, ctx.dateOrder, vatNumber, phone),
     storeId: firstField(rows, f.storeId),
     tillId: firstField(rows, f.tillId),
     operator: operator === null ? null : cleanOperator(operator),
-    receiptNumber: firstField(rows, f.receiptNumber),
-    transactionAt: readTransactionAt(rows, rules, opts.timeZone),
-    currency: detectCurrency(rows, rules, opts.currency),
+    receiptNumber: findReceiptNumber(rows, f.receiptNumber),
+    transactionAt: readTransactionAt(rows, ctx.dateOrder, ctx.timezone),
+    currency: ctx.currency,
     items: kind === 'report' ? [] : finished,
     discounts: kind === 'report' ? [] : discounts,
     subtotal,
@@ -620,7 +341,8 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     change,
     loyalty: readLoyalty(rows),
     barcodes: barcodesOf(doc),
+    context: ctx,
   };
   if (kind === 'refund') signRefund(basket);
-  return basket;
+  return { basket, signals: { margin: reading.margin, itemsClose: reading.itemsClose, tendersClose: reading.tendersClose } };
 }

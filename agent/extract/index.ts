@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { decode, type DecoderOptions } from '../decode/index.js';
 import type { PrintedDocument } from '../decode/document.js';
 import type { Basket } from './basket.js';
-import { confidenceOf, runChecks } from './checks.js';
+import { calibratedConfidence, runChecks } from './checks.js';
+import { dateIsAmbiguous, resolveContext } from './context.js';
 import { isTimeZone } from './dates.js';
 import { readBasket } from './extractor.js';
 import type { LayoutProfile } from './profile.js';
@@ -16,7 +17,8 @@ import { maskPans } from './privacy.js';
 
 export type * from './basket.js';
 export { BASKET_KINDS, TENDER_TYPES } from './basket.js';
-export { confidenceOf, reconciled, runChecks } from './checks.js';
+export { calibratedConfidence, confidenceOf, reconciled, runChecks } from './checks.js';
+export { localeInfo, resolveContext, type StoreContext } from './context.js';
 export { ReconciliationTally } from './drift.js';
 export { basketSchema, basketJsonSchema } from './schema.js';
 export { loadProfileFile, loadProfiles, parseProfile, ProfileError, type LayoutProfile } from './profile.js';
@@ -24,7 +26,7 @@ export { luhnValid, maskPans } from './privacy.js';
 export { selectProfile } from './select.js';
 
 /** Bumped whenever extraction output can change for the same input. */
-export const PARSER_VERSION = '1.0.0';
+export const PARSER_VERSION = '2.0.0';
 export const DEFAULT_TIMEZONE = 'Europe/London';
 
 export interface ExtractContext {
@@ -34,8 +36,10 @@ export interface ExtractContext {
   storeId?: string;
   /** IANA zone the till's clock runs in; default Europe/London. */
   timezone?: string;
-  /** Currency when the receipt prints none (from config). */
+  /** Currency when the receipt prints none (store context, from config). */
   currency?: string;
+  /** BCP 47 locale of the store (en-GB, en-US, de-DE...): date order, decimal separator, language. */
+  locale?: string;
   profiles?: LayoutProfile[];
   /** Use this profile (by name) instead of matching headers. */
   profileName?: string;
@@ -87,7 +91,9 @@ export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket
     const profile = selectProfile(rows, ctx.profiles ?? [], ctx.profileName);
     const rules = rulesFor(profile);
     profileName = rules.profile;
-    const body = readBasket(doc, rows, rules, { timeZone, currency: ctx.currency ?? null });
+    const context = resolveContext(rows, { currency: ctx.currency, locale: ctx.locale }, ctx.timezone, { currency: rules.currency, dateOrder: rules.dateOrder });
+    context.timezone = timeZone;
+    const { basket: body, signals } = readBasket(doc, rows, rules, { context });
     if (ctx.tillId !== undefined) body.tillId ??= ctx.tillId;
     if (ctx.storeId !== undefined) body.storeId ??= ctx.storeId;
     const checks = runChecks(body);
@@ -95,7 +101,7 @@ export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket
       id: ctx.id,
       revision: ctx.revision ?? 1,
       ...body,
-      confidence: confidenceOf(checks),
+      confidence: calibratedConfidence(checks, body, { ...signals, ambiguousDate: dateIsAmbiguous(rows) }),
       checks,
       parser: { version: PARSER_VERSION, profile: profileName },
     };
@@ -118,6 +124,7 @@ export interface BasketsFromBytesOptions {
   profileName?: string;
   timezone?: string;
   currency?: string;
+  locale?: string;
   decoder?: DecoderOptions;
 }
 
@@ -132,6 +139,7 @@ export function basketsFromBytes(bytes: Uint8Array, opts: BasketsFromBytesOption
       ...(opts.profileName !== undefined && { profileName: opts.profileName }),
       ...(opts.timezone !== undefined && { timezone: opts.timezone }),
       ...(opts.currency !== undefined && { currency: opts.currency }),
+      ...(opts.locale !== undefined && { locale: opts.locale }),
     };
     const basket = extractBasket(doc, ctx);
     if (basket !== null) baskets.push(basket);

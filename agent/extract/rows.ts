@@ -42,10 +42,16 @@ function trailingAmount(text: string): { label: string; amount: ParsedAmount } |
   return null;
 }
 
+/** Money always prints two decimals after a point or comma: a line without that holds no amount. */
+const MONEY_SHAPE = /\d[.,]\d\d/;
+
 function splitAmount(cells: readonly Cell[]): { label: string; amount: ParsedAmount | null } {
   const n = cells.length;
   const last = cells[n - 1];
   if (last === undefined) return { label: '', amount: null };
+  if (!MONEY_SHAPE.test(last.text) && (n < 2 || !MONEY_SHAPE.test(cells[n - 2]!.text))) {
+    return { label: cells.map((c) => c.text).join('  '), amount: null };
+  }
   const join = (upTo: number): string =>
     cells
       .slice(0, upTo)
@@ -69,12 +75,23 @@ function splitAmount(cells: readonly Cell[]): { label: string; amount: ParsedAmo
   return { label: join(n), amount: null };
 }
 
+/** Fewer than 13 digits cannot hold a card number: most spans skip the masking scan. */
+function mayHoldPan(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits >= 13) return true;
+  }
+  return false;
+}
+
 function toRow(line: TextLine, index: number): Row {
   const cells: Cell[] = [];
   let bold = false;
   let large = false;
   for (const span of line.spans) {
-    const text = maskPans(span.text.trim());
+    const raw = span.text.trim();
+    const text = mayHoldPan(raw) ? maskPans(raw) : raw;
     if (text.length === 0) continue;
     cells.push({ text, x: span.x });
     bold ||= span.style.bold;
@@ -115,7 +132,7 @@ export function amountsIn(row: Row): ParsedAmount[] {
   return out;
 }
 
-/** A rule line: dashes, equals signs, stars or underscores only. */
+/** A rule line: dashes, equals signs, stars, underscores or box-drawing rules (─ ━ ═) only. */
 export function isSeparator(row: Row): boolean {
-  return row.text.length > 0 && /^[-=*_~.#\s]+$/.test(row.text) && row.text.replace(/\s/g, '').length >= 3;
+  return row.text.length > 0 && /^[-=*_~.#\s\u2500-\u257f]+$/.test(row.text) && row.text.replace(/\s/g, '').length >= 3;
 }

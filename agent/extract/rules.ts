@@ -2,6 +2,7 @@
 // additions and overrides merged in. Compiled once per profile and cached, so extraction builds no regexes.
 import type { Merchant, TenderType } from './basket.js';
 import type { DateOrder } from './dates.js';
+import { compileVocabulary, type CompiledVocabulary, type Concept } from './evidence.js';
 import { GENERIC_FIELDS, type FieldPatterns } from './fields.js';
 import { profileLabel, type LayoutProfile } from './profile.js';
 import { anyWord, GENERIC_VOCABULARY, wholeLabel, type Vocabulary } from './vocabulary.js';
@@ -15,8 +16,13 @@ export interface Rules {
   summaries: RegExp;
   discountWords: RegExp;
   tenders: [TenderType, RegExp][];
+  /** Word-level evidence (evidence.ts), with a profile's summary and discount words added. */
+  vocabulary: CompiledVocabulary;
+  /** Whole-label matches that are decisive evidence for their concept (the exact labels, a profile's labels). */
+  labelMatchers: [Concept, RegExp][];
   fields: FieldPatterns;
-  dateOrder: DateOrder;
+  /** Date order the profile fixes, or null to take it from the store context. */
+  dateOrder: DateOrder | null;
   currency: string | null;
   merchant: Partial<Merchant>;
   itemPatterns: RegExp[];
@@ -43,17 +49,24 @@ function compile(profile: LayoutProfile | null): Rules {
     if (source !== undefined) fields[k] = [re(source), ...GENERIC_FIELDS[k]];
   }
   const tenderTypes = Object.keys(v.tenders) as TenderType[];
+  const tenders = tenderTypes.map((t): [TenderType, RegExp] => [t, tenderLabel(plus(v.tenders[t], l?.tenders?.[t]))]);
+  const subtotal = wholeLabel(plus(v.subtotal, l?.subtotal));
+  const total = wholeLabel(plus(v.total, l?.total));
+  const refundTotal = wholeLabel(plus(v.refundTotal, l?.refundTotal));
+  const change = wholeLabel(plus(v.change, l?.change));
   return {
     profile: profile === null ? null : profileLabel(profile),
-    subtotal: wholeLabel(plus(v.subtotal, l?.subtotal)),
-    total: wholeLabel(plus(v.total, l?.total)),
-    refundTotal: wholeLabel(plus(v.refundTotal, l?.refundTotal)),
-    change: wholeLabel(plus(v.change, l?.change)),
+    subtotal,
+    total,
+    refundTotal,
+    change,
     summaries: anyWord(plus(v.summaries, l?.summaries)),
     discountWords: anyWord(plus(v.discountWords, l?.discountWords)),
-    tenders: tenderTypes.map((t) => [t, tenderLabel(plus(v.tenders[t], l?.tenders?.[t]))]),
+    tenders,
+    vocabulary: compileVocabulary({ summary: l?.summaries ?? [], discount: l?.discountWords ?? [] }),
+    labelMatchers: [['subtotal', subtotal], ['total', total], ['refund', refundTotal], ['change', change], ...tenders],
     fields,
-    dateOrder: profile?.dateOrder ?? 'DMY',
+    dateOrder: profile?.dateOrder ?? null,
     currency: profile?.currency ?? null,
     merchant: profile?.merchant ?? {},
     itemPatterns: (profile?.itemPatterns ?? []).map(re),

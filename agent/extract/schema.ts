@@ -7,6 +7,9 @@ import { BASKET_KINDS, ENTRY_MODE_NAMES, TENDER_TYPES, type Basket } from './bas
 const minor = (what: string) => z.number().int().describe(`${what}, integer in minor units of the currency (pence, cents)`);
 const text = z.string().nullable();
 
+type ContextField = 'currency' | 'dateOrder' | 'decimalSeparator' | 'language' | 'timezone';
+const source = z.enum(['printed', 'config', 'inferred', 'default', 'none']);
+
 const discount = z.object({ description: z.string(), amount: minor('Negative amount taken off') }).strict();
 
 const item = z
@@ -91,6 +94,21 @@ export const basketSchema = z
           .describe('present when the basket was read by OCR from a receipt printed as a picture'),
       })
       .strict(),
+    context: z
+      .object({
+        currency: z.string().regex(/^[A-Z]{3}$/).nullable(),
+        dateOrder: z.enum(['DMY', 'MDY', 'YMD']),
+        decimalSeparator: z.enum(['.', ',']),
+        language: text.describe('ISO 639-1 language of the labels'),
+        timezone: z.string(),
+        sources: z
+          .object(Object.fromEntries(['currency', 'dateOrder', 'decimalSeparator', 'language', 'timezone'].map((k) => [k, source])) as Record<ContextField, typeof source>)
+          .strict()
+          .describe('Where each value came from: printed on the receipt, config, inferred from the receipt, default, or none'),
+      })
+      .strict()
+      .optional()
+      .describe('Store context the receipt was read with (parser 2 and later)'),
   })
   .strict();
 

@@ -1,7 +1,6 @@
-// The words receipts use, per concept, in English, German and French. Everything language-specific lives here
-// so another language is one more entry per list; layout profiles add to these lists without code changes.
-// Label lists are matched against a whole normalised label (see normaliseLabel), so "TOTAL" is a total while
-// "TOTAL SAVINGS" and "TOTAL HT" are not.
+// Whole labels receipts use, per concept, in English, German and French; layout profiles add to these lists
+// without code changes. A whole-label match (against normaliseLabel) is decisive evidence for its concept;
+// the word-level, fuzzy evidence in six languages that reads labels never seen whole is in evidence.ts.
 import type { TenderType } from './basket.js';
 
 export interface Vocabulary {

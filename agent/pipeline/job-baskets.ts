@@ -8,28 +8,39 @@ export interface ExtractionSettings {
   readonly storeId?: string | undefined;
   readonly timezone: string;
   readonly currency?: string | undefined;
+  readonly locale?: string | undefined;
   readonly profiles: readonly LayoutProfile[];
+}
+
+/** A link's own store context (its `store` config), over the agent-wide values. */
+export interface StoreContextSettings {
+  readonly currency?: string | undefined;
+  readonly locale?: string | undefined;
+  readonly timezone?: string | undefined;
 }
 
 type JobRef = { readonly id: string; readonly tillId: string };
 
 /** What the extractor is told about document `index` of a job: the first is named after the job, the others `<job>.<n>`. */
-export function extractionContext(job: JobRef, index: number, settings: ExtractionSettings): ExtractContext {
+export function extractionContext(job: JobRef, index: number, settings: ExtractionSettings, store?: StoreContextSettings): ExtractContext {
+  const currency = store?.currency ?? settings.currency;
+  const locale = store?.locale ?? settings.locale;
   return {
     id: index === 0 ? job.id : `${job.id}.${index}`,
     tillId: job.tillId,
-    timezone: settings.timezone,
+    timezone: store?.timezone ?? settings.timezone,
     profiles: [...settings.profiles],
     ...(settings.storeId !== undefined && { storeId: settings.storeId }),
-    ...(settings.currency !== undefined && { currency: settings.currency }),
+    ...(currency !== undefined && { currency }),
+    ...(locale !== undefined && { locale }),
   };
 }
 
 /** One basket per printed document that printed text. */
-export function basketsOfJob(job: JobRef, documents: readonly PrintedDocument[], settings: ExtractionSettings): Basket[] {
+export function basketsOfJob(job: JobRef, documents: readonly PrintedDocument[], settings: ExtractionSettings, store?: StoreContextSettings): Basket[] {
   const baskets: Basket[] = [];
   documents.forEach((doc, index) => {
-    const basket = extractBasket(doc, extractionContext(job, index, settings));
+    const basket = extractBasket(doc, extractionContext(job, index, settings, store));
     if (basket !== null) baskets.push(basket);
   });
   return baskets;

@@ -24,7 +24,11 @@ describe('generic extraction conventions', () => {
     const b = extract(doc(line([0, 'Latte'], [42, '6.40']), line([2, '2 @ 3.20']), line([0, 'Voucher saving'], [42, '1.00-']), line([0, 'TO PAY'], [42, '5.40']), line([0, 'Cash'], [42, '5.40'])));
     expect(b.items).toEqual([expect.objectContaining({ description: 'Latte', quantity: 2, unitPrice: 320, unitPriceText: '3.20', amount: 640, discounts: [{ description: 'Voucher saving', amount: -100 }] })]);
     expect(b.total).toBe(540);
-    expect(b.confidence).toBe(1);
+    expect(b.checks.every((c) => c.ok)).toBe(true);
+    // Every sum closes, but no currency is printed, configured or hinted at: not "fully right" yet.
+    expect(b.currency).toBeNull();
+    expect(b.confidence).toBe(0.85);
+    expect(extract(doc(line([0, 'Latte'], [42, '6.40']), line([0, 'TO PAY'], [42, '£6.40']), line([0, 'Cash'], [42, '6.40']))).confidence).toBe(1);
   });
   it('reads amounts joined to their label by single spaces, "Latte x2", and quantity columns', () => {
     const b = extract(doc(line([0, 'Tea x2 3.00']), line([0, 'Scone'], [30, '3'], [42, '6.00']), line([0, 'AMOUNT DUE 9.00']), line([0, 'Card'], [42, '9.00'])));

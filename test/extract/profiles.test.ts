@@ -43,13 +43,13 @@ describe('profile validation', () => {
 });
 
 describe('profile selection and effect', () => {
-  it('the generic rules get Ocean Deli wrong: no items, no total, wrong date, low confidence', () => {
+  it('the generic rules get Ocean Deli wrong: wrong items and date, low confidence', () => {
     for (const entry of oceanDeli) {
       const [generic] = basketsFromBytes(entry.bytes, { timezone: entry.timezone, profiles, profileName: 'generic' });
       const expected = entry.baskets[0]!;
       expect(generic!.parser.profile).toBeNull();
       expect(generic!.items).not.toEqual(expected.items);
-      expect(generic!.total).toBeNull();
+      // (The total itself may come out right: the card line pays exactly it.)
       expect(generic!.transactionAt).not.toBe(expected.transactionAt);
       expect(reconciled(generic!.checks)).toBe(false);
       expect(generic!.confidence).toBeLessThan(0.5);

@@ -1,0 +1,208 @@
+// Label evidence: how strongly a printed label speaks for each role a money line can play (total, tender,
+// change, tax, ...). Word-level and fuzzy, so a label never seen whole ("TOTAL PAYABLE", "PAID BY CARD",
+// "CHANGE GIVEN", "Te betalen") still gives evidence from its words; the solver (solver.ts) weighs it against
+// position, style and the arithmetic, which has the last word. Words are kept per concept for English, German,
+// French, Dutch, Spanish and Italian; a layout profile adds its own (rules.ts).
+import type { TenderType } from './basket.js';
+import { normaliseLabel } from './vocabulary.js';
+
+export const CONCEPTS = ['total', 'subtotal', 'change', 'tax', 'discount', 'charge', 'summary', 'refund', 'card', 'cash', 'voucher', 'giftcard', 'other'] as const;
+export type Concept = (typeof CONCEPTS)[number];
+// Most specific first: "Gift card" is a gift card before it is a card.
+export const TENDER_CONCEPTS: readonly TenderType[] = ['giftcard', 'voucher', 'card', 'cash', 'other'];
+
+/** Words (accents stripped, lower case) and short phrases per concept, with their weight (1 = decisive alone). */
+export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
+  total: {
+    total: 1, totals: 1, totaal: 1, totale: 1, summe: 1, gesamt: 1, gesamtbetrag: 1, gesamtsumme: 1, endsumme: 1, endbetrag: 1,
+    'zu zahlen': 1, betrag: 0.6, montant: 0.6, importe: 0.7, importo: 0.7, due: 0.7, payable: 0.8, 'to pay': 0.9, balance: 0.7,
+    amount: 0.5, ttc: 0.6, 'a payer': 1, 'net a payer': 1, 'somme due': 1, 'a pagar': 1, 'te betalen': 1, 'te voldoen': 1,
+    bedrag: 0.6, complessivo: 0.5, documento: 0.3, factura: 0.3, grand: 0.5, tab: 0.3, sale: 0.3, 'eat in': 0.3, 'take away': 0.3,
+    takings: 1, umsatz: 0.6, 'net sales': 1,
+  },
+  subtotal: {
+    subtotal: 1, 'sub total': 1, 'sub-total': 1, zwischensumme: 1, 'zw summe': 1, 'sous total': 1, 'sous-total': 1, subtotaal: 1,
+    subtotale: 1, merchandise: 0.6, 'items total': 1, 'total items': 1, 'food subtotal': 1,
+  },
+  change: {
+    change: 1, 'change due': 1, 'your change': 1, 'change given': 1, ruckgeld: 1, zuruck: 1, wechselgeld: 1, rendu: 1, monnaie: 0.8,
+    terug: 1, wisselgeld: 1, retour: 0.8, cambio: 1, vuelta: 1, resto: 1,
+  },
+  tax: {
+    vat: 1, mwst: 1, ust: 1, tva: 1, tax: 1, steuer: 1, iva: 1, btw: 1, 'sales tax': 1, gst: 1, hst: 1, imposta: 1, cuota: 0.6,
+    incl: 0.3, inkl: 0.3, enth: 0.3, 'di cui': 0.6, dont: 0.5, waarvan: 0.6, incluido: 0.3, incluse: 0.3,
+  },
+  discount: {
+    discount: 1, saving: 1, savings: 0.7, coupon: 0.8, promo: 1, promotion: 1, multibuy: 1, rabatt: 1, nachlass: 1, remise: 1,
+    reduction: 1, korting: 1, descuento: 1, sconto: 1, 'mix match': 1, voucher: 0.3, rewards: 0.5, staff: 0.5, offer: 0.7,
+  },
+  charge: {
+    service: 1, 'service charge': 1, tip: 1, gratuity: 1, trinkgeld: 1, bedienung: 0.8, propina: 1, mancia: 1, coperto: 1,
+    pourboire: 1, fooi: 1, 'bag levy': 1, delivery: 0.8, cover: 0.6,
+  },
+  summary: {
+    'total savings': 1, 'you saved': 1, 'savings total': 1, ersparnis: 1, 'sie sparen': 1, economies: 1, 'total discount': 1,
+    'items sold': 1, 'number of items': 1, 'anzahl artikel': 1, "nombre d'articles": 1, points: 0.8, punkte: 0.8,
+  },
+  refund: {
+    refund: 1, refunded: 1, return: 1, returns: 1, erstattung: 1, ruckgabe: 1, retoure: 1, remboursement: 1, rembourse: 1, avoir: 0.7,
+    reembolso: 1, devolucion: 1, rimborso: 1, reso: 1, retourbon: 1,
+  },
+  card: {
+    card: 1, visa: 1, mastercard: 1, maestro: 1, amex: 1, 'american express': 1, debit: 0.8, credit: 0.8, contactless: 1, ec: 0.8,
+    'ec-karte': 1, karte: 1, kartenzahlung: 1, girocard: 1, cb: 1, carte: 1, bancaire: 1, pin: 1, pinbetaling: 1, pinnen: 1,
+    tarjeta: 1, carta: 1, bancomat: 1, elettronico: 1, electronico: 1, 'apple pay': 1, 'google pay': 1, 'v pay': 1, 'sans contact': 1,
+    kaart: 1, paid: 0.4, pago: 0.4, plastic: 0,
+  },
+  cash: {
+    cash: 1, tendered: 0.8, bar: 1, bargeld: 1, gegeben: 1, especes: 1, contant: 1, contanti: 1, efectivo: 1, entregado: 1,
+    'en efectivo': 1, liquide: 0.6,
+  },
+  voucher: { voucher: 1, gutschein: 1, 'titre restaurant': 1, 'ticket restaurant': 1, 'bon d achat': 1, buono: 1, vale: 0.7, tegoedbon: 1 },
+  giftcard: { 'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1 },
+  other: { account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1 },
+};
+
+export type Evidence = Record<Concept, number>;
+
+export function stripAccents(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}
+
+/** Label as evidence reads it: lower case, no accents, currency marks, digits or punctuation; words apart. */
+export function labelWords(label: string): string[] {
+  return stripAccents(label.toLowerCase())
+    .replace(/\b(?:eur|gbp|usd|chf|euro)\b|[£€$]/g, ' ')
+    .replace(/\d+(?:[.,]\d+)?\s*%?/g, ' ')
+    .replace(/[^a-z']+/g, ' ')
+    .split(' ')
+    .filter((w) => w.length > 0);
+}
+
+/** Edit distance at most one (a dropped, added or changed letter): "totaal" ~ "totall", "wechselgld" ~ "wechselgeld". */
+function nearlyEqual(a: string, b: string): boolean {
+  if (a === b) return true;
+  // Short words and first letters stay exact: "tarte" is not "carte", "bar" is not "bag".
+  if (Math.abs(a.length - b.length) > 1 || Math.min(a.length, b.length) < 6 || a[0] !== b[0]) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+export interface CompiledVocabulary {
+  /** Single words: word → [concept, weight][] */
+  words: Map<string, [Concept, number][]>;
+  /** Phrases of 2+ words, as word lists. */
+  phrases: { words: string[]; concept: Concept; weight: number }[];
+  /** Words of 6+ letters for fuzzy matching, by first letter (fuzzy matches keep the first letter). */
+  fuzzy: Map<string, { word: string; concept: Concept; weight: number }[]>;
+  /** Evidence already worked out, by label: tills print the same labels all day. */
+  cache: Map<string, Evidence>;
+}
+
+/** Labels remembered per vocabulary; the cache starts over when full. */
+const CACHE_LIMIT = 20_000;
+
+export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}): CompiledVocabulary {
+  const words = new Map<string, [Concept, number][]>();
+  const phrases: CompiledVocabulary['phrases'] = [];
+  const fuzzy: CompiledVocabulary['fuzzy'] = new Map();
+  const add = (concept: Concept, text: string, weight: number): void => {
+    const ws = labelWords(text);
+    if (ws.length === 0) return;
+    if (ws.length === 1) {
+      const w = ws[0]!;
+      const list = words.get(w) ?? [];
+      list.push([concept, weight]);
+      words.set(w, list);
+      if (w.length >= 6) {
+        const bucket = fuzzy.get(w[0]!) ?? [];
+        bucket.push({ word: w, concept, weight: weight * 0.8 });
+        fuzzy.set(w[0]!, bucket);
+      }
+    } else phrases.push({ words: ws, concept, weight });
+  };
+  for (const concept of CONCEPTS) {
+    for (const [text, weight] of Object.entries(CONCEPT_WORDS[concept])) add(concept, text, weight);
+    for (const text of extra[concept] ?? []) add(concept, text, 1);
+  }
+  return { words, phrases, fuzzy, cache: new Map() };
+}
+
+const empty = (): Evidence => ({ total: 0, subtotal: 0, change: 0, tax: 0, discount: 0, charge: 0, summary: 0, refund: 0, card: 0, cash: 0, voucher: 0, giftcard: 0, other: 0 });
+
+/** Evidence per concept for one label: the strongest word or phrase of each concept (0..1). */
+export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
+  const ev = empty();
+  const ws = labelWords(label);
+  if (ws.length === 0) return ev;
+  const joined = ` ${ws.join(' ')} `;
+  for (const w of ws) {
+    const hits = vocab.words.get(w);
+    if (hits !== undefined) {
+      for (const [c, weight] of hits) ev[c] = Math.max(ev[c], weight);
+      continue;
+    }
+    if (w.length < 5) continue;
+    for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
+  }
+  for (const p of vocab.phrases) if (joined.includes(` ${p.words.join(' ')} `)) ev[p.concept] = Math.max(ev[p.concept], p.weight);
+  // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.
+  if (ev.subtotal > 0 || ev.summary >= 1) ev.total = Math.min(ev.total, 0.2);
+  if (/\b(?:ht|net|netto|excl|base)\b/.test(joined) && ev.total > 0 && ev.tax === 0) ev.total *= 0.5;
+  return ev;
+}
+
+/** The tender type the label speaks for most, or null when no tender word is printed. */
+export function tenderTypeOf(ev: Evidence): TenderType | null {
+  let best: TenderType | null = null;
+  let weight = 0.3;
+  for (const t of TENDER_CONCEPTS) {
+    if (ev[t] > weight) {
+      best = t;
+      weight = ev[t];
+    }
+  }
+  return best;
+}
+
+export function tenderEvidence(ev: Evidence): number {
+  return Math.max(ev.card, ev.cash, ev.voucher, ev.giftcard, ev.other);
+}
+
+/**
+ * Evidence for a label under a set of rules: the word-level evidence, with whole-label matches (the exact labels
+ * of the generic vocabulary and of a layout profile) made decisive for their concept.
+ */
+export function labelEvidence(label: string, vocab: CompiledVocabulary, matchers: readonly [Concept, RegExp][]): Evidence {
+  const known = vocab.cache.get(label);
+  if (known !== undefined) return known;
+  if (vocab.cache.size >= CACHE_LIMIT) vocab.cache.clear();
+  const ev = evidenceOf(label, vocab);
+  vocab.cache.set(label, ev);
+  const normalised = normaliseLabel(label);
+  if (normalised === '') return ev;
+  for (const [concept, re] of matchers) {
+    if (re.test(normalised)) {
+      ev[concept] = 1;
+      if (concept === 'refund') ev.total = Math.max(ev.total, 1);
+    }
+  }
+  if (ev.subtotal >= 1 && ev.total >= 1) ev.total = 0.2;
+  return ev;
+}

@@ -1,0 +1,147 @@
+// One item line read into its parts: description, quantity and unit, unit price, SKU column, tax code. The
+// quantity forms tills print: "2 x Latte", "Latte x2", "2 Latte", "2 x Bananas @ 0.25", "Unleaded 32.15 L @
+// 1.459/L", a qty/price line above or below the item ("2 @ 1.99", "0.452 kg x 2.20/kg"), and 3- and 4-column
+// tables ("2  Tornillos  6,90", "Paracetamol  2  0.65  1.30", "4471220  Wood Screws  6.49").
+import type { Item } from './basket.js';
+import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
+
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb' };
+const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs)';
+const NUM = '(\\d+(?:[.,]\\d+)?)';
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50).
+const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
+const PIECES = '(?:st|stk|pcs|pc|ea)';
+/** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
+export const QTY_LINE = new RegExp(`^${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
+/** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
+const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
+/** "2 x Bananas @ 0.25" */
+const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+(?:@|at|à)\\s*${PRICE}$`, 'i');
+/** 4-column table row: "Paracetamol 16s  2  0.65" (description, quantity, unit price; the amount is split off). */
+const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${UNIT})?\\s{2,}${PRICE}$`, 'i');
+const QTY_X_DESC = /^(\d{1,4})\s*[x×*]\s*(\p{L}.*)$/iu;
+const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
+const QTY_DESC = /^(\d{1,3})\s+(\p{L}.*)$/u;
+const DESC_QTY_COLUMN = /^(.+?)\s{2,}(\d{1,3})$/;
+/** SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville". */
+const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15})\s{2,}(\S.*)$/;
+
+export interface ItemDraft extends Item {
+  /** Indent of the item's own line, to tell its indented modifiers apart. */
+  readonly indentAt: number;
+}
+
+function canonicalUnit(u: string | undefined): string | null {
+  return u === undefined ? null : (UNITS[u.toLowerCase()] ?? null);
+}
+
+export function newItem(description: string, amount: ParsedAmount, indent: number): ItemDraft {
+  return {
+    description: description.trim(),
+    quantity: 1,
+    unit: null,
+    unitPrice: null,
+    unitPriceText: null,
+    amount: amount.minor,
+    sku: null,
+    ean: null,
+    taxCode: amount.taxCode,
+    modifiers: [],
+    discounts: [],
+    indentAt: indent,
+  };
+}
+
+export function setQuantity(item: Item, qtyText: string, unit: string | undefined, priceText: string | undefined): void {
+  const q = parseDecimal(qtyText);
+  if (q === null || q.value === 0) return;
+  item.quantity = q.value;
+  item.unit = canonicalUnit(unit);
+  if (priceText !== undefined) {
+    const p = parseUnitPrice(priceText);
+    if (p !== null) {
+      item.unitPrice = p.minor;
+      item.unitPriceText = p.text;
+    }
+  }
+}
+
+/** q × printed unit price in minor units (fine prices kept exact), or null when either is unreadable. */
+export function qtyTimesPrice(qtyText: string, priceText: string): number | null {
+  const q = parseDecimal(qtyText);
+  const p = parseUnitPrice(priceText);
+  if (q === null || p === null) return null;
+  return Math.round((q.value * Math.round(Number(p.text) * 100_000)) / 1000);
+}
+
+/** A qty/price line "2 @ 1.99" read as [qty, unit, price]. */
+export function qtyLine(text: string): { qty: string; unit: string | undefined; price: string } | null {
+  const m = QTY_LINE.exec(text.trim());
+  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: m[3]! };
+}
+
+/** Splits the quantity forms off an item label. */
+export function itemFromLabel(label: string, amount: ParsedAmount, indent: number): ItemDraft {
+  let m = DESC_QTY_PRICE_COLUMNS.exec(label);
+  if (m !== null) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, m[3], m[4]);
+    return item;
+  }
+  m = QTY_DESC_PRICE.exec(label);
+  if (m !== null) {
+    const item = newItem(m[2]!, amount, indent);
+    setQuantity(item, m[1]!, undefined, m[3]);
+    return item;
+  }
+  m = DESC_QTY_PRICE.exec(label);
+  if (m !== null) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
+    return item;
+  }
+  m = SKU_DESC.exec(label);
+  if (m !== null) {
+    const item = itemFromLabel(m[2]!, amount, indent);
+    item.sku = m[1]!;
+    return item;
+  }
+  m = QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
+  if (m !== null) {
+    const item = newItem(m[2]!, amount, indent);
+    setQuantity(item, m[1]!, undefined, undefined);
+    return item;
+  }
+  m = DESC_X_QTY.exec(label) ?? DESC_QTY_COLUMN.exec(label);
+  // "Free Range Eggs x6" at 1.99 is a pack size: a quantity must divide the amount.
+  if (m !== null && Number(m[2]) > 0 && amount.minor % Number(m[2]) === 0) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, undefined, undefined);
+    return item;
+  }
+  return newItem(label, amount, indent);
+}
+
+/** An item from a profile's item pattern with named groups. */
+export function itemFromPattern(groups: Record<string, string | undefined>, indent: number): ItemDraft | null {
+  const amount = parseAmount(groups.amount ?? '');
+  const description = groups.description?.trim() ?? '';
+  if (amount === null || description === '') return null;
+  const item = newItem(description, amount, indent);
+  if (groups.taxCode !== undefined) item.taxCode = groups.taxCode;
+  if (groups.quantity !== undefined) setQuantity(item, groups.quantity, groups.unit, groups.unitPrice);
+  if (groups.sku !== undefined) item.sku = groups.sku;
+  if (groups.ean !== undefined) item.ean = groups.ean;
+  return item;
+}
+
+/** Unit price derived from the amount when none was printed and it divides exactly. */
+export function finishItem(item: ItemDraft): Item {
+  const { indentAt: _indent, ...plain } = item;
+  if (plain.unitPrice === null && plain.unitPriceText === null && Number.isInteger(plain.quantity)) {
+    // A price is never negative: a refunded or voided line's sign lives in its amount.
+    const each = Math.abs(plain.amount / plain.quantity);
+    if (Number.isInteger(each)) plain.unitPrice = each;
+  }
+  return plain;
+}

@@ -1,0 +1,232 @@
+// First pass over a receipt's body: rows → money units, before any decision about what each unit is. A unit
+// is one printed amount with its label, evidence, style and position; an item-shaped unit also carries its
+// parsed item (quantity lines above or below merged in, modifiers, item discounts, EAN/SKU lines). Tax tables
+// are read here too (their rows are never units), and card-detail lines are kept for the tenders. What each
+// unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
+import type { Tax } from './basket.js';
+import { labelEvidence, type Evidence } from './evidence.js';
+import { itemFromLabel, itemFromPattern, newItem, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
+import { parseRate } from './money.js';
+import type { Row } from './rows.js';
+import { amountsIn, isSeparator } from './rows.js';
+import type { Rules } from './rules.js';
+
+export interface Unit {
+  row: Row;
+  amount: number;
+  label: string;
+  ev: Evidence;
+  /** A rule line or blank line was printed since the previous unit. */
+  afterRule: boolean;
+  /** The row read as an item line. */
+  item: ItemDraft;
+}
+
+export interface Body {
+  units: Unit[];
+  /** Tax rows read from tax tables (header row naming net/tax/gross columns). */
+  taxTable: Tax[];
+  /** Rows without an amount, by index, for card details and loyalty. */
+  plainRows: Row[];
+}
+
+const TAX_WORD = /(?:^|[^a-zà-ÿ])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^a-zà-ÿ])/i;
+const TAX_HEADER_ROLE = [
+  ['net', /^(?:net|netto|ht|nett|net amt|excl|base|imponibile|over|basis)$/i],
+  ['gross', /^(?:gross|brutto|ttc|total|totale|totaal|incl|umsatz|importe|importo|bedrag)$/i],
+  ['tax', /^(?:vat|mwst|ust|tva|tax|steuer|btw|iva|cuota|imposta)$/i],
+] as const;
+const TAX_CODE = /^(?:[A-Z]|\d)$/;
+const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
+const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
+const BULLET = /^[+\-*>•~]\s*/;
+const TOTAL_ROW = /\b(?:total|summe|gesamt|totaal|totale)\b/i;
+
+/** Roles of a tax table's amount columns, left to right, from its header line; null if not a tax header. */
+function taxHeaderRoles(row: Row): ('net' | 'tax' | 'gross')[] | null {
+  if (row.amount !== null || !TAX_WORD.test(row.text)) return null;
+  // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one.
+  const at = new Map<'net' | 'tax' | 'gross', number>();
+  row.text.split(/[\s:%]+/).forEach((word, i) => {
+    const w = word.replace(/[.()]/g, '');
+    for (const [role, re] of TAX_HEADER_ROLE) if (re.test(w)) at.set(role, i);
+  });
+  const roles = [...at.entries()].sort((a, b) => a[1] - b[1]).map(([role]) => role);
+  return roles.length >= 2 ? roles : null;
+}
+
+function taxFromTableRow(row: Row, roles: readonly ('net' | 'tax' | 'gross')[]): Tax | null {
+  const amounts = amountsIn(row);
+  if (amounts.length < 2) return null;
+  const tax: Tax = { code: null, rate: parseRate(row.text), net: null, tax: 0, gross: null };
+  const first = row.cells[0]?.text.split(/\s+/)[0] ?? '';
+  if (TAX_CODE.test(first)) tax.code = first;
+  amounts.slice(-roles.length).forEach((a, i) => {
+    const role = roles[roles.length - Math.min(amounts.length, roles.length) + i]!;
+    tax[role] = a.minor;
+  });
+  return tax;
+}
+
+export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, isHeader: (row: Row) => boolean): Body {
+  const units: Unit[] = [];
+  const taxTable: Tax[] = [];
+  const plainRows: Row[] = [];
+  let current: ItemDraft | null = null;
+  let currentUnit: Unit | null = null;
+  let pending: string | null = null;
+  let pendingEan: string | null = null;
+  /** A qty/price line printed above its item ("  6 x 0,49" then "Water  2,94"), waiting for it. */
+  let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
+  let afterRule = false;
+  let taxRoles: ('net' | 'tax' | 'gross')[] | null = null;
+  let started = rules.itemsStart === null;
+
+  const evidenceFor = (label: string): Evidence => labelEvidence(label, rules.vocabulary, rules.labelMatchers);
+  const push = (row: Row, item: ItemDraft): void => {
+    if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
+    pendingEan = null;
+    if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
+      setQuantity(item, pendingQty.qty, pendingQty.unit, pendingQty.price);
+    }
+    pendingQty = null;
+    const label = row.amount === null ? item.description : row.label;
+    let ev = evidenceFor(label);
+    // A profile's itemsEnd line is read as the total line (a copy: evidence is shared by label).
+    if (rules.itemsEnd?.test(row.text) === true) ev = { ...ev, total: Math.max(ev.total, 1) };
+    const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item };
+    units.push(unit);
+    current = item;
+    currentUnit = unit;
+    pending = null;
+    afterRule = false;
+  };
+
+  for (const row of rows) {
+    if (rules.ignore.some((re) => re.test(row.text))) continue;
+    if (!started) {
+      if (rules.itemsStart!.test(row.text)) started = true;
+      continue;
+    }
+    if (row.cells.length === 0 || isSeparator(row)) {
+      current = null;
+      pending = null;
+      taxRoles = null;
+      afterRule = true;
+      continue;
+    }
+    const roles = taxHeaderRoles(row);
+    if (roles !== null) {
+      taxRoles = roles;
+      current = null;
+      continue;
+    }
+    if (taxRoles !== null) {
+      const tax = taxFromTableRow(row, taxRoles);
+      if (tax !== null) {
+        if (!TOTAL_ROW.test(row.text) || taxTable.length === 0) taxTable.push(tax);
+        continue;
+      }
+      taxRoles = null;
+    }
+    if (row.amount === null && rules.itemPatterns.length > 0 && readPatternRow(row)) continue;
+    if (row.amount === null || isHeader(row)) {
+      plainRows.push(row);
+      readPlainRow(row);
+      continue;
+    }
+    readMoneyRow(row);
+  }
+  return { units, taxTable, plainRows };
+
+  function readPlainRow(row: Row): void {
+    const label = row.label.trim();
+    const ean = EAN_LINE.exec(row.text);
+    if (ean !== null) {
+      if (current !== null && current.ean === null) current.ean = ean[1]!;
+      else pendingEan = ean[1]!;
+      return;
+    }
+    const sku = SKU_LINE.exec(row.text);
+    if (sku !== null && current !== null) {
+      current.sku ??= sku[1]!;
+      return;
+    }
+    const qty = qtyLine(label);
+    if (qty !== null) {
+      attachQty(qty);
+      return;
+    }
+    const indented = current !== null && row.indent > current.indentAt + 12;
+    if (current !== null && (indented || BULLET.test(label))) {
+      current.modifiers.push({ description: label.replace(BULLET, ''), amount: null });
+      return;
+    }
+    pending = label;
+    current = null;
+  }
+
+  /** "2 @ 3.20" alone: the price at its end is a unit price, for the item above or (by the arithmetic) below. */
+  function attachQty(qty: { qty: string; unit: string | undefined; price: string }): void {
+    const expect = qtyTimesPrice(qty.qty, qty.price);
+    if (current !== null && current.quantity === 1 && expect !== null && Math.abs(expect - Math.abs(current.amount)) <= 1) {
+      setQuantity(current, qty.qty, qty.unit, qty.price);
+      return;
+    }
+    pendingQty = { ...qty, expect };
+  }
+
+  /** A profile's item pattern, tried first on every row (its amount may be printed anywhere on the line). */
+  function readPatternRow(row: Row): boolean {
+    for (const re of rules.itemPatterns) {
+      const m = re.exec(row.text);
+      if (m?.groups !== undefined) {
+        const item = itemFromPattern(m.groups, row.indent);
+        if (item !== null) {
+          push(row, item);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  function readMoneyRow(row: Row): void {
+    const amount = row.amount!;
+    if (readPatternRow(row)) return;
+    const label = row.label.trim();
+    const indented = current !== null && row.indent > current.indentAt + 12;
+    if (row.cells.length === 1) {
+      const only = qtyLine(row.text);
+      if (only !== null) return attachQty(only);
+    }
+    const qty = qtyLine(label);
+    if (qty !== null) {
+      if (pending !== null) {
+        const item = newItem(pending, amount, row.indent);
+        setQuantity(item, qty.qty, qty.unit, qty.price);
+        return push(row, item);
+      }
+      if (current !== null && current.amount === amount.minor && current.quantity === 1) {
+        setQuantity(current, qty.qty, qty.unit, qty.price);
+        return;
+      }
+    }
+    const ev = evidenceFor(label);
+    // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
+    // prints negative, so only the word counts there.
+    // The line above must read as an item: a minus under "Subtotal" is a basket discount.
+    const underItem = currentUnit !== null && !afterRule && Math.max((currentUnit as Unit).ev.subtotal, (currentUnit as Unit).ev.total, (currentUnit as Unit).ev.tax, (currentUnit as Unit).ev.charge) < 0.5;
+    if (current !== null && underItem && (indented || ev.discount >= 0.8) && ((amount.minor < 0 && !refund) || ev.discount >= 0.8)) {
+      current.discounts.push({ description: label.replace(BULLET, ''), amount: -Math.abs(amount.minor) });
+      return;
+    }
+    if (current !== null && indented && amount.minor > 0 && ev.charge < 0.6 && ev.tax < 0.6) {
+      current.modifiers.push({ description: label.replace(BULLET, ''), amount: amount.minor });
+      return;
+    }
+    if (label === '' && pending !== null) return push(row, newItem(pending, amount, row.indent));
+    if (label === '') return;
+    push(row, itemFromLabel(label, amount, row.indent));
+  }
+}

@@ -1,0 +1,151 @@
+// The layouts corpus (test/fixtures/layouts/) and how extraction is scored on it: field accuracy per field
+// (items F1, total, tenders, tax, currency, receipt number, time), per part of the split (development and
+// held-out), and whether a receipt is fully correct. Shared by the layouts test and bench/score-layouts.ts.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { basketsFromBytes, type Basket, type BasketsFromBytesOptions } from '../../agent/extract/index.js';
+
+export const LAYOUTS_DIR = fileURLToPath(new URL('../fixtures/layouts/', import.meta.url));
+
+export interface ExpectedFields {
+  kind: string;
+  currency: string | null;
+  receiptNumber: string | null;
+  /** Local time to the minute: "YYYY-MM-DDTHH:MM". */
+  transactionAt: string | null;
+  items: { description: string; quantity: number; amount: number }[];
+  total: number | null;
+  tenders: { type: string; amount: number }[];
+  change: number | null;
+  taxes: { rate: number | null; tax: number }[];
+}
+
+export interface LayoutReceipt {
+  name: string;
+  layout: string;
+  language: string;
+  heldOut: boolean;
+  bytes: Uint8Array;
+  expected: ExpectedFields;
+}
+
+export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[] };
+  const held = new Set(split.heldOut);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.bin'))
+    .sort()
+    .map((file) => {
+      const name = file.slice(0, -'.bin'.length);
+      const e = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { layout: string; language: string; basket: ExpectedFields };
+      return { name, layout: e.layout, language: e.language, heldOut: held.has(e.layout), bytes: new Uint8Array(readFileSync(join(dir, file))), expected: e.basket };
+    });
+}
+
+export const FIELDS = ['items', 'total', 'tenders', 'tax', 'currency', 'receiptNumber', 'time'] as const;
+export type Field = (typeof FIELDS)[number];
+
+const norm = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** F1 of the item lines as (description, quantity, amount) multisets. */
+export function itemsF1(expected: ExpectedFields['items'], actual: Basket['items']): number {
+  if (expected.length === 0 && actual.length === 0) return 1;
+  const want = new Map<string, number>();
+  for (const i of expected) {
+    const k = `${norm(i.description)}|${i.quantity}|${i.amount}`;
+    want.set(k, (want.get(k) ?? 0) + 1);
+  }
+  let hits = 0;
+  for (const i of actual) {
+    const k = `${norm(i.description)}|${i.quantity}|${i.amount}`;
+    const n = want.get(k) ?? 0;
+    if (n > 0) {
+      hits++;
+      want.set(k, n - 1);
+    }
+  }
+  if (hits === 0) return 0;
+  const p = hits / actual.length;
+  const r = hits / expected.length;
+  return (2 * p * r) / (p + r);
+}
+
+const sorted = (xs: string[]): string => xs.sort().join(';');
+
+/** Score of each field for one receipt: 1 right, 0 wrong (items: F1). */
+export function scoreReceipt(expected: ExpectedFields, b: Basket | undefined): Record<Field, number> {
+  if (b === undefined) return Object.fromEntries(FIELDS.map((f) => [f, 0])) as Record<Field, number>;
+  const change = (c: number | null): number => c ?? 0;
+  return {
+    items: itemsF1(expected.items, b.items),
+    total: b.total === expected.total ? 1 : 0,
+    tenders:
+      sorted(expected.tenders.map((t) => `${t.type}:${t.amount}`)) === sorted(b.tenders.map((t) => `${t.type}:${t.amount}`)) && change(b.change) === change(expected.change) ? 1 : 0,
+    tax: sorted(expected.taxes.map((t) => `${t.rate}:${t.tax}`)) === sorted(b.taxes.map((t) => `${t.rate}:${t.tax}`)) ? 1 : 0,
+    currency: b.currency === expected.currency ? 1 : 0,
+    receiptNumber: b.receiptNumber === expected.receiptNumber ? 1 : 0,
+    time: (b.transactionAt?.slice(0, 16) ?? null) === expected.transactionAt ? 1 : 0,
+  };
+}
+
+export interface Scored {
+  receipt: LayoutReceipt;
+  basket: Basket | undefined;
+  fields: Record<Field, number>;
+  fullyCorrect: boolean;
+}
+
+export function scoreAll(receipts: readonly LayoutReceipt[], opts: BasketsFromBytesOptions = {}): Scored[] {
+  return receipts.map((receipt) => {
+    const basket = basketsFromBytes(receipt.bytes, opts)[0];
+    const fields = scoreReceipt(receipt.expected, basket);
+    return { receipt, basket, fields, fullyCorrect: FIELDS.every((f) => fields[f] === 1) };
+  });
+}
+
+/** Mean score per field, and over all fields. */
+export function fieldAccuracy(scored: readonly Scored[]): Record<Field | 'all', number> {
+  const out = {} as Record<Field | 'all', number>;
+  let all = 0;
+  for (const f of FIELDS) {
+    out[f] = scored.length === 0 ? 0 : scored.reduce((s, x) => s + x.fields[f], 0) / scored.length;
+    all += out[f];
+  }
+  out.all = all / FIELDS.length;
+  return out;
+}
+
+/** Confidence bucket → receipts in it and the share of them fully correct. */
+export function reliability(scored: readonly Scored[]): { bucket: string; receipts: number; fullyCorrect: number }[] {
+  const buckets = [
+    ['< 0.5', 0, 0.5],
+    ['0.5–0.9', 0.5, 0.9],
+    ['0.9–1.0', 0.9, 1.01],
+  ] as const;
+  return buckets.map(([bucket, lo, hi]) => {
+    const inside = scored.filter((s) => (s.basket?.confidence ?? 0) >= lo && (s.basket?.confidence ?? 0) < hi);
+    return { bucket, receipts: inside.length, fullyCorrect: inside.length === 0 ? 1 : inside.filter((s) => s.fullyCorrect).length / inside.length };
+  });
+}
+
+/** The report the test and the script print. */
+export function report(scored: readonly Scored[]): string {
+  const lines: string[] = [];
+  const pct = (x: number): string => x.toFixed(3);
+  lines.push(`part        receipts  ${FIELDS.map((f) => f.padStart(13)).join('')}          all`);
+  for (const [part, items] of [
+    ['development', scored.filter((s) => !s.receipt.heldOut)],
+    ['held-out', scored.filter((s) => s.receipt.heldOut)],
+  ] as const) {
+    const acc = fieldAccuracy(items);
+    lines.push(`${part.padEnd(12)}${String(items.length).padStart(8)}  ${FIELDS.map((f) => pct(acc[f]).padStart(13)).join('')}${pct(acc.all).padStart(13)}`);
+  }
+  lines.push('confidence  receipts  fully correct');
+  for (const r of reliability(scored)) lines.push(`${r.bucket.padEnd(12)}${String(r.receipts).padStart(8)}  ${pct(r.fullyCorrect).padStart(13)}`);
+  for (const s of scored) {
+    const wrong = FIELDS.filter((f) => s.fields[f] < 1);
+    if (wrong.length > 0) lines.push(`  ${s.receipt.heldOut ? 'H' : 'D'} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
+  }
+  return lines.join('\n');
+}
