@@ -10,6 +10,7 @@ import { formatAmount } from '../extract/money.js';
 import { log } from '../log.js';
 import type { JobSummary } from './job-processor.js';
 import { parseFaults } from './faults.js';
+import { LinkStartError } from './link-start-error.js';
 import { LOW_CONFIDENCE } from './job-log.js';
 import { ProcessingWorker } from './processing-worker.js';
 import type { WorkerSettings } from './worker-protocol.js';
@@ -76,7 +77,7 @@ export class Agent {
     const agent = new Agent(config);
     agent.#worker.start();
     try {
-      for (const link of config.links) await agent.#startLink(link);
+      for (const [index, link] of config.links.entries()) await agent.#startLink(link, index);
     } catch (error) {
       await agent.stop({ graceMs: 0, drainMs: 5_000 });
       throw error;
@@ -118,9 +119,9 @@ export class Agent {
     }
     this.#config = next;
     this.#worker.configure(workerSettings(next));
-    for (const config of next.links) {
+    for (const [index, config] of next.links.entries()) {
       if (this.#links.has(config.name)) continue;
-      await this.#startLink(config);
+      await this.#startLink(config, index);
       started.push(config.name);
     }
     log.info({ started, stopped, unchanged }, 'configuration reloaded');
@@ -172,9 +173,13 @@ export class Agent {
     };
   }
 
-  async #startLink(config: LinkConfig): Promise<void> {
+  async #startLink(config: LinkConfig, index: number): Promise<void> {
     const link = new Link(config, this.#worker.sink);
-    await link.start();
+    try {
+      await link.start();
+    } catch (error) {
+      throw new LinkStartError(config, index, error);
+    }
     this.#links.set(config.name, link);
   }
 
