@@ -29,6 +29,8 @@ export class Link {
   #sessionCount = 0;
   /** The till side was already listening for a predecessor when this link was made (handOver). */
   #tillInherited = false;
+  /** The printer side is shared with a predecessor (handOver with the printer unchanged): already started. */
+  #printerInherited = false;
   /** The link this one handed its till side to: new sessions go there, and stopping this one leaves it running. */
   #successor: Link | undefined;
 
@@ -52,6 +54,7 @@ export class Link {
   }
 
   async start(): Promise<void> {
+    if (!this.#printerInherited) await this.printer.start?.();
     if (!this.#tillInherited) await this.till.start((session) => this.#accept(session));
     this.#log.info({ till: this.config.till.kind, printer: this.config.printer.kind, tookOverTill: this.#tillInherited }, 'link running');
   }
@@ -67,6 +70,7 @@ export class Link {
     const printer = isDeepStrictEqual(this.config.printer, config.printer) ? this.printer : createPrinterSide(config.printer);
     const next = new Link(config, this.#sink, { till: this.till, printer });
     next.#tillInherited = true;
+    next.#printerInherited = printer === this.printer;
     this.#successor = next;
     return next;
   }
