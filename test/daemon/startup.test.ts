@@ -77,6 +77,30 @@ describe('posbridge run: start-up', () => {
   });
 });
 
+describe('posbridge run: printers missing at start', () => {
+  it('reports a missing serial or USB printer device at start, and keeps running', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const missing = (name: string): string => join(dir, 'dev', name);
+    const daemon = await startDaemon(
+      {
+        dataDir: join(dir, 'data'),
+        links: [
+          { name: 'serial', till: { kind: 'tcp', host: '127.0.0.1', port: portA }, printer: { kind: 'serial', path: missing('ttyUSB0') } },
+          { name: 'usb', till: { kind: 'tcp', host: '127.0.0.1', port: portB }, printer: { kind: 'usb', path: missing('lp0') } },
+        ],
+      },
+      { dir },
+    );
+    daemons.push(daemon);
+    const reported = daemon.logs.filter((l) => l.msg.startsWith('printer device missing at start'));
+    expect(reported.map((l) => l.printer).sort()).toEqual([`serial ${missing('ttyUSB0')}`, `usb ${missing('lp0')}`]);
+    expect(reported.every((l) => /ENOENT|no such file/i.test(String(l.reason)))).toBe(true);
+    // Reported before the daemon says it runs, i.e. at start, not at the first job.
+    const running = daemon.logs.findIndex((l) => l.msg === 'posbridge running');
+    expect(reported.every((l) => daemon.logs.indexOf(l) < running)).toBe(true);
+  });
+});
+
 describe.skipIf(process.platform === 'win32')('posbridge run: SIGHUP', () => {
   it('SIGHUP during start-up does not kill the daemon; the reload happens once it runs', async () => {
     // The config file is a FIFO: the daemon blocks reading it, so the test knows it is mid-start-up when the
