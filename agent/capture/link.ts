@@ -4,7 +4,7 @@ import { Duplex, Readable, Writable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import type { LinkConfig } from '../config.js';
 import { tillIdOf } from '../config.js';
-import { log } from '../log.js';
+import { log, RateLimitedLog } from '../log.js';
 import { createPrinterSide, createTillSide } from '../../drivers/index.js';
 import type { PrinterSide, TillSession, TillSide } from '../../drivers/types.js';
 import { SessionBridge, type SessionTiming } from './session.js';
@@ -26,6 +26,7 @@ export class Link {
   readonly #timing: SessionTiming;
   readonly #sessions = new Set<SessionBridge>();
   readonly #log;
+  readonly #sessionLog: RateLimitedLog;
   #sessionCount = 0;
   /** The till side was already listening for a predecessor when this link was made (handOver). */
   #tillInherited = false;
@@ -42,6 +43,7 @@ export class Link {
     this.#sink = sink;
     this.#timing = { idleGapMs: config.idleGapMs, replyLingerMs: config.replyLingerMs, printerRetryMs: config.printerRetryMs };
     this.#log = log.child({ link: config.name });
+    this.#sessionLog = new RateLimitedLog(this.#log);
   }
 
   /** Sessions open now, and ever. */
@@ -132,7 +134,7 @@ export class Link {
   #bridge(session: TillSession): SessionBridge {
     this.#sessionCount++;
     const tap = this.#sink.openSession({ link: this.name, tillId: tillIdOf(this.config), peer: session.peer });
-    const bridge = new SessionBridge(session, this.printer, tap, this.#timing, this.#log);
+    const bridge = new SessionBridge(session, this.printer, tap, this.#timing, this.#sessionLog);
     this.#sessions.add(bridge);
     void bridge.closed.then(() => this.#sessions.delete(bridge));
     return bridge;

@@ -11,7 +11,7 @@
 // The printer side of a session is always in one of the states of `PrinterState`; every change goes through
 // #enter(), so which timers run and whether the till is read follow from the state, not from scattered flags.
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../log.js';
+import type { RateLimitedLog } from '../log.js';
 import type { PrinterSide, TillSession } from '../../drivers/types.js';
 import type { SessionTap } from './types.js';
 
@@ -46,7 +46,9 @@ export class SessionBridge {
   readonly #printerSide: PrinterSide;
   readonly #tap: SessionTap;
   readonly #timing: SessionTiming;
-  readonly #log: Logger;
+  /** Lines written per session, limited so a flood of connections is not a flood of lines. */
+  readonly #log: RateLimitedLog;
+  readonly #peer: string;
   readonly #persistent: boolean;
   /** Resolves when the till side has closed. */
   readonly closed: Promise<void>;
@@ -63,13 +65,14 @@ export class SessionBridge {
   /** Printer streams still finishing (their last replies can still reach the till). */
   readonly #finishing = new Set<Duplex>();
 
-  constructor(session: TillSession, printerSide: PrinterSide, tap: SessionTap, timing: SessionTiming, log: Logger) {
+  constructor(session: TillSession, printerSide: PrinterSide, tap: SessionTap, timing: SessionTiming, log: RateLimitedLog) {
     this.#till = session.stream;
     this.#printerSide = printerSide;
     this.#tap = tap;
     this.#timing = timing;
     this.#retryMs = timing.printerRetryMs;
-    this.#log = log.child({ peer: session.peer });
+    this.#log = log;
+    this.#peer = session.peer;
     this.#persistent = !session.endIsJobBoundary;
     this.closed = new Promise((resolve) => this.#till.once('close', resolve));
     this.#till.on('data', this.#onTillData);
@@ -163,7 +166,7 @@ export class SessionBridge {
     printer.on('data', (reply: Buffer) => this.#reply(reply));
     printer.once('end', () => this.#onPrinterEnd(printer));
     printer.once('close', () => this.#onPrinterClose(printer));
-    printer.on('error', (error: Error) => this.#log.info({ reason: error.message }, 'printer connection failed'));
+    printer.on('error', (error: Error) => this.#log.info({ peer: this.#peer, reason: error.message }, 'printer connection failed'));
     const pending = this.#pending;
     this.#pending = [];
     let full = false;
@@ -184,14 +187,14 @@ export class SessionBridge {
     const closed = this.#state === 'closed';
     const reason = error instanceof Error ? error.message : String(error);
     if (!this.#persistent) {
-      this.#log.warn({ reason }, 'printer unavailable: the till connection is reset, as the printer would');
+      this.#log.warn({ peer: this.#peer, reason }, 'printer unavailable: the till connection is reset, as the printer would');
       this.#pending = [];
       this.#enter(closed ? 'closed' : 'idle');
       this.#endTap('session-end');
       this.#reset();
       return;
     }
-    this.#log.warn({ reason, retryInMs: this.#retryMs }, 'printer unavailable: till bytes are captured but not printed');
+    this.#log.warn({ peer: this.#peer, reason, retryInMs: this.#retryMs }, 'printer unavailable: till bytes are captured but not printed');
     this.#printerDownUntil = Date.now() + this.#retryMs;
     this.#retryMs = Math.min(this.#retryMs * 2, MAX_PRINTER_RETRY_MS);
     for (const chunk of this.#pending) this.#tap.bytes(chunk);
@@ -226,7 +229,7 @@ export class SessionBridge {
     printer.end();
     if (!this.#persistent) {
       this.#lingerTimer = setTimeout(() => {
-        this.#log.info({ replyLingerMs: this.#timing.replyLingerMs }, 'printer kept the connection open after the job; closing it');
+        this.#log.info({ peer: this.#peer, replyLingerMs: this.#timing.replyLingerMs }, 'printer kept the connection open after the job; closing it');
         printer.destroy();
         this.#endTill();
       }, this.#timing.replyLingerMs);
@@ -250,7 +253,7 @@ export class SessionBridge {
     if (this.#persistent) return;
     // A printer that dropped the connection mid-job: the till sees the connection drop too.
     if (wasCurrent && this.#state !== 'closed') {
-      this.#log.info('printer dropped the connection before the job ended; dropping the till connection');
+      this.#log.info({ peer: this.#peer }, 'printer dropped the connection before the job ended; dropping the till connection');
       this.#reset();
     }
   }

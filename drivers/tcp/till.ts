@@ -6,7 +6,7 @@
 // silent longest is closed to make room (tills that hold a connection open between receipts reconnect), and
 // when none is silent the new one is reset, so the till sees an error, and each is logged.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { log } from '../../agent/log.js';
+import { log, RateLimitedLog } from '../../agent/log.js';
 import { TransportError, errorText } from '../shared/errors.js';
 import type { TillSession, TillSide } from '../types.js';
 import type { TcpConfig } from './config.js';
@@ -26,12 +26,15 @@ export class TcpTillSide implements TillSide {
   readonly #config: TcpConfig;
   readonly #sockets = new Map<Socket, Activity>();
   readonly #log;
+  /** Lines written per connection, limited so a flood of tills is not a flood of lines. */
+  readonly #connectionLog: RateLimitedLog;
   #server: Server | undefined;
   #sampler: NodeJS.Timeout | undefined;
 
   constructor(config: TcpConfig) {
     this.#config = config;
     this.#log = log.child({ driver: 'tcp', side: 'till' });
+    this.#connectionLog = new RateLimitedLog(this.#log);
   }
 
   /** The address actually listened on (the real port when configured with port 0). */
@@ -90,12 +93,12 @@ export class TcpTillSide implements TillSide {
           socket.setTimeout(idleTimeoutMs);
           return;
         }
-        this.#log.info({ peer, idleTimeoutMs }, 'closing idle till connection');
+        this.#connectionLog.info({ peer, idleTimeoutMs }, 'closing idle till connection');
         socket.destroy();
       });
     }
     // A till that vanishes mid-job is normal in a shop; it must never take the daemon down with it.
-    socket.on('error', (error) => this.#log.info({ peer, reason: errorText(error) }, 'till connection error'));
+    socket.on('error', (error) => this.#connectionLog.info({ peer, reason: errorText(error) }, 'till connection error'));
     onSession({ stream: socket, peer, endIsJobBoundary: true });
   }
 
@@ -121,7 +124,7 @@ export class TcpTillSide implements TillSide {
     }
     if (oldest === undefined) return false;
     const [socket, activity] = oldest;
-    this.#log.warn(
+    this.#connectionLog.warn(
       { peer: peerOf(socket), idleMs: now - activity.lastAt, maxConnections },
       'all till connections in use: closing the one idle longest to serve a new till',
     );
@@ -132,7 +135,7 @@ export class TcpTillSide implements TillSide {
 
   /** A connection beyond maxConnections with none idle: reset, so the till sees an error instead of a printed job. */
   #refuse(socket: Socket): void {
-    this.#log.warn({ peer: peerOf(socket), maxConnections: this.#config.maxConnections }, 'connection refused (reset): all till connections busy');
+    this.#connectionLog.warn({ peer: peerOf(socket), maxConnections: this.#config.maxConnections }, 'connection refused (reset): all till connections busy');
     socket.on('error', () => undefined);
     socket.resetAndDestroy();
   }
