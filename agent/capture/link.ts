@@ -7,7 +7,7 @@ import { tillIdOf } from '../config.js';
 import { log, RateLimitedLog } from '../log.js';
 import { createPrinterSide, createTillSide } from '../../drivers/index.js';
 import type { PrinterSide, TillSession, TillSide } from '../../drivers/types.js';
-import { SessionBridge, type SessionTiming } from './session.js';
+import { SessionBridge, type PrinterState, type SessionTiming } from './session.js';
 import type { CaptureSink } from './types.js';
 
 /** At shutdown, how long printer streams get to take the bytes already sent before they are closed. */
@@ -53,6 +53,13 @@ export class Link {
 
   get totalSessions(): number {
     return this.#sessionCount;
+  }
+
+  /** Open sessions by where they stand with the printer, e.g. { printing: 1, 'waiting-for-printer': 1 }. */
+  get sessionStates(): Partial<Record<PrinterState, number>> {
+    const states: Partial<Record<PrinterState, number>> = {};
+    for (const session of this.#sessions) states[session.state] = (states[session.state] ?? 0) + 1;
+    return states;
   }
 
   async start(): Promise<void> {

@@ -223,6 +223,7 @@ export class Agent {
           printer: config.printer.kind,
           running: link !== undefined,
           activeSessions: link?.activeSessions ?? 0,
+          sessionStates: link?.sessionStates ?? {},
           totalSessions: link?.totalSessions ?? 0,
           ...this.#statsFor(config.name),
         };

@@ -145,6 +145,7 @@ describe.skipIf(!requireSocat())('serial passthrough over pty pairs', () => {
     // and never read the till again: 118,755 of 262,144 bytes printed, later jobs nothing.
     expect(await tillPausedByPrinter()).toBeLessThan(job.length);
     await new Promise((resolve) => setTimeout(resolve, IDLE_GAP_MS * 4));
+    expect(link.sessionStates).toEqual({ 'waiting-for-printer': 1 });
     printer.port.resume();
     await waitUntil(() => printer.data.length >= job.length, 'the whole job printed', 30_000);
     expect(printer.data.equals(job)).toBe(true);
