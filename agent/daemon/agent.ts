@@ -146,8 +146,10 @@ export class Agent {
           handOvers.push({ from: holder, config });
           continue;
         }
-        await holder.stop(graceMs);
-        released.push(holder);
+        if (!released.includes(holder)) {
+          await holder.stop(graceMs);
+          released.push(holder);
+        }
         fresh.set(config.name, await this.#openLink(config, index));
       }
     } catch (error) {

@@ -6,6 +6,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { controlRequest } from '../../agent/control/index.js';
 import { freePort, printJob, startDaemon, tillConnection, waitFor, type DaemonProcess } from '../helpers/daemon.js';
 import { readUntilClose } from '../helpers/streams.js';
 
@@ -79,5 +80,26 @@ describe('posbridge run: reload', () => {
     await waitFor(() => printedFiles('printed-a'), (files) => files.length === 1, 'the held job printed on the old printer');
     expect(await printedFiles('printed-a')).toEqual([COFFEE]);
     expect(await daemon.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('a link that had to free its port for a successor that then fails is started again as it was', async () => {
+    const port = await freePort();
+    const data = join(dir, 'data');
+    daemon = await startDaemon({ dataDir: data, links: [link('a', port)] }, { dir });
+    // Both new links claim the old one's port with other listener options: 'a' frees it and takes it, so 'c'
+    // cannot bind, and the whole reload is undone.
+    const withOptions = (name: string, maxConnections: number) => {
+      const l = link(name, port);
+      return { ...l, till: { ...l.till, maxConnections } };
+    };
+    await reload({ dataDir: data, links: [withOptions('a', 4), withOptions('c', 2)] }, 'NOT reloaded');
+    const refused = daemon.logs.find((l) => String(l.msg).includes('NOT reloaded'))!;
+    expect(String(refused.reason)).toContain('link "c"');
+    expect(String(refused.reason)).toContain('links[1].till.port');
+    const status = (await controlRequest(data, { op: 'status' })) as { links: { name: string; running: boolean }[] };
+    expect(status.links).toEqual([expect.objectContaining({ name: 'a', running: true })]);
+    expect(daemon.logs.some((l) => String(l.msg).includes('DOWN'))).toBe(false);
+    await printJob(port, COFFEE);
+    await waitFor(() => printedFiles('printed-a'), (files) => files.length === 1, 'the job printed on the restored link');
   });
 });
