@@ -36,6 +36,13 @@ export interface PrinterSide {
    * retry. For transports with a persistent line (serial, USB) the same underlying device may be reused.
    */
   open(): Promise<Duplex>;
+  /**
+   * Called once when the link starts, before any open(): a side that can tell now that its printer is missing
+   * (no such device) says so here, in the log, instead of at the first job; a side with leftovers to tidy (a
+   * crashed run's half-written job files) tidies them. Never rejects for a missing printer: it may be plugged
+   * in later, and the link captures meanwhile.
+   */
+  start?(): Promise<void>;
   /** Releases anything held open between opens (a persistent serial port, a watcher). */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@
 // at the end of the session, after an idle gap, or at the size limit. Runs off the passthrough path.
 import { Decoder, type PrintedDocument } from '../decode/index.js';
 import { newJobId } from './job-id.js';
+import { printsSomething } from './printed.js';
 import type { FramedJob, JobEnd, SessionInfo } from './types.js';
 
 /** The part of the decoder the framer uses; tests and fault injection substitute their own. */
@@ -15,13 +16,6 @@ export interface FramerOptions {
   idleGapMs: number;
   maxJobBytes: number;
   newDecoder?: () => StreamDecoder;
-}
-
-/** Events that say nothing was printed: a segment made only of these (status polls, ESC @) is not a job. */
-const SILENT_EVENTS: ReadonlySet<string> = new Set(['status-request', 'initialize', 'page-mode']);
-
-function printsSomething(doc: PrintedDocument): boolean {
-  return doc.blocks.some((block) => block.kind !== 'event' || !SILENT_EVENTS.has(block.event));
 }
 
 export class JobFramer {
@@ -116,7 +110,7 @@ export class JobFramer {
     if (this.#decoder === null || documents.some(printsSomething)) {
       this.#emitUpTo(this.#streamEnd, reason, documents, this.#lastAt);
     } else {
-      // Status polls and initialisation between receipts: nothing was printed, so there is no job to keep.
+      // Status polls, initialisation or a paper feed after the last cut: nothing was printed, so no job to keep.
       this.#drop();
     }
     this.#jobAt = undefined;

@@ -7,8 +7,11 @@
 //    connection; nothing is captured, since the till will print it again once the printer is back;
 //  - a persistent line (serial) keeps being read: the bytes are captured but go nowhere and nothing answers,
 //    which is what a till sees from a switched-off serial printer; the printer is retried with backoff.
+//
+// The printer side of a session is always in one of the states of `PrinterState`; every change goes through
+// #enter(), so which timers run and whether the till is read follow from the state, not from scattered flags.
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../log.js';
+import type { RateLimitedLog } from '../log.js';
 import type { PrinterSide, TillSession } from '../../drivers/types.js';
 import type { SessionTap } from './types.js';
 
@@ -23,21 +26,37 @@ export interface SessionTiming {
 
 const MAX_PRINTER_RETRY_MS = 30_000;
 
+/**
+ * Where a session stands with its printer:
+ *  - `idle`: no printer stream; the next till bytes open one;
+ *  - `opening`: a printer stream is being opened; the till is paused and its bytes are held;
+ *  - `printing`: till bytes flow to the printer; on a persistent line the idle gap is timed;
+ *  - `waiting-for-printer`: the printer stream's buffer is full (paper out, cover open, a slow line); the till
+ *    is paused and the idle gap is NOT timed, since the till is silent because we stopped reading it. The till
+ *    is read again when the stream drains or ends, whichever comes first;
+ *  - `printer-down` (persistent lines): the printer could not be opened; till bytes are captured, not printed,
+ *    until the retry time;
+ *  - `finishing`: the till has ended its side; the printer stream is ended and only carries replies back;
+ *  - `closed`: the till side has closed.
+ */
+export type PrinterState = 'idle' | 'opening' | 'printing' | 'waiting-for-printer' | 'printer-down' | 'finishing' | 'closed';
+
 export class SessionBridge {
   readonly #till: Duplex;
   readonly #printerSide: PrinterSide;
   readonly #tap: SessionTap;
   readonly #timing: SessionTiming;
-  readonly #log: Logger;
+  /** Lines written per session, limited so a flood of connections is not a flood of lines. */
+  readonly #log: RateLimitedLog;
+  readonly #peer: string;
   readonly #persistent: boolean;
   /** Resolves when the till side has closed. */
   readonly closed: Promise<void>;
   #printer: Duplex | undefined;
-  #opening = false;
+  #state: PrinterState = 'idle';
   /** Till bytes that arrived while the printer was being opened. */
   #pending: Buffer[] = [];
   #tillEnded = false;
-  #tillClosed = false;
   #tapEnded = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
@@ -46,18 +65,23 @@ export class SessionBridge {
   /** Printer streams still finishing (their last replies can still reach the till). */
   readonly #finishing = new Set<Duplex>();
 
-  constructor(session: TillSession, printerSide: PrinterSide, tap: SessionTap, timing: SessionTiming, log: Logger) {
+  constructor(session: TillSession, printerSide: PrinterSide, tap: SessionTap, timing: SessionTiming, log: RateLimitedLog) {
     this.#till = session.stream;
     this.#printerSide = printerSide;
     this.#tap = tap;
     this.#timing = timing;
     this.#retryMs = timing.printerRetryMs;
-    this.#log = log.child({ peer: session.peer });
+    this.#log = log;
+    this.#peer = session.peer;
     this.#persistent = !session.endIsJobBoundary;
     this.closed = new Promise((resolve) => this.#till.once('close', resolve));
     this.#till.on('data', this.#onTillData);
     this.#till.once('end', () => this.#onTillEnd());
     this.#till.once('close', () => this.#onTillClose());
+  }
+
+  get state(): PrinterState {
+    return this.#state;
   }
 
   /** True for a persistent line (serial), whose session only ends when the line does. */
@@ -87,25 +111,45 @@ export class SessionBridge {
     if (printer !== undefined) {
       this.#tap.bytes(chunk);
       if (!printer.write(chunk)) this.#waitForPrinter(printer);
-      if (this.#persistent) this.#idleTimer?.refresh();
+      else if (this.#state === 'printing') this.#idleTimer?.refresh();
       return;
     }
-    if (this.#persistent && Date.now() < this.#printerDownUntil) {
+    if (this.#state === 'printer-down' && Date.now() < this.#printerDownUntil) {
       this.#tap.bytes(chunk);
       return;
     }
     this.#pending.push(chunk);
     this.#till.pause();
-    if (!this.#opening) this.#openPrinter();
+    if (this.#state !== 'opening') this.#openPrinter();
   };
 
+  /** The one place the state changes, with what each state implies for the till and the idle timer. */
+  #enter(state: PrinterState): void {
+    this.#state = state;
+    if (state === 'printing' && this.#persistent) this.#armIdle();
+    else clearTimeout(this.#idleTimer);
+  }
+
   #waitForPrinter(printer: Duplex): void {
+    if (this.#state === 'waiting-for-printer') return;
+    this.#enter('waiting-for-printer');
     this.#till.pause();
-    printer.once('drain', () => this.#till.resume());
+    const done = (): void => {
+      printer.off('drain', done);
+      printer.off('close', done);
+      if (this.#state !== 'waiting-for-printer' || this.#printer !== printer) return;
+      // A stream that closed instead of draining is handled by #onPrinterClose (which runs next and resumes a
+      // persistent line); a drained one carries on printing.
+      if (printer.destroyed) return;
+      this.#enter('printing');
+      this.#till.resume();
+    };
+    printer.on('drain', done);
+    printer.on('close', done);
   }
 
   #openPrinter(): void {
-    this.#opening = true;
+    this.#enter('opening');
     this.#printerSide.open().then(
       (printer) => this.#printerOpened(printer),
       (error: unknown) => this.#printerUnavailable(error),
@@ -113,9 +157,8 @@ export class SessionBridge {
   }
 
   #printerOpened(printer: Duplex): void {
-    this.#opening = false;
     this.#retryMs = this.#timing.printerRetryMs;
-    if (this.#tillClosed && this.#pending.length === 0) {
+    if (this.#state === 'closed' && this.#pending.length === 0) {
       printer.end();
       return;
     }
@@ -123,7 +166,7 @@ export class SessionBridge {
     printer.on('data', (reply: Buffer) => this.#reply(reply));
     printer.once('end', () => this.#onPrinterEnd(printer));
     printer.once('close', () => this.#onPrinterClose(printer));
-    printer.on('error', (error: Error) => this.#log.info({ reason: error.message }, 'printer connection failed'));
+    printer.on('error', (error: Error) => this.#log.info({ peer: this.#peer, reason: error.message }, 'printer connection failed'));
     const pending = this.#pending;
     this.#pending = [];
     let full = false;
@@ -131,31 +174,34 @@ export class SessionBridge {
       this.#tap.bytes(chunk);
       full = !printer.write(chunk);
     }
-    if (this.#tillEnded || this.#tillClosed) {
+    if (this.#tillEnded || this.#state === 'closed') {
       this.#finishPrinter();
       return;
     }
-    if (this.#persistent) this.#armIdle();
+    this.#enter('printing');
     if (full) this.#waitForPrinter(printer);
     else this.#till.resume();
   }
 
   #printerUnavailable(error: unknown): void {
-    this.#opening = false;
+    const closed = this.#state === 'closed';
     const reason = error instanceof Error ? error.message : String(error);
     if (!this.#persistent) {
-      this.#log.warn({ reason }, 'printer unavailable: the till connection is reset, as the printer would');
+      this.#log.warn({ peer: this.#peer, reason }, 'printer unavailable: the till connection is reset, as the printer would');
       this.#pending = [];
+      this.#enter(closed ? 'closed' : 'idle');
       this.#endTap('session-end');
       this.#reset();
       return;
     }
-    this.#log.warn({ reason, retryInMs: this.#retryMs }, 'printer unavailable: till bytes are captured but not printed');
+    this.#log.warn({ peer: this.#peer, reason, retryInMs: this.#retryMs }, 'printer unavailable: till bytes are captured but not printed');
     this.#printerDownUntil = Date.now() + this.#retryMs;
     this.#retryMs = Math.min(this.#retryMs * 2, MAX_PRINTER_RETRY_MS);
     for (const chunk of this.#pending) this.#tap.bytes(chunk);
     this.#pending = [];
-    if (!this.#tillClosed) this.#till.resume();
+    if (closed) return;
+    this.#enter('printer-down');
+    this.#till.resume();
   }
 
   #reply(reply: Buffer): void {
@@ -173,16 +219,17 @@ export class SessionBridge {
     const printer = this.#printer;
     clearTimeout(this.#idleTimer);
     if (printer === undefined) {
-      if (this.#tillEnded && !this.#opening) this.#endTill();
+      if (this.#tillEnded && this.#state !== 'opening') this.#endTill();
       return;
     }
     // The next till bytes (a persistent line) open a new stream; this one only passes replies until it ends.
     this.#printer = undefined;
+    if (this.#state !== 'closed') this.#enter(this.#tillEnded ? 'finishing' : 'idle');
     this.#finishing.add(printer);
     printer.end();
     if (!this.#persistent) {
       this.#lingerTimer = setTimeout(() => {
-        this.#log.info({ replyLingerMs: this.#timing.replyLingerMs }, 'printer kept the connection open after the job; closing it');
+        this.#log.info({ peer: this.#peer, replyLingerMs: this.#timing.replyLingerMs }, 'printer kept the connection open after the job; closing it');
         printer.destroy();
         this.#endTill();
       }, this.#timing.replyLingerMs);
@@ -192,7 +239,7 @@ export class SessionBridge {
   #onPrinterEnd(printer: Duplex): void {
     // The printer ended its side (a job-boundary session mirrors that to the till); replies are over.
     if (this.#persistent) {
-      if (this.#printer === printer) this.#printer = undefined;
+      if (this.#printer === printer) this.#lostPrinter();
       return;
     }
     clearTimeout(this.#lingerTimer);
@@ -202,26 +249,33 @@ export class SessionBridge {
   #onPrinterClose(printer: Duplex): void {
     this.#finishing.delete(printer);
     const wasCurrent = this.#printer === printer;
-    if (wasCurrent) this.#printer = undefined;
-    if (this.#persistent) {
-      if (wasCurrent) this.#till.resume();
-      return;
-    }
+    if (wasCurrent) this.#lostPrinter();
+    if (this.#persistent) return;
     // A printer that dropped the connection mid-job: the till sees the connection drop too.
-    if (wasCurrent && !this.#tillClosed) {
-      this.#log.info('printer dropped the connection before the job ended; dropping the till connection');
+    if (wasCurrent && this.#state !== 'closed') {
+      this.#log.info({ peer: this.#peer }, 'printer dropped the connection before the job ended; dropping the till connection');
       this.#reset();
     }
   }
 
+  /**
+   * The current printer stream ended or closed under us (unplugged, dropped). Whatever the till was waiting
+   * for will not come: a persistent line is read again and its next bytes open a new stream.
+   */
+  #lostPrinter(): void {
+    this.#printer = undefined;
+    if (this.#state === 'closed' || this.#state === 'finishing') return;
+    this.#enter('idle');
+    if (this.#persistent) this.#till.resume();
+  }
+
   #onTillEnd(): void {
     this.#tillEnded = true;
-    if (!this.#opening) this.#finishPrinter();
+    if (this.#state !== 'opening') this.#finishPrinter();
   }
 
   #onTillClose(): void {
-    this.#tillClosed = true;
-    clearTimeout(this.#idleTimer);
+    this.#enter('closed');
     this.#till.off('data', this.#onTillData);
     this.#endTap('session-end');
     // A till gone mid-job: what reached the printer stays printed, as with a cable pulled out.

@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { printsSomething } from '../capture/printed.js';
 import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
 import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, localeInfo, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
@@ -49,11 +50,16 @@ interface ParseOptions {
   model?: DecoderOptions['model'];
 }
 
-/** Documents of one capture file, yielded as the decoder completes them. */
+/**
+ * Documents of one capture file that put something on paper, yielded as the decoder completes them: status
+ * polls, or an initialise or feed after the last cut, are not shown as empty slips.
+ */
 export async function* decodeFile(path: string, options?: DecoderOptions): AsyncGenerator<PrintedDocument> {
   const decoder = new Decoder(options);
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) yield* decoder.write(chunk as Buffer);
-  yield* decoder.end();
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    yield* decoder.write(chunk as Buffer).filter(printsSomething);
+  }
+  yield* decoder.end().filter(printsSomething);
 }
 
 /** Writes to stdout, waiting when the reader is slower than the decoder. */

@@ -1,9 +1,13 @@
 // `posbridge run [--config FILE]`: the daemon. Runs the configured links (or the embedded default) until
 // stopped. SIGTERM/SIGINT drain in-flight jobs and exit 0; SIGHUP reloads the config file, and a config that
 // does not validate is refused with the error logged, the running one kept.
+//
+// SIGHUP's handler is installed before anything else is done: without one, SIGHUP's default action kills the
+// process, so a reload asked for during start-up would take the daemon down. Asked for then, it is done once
+// the daemon runs; asked for during a stop, it is refused (a reload starting links beside a stop would race it).
 import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig, type AgentConfig } from '../config.js';
-import { startControlServer } from '../control/index.js';
+import { runningDaemon, startControlServer } from '../control/index.js';
 import { Agent } from '../daemon/agent.js';
 import { ProfileError } from '../extract/index.js';
 import { log } from '../log.js';
@@ -21,12 +25,46 @@ function embeddedHint(config: AgentConfig): string | undefined {
   return `posbridge is a network printer on ${link.till.host}:${link.till.port}; try: nc ${link.till.host} ${link.till.port} < test/fixtures/receipts/coffee-tm-t88-card.bin`;
 }
 
+type Phase = 'starting' | 'running' | 'stopping';
+
 async function run(options: RunOptions): Promise<void> {
   const graceMs = Number(options.graceMs);
+  let phase: Phase = 'starting';
+  let reloadAsked = false;
+  let reloading = Promise.resolve();
+  const reload = (): void => {
+    reloading = reloading.then(async () => {
+      if (phase !== 'running') return;
+      try {
+        await agent.reload(await loadAgentConfig(options.config), graceMs);
+      } catch (error) {
+        log.error({ reason: (error as Error).message }, 'configuration NOT reloaded; the running one is kept');
+      }
+    });
+  };
+  process.on('SIGHUP', () => {
+    if (phase === 'starting') {
+      reloadAsked = true;
+      log.info('SIGHUP during start-up: the configuration is reloaded once posbridge runs');
+    } else if (phase === 'stopping') {
+      log.warn('SIGHUP while stopping: not reloading');
+    } else {
+      reload();
+    }
+  });
+
   let config: AgentConfig;
   let agent: Agent;
   try {
     config = await loadAgentConfig(options.config);
+    const running = await runningDaemon(config.dataDir);
+    if (running !== undefined) {
+      process.stderr.write(
+        `posbridge run: posbridge is already running (pid ${running.pid}, data folder ${config.dataDir}); ` +
+          `stop it first (kill ${running.pid}) or give this one another dataDir\n`,
+      );
+      process.exit(1);
+    }
     agent = await Agent.start(config);
   } catch (error) {
     const usage = error instanceof ConfigError || error instanceof ProfileError;
@@ -50,17 +88,10 @@ async function run(options: RunOptions): Promise<void> {
   const hint = embeddedHint(config);
   if (hint !== undefined) log.info(hint);
 
-  let reloading = Promise.resolve();
-  process.on('SIGHUP', () => {
-    reloading = reloading.then(async () => {
-      try {
-        await agent.reload(await loadAgentConfig(options.config), graceMs);
-      } catch (error) {
-        log.error({ reason: (error as Error).message }, 'configuration NOT reloaded; the running one is kept');
-      }
-    });
-  });
+  phase = 'running';
+  if (reloadAsked) reload();
   const stop = (signal: string): void => {
+    phase = 'stopping';
     log.info({ signal }, 'stopping: finishing jobs in flight');
     void reloading
       .then(() => agent.stop({ graceMs, drainMs: DRAIN_MS }))

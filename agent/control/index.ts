@@ -111,6 +111,20 @@ export async function startControlServer(dataDir: string, handlers: ControlHandl
   };
 }
 
+/**
+ * The daemon already running on this data folder, if one answers on its control socket (a socket file left by
+ * a crashed daemon does not answer). Asked before binding anything, so a second `posbridge run` can say who runs.
+ */
+export async function runningDaemon(dataDir: string, timeoutMs = 3_000): Promise<{ pid: number } | undefined> {
+  if (process.platform !== 'win32' && !(await answering(controlPath(dataDir)))) return undefined;
+  try {
+    const status = (await controlRequest(dataDir, { op: 'status' }, timeoutMs)) as { pid?: unknown };
+    return typeof status.pid === 'number' ? { pid: status.pid } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sends one request to the running daemon and returns its answer; ControlError in plain words otherwise. */
 export function controlRequest(dataDir: string, request: ControlRequest, timeoutMs = 30_000): Promise<unknown> {
   const path = controlPath(dataDir);

@@ -15,6 +15,7 @@ import { log } from '../log.js';
 import { Store } from '../store/index.js';
 import type { JobSummary } from './job-processor.js';
 import { parseFaults } from './faults.js';
+import { LinkStartError } from './link-start-error.js';
 import { LOW_CONFIDENCE } from './job-log.js';
 import { ProcessingWorker } from './processing-worker.js';
 import type { WorkerSettings } from './worker-protocol.js';
@@ -50,6 +51,19 @@ function workerSettings(config: AgentConfig): WorkerSettings {
     ocr: config.ocr,
   };
 }
+
+/** Where a link's till side listens or reads; two links with the same endpoint cannot both run. */
+function tillEndpoint(config: LinkConfig): string | undefined {
+  const till = config.till;
+  if (till.kind === 'tcp') return till.port === 0 ? undefined : `tcp ${till.host}:${till.port}`;
+  return 'path' in till ? `${till.kind} ${till.path}` : undefined;
+}
+
+function sameTillEndpoint(a: LinkConfig, b: LinkConfig): boolean {
+  const endpoint = tillEndpoint(a);
+  return endpoint !== undefined && endpoint === tillEndpoint(b);
+}
+
 
 function forwardSettings(config: AgentConfig): ForwardSettings {
   return {
@@ -91,6 +105,8 @@ export class Agent {
   #forward: ForwardThread;
   readonly #startedAt = new Date();
   #stopping: Promise<void> | undefined;
+  /** Links replaced by a reload, still finishing their connections in flight. */
+  readonly #retiring = new Set<Promise<void>>();
 
   private constructor(config: AgentConfig) {
     this.#config = config;
@@ -113,7 +129,7 @@ export class Agent {
     agent.#worker.start();
     agent.#forward.start();
     try {
-      for (const link of config.links) await agent.#startLink(link);
+      for (const [index, link] of config.links.entries()) await agent.#startLink(link, index);
     } catch (error) {
       await agent.stop({ graceMs: 0, drainMs: 5_000 });
       throw error;
@@ -130,8 +146,12 @@ export class Agent {
   }
 
   /**
-   * Applies a new config: links removed or changed are stopped (their connections in flight finish first),
-   * links added or changed are started, the others are not touched. The data folder needs a restart.
+   * Applies a new config without a moment when printing is down, and all or nothing: links added or changed are
+   * started (their ports bound) BEFORE the links they replace are stopped; a changed TCP link whose till side is
+   * unchanged takes over the running listener; a link that must release its till endpoint first (a serial line,
+   * a changed listener on the same port) is stopped, and started again as it was if its successor cannot start.
+   * On any failure every link started for `next` is stopped, the running ones keep running, and the error names
+   * the link and the config key. Links whose config did not change are not touched. The data folder needs a restart.
    */
   async reload(next: AgentConfig, graceMs: number): Promise<{ started: string[]; stopped: string[]; unchanged: string[] }> {
     checkConfigFiles(next);
@@ -139,19 +159,56 @@ export class Agent {
       log.warn({ dataDir: this.#config.dataDir, requested: next.dataDir }, 'dataDir changes need a restart; keeping the current one');
       next = { ...next, dataDir: this.#config.dataDir };
     }
+    const previous = this.#config;
     const wanted = new Map(next.links.map((l) => [l.name, l]));
-    const stopped: string[] = [];
-    const started: string[] = [];
-    const unchanged: string[] = [];
-    for (const [name, link] of this.#links) {
-      const config = wanted.get(name);
-      if (config !== undefined && isDeepStrictEqual(config, link.config)) {
-        unchanged.push(name);
-        continue;
+    const unchanged = [...this.#links.keys()].filter((name) => isDeepStrictEqual(wanted.get(name), this.#links.get(name)!.config));
+    const leaving = new Map([...this.#links].filter(([name]) => !unchanged.includes(name)));
+    const holderOf = (config: LinkConfig): Link | undefined =>
+      [...leaving.values()].find((link) => sameTillEndpoint(link.config, config));
+
+    const fresh = new Map<string, Link>();
+    /** Links stopped to free their endpoint for a successor: started again as they were if the reload fails. */
+    const released: Link[] = [];
+    const handOvers: { from: Link; config: LinkConfig }[] = [];
+    this.#worker.configure(workerSettings(next));
+    try {
+      const incoming = next.links.map((config, index) => ({ config, index })).filter(({ config }) => !unchanged.includes(config.name));
+      // First what binds somewhere new: nothing running is touched until these are up.
+      for (const { config, index } of incoming) {
+        if (holderOf(config) === undefined) fresh.set(config.name, await this.#openLink(config, index));
       }
-      await link.stop(graceMs);
-      this.#links.delete(name);
-      stopped.push(name);
+      for (const { config, index } of incoming) {
+        const holder = holderOf(config);
+        if (holder === undefined) continue;
+        if (holder.canHandOver(config)) {
+          handOvers.push({ from: holder, config });
+          continue;
+        }
+        if (!released.includes(holder)) {
+          await holder.stop(graceMs);
+          released.push(holder);
+        }
+        fresh.set(config.name, await this.#openLink(config, index));
+      }
+    } catch (error) {
+      await Promise.all([...fresh.values()].map((link) => link.stop(0)));
+      this.#worker.configure(workerSettings(previous));
+      for (const link of released) {
+        const index = previous.links.findIndex((l) => l.name === link.name);
+        const again = await this.#openLink(link.config, index).catch((restartError: unknown) => {
+          log.error({ link: link.name, reason: (restartError as Error).message }, 'link could not be started again after a failed reload; it is DOWN');
+          return undefined;
+        });
+        if (again === undefined) this.#links.delete(link.name);
+        else this.#links.set(link.name, again);
+      }
+      throw error;
+    }
+    // Everything new is up; what can no longer fail happens now.
+    for (const { from, config } of handOvers) {
+      const link = from.handOver(config);
+      await link.start();
+      fresh.set(config.name, link);
     }
     if (!isDeepStrictEqual(forwardSettings(next), forwardSettings(this.#config))) {
       prepareStore(next);
@@ -161,12 +218,16 @@ export class Agent {
       log.info({ sinks: next.forward.sinks.map(sinkName) }, 'forwarding restarted with the new sinks');
     }
     this.#config = next;
-    this.#worker.configure(workerSettings(next));
-    for (const config of next.links) {
-      if (this.#links.has(config.name)) continue;
-      await this.#startLink(config);
-      started.push(config.name);
+    const stopping = [...leaving.values()].filter((link) => !released.includes(link));
+    for (const [name] of leaving) this.#links.delete(name);
+    for (const [name, link] of fresh) this.#links.set(name, link);
+    // Replaced links finish their connections in flight in the background; a stop waits for them too.
+    for (const link of stopping) {
+      const retired = link.stop(graceMs).finally(() => this.#retiring.delete(retired));
+      this.#retiring.add(retired);
     }
+    const stopped = [...leaving.keys()];
+    const started = [...fresh.keys()];
     log.info({ started, stopped, unchanged }, 'configuration reloaded');
     return { started, stopped, unchanged };
   }
@@ -178,7 +239,7 @@ export class Agent {
   }
 
   async #stop({ graceMs, drainMs }: StopOptions): Promise<void> {
-    await Promise.all([...this.#links.values()].map((link) => link.stop(graceMs)));
+    await Promise.all([...[...this.#links.values()].map((link) => link.stop(graceMs)), ...this.#retiring]);
     this.#links.clear();
     const drained = await this.#worker.drain(drainMs);
     await this.#forward.stop();
@@ -212,6 +273,7 @@ export class Agent {
           printer: config.printer.kind,
           running: link !== undefined,
           activeSessions: link?.activeSessions ?? 0,
+          sessionStates: link?.sessionStates ?? {},
           totalSessions: link?.totalSessions ?? 0,
           ...this.#statsFor(config.name),
         };
@@ -219,10 +281,19 @@ export class Agent {
     };
   }
 
-  async #startLink(config: LinkConfig): Promise<void> {
+  async #startLink(config: LinkConfig, index: number): Promise<void> {
+    this.#links.set(config.name, await this.#openLink(config, index));
+  }
+
+  /** A started link for `config` (the `index`th in its config, for the error message). */
+  async #openLink(config: LinkConfig, index: number): Promise<Link> {
     const link = new Link(config, this.#worker.sink);
-    await link.start();
-    this.#links.set(config.name, link);
+    try {
+      await link.start();
+    } catch (error) {
+      throw new LinkStartError(config, index, error);
+    }
+    return link;
   }
 
   #statsFor(name: string): LinkStats {

@@ -1,8 +1,10 @@
 // Printer side writing jobs to files: one file per job in a folder, or every job appended to one file.
 // In folder mode a job is written under a ".partial" name and renamed when it ends, so a spool reader
-// (the file till side) never picks up half a job.
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// (the file till side) never picks up half a job. A job whose stream was destroyed before it ended (the daemon
+// stopping mid-job, the till gone) is not a whole job: it is kept as ".incomplete", never given the final
+// name. ".partial" files a crashed run left behind become ".incomplete" when the side starts.
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { log } from '../../agent/log.js';
 import { TransportError, errorText } from '../shared/errors.js';
@@ -10,6 +12,14 @@ import { SinkStream } from '../shared/sink-stream.js';
 import { Turns } from '../shared/turns.js';
 import type { PrinterSide } from '../types.js';
 import type { FileConfig } from './config.js';
+
+const PARTIAL = '.partial';
+/** A ".partial" file untouched for this long belongs to no live writer. */
+const LEFTOVER_AFTER_MS = 60_000;
+
+function incompleteName(partial: string): string {
+  return `${partial.slice(0, -PARTIAL.length)}.incomplete`;
+}
 
 export class FilePrinterSide implements PrinterSide {
   readonly kind = 'file';
@@ -33,6 +43,10 @@ export class FilePrinterSide implements PrinterSide {
     return stream;
   }
 
+  async start(): Promise<void> {
+    if (this.#config.mode === 'folder') await this.#tidyLeftovers();
+  }
+
   async close(): Promise<void> {
     const closing = [...this.#open].map((stream) => new Promise<void>((resolve) => {
       stream.once('close', () => resolve());
@@ -50,13 +64,39 @@ export class FilePrinterSide implements PrinterSide {
         bytes += chunk.length;
         await handle.write(chunk);
       },
-      finish: async () => {
+      finish: async (completed) => {
         await handle.close();
         // A connection that carried nothing (a till probing whether its printer is there) is not a job.
         if (bytes === 0) await unlink(partial);
-        else await rename(partial, final);
+        else if (completed) await rename(partial, final);
+        else {
+          const kept = incompleteName(partial);
+          await rename(partial, kept);
+          this.#log.warn({ file: basename(kept), bytes }, 'job cut short before it ended: kept as .incomplete, not as a job file');
+        }
       },
     });
+  }
+
+  /** ".partial" files nobody has written to for a while were left by a run that crashed mid-job. */
+  async #tidyLeftovers(): Promise<void> {
+    const folder = this.#config.path;
+    const names = await readdir(folder).catch(() => [] as string[]);
+    const before = Date.now() - LEFTOVER_AFTER_MS;
+    const tidied: string[] = [];
+    for (const name of names.filter((n) => n.endsWith(PARTIAL))) {
+      const path = join(folder, name);
+      try {
+        if ((await stat(path)).mtimeMs > before) continue; // another writer may still be at it
+        await rename(path, incompleteName(path));
+        tidied.push(name);
+      } catch (error) {
+        this.#log.warn({ file: name, reason: errorText(error) }, 'cannot tidy a half-written job file');
+      }
+    }
+    if (tidied.length > 0) {
+      this.#log.warn({ files: tidied.length, first: tidied[0] }, 'half-written job files from an earlier run kept as .incomplete');
+    }
   }
 
   async #createJobFile(folder: string): Promise<{ handle: FileHandle; partial: string; final: string }> {
@@ -64,7 +104,7 @@ export class FilePrinterSide implements PrinterSide {
       await mkdir(folder, { recursive: true });
       for (;;) {
         const name = `${timestamp(new Date())}-${String(++this.#counter).padStart(6, '0')}`;
-        const partial = join(folder, `${name}.partial`);
+        const partial = join(folder, `${name}${PARTIAL}`);
         try {
           const handle = await open(partial, 'wx');
           return { handle, partial, final: join(folder, `${name}${this.#config.extension}`) };

@@ -26,6 +26,18 @@ export class LinePrinterSide implements PrinterSide {
     this.#timing = timing;
   }
 
+  /** Opens the device now, so a printer missing at start is reported at start rather than at the first job. */
+  async start(): Promise<void> {
+    this.#started ??= this.#line.start();
+    await this.#started;
+    if (this.#line.device === undefined) {
+      this.#line.log.warn(
+        { printer: this.#line.name, reason: errorText(this.#line.lastFailure) },
+        'printer device missing at start: jobs are captured, and printed once it appears',
+      );
+    }
+  }
+
   async open(): Promise<Duplex> {
     this.#started ??= this.#line.start();
     const release = await this.#turns.take();

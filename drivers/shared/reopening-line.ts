@@ -50,6 +50,11 @@ export class ReopeningLine {
     return this.#device;
   }
 
+  /** Why the last attempt to open failed, while the device is not open. */
+  get lastFailure(): unknown {
+    return this.#device === undefined ? this.#lastFailure : undefined;
+  }
+
   /** Starts keeping the device open; resolves after the first attempt, whether or not it succeeded. */
   start(): Promise<void> {
     if (this.#running) return Promise.resolve();

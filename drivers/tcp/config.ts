@@ -20,7 +20,9 @@ export const tcpConfigSchema = z
       .int()
       .min(1)
       .default(8)
-      .describe('Till side: connections served at once; further ones are refused (closed at once). Default 8.'),
+      .describe(
+        'Till side: connections served at once. When all are in use, a new one closes the connection idle longest (see evictIdleAfterMs); if none is idle it is refused with a reset, and logged. Default 8.',
+      ),
     keepAliveMs: z
       .number()
       .int()
@@ -31,8 +33,18 @@ export const tcpConfigSchema = z
       .number()
       .int()
       .min(0)
-      .default(0)
-      .describe('Till side: destroy a connection with no traffic for this long; 0 never does. Default 0.'),
+      .default(60_000)
+      .describe(
+        'Till side: close a connection with no traffic for this long (never while it waits for the printer); 0 never does. Default 60000.',
+      ),
+    evictIdleAfterMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(1_000)
+      .describe(
+        'Till side: with all maxConnections in use, a connection silent for at least this long (and not waiting for the printer) is closed to serve a new till. Default 1000.',
+      ),
     connectTimeoutMs: z
       .number()
       .int()

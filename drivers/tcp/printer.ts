@@ -1,7 +1,7 @@
 // Printer side of raw TCP printing: one fresh connection to the network printer per open().
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { log } from '../../agent/log.js';
+import { log, RateLimitedLog } from '../../agent/log.js';
 import { TransportError, errorText } from '../shared/errors.js';
 import type { PrinterSide } from '../types.js';
 import type { TcpConfig } from './config.js';
@@ -10,13 +10,14 @@ export class TcpPrinterSide implements PrinterSide {
   readonly kind = 'tcp';
   readonly #config: TcpConfig;
   readonly #sockets = new Set<Socket>();
-  readonly #log;
+  /** Lines written per printer connection, limited so a flood of jobs is not a flood of lines. */
+  readonly #log: RateLimitedLog;
   readonly #endpoint: string;
 
   constructor(config: TcpConfig) {
     this.#config = config;
     this.#endpoint = `${config.host}:${config.port}`;
-    this.#log = log.child({ driver: 'tcp', side: 'printer', printer: this.#endpoint });
+    this.#log = new RateLimitedLog(log.child({ driver: 'tcp', side: 'printer', printer: this.#endpoint }));
   }
 
   open(): Promise<Duplex> {

@@ -46,6 +46,21 @@ describe('JobFramer', () => {
     expect(jobs[0]!.bytes).toEqual(Buffer.concat([STATUS_POLL, COFFEE]));
   });
 
+  it('does not keep an initialise or paper feed after the last cut as a job', () => {
+    const trailers = [Buffer.from('\x1b@'), Buffer.from('\n\n\n'), Buffer.from('\x1bd\x05'), Buffer.from('\x1b@\n\n'), Buffer.from('   \n')];
+    for (const trailer of trailers) {
+      const { jobs, framer } = frame([COFFEE, trailer]);
+      framer.end('session-end');
+      expect(jobs.map((j) => j.bytes), `trailer ${JSON.stringify(trailer.toString('latin1'))}`).toEqual([COFFEE]);
+    }
+    // Text after the cut is still a job of its own, and so is a drawer opened after it (a no-sale is evidence).
+    for (const mark of [text('hello'), Buffer.from('\x1bp\x00\x19\xfa')]) {
+      const { jobs, framer } = frame([COFFEE, mark]);
+      framer.end('session-end');
+      expect(jobs.map((j) => j.bytes)).toEqual([COFFEE, mark]);
+    }
+  });
+
   it('frames identically however the bytes are split', () => {
     const stream = Buffer.concat([TWO_JOBS, STATUS_POLL, COFFEE, text('tail without a cut')]);
     const whole = frame([stream]);

@@ -3,12 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { embeddedDefault } from '../../agent/config.js';
 import { Store } from '../../agent/store/index.js';
-import { freePort, repositoryRoot, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { freePort, printJob, repositoryRoot, startDaemon, tillConnection, waitFor, type DaemonProcess } from '../helpers/daemon.js';
 import { readUntilClose } from '../helpers/streams.js';
 
 const COFFEE = await readFile('test/fixtures/receipts/coffee-tm-t88-card.bin');
@@ -27,20 +27,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function tillConnection(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-async function printJob(port: number, bytes: Buffer): Promise<void> {
-  const socket = await tillConnection(port);
-  const closed = readUntilClose(socket);
-  socket.end(bytes);
-  await closed;
-}
-
 async function printedFiles(folder: string): Promise<Buffer[]> {
   const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.bin')).sort();
   return Promise.all(names.map((n) => readFile(join(folder, n))));
@@ -48,16 +34,6 @@ async function printedFiles(folder: string): Promise<Buffer[]> {
 
 function fileLink(name: string, port: number, extra: Record<string, unknown> = {}) {
   return { name, till: { kind: 'tcp', host: '127.0.0.1', port }, printer: { kind: 'file', path: join(dir, `printed-${name}`) }, ...extra };
-}
-
-async function waitFor<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 function storedBaskets(dataDir: string) {
@@ -76,10 +52,15 @@ function storedBaskets(dataDir: string) {
 }
 
 describe('posbridge run', () => {
-  it('runs the embedded default: a network printer on 127.0.0.1:9100 writing jobs to files, captured and stored', async () => {
+  // The embedded default listens on 127.0.0.1:9100, which a developer's own daemon may hold while the tests run
+  // (README: first command, then the second): the same config is run here on a free port instead.
+  it('runs the embedded default: a network printer writing jobs to files, captured and stored', async () => {
     const data = join(dir, 'data');
-    daemon = await startDaemon(undefined, { dir, env: { POSBRIDGE_DATA: data } });
-    await printJob(9100, COFFEE);
+    const port = await freePort();
+    const config = embeddedDefault(data) as { links: { till: { port: number } }[] };
+    config.links[0]!.till.port = port;
+    daemon = await startDaemon(config, { dir });
+    await printJob(port, COFFEE);
     const [printed] = await waitFor(() => printedFiles(join(data, 'printed')), (files) => files.length === 1, 'the printed job file');
     expect(printed).toEqual(COFFEE);
     const [stored] = await waitFor(() => storedBaskets(data), (rows) => rows.length === 1, 'the stored basket');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,32 @@ describe('file printer side', () => {
     stream.end();
     await readUntilClose(stream);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('folder mode: a job whose stream is destroyed before it ends is kept as .incomplete, never as a job file', async () => {
+    const printer = new FilePrinterSide(config({ path: join(dir, 'out') }));
+    const stream = await printer.open();
+    await new Promise<void>((resolve, reject) => stream.write(Buffer.from('HALF A RECEIPT'), (error) => (error ? reject(error) : resolve())));
+    const closed = new Promise((resolve) => stream.once('close', resolve));
+    stream.destroy();
+    await closed;
+    const names = await readdir(join(dir, 'out'));
+    expect(names.filter((n) => n.endsWith('.bin') || n.endsWith('.partial'))).toEqual([]);
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/\.incomplete$/);
+    expect(await readFile(join(dir, 'out', names[0]!), 'utf8')).toBe('HALF A RECEIPT');
+  });
+
+  it('folder mode: start() keeps a crashed run\'s stale .partial files as .incomplete and leaves a live one alone', async () => {
+    const out = join(dir, 'out');
+    await mkdir(out);
+    await writeFile(join(out, 'crashed.partial'), 'left by a crash');
+    const old = new Date(Date.now() - 5 * 60_000);
+    await utimes(join(out, 'crashed.partial'), old, old);
+    await writeFile(join(out, 'live.partial'), 'another writer, still at it');
+    await new FilePrinterSide(config({ path: out })).start();
+    expect((await readdir(out)).sort()).toEqual(['crashed.incomplete', 'live.partial']);
+    expect(await readFile(join(out, 'crashed.incomplete'), 'utf8')).toBe('left by a crash');
   });
 
   it('append mode: concurrent jobs are appended whole, one after the other', async () => {

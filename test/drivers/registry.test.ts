@@ -22,7 +22,8 @@ describe('driver registry', () => {
       port: 9100,
       maxConnections: 8,
       keepAliveMs: 30_000,
-      idleTimeoutMs: 0,
+      idleTimeoutMs: 60_000,
+      evictIdleAfterMs: 1_000,
       connectTimeoutMs: 5_000,
     });
     expect(parseDriverConfig({ kind: 'usb' })).toMatchObject({ path: '/dev/usb/lp0', pollMs: 25 });

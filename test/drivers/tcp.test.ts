@@ -121,14 +121,19 @@ describe('tcp till side', () => {
     expect(await reply).toEqual(Buffer.from([0x16]));
   });
 
-  it('refuses connections beyond maxConnections and accepts again once one closes', async () => {
-    const { sessions, port, till } = await startTill({ maxConnections: 2 });
+  it('resets a connection beyond maxConnections when none is idle, and accepts again once one closes', async () => {
+    const { sessions, port, till } = await startTill({ maxConnections: 2, evictIdleAfterMs: 60_000 });
     const first = await connectClient(port);
     await connectClient(port);
     await waitUntil(() => till.connectionCount === 2, 'two connections held');
 
-    const third = await connectClient(port);
-    await readAll(third); // closed by the server without a session
+    // A reset, not a quiet close: a till that wrote its job must not believe it printed. (The reset may come
+    // before the client has seen its connect complete.)
+    const refused = await connectClient(port).then(
+      (third) => readUntilClose(third).then(({ error }) => error),
+      (error: Error) => error,
+    );
+    expect((refused as NodeJS.ErrnoException | undefined)?.code).toBe('ECONNRESET');
     expect(sessions).toHaveLength(2);
 
     first.end();
@@ -138,6 +143,49 @@ describe('tcp till side', () => {
     const fourth = await connectClient(port);
     fourth.end('ok');
     await waitUntil(() => sessions.length === 3, 'fourth connection accepted');
+  });
+
+  it('with every connection held by idle tills (the defaults), a new till is served: the one idle longest is closed', async () => {
+    const { sessions, port, till } = await startTill();
+    const idle: Socket[] = [];
+    for (let i = 0; i < 8; i++) idle.push(await connectClient(port));
+    await waitUntil(() => sessions.length === 8, 'eight idle connections held');
+    for (const session of sessions) session.stream.resume();
+    // One of them still talks now and then; the others have been silent for longer than evictIdleAfterMs.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    idle[0]!.write('x');
+    await waitUntil(() => (sessions[0]!.stream as Socket).bytesRead === 1, 'the chatty till sent a byte');
+    const oldestSilent = readAll(idle[1]!);
+    const job = await connectClient(port);
+    const received = new Promise<Buffer>((resolve) => {
+      const check = (): void => {
+        const session = sessions[8];
+        if (session === undefined) setTimeout(check, 5);
+        else resolve(readAll(session.stream));
+      };
+      check();
+    });
+    job.end('RECEIPT');
+    expect((await received).toString()).toBe('RECEIPT');
+    await oldestSilent;
+    expect(idle[0]!.readableEnded).toBe(false);
+  });
+
+  it('closes a connection silent for idleTimeoutMs, but not while the link has paused it to wait for the printer', async () => {
+    const { sessions, port } = await startTill({ idleTimeoutMs: 100 });
+    const waiting = await connectClient(port);
+    await waitUntil(() => sessions.length === 1, 'first session opened');
+    sessions[0]!.stream.pause();
+    const silent = await connectClient(port);
+    await waitUntil(() => sessions.length === 2, 'second session opened');
+    sessions[1]!.stream.resume();
+    let waitingEnded = false;
+    const waitingEnd = readAll(waiting).then(() => (waitingEnded = true));
+    await readAll(silent);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(waitingEnded).toBe(false);
+    sessions[0]!.stream.resume();
+    await waitingEnd;
   });
 
   it('stop() closes open connections and resolves', async () => {

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,9 +43,41 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A till's connection to a link's TCP port (half-open allowed, so it can still read replies after its job). */
+export function tillConnection(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Prints one job the way a till does: connect, send, close its side, wait for the printer to close. */
+export async function printJob(port: number, bytes: Buffer): Promise<void> {
+  const socket = await tillConnection(port);
+  const closed = new Promise<void>((resolve) => {
+    socket.on('error', () => undefined);
+    socket.once('close', () => resolve());
+  });
+  socket.resume();
+  socket.end(bytes);
+  await closed;
+}
+
+/** Polls `read` until `ok` holds for its value; rejects naming `what` after timeoutMs. */
+export async function waitFor<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Starts the daemon and waits for it to run, unless `wait` is 'none' (the caller watches it start itself). */
 export async function startDaemon(
   config: unknown,
-  options: { dir: string; env?: Record<string, string>; configName?: string; args?: string[] },
+  options: { dir: string; env?: Record<string, string>; configName?: string; args?: string[]; wait?: 'running' | 'none' },
 ): Promise<DaemonProcess> {
   const configFile = join(options.dir, options.configName ?? 'posbridge.json');
   if (config !== undefined) await writeFile(configFile, JSON.stringify(config, null, 2));
@@ -121,6 +153,7 @@ export async function startDaemon(
       return result;
     },
   };
+  if (options.wait === 'none') return daemon;
   try {
     await waitForLog((l) => l.msg === 'posbridge running', 'the daemon to start');
   } catch (error) {
