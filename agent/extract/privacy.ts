@@ -94,7 +94,7 @@ const STAR = 0x2a;
  * every code page a receipt printer uses, so this covers text, barcode data (GS k) and 2D-code data (GS ( k) alike;
  * re-decoding the masked bytes gives what extraction makes of the clear ones. Returns `bytes`.
  */
-export function maskPansInBytes(bytes: Uint8Array): Uint8Array {
+export function maskPansInBytes<Bytes extends Uint8Array>(bytes: Bytes): Bytes {
   if (bytes.length < MIN_PAN) return bytes;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   for (const match of text.matchAll(DIGIT_RUN)) {
@@ -154,7 +154,7 @@ export class PanMasker {
   end(): Buffer {
     if (this.#held.length === 0) return Buffer.alloc(0);
     const start = this.#context.length;
-    const masked = maskPansInBytes(Buffer.concat([this.#context, this.#held])) as Buffer;
+    const masked = maskPansInBytes(Buffer.concat([this.#context, this.#held]));
     this.#context = Buffer.alloc(0);
     this.#held = Buffer.alloc(0);
     return masked.subarray(start);
