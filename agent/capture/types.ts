@@ -18,6 +18,11 @@ export interface SessionInfo {
  */
 export interface SessionTap {
   bytes(chunk: Buffer): void;
+  /**
+   * The till has sent its last byte (a job-boundary session, before its close is passed on): resolves once every
+   * byte tapped is durable, or after a bound, or at once when the store is known to be down. Never rejects.
+   */
+  durable?(): Promise<void>;
   end(reason: 'session-end' | 'shutdown'): void;
 }
 

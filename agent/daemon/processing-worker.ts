@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { BatchingSink, type CaptureChannel } from '../capture/batching-sink.js';
 import type { SessionInfo } from '../capture/types.js';
 import { log } from '../log.js';
+import type { StoreHealth } from '../model/store-health.js';
 import type { JobSummary } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -31,6 +32,10 @@ export class ProcessingWorker implements CaptureChannel {
   #lostBytes = 0;
   /** Shared with the worker: 1 once draining, so it stores its backlog raw instead of decoding it. */
   readonly #draining = new Int32Array(new SharedArrayBuffer(4));
+  /** Tills' closes waiting for their bytes to be durable, by sync token. */
+  readonly #syncs = new Map<number, () => void>();
+  #nextToken = 1;
+  #storeHealth: StoreHealth | null = null;
 
   constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; onJob: (summary: JobSummary) => void }) {
     this.#settings = settings;
@@ -44,6 +49,11 @@ export class ProcessingWorker implements CaptureChannel {
 
   get lostBytes(): number {
     return this.#lostBytes;
+  }
+
+  /** The store as the worker last reported it; null until it reports a change (all well). */
+  get storeHealth(): StoreHealth | null {
+    return this.#storeHealth;
   }
 
   start(): void {
@@ -107,6 +117,16 @@ export class ProcessingWorker implements CaptureChannel {
     this.#post({ t: 'lost', session, byteCount });
   }
 
+  sync(session: number): Promise<void> {
+    // Nothing to wait for without a worker, nor while the store is down: the till's close goes on at once.
+    if (this.#worker === undefined || this.#storeHealth?.outage != null) return Promise.resolve();
+    const token = this.#nextToken++;
+    return new Promise((resolve) => {
+      this.#syncs.set(token, resolve);
+      this.#post({ t: 'sync', session, token });
+    });
+  }
+
   end(session: number, reason: 'session-end' | 'shutdown'): void {
     this.#post({ t: 'end', session, reason });
   }
@@ -133,14 +153,28 @@ export class ProcessingWorker implements CaptureChannel {
       case 'fatal':
         this.#log.error(`capture cannot be stored: ${message.message} (printing is not affected; retrying)`);
         break;
+      case 'durable':
+        this.#syncs.get(message.token)?.();
+        this.#syncs.delete(message.token);
+        break;
+      case 'store':
+        this.#storeHealth = message.health;
+        if (message.health.outage !== null) this.#releaseSyncs();
+        break;
       case 'drained':
         this.#drained?.(message);
         break;
     }
   }
 
+  #releaseSyncs(): void {
+    for (const resolve of this.#syncs.values()) resolve();
+    this.#syncs.clear();
+  }
+
   #onExit(worker: Worker, code: number): void {
     if (this.#worker === worker) this.#worker = undefined;
+    this.#releaseSyncs();
     if (this.#stopping) return;
     const inFlight = this.sink.backlogBytes;
     this.sink.resetBacklog();
