@@ -11,6 +11,16 @@ import { printerSetupSchema } from './decode/index.js';
 
 const NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
+/** True for a time zone this Node knows (an IANA name); otherwise every receipt's time would be read wrong. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const linkConfigSchema = z
   .strictObject({
     name: z.string().regex(NAME, 'letters, digits, ".", "_" or "-", at most 64').describe('Names the link in logs, jobs and `test-print --link`.'),
@@ -55,7 +65,12 @@ export const agentConfigSchema = z
   .strictObject({
     dataDir: z.string().min(1).optional().describe('Database, job files and control socket. Default $POSBRIDGE_DATA or ~/.posbridge.'),
     storeId: z.string().min(1).optional().describe('Store this agent runs in; stored with every basket.'),
-    timezone: z.string().min(1).default('Europe/London').describe("IANA timezone of the tills' clocks. Default Europe/London."),
+    timezone: z
+      .string()
+      .min(1)
+      .default('Europe/London')
+      .refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone; use one such as Europe/London, Europe/Berlin or America/New_York` })
+      .describe("IANA timezone of the tills' clocks. Default Europe/London."),
     currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('ISO 4217 currency for receipts that print none.'),
     profilesDir: z.string().min(1).optional().describe('Folder of layout profiles (YAML or JSON).'),
     captureBacklogBytes: z

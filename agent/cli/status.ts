@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
+import type { StoreHealth } from '../model/store-health.js';
 
 interface StatusOptions {
   config?: string;
@@ -29,6 +30,7 @@ interface DaemonStatus {
   config: string;
   dataDir: string;
   capture: { workerRunning: boolean; backlogBytes: number; shedBytes: number; lostBytes: number };
+  store?: StoreHealth;
   links: LinkStatus[];
 }
 
@@ -38,6 +40,7 @@ function describe(status: DaemonStatus): string {
     `posbridge running (pid ${status.pid}, up ${status.uptimeSeconds} s), config ${status.config}, data ${status.dataDir}`,
     `capture: worker ${c.workerRunning ? 'running' : 'DOWN'}, backlog ${c.backlogBytes} bytes, shed ${c.shedBytes}, lost ${c.lostBytes}`,
   ];
+  if (status.store !== undefined) lines.push(describeStore(status.store));
   for (const l of status.links) {
     const last = l.lastBasket === null ? 'none yet' : `${l.lastBasket.total ?? 'no total'}, ${l.lastBasket.items} items, conf ${l.lastBasket.confidence.toFixed(2)}`;
     lines.push(
@@ -46,6 +49,15 @@ function describe(status: DaemonStatus): string {
     );
   }
   return lines.join('\n');
+}
+
+function describeStore(store: StoreHealth): string {
+  const outage = store.outage;
+  const state = outage === null
+    ? 'writing'
+    : `DOWN since ${outage.since} (${outage.code}: ${outage.reason}; ${outage.needsOperator ? 'fix the file or its permissions' : 'retrying'}), ${store.pendingJobs} jobs held`;
+  const dead = store.lastDeadLetter === null ? '' : ` (last: job ${store.lastDeadLetter.job}, ${store.lastDeadLetter.reason})`;
+  return `store: ${state}, ${store.deadLettered} dead-lettered${dead}, ${store.droppedJobs} dropped`;
 }
 
 async function status(options: StatusOptions): Promise<void> {

@@ -1,14 +1,14 @@
 // The daemon: runs every configured link, the processing worker behind them and the control socket; reloads
 // config without touching links whose config did not change; drains in-flight jobs on stop.
-import { mkdir } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
-import { tillIdOf } from '../config.js';
+import { ConfigError, tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { formatAmount } from '../extract/money.js';
 import { log } from '../log.js';
 import type { JobSummary } from './job-processor.js';
+import { prepareDataDir } from './data-dir.js';
 import { parseFaults } from './faults.js';
 import { LOW_CONFIDENCE } from './job-log.js';
 import { ProcessingWorker } from './processing-worker.js';
@@ -72,9 +72,18 @@ export class Agent {
     // Checked here too, so a mistyped fault stops the start instead of failing inside the worker.
     parseFaults(process.env.POSBRIDGE_FAULTS);
     // The data folder holds the database and the control socket; only the agent's user may read it.
-    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    for (const warning of await prepareDataDir(config.dataDir)) log.warn(warning);
     const agent = new Agent(config);
-    agent.#worker.start();
+    try {
+      // Links start once captured bytes can be journalled: a receipt a till sees completed is then always stored.
+      await agent.#worker.start();
+    } catch (error) {
+      await agent.#worker.drain(1_000);
+      throw new ConfigError(
+        `dataDir ${config.dataDir}: the store cannot be opened: ${(error as Error).message}; ` +
+          'fix or move the file, or set dataDir (or POSBRIDGE_DATA) to another folder',
+      );
+    }
     try {
       for (const link of config.links) await agent.#startLink(link);
     } catch (error) {
@@ -156,6 +165,7 @@ export class Agent {
         shedBytes: this.#worker.sink.shedBytes,
         lostBytes: this.#worker.lostBytes,
       },
+      store: this.#worker.storeHealth ?? { outage: null, pendingJobs: 0, droppedJobs: 0, deadLettered: 0, lastDeadLetter: null },
       links: this.#config.links.map((config) => {
         const link = this.#links.get(config.name);
         return {

@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionInfo } from '../capture/types.js';
 import { PanMasker } from '../extract/privacy.js';
-import type { JobWriter, Store } from '../store/index.js';
+import type { JobWriter, JournalledSession, Store } from '../store/index.js';
 import type { JobProcessor } from './job-processor.js';
 
-interface JournalledSession {
+interface OpenSession {
   readonly key: string;
   readonly masker: PanMasker;
   /** Masked bytes journalled so far: the stream offset of the next chunk. */
@@ -17,11 +17,19 @@ interface JournalledSession {
   settled: number;
 }
 
+/** A chunk as journalled: where to read it back from once it is no longer held in memory. */
+export interface JournalChunk {
+  readonly key: string;
+  readonly offset: number;
+  readonly at: number;
+  readonly bytes: Buffer;
+}
+
 export class CaptureJournal {
   readonly #writer: JobWriter;
   /** Keys are unique per worker start: a restarted worker's framers begin their streams afresh. */
   readonly #boot = randomUUID();
-  readonly #sessions = new Map<number, JournalledSession>();
+  readonly #sessions = new Map<number, OpenSession>();
 
   constructor(writer: JobWriter) {
     this.#writer = writer;
@@ -34,16 +42,16 @@ export class CaptureJournal {
   }
 
   /** Masks and journals one chunk; returns the masked bytes settled so far (a card number may be held back). */
-  data(session: number, bytes: Uint8Array, at: number): Buffer {
+  data(session: number, bytes: Uint8Array, at: number): JournalChunk | undefined {
     const state = this.#sessions.get(session);
-    if (state === undefined) return Buffer.alloc(0);
+    if (state === undefined) return undefined;
     return this.#append(state, state.masker.write(bytes), at);
   }
 
   /** The till has sent everything: journals whatever the masker held back and returns it. */
-  finish(session: number): Buffer {
+  finish(session: number): JournalChunk | undefined {
     const state = this.#sessions.get(session);
-    if (state === undefined) return Buffer.alloc(0);
+    if (state === undefined) return undefined;
     return this.#append(state, state.masker.end(), Date.now());
   }
 
@@ -68,39 +76,36 @@ export class CaptureJournal {
     return [...this.#sessions.keys()];
   }
 
-  #append(state: JournalledSession, masked: Buffer, at: number): Buffer {
-    if (masked.length === 0) return masked;
-    this.#writer.journal({ t: 'chunk', key: state.key, offset: state.offset, at, bytes: masked });
+  #append(state: OpenSession, masked: Buffer, at: number): JournalChunk | undefined {
+    if (masked.length === 0) return undefined;
+    const chunk = { key: state.key, offset: state.offset, at, bytes: masked };
+    this.#writer.journal({ t: 'chunk', ...chunk });
     state.offset += masked.length;
-    return masked;
+    return chunk;
   }
 }
 
 /**
- * Turns what the journal still holds (a daemon killed before storing its sessions' jobs) into jobs, through the
- * same processor as live bytes; each session is forgotten in its last job's transaction. Sessions get negative
- * numbers so they never meet a live one. Returns how many sessions and bytes were recovered.
+ * Turns one session the journal still holds (a daemon killed before storing its jobs) into jobs, through the same
+ * processor as live bytes, as session number `session` (negative, so it never meets a live one); the session is
+ * forgotten in its last job's transaction. Returns the bytes recovered.
  */
-export function replayJournal(store: Store, processor: JobProcessor, writer: JobWriter): { sessions: number; bytes: number } {
-  let session = 0;
+export function replaySession(store: Store, processor: JobProcessor, writer: JobWriter, session: number, journalled: JournalledSession): number {
+  const { key, info, consumed } = journalled;
   let bytes = 0;
-  const journalled = store.journalledSessions();
-  for (const { key, info, consumed } of journalled) {
-    session--;
-    processor.open(session, info);
-    let position = consumed;
-    for (const chunk of store.journalledChunks(key)) {
-      const end = chunk.offset + chunk.bytes.length;
-      if (end <= position) continue;
-      // A gap: the journal's copy was shed during a long outage; the job records the loss.
-      if (chunk.offset > position) processor.lost(session, chunk.offset - position);
-      const fresh = chunk.bytes.subarray(Math.max(0, position - chunk.offset));
-      processor.data(session, fresh, chunk.at);
-      bytes += fresh.length;
-      position = end;
-    }
-    processor.end(session, 'shutdown');
-    writer.journal({ t: 'close', key });
+  processor.open(session, info);
+  let position = consumed;
+  for (const chunk of store.journalledChunks(key)) {
+    const end = chunk.offset + chunk.bytes.length;
+    if (end <= position) continue;
+    // A gap: the journal's copy was shed during a long outage; the job records the loss.
+    if (chunk.offset > position) processor.lost(session, chunk.offset - position);
+    const fresh = chunk.bytes.subarray(Math.max(0, position - chunk.offset));
+    processor.data(session, fresh, chunk.at);
+    bytes += fresh.length;
+    position = end;
   }
-  return { sessions: journalled.length, bytes };
+  processor.end(session, 'shutdown');
+  writer.journal({ t: 'close', key });
+  return bytes;
 }

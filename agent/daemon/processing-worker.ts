@@ -56,14 +56,29 @@ export class ProcessingWorker implements CaptureChannel {
     return this.#storeHealth;
   }
 
-  start(): void {
+  /**
+   * Starts the worker; resolves once it has the store open and its journal in hand (so bytes captured from now
+   * on are journalled), rejects with the worker's own words if it cannot open the store.
+   */
+  start(): Promise<void> {
     const worker = new Worker(WORKER_URL, { workerData: { ...this.#settings, draining: this.#draining } });
     this.#worker = worker;
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.t === 'ready') resolve();
+        else if (message.t === 'fatal') reject(new Error(message.message));
+        else return;
+        worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', (code) => reject(new Error(`the processing worker stopped while starting (exit code ${code})`)));
+    });
     worker.on('message', (message: FromWorker) => this.#onMessage(message));
     worker.on('error', (error) => this.#log.error({ err: error }, 'processing worker failed'));
     worker.once('exit', (code) => this.#onExit(worker, code));
     // Sessions already open (a restart) carry on in the new worker from their next bytes.
     for (const [session, info] of this.sink.openSessions) this.#post({ t: 'open', session, info });
+    return ready;
   }
 
   configure(settings: WorkerSettings): void {
@@ -183,7 +198,10 @@ export class ProcessingWorker implements CaptureChannel {
       'processing worker stopped; restarting it (printing is not affected; jobs in progress are lost)',
     );
     this.#lostBytes += inFlight;
-    this.#restartTimer = setTimeout(() => this.start(), this.#restartMs);
+    this.#restartTimer = setTimeout(() => {
+      // A restart's failure is the same as the first's: logged as it happens (see 'fatal'), retried with backoff.
+      this.start().catch(() => undefined);
+    }, this.#restartMs);
     this.#restartMs = Math.min(this.#restartMs * 2, RESTART_MAX_MS);
   }
 }

@@ -6,8 +6,8 @@
 // a queue in slices, so commits and durable answers keep coming while a flood is decoded.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProfiles, type LayoutProfile } from '../extract/index.js';
-import { JobWriter, Store } from '../store/index.js';
-import { CaptureJournal, replayJournal } from './capture-journal.js';
+import { JobWriter, Store, type JournalledSession } from '../store/index.js';
+import { CaptureJournal, replaySession, type JournalChunk } from './capture-journal.js';
 import { faultyDecoderFactory, parseFaults } from './faults.js';
 import { logJob } from './job-log.js';
 import { JobProcessor, type ProcessorSettings } from './job-processor.js';
@@ -18,6 +18,11 @@ if (port === null) throw new Error('worker.ts runs as a worker thread');
 
 /** How long one slice of decoding may hold the thread before journal commits get their turn. */
 const SLICE_MS = 20;
+/**
+ * Bytes waiting for the decoder kept in memory; past this (a flood the decoder cannot keep up with) the queue only
+ * points at the journal and reads them back when their turn comes, so memory stays bounded however far behind.
+ */
+const QUEUED_BYTES_IN_MEMORY = 8 * 1024 * 1024;
 
 function post(message: FromWorker): void {
   port!.postMessage(message);
@@ -36,9 +41,10 @@ function processorSettings(settings: WorkerSettings): ProcessorSettings {
   return { storeId: settings.storeId, timezone: settings.timezone, currency: settings.currency, profiles, links: settings.links };
 }
 
-/** Work for the processor, in arrival order; `ackBytes` is what the main thread counts as in flight for it. */
+/** Work for the processor, in arrival order. A data item without bytes reads them back from the journal. */
 type Work =
-  | { readonly t: 'data'; readonly session: number; readonly bytes: Buffer; readonly at: number; readonly ackBytes: number }
+  | { readonly t: 'data'; readonly session: number; readonly chunk: Omit<JournalChunk, 'bytes'>; readonly length: number; bytes: Buffer | undefined }
+  | { readonly t: 'replay'; readonly session: number; readonly journalled: JournalledSession }
   | { readonly t: 'lost'; readonly session: number; readonly byteCount: number }
   | { readonly t: 'end'; readonly session: number; readonly reason: 'session-end' | 'shutdown' };
 
@@ -61,7 +67,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
   const capturedUpTo = (): number => {
     for (let i = head; i < queue.length; i++) {
       const item = queue[i]!;
-      if (item.t === 'data') return item.at;
+      if (item.t === 'data') return item.chunk.at;
     }
     return Date.now();
   };
@@ -70,26 +76,42 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
     post({ t: 'job', summary });
   }, { newDecoder, hurry, capturedUpTo });
 
-  const recovered = replayJournal(store, processor, writer);
-  if (recovered.sessions > 0) {
-    writer.flush();
-    post({ t: 'warn', message: `recovered ${recovered.sessions} capture sessions (${recovered.bytes} bytes) from the journal of a daemon that stopped without storing them` });
-  }
-
   let scheduled = false;
+  let queuedBytes = 0;
   const work = (item: Work): void => {
+    if (item.t === 'data' && item.bytes !== undefined) {
+      if (queuedBytes + item.length > QUEUED_BYTES_IN_MEMORY && writer.health.outage === null) item.bytes = undefined;
+      else queuedBytes += item.length;
+    }
     queue.push(item);
     if (!scheduled) {
       scheduled = true;
       setImmediate(runSlice);
     }
   };
+  // What a daemon stopped without storing (kill -9, power cut) goes first, one session per work item, so each is
+  // committed as soon as it is done and a second crash in the middle loses none of the progress.
+  const journalled = store.journalledSessions();
+  const replays = journalled.length;
+  let replaysLeft = replays;
+  let recoveredBytes = 0;
+
   const perform = (item: Work): void => {
     switch (item.t) {
-      case 'data':
-        processor.data(item.session, item.bytes, item.at);
+      case 'data': {
+        let bytes = item.bytes;
+        if (bytes === undefined) bytes = readBack(item.chunk.key, item.chunk.offset);
+        else queuedBytes -= item.length;
+        if (bytes === undefined) processor.lost(item.session, item.length);
+        else processor.data(item.session, bytes, item.chunk.at);
         journal.settled(item.session, processor.settledOffset(item.session));
-        post({ t: 'ack', byteCount: item.ackBytes });
+        break;
+      }
+      case 'replay':
+        recoveredBytes += replaySession(store, processor, writer, item.session, item.journalled);
+        if (--replaysLeft === 0) {
+          post({ t: 'warn', message: `recovered ${replays} capture sessions (${recoveredBytes} bytes) from the journal of a daemon that stopped before storing them` });
+        }
         break;
       case 'lost':
         processor.lost(item.session, item.byteCount);
@@ -98,6 +120,18 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         processor.end(item.session, item.reason);
         journal.close(item.session);
         break;
+    }
+  };
+  /** A queued chunk's bytes from the journal; committed first if the write is still pending. */
+  const readBack = (key: string, offset: number): Buffer | undefined => {
+    try {
+      const bytes = store.journalledChunk(key, offset);
+      if (bytes !== undefined) return bytes;
+      writer.flush();
+      return store.journalledChunk(key, offset);
+    } catch (error) {
+      post({ t: 'warn', message: `capture journal not readable: ${(error as Error).message}; the job records the loss` });
+      return undefined;
     }
   };
   const runUntil = (deadline: number): void => {
@@ -119,6 +153,14 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
     }
   };
 
+  const queueChunk = (session: number, chunk: JournalChunk | undefined): void => {
+    if (chunk === undefined) return;
+    const { bytes, ...where } = chunk;
+    work({ t: 'data', session, chunk: where, length: bytes.length, bytes });
+  };
+
+  journalled.forEach((session, i) => work({ t: 'replay', session: -1 - i, journalled: session }));
+
   port!.on('message', (message: ToWorker) => {
     switch (message.t) {
       case 'open':
@@ -127,13 +169,13 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         break;
       case 'data': {
         const bytes = message.bytes;
-        const masked = journal.data(message.session, bytes, message.at);
-        work({ t: 'data', session: message.session, bytes: masked, at: message.at, ackBytes: bytes.byteLength });
+        queueChunk(message.session, journal.data(message.session, bytes, message.at));
+        // In the journal's hands now (written this turn): no longer the passthrough's to count.
+        post({ t: 'ack', byteCount: bytes.byteLength });
         break;
       }
       case 'sync': {
-        const rest = journal.finish(message.session);
-        if (rest.length > 0) work({ t: 'data', session: message.session, bytes: rest, at: Date.now(), ackBytes: 0 });
+        queueChunk(message.session, journal.finish(message.session));
         const token = message.token;
         writer.whenDurable(() => post({ t: 'durable', token }));
         break;
@@ -142,8 +184,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         work({ t: 'lost', session: message.session, byteCount: message.byteCount });
         break;
       case 'end': {
-        const rest = journal.finish(message.session);
-        if (rest.length > 0) work({ t: 'data', session: message.session, bytes: rest, at: Date.now(), ackBytes: 0 });
+        queueChunk(message.session, journal.finish(message.session));
         work({ t: 'end', session: message.session, reason: message.reason });
         break;
       }
@@ -155,7 +196,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         // Sessions still open end here: their held-back bytes, their last jobs, and their journal with them.
         for (const session of journal.sessions) {
           const rest = journal.finish(session);
-          if (rest.length > 0) processor.data(session, rest, Date.now());
+          if (rest !== undefined) processor.data(session, rest.bytes, rest.at);
         }
         processor.shutdown();
         for (const session of journal.sessions) journal.close(session);

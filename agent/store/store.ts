@@ -121,6 +121,7 @@ export class Store {
   readonly #basketsAfter: Database.Statement;
   readonly #basketsSince: Database.Statement;
   readonly #latestBaskets: Database.Statement;
+  readonly #journalChunk: Database.Statement;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
@@ -134,6 +135,7 @@ export class Store {
     this.#latestBaskets = db.prepare(
       `SELECT * FROM (SELECT ${BASKET_COLUMNS} FROM baskets WHERE ${link} ORDER BY seq DESC LIMIT @limit) ORDER BY seq`,
     );
+    this.#journalChunk = db.prepare('SELECT bytes FROM capture_chunks WHERE session_key = ? AND offset = ?');
     const readOnly = (): never => {
       throw new Error('the store was opened read-only');
     };
@@ -314,6 +316,14 @@ export class Store {
         key: string; link: string; till_id: string; peer: string; consumed: number;
       }[];
       return rows.map((r) => ({ key: r.key, info: { link: r.link, tillId: r.till_id, peer: r.peer }, consumed: r.consumed }));
+    });
+  }
+
+  /** One journalled chunk's bytes, or undefined if it is not (or no longer) there. */
+  journalledChunk(key: string, offset: number): Buffer | undefined {
+    return this.#read('the capture journal', () => {
+      const row = this.#journalChunk.get(key, offset) as { bytes: Buffer } | undefined;
+      return row?.bytes;
     });
   }
 
