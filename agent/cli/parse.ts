@@ -8,6 +8,7 @@ import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument
 import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
 import { CODE_PAGE_NUMBERINGS, KANJI_ENCODINGS, resolveOptions } from '../decode/options.js';
+import { PanMasker } from '../extract/privacy.js';
 import { documentHtml, htmlHead, htmlTail } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
@@ -48,7 +49,10 @@ interface ParseOptions {
 /** Documents of one capture file, yielded as the decoder completes them. */
 export async function* decodeFile(path: string, options?: DecoderOptions): AsyncGenerator<PrintedDocument> {
   const decoder = new Decoder(options);
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) yield* decoder.write(chunk as Buffer);
+  // Card numbers are masked in the bytes first, as the daemon stores them, so no preview ever shows one.
+  const masker = new PanMasker();
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) yield* decoder.write(masker.write(chunk as Buffer));
+  yield* decoder.write(masker.end());
   yield* decoder.end();
 }
 
