@@ -3,8 +3,9 @@
 import { benchDecode } from './decode.js';
 import { benchExtract } from './extract.js';
 import { benchPassthrough } from './passthrough.js';
+import { benchStore } from './store.js';
 
-const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['passthrough', benchPassthrough]];
+const sections: [string, () => Promise<void>][] = [['decode', benchDecode], ['extract', benchExtract], ['passthrough', benchPassthrough], ['store', benchStore]];
 
 for (const [name, run] of sections) {
   process.stdout.write(`\n## ${name}\n`);

@@ -138,16 +138,20 @@ export class PanMasker {
     return this.#held.length;
   }
 
-  /** The masked bytes that are settled now (possibly none; possibly some from earlier chunks). */
+  /**
+   * The masked bytes that are settled now (possibly none; possibly some from earlier chunks). `chunk` is masked in
+   * place when nothing is held (the common case, so a flood costs no copy): pass bytes that are yours to change.
+   */
   write(chunk: Uint8Array): Buffer {
     const start = this.#context.length;
-    const all = Buffer.concat([this.#context, this.#held, chunk]);
-    const masked = Buffer.from(all);
-    maskPansInBytes(masked);
+    const pending = this.#context.length + this.#held.length;
+    const all = pending === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#context, this.#held, chunk]);
     const settled = Math.max(start, all.length - Math.min(trailingRunLength(all), MAX_HELD));
+    // What is held stays unmasked (its run may go on), so it is copied out before masking in place.
     this.#held = Buffer.from(all.subarray(settled));
     this.#context = this.#held.length === 0 ? Buffer.alloc(0) : Buffer.from(all.subarray(Math.max(0, settled - MAX_HELD), settled));
-    return masked.subarray(start, settled);
+    maskPansInBytes(all);
+    return all.subarray(start, settled);
   }
 
   /** The end of the stream: whatever is held, masked. */
