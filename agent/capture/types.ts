@@ -40,7 +40,7 @@ export interface FramedJob {
   /** When its first byte arrived. */
   readonly capturedAt: Date;
   readonly endedBy: JobEnd;
-  /** Exactly the bytes the till sent, in order. */
+  /** The bytes the till sent, in order, every full card number masked in place by the worker (same length). */
   readonly bytes: Buffer;
   /** Its printed documents (one per cut, usually one); empty when it could not be decoded. */
   readonly documents: readonly PrintedDocument[];

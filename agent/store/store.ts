@@ -17,7 +17,7 @@ export interface JobRecord {
   peer: string;
   capturedAt: Date;
   endedBy: JobEnd;
-  /** Exactly the bytes the till sent. */
+  /** The bytes the till sent, every full card number masked in place (same length; see maskPansInBytes). */
   bytes: Uint8Array;
   decodeError?: string | null;
 }
