@@ -92,10 +92,8 @@ describe('kill -9 under sustained load', () => {
     const data = join(dir, 'data');
     const config = { dataDir: data, links: [{ name: 'front', till: { kind: 'tcp', host: '127.0.0.1', port, maxConnections: 64 }, printer: { kind: 'none' } }] };
     const completed = new Set<string>();
-    let lastLogs: { level: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       daemon = await startDaemon(config, { dir });
-      lastLogs = daemon.logs;
       const load = sustainedLoad(port, round);
       // Long enough for a backlog to build, different each round so kills land at every stage of a job.
       await new Promise((resolve) => setTimeout(resolve, 1_500 + ((round * 389) % 1_500)));
@@ -104,7 +102,6 @@ describe('kill -9 under sustained load', () => {
       daemon = undefined;
       await load.stop(killedAt);
       for (const name of load.completed) completed.add(name);
-      console.log('round', round, load.completed.size, daemon === undefined ? '' : '', JSON.stringify(lastLogs.filter((l) => l.level >= 40).slice(0, 3)));
     }
     // The last start replays what the last kill left in the journal; SIGTERM then stores everything.
     daemon = await startDaemon(config, { dir });
@@ -116,7 +113,6 @@ describe('kill -9 under sustained load', () => {
     const stored = storedJobNames(data);
     const missing = [...completed].filter((name) => !stored.includes(name));
     const duplicated = stored.filter((name, i) => stored.indexOf(name) !== i);
-    console.log("completed", completed.size, "stored", stored.length, "missing", missing.length);
     expect(completed.size).toBeGreaterThan(ROUNDS * TILLS);
     expect({ completed: completed.size, missing, duplicated }).toEqual({ completed: completed.size, missing: [], duplicated: [] });
   }, 180_000);
