@@ -72,7 +72,9 @@ if [ "$service" = 1 ]; then
   done
 fi
 
+# 0700: receipts are personal data; the daemon warns at start about a data folder other users can read.
 run mkdir -p "$data_dir"
+run chmod 700 "$data_dir"
 if [ "$service" = 1 ]; then run chown "$user" "$data_dir"; fi
 config_args=""
 if [ -n "$config" ]; then

@@ -100,7 +100,12 @@ export const agentConfigSchema = z
   .strictObject({
     dataDir: z.string().min(1).optional().describe('Database, job files and control socket. Default $POSBRIDGE_DATA or ~/.posbridge.'),
     storeId: z.string().min(1).optional().describe('Store this agent runs in; stored with every basket.'),
-    timezone: z.string().min(1).default('Europe/London').describe("IANA timezone of the tills' clocks. Default Europe/London."),
+    timezone: z
+      .string()
+      .min(1)
+      .default('Europe/London')
+      .refine(isTimeZone, { error: (issue) => `"${String(issue.input)}" is not an IANA time zone; use one such as Europe/London, Europe/Berlin or America/New_York` })
+      .describe("IANA timezone of the tills' clocks. Default Europe/London."),
     currency: currencySchema.optional().describe('ISO 4217 currency for receipts that print none.'),
     locale: localeSchema.optional().describe('BCP 47 locale of the store (en-GB, en-US, de-DE...): date order, decimal separator, label language. Default: inferred per receipt.'),
     profilesDir: z.string().min(1).optional().describe('Folder of layout profiles (YAML or JSON).'),

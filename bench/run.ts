@@ -6,6 +6,7 @@ import { benchExtract } from './extract.js';
 import { benchNats } from './nats.js';
 import { benchOcr } from './ocr.js';
 import { benchPassthrough } from './passthrough.js';
+import { benchStore } from './store.js';
 
 const sections: [string, () => Promise<void>][] = [
   ['decode', benchDecode],
@@ -14,6 +15,7 @@ const sections: [string, () => Promise<void>][] = [
   ['passthrough', benchPassthrough],
   ['dev-backend', benchDevBackend],
   ['nats', benchNats],
+  ['store', benchStore],
 ];
 
 for (const [name, run] of sections) {

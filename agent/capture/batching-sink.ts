@@ -11,8 +11,13 @@ export interface CaptureChannel {
   /** `bytes` is the channel's to keep (or transfer): it is a fresh copy no one else holds. */
   data(session: number, bytes: Uint8Array, at: number): void;
   lost(session: number, byteCount: number): void;
+  /** Resolves once every byte handed over for the session is durable (or durability cannot be had now). */
+  sync?(session: number): Promise<void>;
   end(session: number, reason: 'session-end' | 'shutdown'): void;
 }
+
+/** The longest a finished connection's close waits for its bytes to be durable: printing never waits on a broken store. */
+export const DURABLE_WAIT_MS = 2_000;
 
 interface Batch {
   chunks: Buffer[];
@@ -33,9 +38,12 @@ export class BatchingSink implements CaptureSink {
   #shedTotal = 0;
   #shedWarned = false;
 
-  constructor(channel: CaptureChannel, options: { maxBacklogBytes: number }) {
+  readonly #durableWaitMs: number;
+
+  constructor(channel: CaptureChannel, options: { maxBacklogBytes: number; durableWaitMs?: number }) {
     this.#channel = channel;
     this.#maxBacklogBytes = options.maxBacklogBytes;
+    this.#durableWaitMs = options.durableWaitMs ?? DURABLE_WAIT_MS;
   }
 
   get backlogBytes(): number {
@@ -68,12 +76,24 @@ export class BatchingSink implements CaptureSink {
     this.#channel.open(session, info);
     return {
       bytes: (chunk) => this.#add(session, chunk),
+      durable: () => {
+        this.#flushSession(session);
+        return this.#channel.sync === undefined ? Promise.resolve() : this.#bounded(this.#channel.sync(session));
+      },
       end: (reason) => {
         this.#flushSession(session);
         this.#open.delete(session);
         this.#channel.end(session, reason);
       },
     };
+  }
+
+  #bounded(durable: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#durableWaitMs);
+    });
+    return Promise.race([durable.catch(() => undefined), bound]).finally(() => clearTimeout(timer));
   }
 
   #add(session: number, chunk: Buffer): void {

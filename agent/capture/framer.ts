@@ -80,6 +80,11 @@ export class JobFramer {
     this.#decodeError = reason;
   }
 
+  /** Stream offset up to which every byte is in an emitted job (or was dropped as printing nothing). */
+  get settledOffset(): number {
+    return this.#heldStart;
+  }
+
   /** When the open job times out if nothing more arrives, or undefined when no job is open. */
   get idleDeadline(): number | undefined {
     return this.#jobAt === undefined ? undefined : this.#lastAt + this.#options.idleGapMs;

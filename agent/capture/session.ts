@@ -58,6 +58,7 @@ export class SessionBridge {
   #pending: Buffer[] = [];
   #tillEnded = false;
   #tapEnded = false;
+  #closeHeld = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #lingerTimer: NodeJS.Timeout | undefined;
   #printerDownUntil = 0;
@@ -294,9 +295,17 @@ export class SessionBridge {
     else till.destroy();
   }
 
+  /**
+   * Passes the end on to the till once the bytes it sent are durable (bounded by the tap), so a till that saw its
+   * connection close never loses that receipt to a crash.
+   */
   #endTill(): void {
-    const till = this.#till;
-    if (!till.destroyed && !till.writableEnded) till.end();
+    if (this.#closeHeld) return;
+    this.#closeHeld = true;
+    void (this.#tap.durable?.() ?? Promise.resolve()).then(() => {
+      const till = this.#till;
+      if (!till.destroyed && !till.writableEnded) till.end();
+    });
   }
 
   #endTap(reason: 'session-end' | 'shutdown'): void {

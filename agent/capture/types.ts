@@ -18,6 +18,11 @@ export interface SessionInfo {
  */
 export interface SessionTap {
   bytes(chunk: Buffer): void;
+  /**
+   * The till has sent its last byte (a job-boundary session, before its close is passed on): resolves once every
+   * byte tapped is durable, or after a bound, or at once when the store is known to be down. Never rejects.
+   */
+  durable?(): Promise<void>;
   end(reason: 'session-end' | 'shutdown'): void;
 }
 
@@ -35,7 +40,7 @@ export interface FramedJob {
   /** When its first byte arrived. */
   readonly capturedAt: Date;
   readonly endedBy: JobEnd;
-  /** Exactly the bytes the till sent, in order. */
+  /** The bytes the till sent, in order, every full card number masked in place by the worker (same length). */
   readonly bytes: Buffer;
   /** Its printed documents (one per cut, usually one); empty when it could not be decoded. */
   readonly documents: readonly PrintedDocument[];

@@ -9,6 +9,7 @@ import { Decoder, DecoderOptionsError, type DecoderOptions, type PrintedDocument
 import { basketsFromFile, DEFAULT_TIMEZONE, loadProfiles, localeInfo, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
 import { CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS, PRINTER_MODEL_NAMES, resolveOptions } from '../decode/options.js';
+import { PanMasker } from '../extract/privacy.js';
 import { documentHtml, htmlHead, htmlTail } from '../render/html.js';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
@@ -56,9 +57,12 @@ interface ParseOptions {
  */
 export async function* decodeFile(path: string, options?: DecoderOptions): AsyncGenerator<PrintedDocument> {
   const decoder = new Decoder(options);
+  // Card numbers are masked in the bytes first, as the daemon stores them, so no preview ever shows one.
+  const masker = new PanMasker();
   for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-    yield* decoder.write(chunk as Buffer).filter(printsSomething);
+    yield* decoder.write(masker.write(chunk as Buffer)).filter(printsSomething);
   }
+  yield* decoder.write(masker.end()).filter(printsSomething);
   yield* decoder.end().filter(printsSomething);
 }
 

@@ -5,6 +5,7 @@ import { ConfigError, loadAgentConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
 import type { ForwardStatus } from '../forward/thread-protocol.js';
 import type { OcrStatus } from '../ocr/index.js';
+import type { StoreHealth } from '../model/store-health.js';
 
 interface StatusOptions {
   config?: string;
@@ -32,6 +33,7 @@ interface DaemonStatus {
   dataDir: string;
   capture: { workerRunning: boolean; backlogBytes: number; shedBytes: number; lostBytes: number };
   forward?: Partial<ForwardStatus> & { running: boolean; fatal: string | null };
+  store?: StoreHealth;
   links: LinkStatus[];
   ocr?: OcrStatus | null;
 }
@@ -76,6 +78,7 @@ function describe(status: DaemonStatus): string {
     ...(status.forward === undefined ? [] : describeForward(status.forward)),
     describeOcr(status.ocr),
   ];
+  if (status.store !== undefined) lines.push(describeStore(status.store));
   for (const l of status.links) {
     const last = l.lastBasket === null ? 'none yet' : `${l.lastBasket.total ?? 'no total'}, ${l.lastBasket.items} items, conf ${l.lastBasket.confidence.toFixed(2)}`;
     lines.push(
@@ -84,6 +87,15 @@ function describe(status: DaemonStatus): string {
     );
   }
   return lines.join('\n');
+}
+
+function describeStore(store: StoreHealth): string {
+  const outage = store.outage;
+  const state = outage === null
+    ? 'writing'
+    : `DOWN since ${outage.since} (${outage.code}: ${outage.reason}; ${outage.needsOperator ? 'fix the file or its permissions' : 'retrying'}), ${store.pendingJobs} jobs held`;
+  const dead = store.lastDeadLetter === null ? '' : ` (last: job ${store.lastDeadLetter.job}, ${store.lastDeadLetter.reason})`;
+  return `store: ${state}, ${store.deadLettered} dead-lettered${dead}, ${store.droppedJobs} dropped`;
 }
 
 async function status(options: StatusOptions): Promise<void> {

@@ -1,11 +1,10 @@
 // The daemon: runs every configured link, the processing worker behind them and the control socket; reloads
 // config without touching links whose config did not change; drains in-flight jobs on stop.
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
-import { tillIdOf } from '../config.js';
+import { ConfigError, tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { formatAmount } from '../extract/money.js';
 import { ForwardThread } from '../forward/forward-thread.js';
@@ -14,6 +13,7 @@ import type { ForwardSettings } from '../forward/thread-protocol.js';
 import { log } from '../log.js';
 import { Store } from '../store/index.js';
 import type { JobSummary } from './job-processor.js';
+import { prepareDataDir } from './data-dir.js';
 import { parseFaults } from './faults.js';
 import { LinkStartError } from './link-start-error.js';
 import { LOW_CONFIDENCE } from './job-log.js';
@@ -123,10 +123,20 @@ export class Agent {
     // Checked here too, so a mistyped fault stops the start instead of failing inside the worker.
     parseFaults(process.env.POSBRIDGE_FAULTS);
     // The data folder holds the database and the control socket; only the agent's user may read it.
-    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-    prepareStore(config);
+    for (const warning of await prepareDataDir(config.dataDir)) log.warn(warning);
     const agent = new Agent(config);
-    agent.#worker.start();
+    try {
+      // Migrated here, before any thread opens it, and the sinks recorded that new baskets are queued for.
+      prepareStore(config);
+      // Links start once captured bytes can be journalled: a receipt a till sees completed is then always stored.
+      await agent.#worker.start();
+    } catch (error) {
+      await agent.#worker.drain(1_000);
+      throw new ConfigError(
+        `dataDir ${config.dataDir}: the store cannot be opened: ${(error as Error).message}; ` +
+          'fix or move the file, or set dataDir (or POSBRIDGE_DATA) to another folder',
+      );
+    }
     agent.#forward.start();
     try {
       for (const [index, link] of config.links.entries()) await agent.#startLink(link, index);
@@ -264,6 +274,7 @@ export class Agent {
       },
       forward: this.#forward.status(),
       ocr: this.#worker.ocrStatus,
+      store: this.#worker.storeHealth ?? { outage: null, pendingJobs: 0, droppedJobs: 0, deadLettered: 0, lastDeadLetter: null },
       links: this.#config.links.map((config) => {
         const link = this.#links.get(config.name);
         return {

@@ -95,6 +95,7 @@ export class JobProcessor {
   readonly #newDecoder: DecoderFactory;
   readonly #hurry: (() => boolean) | undefined;
   readonly #ocr: Pick<OcrService, 'offer'> | undefined;
+  readonly #capturedUpTo: () => number;
   readonly #framers = new Map<number, JobFramer>();
   #timer: NodeJS.Timeout | undefined;
   #timerDue = Infinity;
@@ -103,7 +104,16 @@ export class JobProcessor {
     settings: ProcessorSettings,
     saver: JobSaver,
     report: (summary: JobSummary) => void,
-    options: { newDecoder?: DecoderFactory | undefined; hurry?: () => boolean; ocr?: Pick<OcrService, 'offer'> } = {},
+    options: {
+      newDecoder?: DecoderFactory | undefined;
+      hurry?: () => boolean;
+      ocr?: Pick<OcrService, 'offer'>;
+      /**
+       * The capture time every byte before which has been handed in: idle gaps are judged against it, so bytes
+       * still queued for the processor (a worker catching up) are never taken for a pause at the till.
+       */
+      capturedUpTo?: () => number;
+    } = {},
   ) {
     this.#settings = settings;
     this.#saver = saver;
@@ -111,6 +121,7 @@ export class JobProcessor {
     this.#newDecoder = options.newDecoder ?? newDecoder;
     this.#hurry = options.hurry;
     this.#ocr = options.ocr;
+    this.#capturedUpTo = options.capturedUpTo ?? Date.now;
   }
 
   /** New settings apply to sessions opened from now on and to extraction of every job from now on. */
@@ -134,6 +145,11 @@ export class JobProcessor {
     if (this.#hurry?.() === true) framer.storeRaw(RAW_AT_SHUTDOWN);
     framer.data(bytes, at);
     this.#schedule(framer.idleDeadline);
+  }
+
+  /** How far into the session's stream every byte is in a saved job (for the capture journal), or undefined. */
+  settledOffset(session: number): number | undefined {
+    return this.#framers.get(session)?.settledOffset;
   }
 
   lost(session: number, byteCount: number): void {
@@ -200,7 +216,7 @@ export class JobProcessor {
 
   readonly #onTimer = (): void => {
     this.#timerDue = Infinity;
-    const now = Date.now();
+    const now = this.#capturedUpTo();
     let next = Infinity;
     for (const framer of this.#framers.values()) {
       framer.tick(now);

@@ -6,6 +6,7 @@ import { BatchingSink, type CaptureChannel } from '../capture/batching-sink.js';
 import type { SessionInfo } from '../capture/types.js';
 import { log } from '../log.js';
 import type { OcrStatus } from '../ocr/index.js';
+import type { StoreHealth } from '../model/store-health.js';
 import type { JobSummary } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -34,6 +35,10 @@ export class ProcessingWorker implements CaptureChannel {
   readonly #draining = new Int32Array(new SharedArrayBuffer(4));
   /** The OCR queue as the worker last reported it; null until it has. */
   #ocrStatus: OcrStatus | null = null;
+  /** Tills' closes waiting for their bytes to be durable, by sync token. */
+  readonly #syncs = new Map<number, () => void>();
+  #nextToken = 1;
+  #storeHealth: StoreHealth | null = null;
 
   constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; onJob: (summary: JobSummary) => void }) {
     this.#settings = settings;
@@ -53,14 +58,34 @@ export class ProcessingWorker implements CaptureChannel {
     return this.#ocrStatus;
   }
 
-  start(): void {
+  /** The store as the worker last reported it; null until it reports a change (all well). */
+  get storeHealth(): StoreHealth | null {
+    return this.#storeHealth;
+  }
+
+  /**
+   * Starts the worker; resolves once it has the store open and its journal in hand (so bytes captured from now
+   * on are journalled), rejects with the worker's own words if it cannot open the store.
+   */
+  start(): Promise<void> {
     const worker = new Worker(WORKER_URL, { workerData: { ...this.#settings, draining: this.#draining } });
     this.#worker = worker;
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.t === 'ready') resolve();
+        else if (message.t === 'fatal') reject(new Error(message.message));
+        else return;
+        worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', (code) => reject(new Error(`the processing worker stopped while starting (exit code ${code})`)));
+    });
     worker.on('message', (message: FromWorker) => this.#onMessage(message));
     worker.on('error', (error) => this.#log.error({ err: error }, 'processing worker failed'));
     worker.once('exit', (code) => this.#onExit(worker, code));
     // Sessions already open (a restart) carry on in the new worker from their next bytes.
     for (const [session, info] of this.sink.openSessions) this.#post({ t: 'open', session, info });
+    return ready;
   }
 
   configure(settings: WorkerSettings): void {
@@ -114,6 +139,16 @@ export class ProcessingWorker implements CaptureChannel {
     this.#post({ t: 'lost', session, byteCount });
   }
 
+  sync(session: number): Promise<void> {
+    // Nothing to wait for without a worker, nor while the store is down: the till's close goes on at once.
+    if (this.#worker === undefined || this.#storeHealth?.outage != null) return Promise.resolve();
+    const token = this.#nextToken++;
+    return new Promise((resolve) => {
+      this.#syncs.set(token, resolve);
+      this.#post({ t: 'sync', session, token });
+    });
+  }
+
   end(session: number, reason: 'session-end' | 'shutdown'): void {
     this.#post({ t: 'end', session, reason });
   }
@@ -143,14 +178,28 @@ export class ProcessingWorker implements CaptureChannel {
       case 'fatal':
         this.#log.error(`capture cannot be stored: ${message.message} (printing is not affected; retrying)`);
         break;
+      case 'durable':
+        this.#syncs.get(message.token)?.();
+        this.#syncs.delete(message.token);
+        break;
+      case 'store':
+        this.#storeHealth = message.health;
+        if (message.health.outage !== null) this.#releaseSyncs();
+        break;
       case 'drained':
         this.#drained?.(message);
         break;
     }
   }
 
+  #releaseSyncs(): void {
+    for (const resolve of this.#syncs.values()) resolve();
+    this.#syncs.clear();
+  }
+
   #onExit(worker: Worker, code: number): void {
     if (this.#worker === worker) this.#worker = undefined;
+    this.#releaseSyncs();
     if (this.#stopping) return;
     const inFlight = this.sink.backlogBytes;
     this.sink.resetBacklog();
@@ -159,7 +208,10 @@ export class ProcessingWorker implements CaptureChannel {
       'processing worker stopped; restarting it (printing is not affected; jobs in progress are lost)',
     );
     this.#lostBytes += inFlight;
-    this.#restartTimer = setTimeout(() => this.start(), this.#restartMs);
+    this.#restartTimer = setTimeout(() => {
+      // A restart's failure is the same as the first's: logged as it happens (see 'fatal'), retried with backoff.
+      this.start().catch(() => undefined);
+    }, this.#restartMs);
     this.#restartMs = Math.min(this.#restartMs * 2, RESTART_MAX_MS);
   }
 }

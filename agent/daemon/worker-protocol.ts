@@ -1,6 +1,7 @@
 // Messages between the passthrough thread and the processing worker (worker.ts). Plain data only.
 import type { SessionInfo } from '../capture/types.js';
 import type { OcrConfig, OcrStatus } from '../ocr/index.js';
+import type { StoreHealth } from '../model/store-health.js';
 import type { LinkSettings, JobSummary } from './job-processor.js';
 
 /** Settings the worker builds its processor from; profiles are loaded from profilesDir in the worker. */
@@ -19,6 +20,8 @@ export type ToWorker =
   | { readonly t: 'data'; readonly session: number; readonly bytes: Uint8Array; readonly at: number }
   | { readonly t: 'lost'; readonly session: number; readonly byteCount: number }
   | { readonly t: 'end'; readonly session: number; readonly reason: 'session-end' | 'shutdown' }
+  /** The till has sent its last byte: answer `durable` with the token once every byte of it is on disk. */
+  | { readonly t: 'sync'; readonly session: number; readonly token: number }
   | { readonly t: 'configure'; readonly settings: WorkerSettings }
   | { readonly t: 'drain' };
 
@@ -29,4 +32,6 @@ export type FromWorker =
   | { readonly t: 'ack'; readonly byteCount: number }
   | { readonly t: 'job'; readonly summary: JobSummary }
   | { readonly t: 'ocr'; readonly status: OcrStatus }
+  | { readonly t: 'durable'; readonly token: number }
+  | { readonly t: 'store'; readonly health: StoreHealth }
   | { readonly t: 'drained'; readonly pendingJobs: number; readonly droppedJobs: number };

@@ -83,3 +83,84 @@ export function normaliseMaskedPan(text: string): string | null {
   if (m === null) return null;
   return '*'.repeat(compact.length - 4) + m[2]!;
 }
+
+const DIGIT = (byte: number): boolean => byte >= 0x30 && byte <= 0x39;
+const SEPARATOR = (byte: number): boolean => byte === 0x20 || byte === 0x2d;
+const STAR = 0x2a;
+
+/**
+ * Masks, in place, every card number in raw print bytes the way maskPans masks text: the same digit runs, each
+ * digit hidden becoming '*', so the bytes keep their length and every command its parameters. Digits are ASCII in
+ * every code page a receipt printer uses, so this covers text, barcode data (GS k) and 2D-code data (GS ( k) alike;
+ * re-decoding the masked bytes gives what extraction makes of the clear ones. Returns `bytes`.
+ */
+export function maskPansInBytes<Bytes extends Uint8Array>(bytes: Bytes): Bytes {
+  if (bytes.length < MIN_PAN) return bytes;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  for (const match of text.matchAll(DIGIT_RUN)) {
+    const run = match[0];
+    const masked = maskRun(run);
+    if (masked === run) continue;
+    for (let i = 0; i < run.length; i++) if (masked.charCodeAt(i) === STAR && run.charCodeAt(i) !== STAR) bytes[match.index + i] = STAR;
+  }
+  return bytes;
+}
+
+/** The length of the digit run (digits with single separators, maybe one trailing) that ends `bytes`. */
+function trailingRunLength(bytes: Uint8Array): number {
+  let i = bytes.length;
+  if (i > 0 && SEPARATOR(bytes[i - 1]!)) i--;
+  if (i === 0 || !DIGIT(bytes[i - 1]!)) return 0;
+  while (i > 0) {
+    if (DIGIT(bytes[i - 1]!)) i--;
+    else if (i > 1 && SEPARATOR(bytes[i - 1]!) && DIGIT(bytes[i - 2]!) && DIGIT(bytes[i]!)) i--;
+    else break;
+  }
+  return bytes.length - i;
+}
+
+/** Longest stretch of a run held back waiting for the next chunk; windows of whole groups span at most 37 bytes. */
+const MAX_HELD = 64;
+
+/**
+ * maskPansInBytes over a stream cut into arbitrary chunks: a digit run that may go on in the next chunk is held
+ * back (at most MAX_HELD bytes of it) until it ends, so a card number split across chunks is masked whole. What
+ * comes out is the stream masked, in order, byte for byte as long as what went in.
+ */
+export class PanMasker {
+  /** Bytes already given out that a run still being held started in (only kept while a run is held). */
+  #context: Buffer = Buffer.alloc(0);
+  /** Bytes not given out yet, unmasked. */
+  #held: Buffer = Buffer.alloc(0);
+
+  /** Bytes held back, not given out yet. */
+  get heldBytes(): number {
+    return this.#held.length;
+  }
+
+  /**
+   * The masked bytes that are settled now (possibly none; possibly some from earlier chunks). `chunk` is masked in
+   * place when nothing is held (the common case, so a flood costs no copy): pass bytes that are yours to change.
+   */
+  write(chunk: Uint8Array): Buffer {
+    const start = this.#context.length;
+    const pending = this.#context.length + this.#held.length;
+    const all = pending === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#context, this.#held, chunk]);
+    const settled = Math.max(start, all.length - Math.min(trailingRunLength(all), MAX_HELD));
+    // What is held stays unmasked (its run may go on), so it is copied out before masking in place.
+    this.#held = Buffer.from(all.subarray(settled));
+    this.#context = this.#held.length === 0 ? Buffer.alloc(0) : Buffer.from(all.subarray(Math.max(0, settled - MAX_HELD), settled));
+    maskPansInBytes(all);
+    return all.subarray(start, settled);
+  }
+
+  /** The end of the stream: whatever is held, masked. */
+  end(): Buffer {
+    if (this.#held.length === 0) return Buffer.alloc(0);
+    const start = this.#context.length;
+    const masked = maskPansInBytes(Buffer.concat([this.#context, this.#held]));
+    this.#context = Buffer.alloc(0);
+    this.#held = Buffer.alloc(0);
+    return masked.subarray(start);
+  }
+}

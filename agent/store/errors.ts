@@ -37,3 +37,31 @@ function plainWords(code: string | undefined, cause: unknown): string {
   const plain = Object.entries(PLAIN).find(([prefix]) => code.startsWith(prefix))?.[1];
   return plain === undefined ? `${message} (${code})` : `${plain} (${code}: ${message})`;
 }
+
+/**
+ * Failures of the store as a whole, which pass (a full disk freed, a lock released, a device back) or need
+ * someone to fix the file or its permissions; retrying later is right for all of them. Any other failure
+ * (a constraint, a value SQLite cannot bind, a row too big) belongs to the job being written: retrying it can
+ * never work, and it must not hold up the jobs behind it.
+ */
+const OPERATOR_CODES = ['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_PERM', 'SQLITE_AUTH'];
+const OUTAGE_CODES = ['SQLITE_FULL', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_NOMEM', 'SQLITE_PROTOCOL', ...OPERATOR_CODES];
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isOutage(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code !== undefined) return OUTAGE_CODES.some((prefix) => code.startsWith(prefix));
+  // better-sqlite3 on a closed connection: nothing about the job.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof TypeError && /database connection is not open/.test(cause.message);
+}
+
+/** An outage that will not pass on its own. */
+export function needsOperator(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && OPERATOR_CODES.some((prefix) => code.startsWith(prefix));
+}

@@ -1,27 +1,54 @@
-// What the processing worker saves jobs through: save() never throws and never loses a job it can hold. Jobs
-// saved in the same event-loop turn (a chunk holding many receipts) share one transaction, so one fsync. When the
-// store fails (disk full, I/O error, locked) jobs wait in memory, oldest first, and are retried in order; past
-// maxPendingBytes the oldest are dropped, each named in the log. One error is logged per outage, not per job.
+// What the processing worker saves jobs and capture-journal entries through: save() never throws and never loses a
+// job it can hold. Everything saved in the same event-loop turn shares one transaction, so one fsync: under a
+// flood thousands of jobs a second cost a few commits. Failures are told apart:
+//  - an outage of the store as a whole (disk full, I/O error, locked, read-only, damaged): everything waits in
+//    memory, in order, and is retried every retryMs; past maxPendingBytes the journal copies go first, then the
+//    oldest jobs, each named in the log. One error is logged per outage, not per job, and the outage is reported
+//    (onHealth) while it lasts;
+//  - a failure of one job (a constraint, a value SQLite cannot take): that job is dead-lettered with the reason
+//    (Store.deadLetter) and the others are stored; retrying it could never work.
+import type { DeadLetter, StoreHealth, StoreOutage } from '../model/store-health.js';
 import { log, type Logger } from '../log.js';
 import type { Basket } from '../extract/index.js';
-import type { JobRecord, SavedJob, Store } from './store.js';
+import { isOutage, needsOperator } from './errors.js';
+import type { JobRecord, JournalEntry, SavedJob, Store } from './store.js';
 
 export interface JobWriterOptions {
   retryMs?: number;
   maxPendingBytes?: number;
   /** Where its errors go; the agent's logger by default. */
   logger?: Logger;
+  /** Told whenever the store's health changes (an outage begins or ends, a job is dead-lettered). */
+  onHealth?: (health: StoreHealth) => void;
+}
+
+type Pending = { readonly saved: SavedJob; readonly entry?: undefined } | { readonly saved?: undefined; readonly entry: JournalEntry };
+
+function sizeOf(item: Pending): number {
+  if (item.saved !== undefined) return item.saved.job.bytes.byteLength;
+  return item.entry.t === 'chunk' ? item.entry.bytes.byteLength : 0;
+}
+
+function reasonOf(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 export class JobWriter {
   readonly #store: Store;
   readonly #retryMs: number;
   readonly #maxPendingBytes: number;
-  readonly #queue: SavedJob[] = [];
+  readonly #onHealth: ((health: StoreHealth) => void) | undefined;
+  #queue: Pending[] = [];
   #pendingBytes = 0;
+  #pendingJobs = 0;
   #dropped = 0;
+  #deadLettered = 0;
+  #lastDeadLetter: DeadLetter | null = null;
+  #outage: StoreOutage | null = null;
+  /** Called once everything saved before them is on disk. */
+  #durable: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #failing = false;
   #scheduled = false;
   #closed = false;
   readonly #log: Logger;
@@ -30,49 +57,65 @@ export class JobWriter {
     this.#store = store;
     this.#retryMs = options.retryMs ?? 5_000;
     this.#maxPendingBytes = options.maxPendingBytes ?? 128 * 1024 * 1024;
+    this.#onHealth = options.onHealth;
     this.#log = (options.logger ?? log).child({ component: 'store' });
   }
 
+  /** Jobs waiting to be written. */
   get pending(): number {
-    return this.#queue.length;
+    return this.#pendingJobs;
   }
 
   get dropped(): number {
     return this.#dropped;
   }
 
+  get health(): StoreHealth {
+    return {
+      outage: this.#outage,
+      pendingJobs: this.#pendingJobs,
+      droppedJobs: this.#dropped,
+      deadLettered: this.#deadLettered,
+      lastDeadLetter: this.#lastDeadLetter,
+    };
+  }
+
   save(job: JobRecord, baskets: readonly Basket[]): void {
-    this.#queue.push({ job, baskets });
-    this.#pendingBytes += job.bytes.length;
-    if (this.#failing) {
-      // Behind earlier failed jobs: wait for the retry, so jobs are stored in capture order.
-      this.#shed();
-      return;
-    }
-    if (!this.#scheduled && !this.#closed) {
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        if (!this.#failing) this.flush();
-      });
-    }
+    this.#pendingJobs++;
+    this.#enqueue({ saved: { job, baskets } });
+  }
+
+  /** A capture journal entry, written in order with the jobs (see JournalEntry). */
+  journal(entry: JournalEntry): void {
+    this.#enqueue({ entry });
+  }
+
+  /** Calls `done` once everything saved so far is on disk (at once if it already is); not while the store is out. */
+  whenDurable(done: () => void): void {
+    if (this.#queue.length === 0) done();
+    else this.#durable.push(done);
   }
 
   /** Writes everything pending now; true when nothing is left. */
   flush(): boolean {
     if (this.#queue.length > 0) {
+      const items = this.#queue;
+      const jobs = items.flatMap((i) => (i.saved === undefined ? [] : [i.saved]));
+      const entries = items.flatMap((i) => (i.entry === undefined ? [] : [i.entry]));
       try {
-        this.#store.saveJobs(this.#queue);
+        this.#store.saveJobs(jobs, entries);
+        this.#written(items.length);
       } catch (error) {
-        this.#failed(error as Error);
-        return false;
+        if (isOutage(error) || !this.#isolate()) {
+          this.#failed(error);
+          return false;
+        }
       }
-      this.#queue.length = 0;
-      this.#pendingBytes = 0;
     }
-    if (this.#failing) {
-      this.#failing = false;
-      this.#log.info({ dropped: this.#dropped }, 'the store is writable again; every job still held has been stored');
+    if (this.#outage !== null) {
+      this.#log.info({ dropped: this.#dropped, since: this.#outage.since }, 'the store is writable again; every job still held has been stored');
+      this.#outage = null;
+      this.#report();
     }
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -86,15 +129,108 @@ export class JobWriter {
     this.#timer = undefined;
   }
 
-  #failed(error: Error): void {
-    if (!this.#failing) {
-      this.#failing = true;
+  #enqueue(item: Pending): void {
+    this.#queue.push(item);
+    this.#pendingBytes += sizeOf(item);
+    if (this.#outage !== null) {
+      // Behind earlier failed writes: wait for the retry, so everything is stored in capture order.
+      this.#shed();
+      return;
+    }
+    if (!this.#scheduled && !this.#closed) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        if (this.#outage === null) this.flush();
+      });
+    }
+  }
+
+  /** The first `count` queued items are on disk. */
+  #written(count: number): void {
+    const done = this.#queue.splice(0, count);
+    for (const item of done) {
+      this.#pendingBytes -= sizeOf(item);
+      if (item.saved !== undefined) this.#pendingJobs--;
+    }
+    if (this.#queue.length === 0) {
+      this.#pendingBytes = 0;
+      const durable = this.#durable;
+      this.#durable = [];
+      for (const done of durable) done();
+    }
+  }
+
+  /**
+   * The batch failed for a reason that is not an outage: some job in it is bad. Writes the jobs one at a time,
+   * dead-lettering each one refused, then the journal entries (after the jobs they account for). False if an
+   * outage began meanwhile (what is left stays queued).
+   */
+  #isolate(): boolean {
+    const items = this.#queue;
+    const jobs = items.filter((i) => i.saved !== undefined);
+    const entries = items.flatMap((i) => (i.entry === undefined ? [] : [i.entry]));
+    for (const item of jobs) {
+      try {
+        this.#store.saveJobs([item.saved!]);
+      } catch (error) {
+        if (isOutage(error)) return false;
+        if (!this.#deadLetter(item.saved!, error)) return false;
+      }
+      // Taken out of the queue as soon as it is dealt with, so an outage now does not store it twice.
+      const index = this.#queue.indexOf(item);
+      this.#queue.splice(index, 1);
+      this.#pendingBytes -= sizeOf(item);
+      this.#pendingJobs--;
+    }
+    try {
+      this.#store.saveJobs([], entries);
+    } catch (error) {
+      if (isOutage(error)) return false;
+      this.#log.error({ reason: reasonOf(error), entries: entries.length }, 'capture journal entries refused; dropped (the jobs are stored)');
+    }
+    this.#written(this.#queue.length);
+    return true;
+  }
+
+  /** False when the dead letter itself hit an outage. */
+  #deadLetter(saved: SavedJob, error: unknown): boolean {
+    const reason = reasonOf(error);
+    const code = (error as { code?: unknown }).code;
+    for (const withBytes of [true, false]) {
+      try {
+        this.#store.deadLetter(saved, reason, withBytes);
+        this.#deadLettered++;
+        this.#lastDeadLetter = { job: String(saved.job.id), link: String(saved.job.link), reason, at: new Date().toISOString() };
+        this.#log.error(
+          { job: saved.job.id, link: saved.job.link, reason, code, withBytes },
+          'job refused by the store; kept in dead_jobs with the reason, the other jobs are stored',
+        );
+        this.#report();
+        return true;
+      } catch (deadError) {
+        if (isOutage(deadError)) return false;
+      }
+    }
+    this.#dropped++;
+    this.#log.error({ job: saved.job.id, link: saved.job.link, reason, code }, 'job refused by the store and could not be dead-lettered; dropped');
+    return true;
+  }
+
+  #failed(error: unknown): void {
+    if (this.#outage === null) {
+      const code = typeof (error as { code?: unknown }).code === 'string' ? String((error as { code: string }).code) : (error as Error).name;
+      const operator = needsOperator(error);
+      this.#outage = { code, reason: (error as Error).message, since: new Date().toISOString(), needsOperator: operator };
       this.#log.error(
-        { reason: error.message, code: (error as { code?: unknown }).code, retryMs: this.#retryMs },
-        'cannot store captured jobs; holding them in memory and retrying (printing is not affected)',
+        { reason: (error as Error).message, code, retryMs: this.#retryMs, needsOperator: operator },
+        operator
+          ? 'cannot store captured jobs until the database file or its permissions are fixed; holding them in memory and retrying (printing is not affected)'
+          : 'cannot store captured jobs; holding them in memory and retrying (printing is not affected)',
       );
     }
     this.#shed();
+    this.#report();
     if (this.#timer === undefined && !this.#closed) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
@@ -104,12 +240,32 @@ export class JobWriter {
     }
   }
 
+  /** Past the memory limit: the journal's copies of bytes go first (the jobs hold them too), then the oldest jobs. */
   #shed(): void {
-    while (this.#pendingBytes > this.#maxPendingBytes && this.#queue.length > 1) {
-      const oldest = this.#queue.shift()!;
-      this.#pendingBytes -= oldest.job.bytes.length;
-      this.#dropped++;
-      this.#log.error({ job: oldest.job.id, link: oldest.job.link, size: oldest.job.bytes.length }, 'job dropped: the store has been failing and the memory for held jobs is full');
+    if (this.#pendingBytes <= this.#maxPendingBytes) return;
+    const chunks = this.#queue.filter((i) => i.entry?.t === 'chunk');
+    const keep = new Set<Pending>(this.#queue);
+    for (const chunk of chunks) {
+      if (this.#pendingBytes <= this.#maxPendingBytes) break;
+      keep.delete(chunk);
+      this.#pendingBytes -= sizeOf(chunk);
     }
+    if (keep.size < this.#queue.length) {
+      this.#log.error({ chunks: this.#queue.length - keep.size }, 'capture journal copies dropped: the store has been failing and the memory for held jobs is full');
+      this.#queue = this.#queue.filter((i) => keep.has(i));
+    }
+    while (this.#pendingBytes > this.#maxPendingBytes && this.#pendingJobs > 1) {
+      const index = this.#queue.findIndex((i) => i.saved !== undefined);
+      const [oldest] = this.#queue.splice(index, 1);
+      const job = oldest!.saved!.job;
+      this.#pendingBytes -= job.bytes.byteLength;
+      this.#pendingJobs--;
+      this.#dropped++;
+      this.#log.error({ job: job.id, link: job.link, size: job.bytes.byteLength }, 'job dropped: the store has been failing and the memory for held jobs is full');
+    }
+  }
+
+  #report(): void {
+    this.#onHealth?.(this.health);
   }
 }

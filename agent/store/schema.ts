@@ -65,4 +65,36 @@ export const MIGRATIONS: readonly string[] = [
      INSERT INTO outbox (sink, basket_seq, till_id, created_at)
        SELECT name, NEW.seq, NEW.till_id, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM sinks WHERE active = 1;
    END;`,
+  // 3: the capture journal, PAN-masked raw bytes persisted
+  // before they are decoded, so a crash loses no byte the till sent (replayed into jobs at the next start); and
+  // dead letters, jobs the store refused for a reason of their own, kept with that reason instead of blocking the rest.
+  `CREATE TABLE capture_sessions (
+     key TEXT PRIMARY KEY,
+     link TEXT NOT NULL,
+     till_id TEXT NOT NULL,
+     peer TEXT NOT NULL,
+     opened_at TEXT NOT NULL,
+     consumed INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE capture_chunks (
+     session_key TEXT NOT NULL REFERENCES capture_sessions (key) ON DELETE CASCADE,
+     offset INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     bytes BLOB NOT NULL,
+     PRIMARY KEY (session_key, offset)
+   ) WITHOUT ROWID;
+   CREATE TABLE dead_jobs (
+     id TEXT PRIMARY KEY,
+     link TEXT NOT NULL,
+     till_id TEXT NOT NULL,
+     peer TEXT NOT NULL,
+     captured_at TEXT NOT NULL,
+     ended_by TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     bytes BLOB,
+     decode_error TEXT,
+     baskets_json TEXT,
+     reason TEXT NOT NULL,
+     dead_at TEXT NOT NULL
+   );`,
 ];

@@ -1,9 +1,9 @@
 // The durable record on the till PC: every captured job's raw bytes and the baskets extracted from them, in one
 // SQLite file (WAL). Written by the processing worker; read by `tail`, backfills and diagnostics.
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { JobEnd } from '../capture/types.js';
+import type { JobEnd, SessionInfo } from '../capture/types.js';
 import type { Basket } from '../extract/index.js';
 import { StoreError } from './errors.js';
 import { Outbox } from './outbox.js';
@@ -19,9 +19,34 @@ export interface JobRecord {
   peer: string;
   capturedAt: Date;
   endedBy: JobEnd;
-  /** Exactly the bytes the till sent. */
+  /** The bytes the till sent, every full card number masked in place (same length; see maskPansInBytes). */
   bytes: Uint8Array;
   decodeError?: string | null;
+}
+
+/**
+ * The capture journal: PAN-masked raw bytes written before they are decoded, per session, so that a crash loses
+ * none of them. `consumed` says how far a session's bytes are in stored jobs (written in the jobs' transaction);
+ * `close` forgets a session whose jobs are all stored. Whatever is left at a start is replayed into jobs.
+ */
+export type JournalEntry =
+  | { readonly t: 'open'; readonly key: string; readonly info: SessionInfo; readonly openedAt: number }
+  | { readonly t: 'chunk'; readonly key: string; readonly offset: number; readonly at: number; readonly bytes: Uint8Array }
+  | { readonly t: 'consumed'; readonly key: string; readonly offset: number }
+  | { readonly t: 'close'; readonly key: string };
+
+/** A journalled session left by a daemon that stopped before its jobs were stored. */
+export interface JournalledSession {
+  readonly key: string;
+  readonly info: SessionInfo;
+  /** Stream offset up to which its bytes are already in stored jobs. */
+  readonly consumed: number;
+}
+
+export interface JournalledChunk {
+  readonly offset: number;
+  readonly at: number;
+  readonly bytes: Buffer;
 }
 
 /** A job with the baskets extracted from it, as saved together. */
@@ -93,11 +118,13 @@ function basketFrom(row: BasketRow): StoredBasket {
 export class Store {
   readonly file: string;
   readonly #db: Database.Database;
-  readonly #saveJobs: (jobs: readonly SavedJob[]) => void;
+  readonly #saveJobs: (jobs: readonly SavedJob[], journal: readonly JournalEntry[]) => void;
+  readonly #deadLetter: (saved: SavedJob, reason: string, withBytes: boolean) => void;
   readonly #basketsAfter: Database.Statement;
   readonly #basketsSince: Database.Statement;
   readonly #latestBaskets: Database.Statement;
   #outbox: Outbox | undefined;
+  readonly #journalChunk: Database.Statement;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
@@ -111,12 +138,15 @@ export class Store {
     this.#latestBaskets = db.prepare(
       `SELECT * FROM (SELECT ${BASKET_COLUMNS} FROM baskets WHERE ${link} ORDER BY seq DESC LIMIT @limit) ORDER BY seq`,
     );
-    this.#saveJobs = db.readonly ? () => {
+    this.#journalChunk = db.prepare('SELECT bytes FROM capture_chunks WHERE session_key = ? AND offset = ?');
+    const readOnly = (): never => {
       throw new Error('the store was opened read-only');
-    } : this.#writer(db);
+    };
+    this.#saveJobs = db.readonly ? readOnly : this.#writer(db);
+    this.#deadLetter = db.readonly ? readOnly : this.#deadLetterWriter(db);
   }
 
-  #writer(db: Database.Database): (jobs: readonly SavedJob[]) => void {
+  #writer(db: Database.Database): (jobs: readonly SavedJob[], journal: readonly JournalEntry[]) => void {
     const insertJob = db.prepare(
       `INSERT INTO jobs (id, link, till_id, peer, captured_at, ended_by, size, bytes, decode_error)
        VALUES (@id, @link, @tillId, @peer, @capturedAt, @endedBy, @size, @bytes, @decodeError)
@@ -149,11 +179,74 @@ export class Store {
         });
       }
     };
+    const journal = this.#journalWriter(db);
     // Jobs and their baskets are stored together or not at all, so a retry after a failure never duplicates.
     // ON CONFLICT, not INSERT OR IGNORE: that would also silently skip a row breaking a NOT NULL constraint.
-    return db.transaction((jobs: readonly SavedJob[]) => {
+    // Journal entries go in the same transaction, so a session's `consumed` moves exactly when its jobs land.
+    return db.transaction((jobs: readonly SavedJob[], entries: readonly JournalEntry[]) => {
+      for (const entry of entries) journal(entry);
       for (const { job, baskets } of jobs) insert(job, baskets);
     });
+  }
+
+  #journalWriter(db: Database.Database): (entry: JournalEntry) => void {
+    const open = db.prepare(
+      `INSERT INTO capture_sessions (key, link, till_id, peer, opened_at) VALUES (@key, @link, @tillId, @peer, @openedAt)
+       ON CONFLICT (key) DO NOTHING`,
+    );
+    const chunk = db.prepare('INSERT INTO capture_chunks (session_key, offset, at, bytes) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const consumed = db.prepare('UPDATE capture_sessions SET consumed = max(consumed, @offset) WHERE key = @key');
+    const trim = db.prepare('DELETE FROM capture_chunks WHERE session_key = @key AND offset + length(bytes) <= @offset');
+    const forgetChunks = db.prepare('DELETE FROM capture_chunks WHERE session_key = ?');
+    const forget = db.prepare('DELETE FROM capture_sessions WHERE key = ?');
+    return (entry) => {
+      switch (entry.t) {
+        case 'open':
+          open.run({ key: entry.key, ...entry.info, openedAt: new Date(entry.openedAt).toISOString() });
+          break;
+        case 'chunk':
+          chunk.run(entry.key, entry.offset, entry.at, Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength));
+          break;
+        case 'consumed':
+          consumed.run(entry);
+          trim.run(entry);
+          break;
+        case 'close':
+          forgetChunks.run(entry.key);
+          forget.run(entry.key);
+          break;
+      }
+    };
+  }
+
+  #deadLetterWriter(db: Database.Database): (saved: SavedJob, reason: string, withBytes: boolean) => void {
+    const insert = db.prepare(
+      `INSERT INTO dead_jobs (id, link, till_id, peer, captured_at, ended_by, size, bytes, decode_error, baskets_json, reason, dead_at)
+       VALUES (@id, @link, @tillId, @peer, @capturedAt, @endedBy, @size, @bytes, @decodeError, @baskets, @reason, @deadAt)
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    return ({ job, baskets }, reason, withBytes) => {
+      let json: string | null = null;
+      try {
+        json = JSON.stringify(baskets);
+      } catch {
+        // The baskets may be what is wrong with the job; the raw bytes can be re-parsed.
+      }
+      insert.run({
+        id: String(job.id),
+        link: String(job.link),
+        tillId: String(job.tillId),
+        peer: String(job.peer),
+        capturedAt: job.capturedAt instanceof Date && !Number.isNaN(job.capturedAt.getTime()) ? job.capturedAt.toISOString() : new Date().toISOString(),
+        endedBy: String(job.endedBy),
+        size: job.bytes.byteLength,
+        bytes: withBytes ? Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength) : null,
+        decodeError: job.decodeError ?? null,
+        baskets: withBytes ? json : null,
+        reason,
+        deadAt: new Date().toISOString(),
+      });
+    };
   }
 
   static fileIn(dataDir: string): string {
@@ -165,7 +258,7 @@ export class Store {
     const readonly = options.readonly === true;
     let db: Database.Database | undefined;
     try {
-      if (!readonly) mkdirSync(dirname(file), { recursive: true });
+      if (!readonly) createPrivately(file);
       db = new Database(file, { readonly, fileMustExist: readonly });
       // Waits out the writer instead of failing when `tail` reads during a write.
       db.pragma('busy_timeout = 5000');
@@ -193,14 +286,54 @@ export class Store {
     this.saveJobs([{ job, baskets }]);
   }
 
-  /** Several jobs in one transaction (one fsync): all stored, or none. */
-  saveJobs(jobs: readonly SavedJob[]): void {
+  /** Several jobs, and capture journal entries, in one transaction (one fsync): all stored, or none. */
+  saveJobs(jobs: readonly SavedJob[], journal: readonly JournalEntry[] = []): void {
     try {
-      this.#saveJobs(jobs);
+      this.#saveJobs(jobs, journal);
     } catch (error) {
-      const what = jobs.length === 1 ? `job ${jobs[0]!.job.id}` : `${jobs.length} jobs`;
+      const what = jobs.length === 1 ? `job ${jobs[0]!.job.id}` : jobs.length === 0 ? 'the capture journal' : `${jobs.length} jobs`;
       throw new StoreError(`cannot store ${what}`, error);
     }
+  }
+
+  /**
+   * Keeps a job the store refused (`reason`) in `dead_jobs`, out of the way of the others; without its bytes and
+   * baskets when `withBytes` is false (they may be what was refused).
+   */
+  deadLetter(saved: SavedJob, reason: string, withBytes = true): void {
+    try {
+      this.#deadLetter(saved, reason, withBytes);
+    } catch (error) {
+      throw new StoreError(`cannot dead-letter job ${String(saved.job.id)}`, error);
+    }
+  }
+
+  deadJobs(): { id: string; link: string; size: number; reason: string; bytes: Buffer | null }[] {
+    return this.#read('dead jobs', () => this.#db.prepare('SELECT id, link, size, reason, bytes FROM dead_jobs ORDER BY dead_at, id').all() as never);
+  }
+
+  /** Sessions the capture journal still holds (a daemon stopped before storing their jobs), oldest first. */
+  journalledSessions(): JournalledSession[] {
+    return this.#read('the capture journal', () => {
+      const rows = this.#db.prepare('SELECT key, link, till_id, peer, consumed FROM capture_sessions ORDER BY opened_at, key').all() as {
+        key: string; link: string; till_id: string; peer: string; consumed: number;
+      }[];
+      return rows.map((r) => ({ key: r.key, info: { link: r.link, tillId: r.till_id, peer: r.peer }, consumed: r.consumed }));
+    });
+  }
+
+  /** One journalled chunk's bytes, or undefined if it is not (or no longer) there. */
+  journalledChunk(key: string, offset: number): Buffer | undefined {
+    return this.#read('the capture journal', () => {
+      const row = this.#journalChunk.get(key, offset) as { bytes: Buffer } | undefined;
+      return row?.bytes;
+    });
+  }
+
+  journalledChunks(key: string): JournalledChunk[] {
+    return this.#read('the capture journal', () =>
+      this.#db.prepare('SELECT offset, at, bytes FROM capture_chunks WHERE session_key = ? ORDER BY offset').all(key) as JournalledChunk[],
+    );
   }
 
   basketsAfter(seq: number, limit = DEFAULT_LIMIT): StoredBasket[] {
@@ -352,6 +485,15 @@ export class Store {
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+}
+
+/**
+ * The data folder 0700 and the database 0600 when posbridge makes them, so no other user of the till PC can read
+ * receipts. SQLite gives the -wal and -shm files the database file's mode.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
 }
 
 function schemaVersion(db: Database.Database): number {

@@ -155,4 +155,73 @@ describe('JobWriter', () => {
     expect(writer.pending).toBe(1);
     store = Store.open(join(dir, 'p.db'));
   });
+
+  it('dead-letters a job SQLite refuses (a NOT NULL constraint) with the reason, and stores the jobs around it', async () => {
+    const health: unknown[] = [];
+    const writer = new JobWriter(store, { retryMs: 60_000, logger, onHealth: (h) => health.push(h) });
+    const [before, bad, after] = [job(COFFEE), job(COFFEE), job(COFFEE)];
+    // An extractor bug: a confidence that is not a number, which SQLite stores as NULL and the schema refuses.
+    const badBaskets = basketsFor(bad).map((b) => ({ ...b, confidence: Number.NaN }));
+    writer.save(before, basketsFor(before));
+    writer.save(bad, badBaskets);
+    writer.save(after, basketsFor(after));
+    expect(writer.flush()).toBe(true);
+    expect(storedIds()).toEqual([before.id, after.id]);
+    expect(store.counts().baskets).toBe(2);
+    const [dead] = store.deadJobs();
+    expect(dead).toMatchObject({ id: bad.id, link: 'front', size: COFFEE.length, reason: expect.stringContaining('NOT NULL constraint failed: baskets.confidence') });
+    expect(Buffer.from(dead!.bytes!).equals(COFFEE)).toBe(true);
+    expect(writer.health).toMatchObject({ outage: null, deadLettered: 1, pendingJobs: 0, lastDeadLetter: { job: bad.id, reason: dead!.reason } });
+    expect(health).toHaveLength(1);
+    expect(logged.filter((l) => l.level >= ERROR)).toEqual([expect.objectContaining({ job: bad.id, msg: expect.stringContaining('dead_jobs') })]);
+    // Storage goes on: the next job is written in the next turn as usual.
+    const later = job(COFFEE);
+    writer.save(later, basketsFor(later));
+    await expect.poll(() => writer.pending).toBe(0);
+    expect(storedIds()).toEqual([before.id, after.id, later.id]);
+    writer.close();
+  });
+
+  it('reports an outage while it lasts, says whether someone must act, and calls back once held jobs are on disk', () => {
+    const health: { outage: { code: string; needsOperator: boolean } | null }[] = [];
+    const writer = new JobWriter(store, { retryMs: 60_000, logger, onHealth: (h) => health.push(h as never) });
+    diskFull();
+    const held = job(randomBytes(8192));
+    writer.save(held, []);
+    let durable = false;
+    writer.whenDurable(() => {
+      durable = true;
+    });
+    expect(writer.flush()).toBe(false);
+    expect(durable).toBe(false);
+    expect(writer.health.outage).toMatchObject({ code: 'SQLITE_FULL', needsOperator: false, reason: expect.stringContaining('disk full') });
+    diskFreed();
+    expect(writer.flush()).toBe(true);
+    expect(durable).toBe(true);
+    expect(writer.health.outage).toBeNull();
+    expect(health.map((h) => h.outage?.code ?? null)).toEqual(['SQLITE_FULL', null]);
+    writer.close();
+  });
+
+  it('writes capture journal entries in order with the jobs: a session, its chunks, how far jobs hold them, its end', () => {
+    const writer = new JobWriter(store, { logger });
+    const info = { link: 'front', tillId: 'T1', peer: 'tcp 10.0.0.9:1' };
+    writer.journal({ t: 'open', key: 'k1', info, openedAt: Date.now() });
+    writer.journal({ t: 'chunk', key: 'k1', offset: 0, at: 1, bytes: Buffer.from('abc') });
+    writer.journal({ t: 'chunk', key: 'k1', offset: 3, at: 2, bytes: Buffer.from('def') });
+    writer.journal({ t: 'open', key: 'k2', info, openedAt: Date.now() });
+    writer.journal({ t: 'chunk', key: 'k2', offset: 0, at: 3, bytes: Buffer.from('xyz') });
+    expect(writer.flush()).toBe(true);
+    expect(store.journalledSessions()).toEqual([
+      { key: 'k1', info, consumed: 0 },
+      { key: 'k2', info, consumed: 0 },
+    ]);
+    writer.journal({ t: 'consumed', key: 'k1', offset: 4 });
+    writer.journal({ t: 'close', key: 'k2' });
+    expect(writer.flush()).toBe(true);
+    expect(store.journalledSessions()).toEqual([{ key: 'k1', info, consumed: 4 }]);
+    // The chunk wholly inside stored jobs is gone; the one the next job starts in stays.
+    expect(store.journalledChunks('k1').map((c) => [c.offset, c.at, c.bytes.toString()])).toEqual([[3, 2, 'def']]);
+    writer.close();
+  });
 });

@@ -3,13 +3,14 @@
 // SQLITE_FULL) loses no job.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Basket } from '../../agent/extract/index.js';
 import { Store, StoreError } from '../../agent/store/index.js';
+import { MIGRATIONS } from '../../agent/store/schema.js';
 import { STORE_SOURCES, expectFreshBuild } from './built.js';
 import { COFFEE, afterAllJobs, basketsFor, job } from './jobs.js';
 
@@ -143,13 +144,13 @@ describe('Store', () => {
 
   it('migrates a new file to the current schema version', () => {
     const store = Store.open(join(dir, 'new.db'));
-    expect(store.pragma('user_version')).toEqual([{ user_version: 1 }]);
+    expect(store.pragma('user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
     expect(store.pragma('foreign_keys')).toEqual([{ foreign_keys: 1 }]);
     expect(store.pragma('synchronous')).toEqual([{ synchronous: 2 }]);
     store.close();
     // Reopening an up-to-date file changes nothing.
     const again = Store.open(join(dir, 'new.db'));
-    expect(again.pragma('user_version')).toEqual([{ user_version: 1 }]);
+    expect(again.pragma('user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
     again.close();
   });
 
@@ -208,5 +209,16 @@ describe('Store', () => {
     expect(error.message).toContain('database file is damaged');
     expect(storeError(() => [...damaged.jobsBetween(new Date(0), afterAllJobs())]).code).toMatch(/^SQLITE_CORRUPT/);
     damaged.close();
+  });
+
+  it('makes the folder 0700 and the database, its WAL and SHM 0600, so no other user can read receipts', async () => {
+    const folder = join(dir, 'private', 'data');
+    const store = Store.open(Store.fileIn(folder));
+    const receipt = job(COFFEE);
+    store.saveJob(receipt, basketsFor(receipt));
+    const mode = async (path: string) => ((await stat(path)).mode & 0o777).toString(8);
+    expect(await mode(folder)).toBe('700');
+    for (const suffix of ['', '-wal', '-shm']) expect([suffix, await mode(Store.fileIn(folder) + suffix)]).toEqual([suffix, '600']);
+    store.close();
   });
 });

@@ -1,0 +1,156 @@
+// Store figures (issue 14, items 6 and 14):
+//  - the worker's write path in this process (JobWriter on a real SQLite file, WAL, synchronous=FULL), jobs
+//    arriving in batches as a flood brings them: raw capture journalled (session, bytes, end) per second, and jobs
+//    with their baskets stored per second. Target: at least 5,000 jobs/s sustained.
+//  - a 50 MB flood through the real daemon (`posbridge run`, a separate process) over many connections at once:
+//    how fast it is captured durably (every connection's close waits until its bytes are on disk), the daemon's
+//    peak RSS (VmHWM) while it floods and while it stores the backlog at SIGTERM, and that every byte is stored.
+//    Target: peak RSS under 150 MB.
+// Run alone with `npm run build && node dist/bench/store.js`.
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { newJobId } from '../agent/capture/job-id.js';
+import { controlRequest } from '../agent/control/index.js';
+import { basketsFromBytes } from '../agent/extract/index.js';
+import { JobWriter, Store, type JobRecord } from '../agent/store/index.js';
+import { freePort, repositoryRoot, startDaemon } from '../test/helpers/daemon.js';
+
+const WRITE_JOBS = 30_000;
+/** Jobs arriving per event-loop turn in the write-path figures (a flood's worth; a quiet shop has one). */
+const PER_TURN = 250;
+const FLOOD_BYTES = 50 * 1024 * 1024;
+const FLOOD_CONNECTIONS = 64;
+
+function line(label: string, value: string): void {
+  process.stdout.write(`${label.padEnd(62)}${value}\n`);
+}
+
+function step(what: string): void {
+  process.stderr.write(`bench store: ${what}\n`);
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Jobs per second through `save`, PER_TURN per turn, until all of them are on disk. */
+async function writeRate(dir: string, name: string, save: (writer: JobWriter, i: number) => void): Promise<number> {
+  const store = Store.open(join(dir, `${name}.db`));
+  const writer = new JobWriter(store);
+  const t0 = performance.now();
+  for (let i = 0; i < WRITE_JOBS; i++) {
+    save(writer, i);
+    if (i % PER_TURN === PER_TURN - 1) await turn();
+  }
+  await new Promise<void>((resolve) => writer.whenDurable(resolve));
+  while (writer.pending > 0) await turn();
+  const seconds = (performance.now() - t0) / 1000;
+  writer.close();
+  store.close();
+  return WRITE_JOBS / seconds;
+}
+
+async function benchWritePath(dir: string, receipt: Buffer): Promise<void> {
+  const info = { link: 'bench', tillId: 'T1', peer: 'tcp 127.0.0.1:1' };
+  step('journal rate');
+  const journalled = await writeRate(dir, 'journal', (writer, i) => {
+    const key = `bench:${i}`;
+    writer.journal({ t: 'open', key, info, openedAt: Date.now() });
+    writer.journal({ t: 'chunk', key, offset: 0, at: Date.now(), bytes: receipt });
+  });
+  line('raw capture journalled (session + bytes), jobs/s', `${journalled.toFixed(0)} (target >= 5,000)`);
+  const [basket] = basketsFromBytes(receipt);
+  step('job rate');
+  const stored = await writeRate(dir, 'jobs', (writer, i) => {
+    const at = Date.now();
+    const job: JobRecord = { id: newJobId(at), link: 'bench', tillId: 'T1', peer: info.peer, capturedAt: new Date(at), endedBy: 'session-end', bytes: receipt };
+    writer.save(job, basket === undefined ? [] : [{ ...basket, id: job.id }]);
+    writer.journal({ t: 'close', key: `bench:${i}` });
+  });
+  line('jobs stored with their baskets (+ journal closed), jobs/s', `${stored.toFixed(0)} (target >= 5,000)`);
+}
+
+async function vmHwmMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
+  return kb === undefined ? Number.NaN : Number(kb) / 1024;
+}
+
+/** One till connection sending `bytes` and half-closing; resolves when posbridge closes it (bytes durable). */
+function flood(port: number, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => socket.end(bytes));
+    socket.on('data', () => undefined);
+    socket.once('error', reject);
+    socket.once('close', () => resolve());
+  });
+}
+
+async function benchFlood(dir: string, receipt: Buffer, captureBacklogBytes?: number): Promise<void> {
+  const port = await freePort();
+  const data = join(dir, `flood-${captureBacklogBytes ?? 'default'}`);
+  const limit = captureBacklogBytes === undefined ? 'default captureBacklogBytes' : `captureBacklogBytes ${captureBacklogBytes / 1024 / 1024} MiB`;
+  const daemon = await startDaemon(
+    { dataDir: data, ...(captureBacklogBytes !== undefined && { captureBacklogBytes }), links: [{ name: 'bench', till: { kind: 'tcp', host: '127.0.0.1', port, maxConnections: FLOOD_CONNECTIONS * 2 }, printer: { kind: 'none' } }] },
+    { dir },
+  );
+  const pid = daemon.child.pid!;
+  const perConnection = Math.floor(FLOOD_BYTES / FLOOD_CONNECTIONS / receipt.length);
+  const payload = Buffer.concat(Array.from({ length: perConnection }, () => receipt));
+  const sent = payload.length * FLOOD_CONNECTIONS;
+  try {
+    step(`flood: ${(sent / 1024 / 1024).toFixed(0)} MB over ${FLOOD_CONNECTIONS} connections`);
+    const t0 = performance.now();
+    let maxBacklog = 0;
+    let shed = 0;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const status = (await controlRequest(data, { op: 'status' }, 10_000).catch(() => undefined)) as
+          | { capture: { backlogBytes: number; shedBytes: number } }
+          | undefined;
+        maxBacklog = Math.max(maxBacklog, status?.capture.backlogBytes ?? 0);
+        shed = Math.max(shed, status?.capture.shedBytes ?? 0);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    await Promise.all(Array.from({ length: FLOOD_CONNECTIONS }, () => flood(port, payload)));
+    polling = false;
+    await poll;
+
+    const seconds = (performance.now() - t0) / 1000;
+    const floodPeak = await vmHwmMiB(pid);
+    process.stdout.write(`flood of ${(sent / 1024 / 1024).toFixed(0)} MB over ${FLOOD_CONNECTIONS} connections, ${limit}:\n`);
+    line('  captured durably (every close after its bytes are on disk)', `${(sent / 1024 / 1024 / seconds).toFixed(1)} MB/s, ${((perConnection * FLOOD_CONNECTIONS) / seconds).toFixed(0)} receipts/s`);
+    line('  most bytes waiting between capture and the journal', `${(maxBacklog / 1024 / 1024).toFixed(1)} MiB; shed ${shed} bytes`);
+    line('  daemon peak RSS during the flood', `${floodPeak.toFixed(1)} MiB (target < 150)`);
+    step('SIGTERM: the backlog is stored');
+    const t1 = performance.now();
+    await daemon.stop('SIGTERM', 120_000);
+    line('  SIGTERM to exit, storing the decoder backlog', `${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  } finally {
+    await daemon.stop('SIGKILL');
+  }
+  const store = Store.open(Store.fileIn(data), { readonly: true });
+  const counts = store.counts();
+  const decoded = store.basketsAfter(0, 10_000_000).length;
+  store.close();
+  line('  bytes stored / sent', `${counts.bytes} / ${sent}${counts.bytes === sent ? '' : ' (the rest shed, as counted above)'}`);
+  line('  receipts decoded before exit (the rest stored raw)', `${decoded} of ${perConnection * FLOOD_CONNECTIONS}`);
+}
+
+export async function benchStore(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'posbridge-bench-store-'));
+  try {
+    const receipt = await readFile(join(repositoryRoot(), 'test', 'fixtures', 'receipts', 'coffee-tm-t88-card.bin'));
+    await benchWritePath(dir, receipt);
+    await benchFlood(dir, receipt);
+    // The same flood with less allowed in flight: memory bounded by the setting, the excess shed (never printing).
+    await benchFlood(dir, receipt, 32 * 1024 * 1024);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchStore();
