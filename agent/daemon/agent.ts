@@ -2,12 +2,19 @@
 // config without touching links whose config did not change; drains in-flight jobs on stop.
 import { mkdir } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
+import { createPrinterSide, createTillSide } from '../../drivers/index.js';
+import type { PrinterSide } from '../../drivers/types.js';
+import { AdminServer } from '../admin/server.js';
+import type { SinkProbe } from '../admin/health.js';
 import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
-import { tillIdOf } from '../config.js';
+import { adminAddress, tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { formatAmount } from '../extract/money.js';
 import { log } from '../log.js';
+import { AgentEvents } from '../model/events.js';
+import type { AgentStatusView } from '../model/status.js';
+import { DriftMonitor } from './drift-monitor.js';
 import type { JobSummary } from './job-processor.js';
 import { parseFaults } from './faults.js';
 import { LOW_CONFIDENCE } from './job-log.js';
@@ -29,6 +36,8 @@ interface LinkStats {
   bytes: number;
   lastJobAt: string | null;
   lastBasket: { id: string; total: string | null; items: number; confidence: number } | null;
+  printerReachable: boolean | null;
+  printerProblem: string | null;
 }
 
 function workerSettings(config: AgentConfig): WorkerSettings {
@@ -57,9 +66,19 @@ export class Agent {
   readonly #worker: ProcessingWorker;
   readonly #startedAt = new Date();
   #stopping: Promise<void> | undefined;
+  /** What happens in the agent, for metrics, the drift alarm and the forwarder. */
+  readonly events = new AgentEvents();
+  readonly drift: DriftMonitor;
+  #admin: AdminServer | undefined;
 
   private constructor(config: AgentConfig) {
     this.#config = config;
+    this.drift = new DriftMonitor(config.drift, this.events, log.child({ component: 'drift' }));
+    this.events.on('printer.state', (e) => {
+      const stats = this.#statsFor(e.link);
+      stats.printerReachable = e.reachable;
+      stats.printerProblem = e.reason;
+    });
     this.#worker = new ProcessingWorker(workerSettings(config), {
       maxBacklogBytes: config.captureBacklogBytes,
       onJob: (summary) => this.#onJob(summary),
@@ -81,6 +100,7 @@ export class Agent {
       await agent.stop({ graceMs: 0, drainMs: 5_000 });
       throw error;
     }
+    await agent.#startAdmin();
     return agent;
   }
 
@@ -116,8 +136,11 @@ export class Agent {
       this.#links.delete(name);
       stopped.push(name);
     }
+    const adminChanged = !isDeepStrictEqual(next.admin, this.#config.admin);
     this.#config = next;
     this.#worker.configure(workerSettings(next));
+    this.drift.configure(next.drift);
+    if (adminChanged) await this.#restartAdmin();
     for (const config of next.links) {
       if (this.#links.has(config.name)) continue;
       await this.#startLink(config);
@@ -134,6 +157,8 @@ export class Agent {
   }
 
   async #stop({ graceMs, drainMs }: StopOptions): Promise<void> {
+    await this.#admin?.close();
+    this.#admin = undefined;
     await Promise.all([...this.#links.values()].map((link) => link.stop(graceMs)));
     this.#links.clear();
     const drained = await this.#worker.drain(drainMs);
@@ -143,8 +168,9 @@ export class Agent {
     log.info('stopped');
   }
 
-  status(): unknown {
+  status(): AgentStatusView {
     return {
+      ...(this.#admin !== undefined && { admin: { url: this.#admin.url } }),
       pid: process.pid,
       startedAt: this.#startedAt.toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.#startedAt.getTime()) / 1000),
@@ -172,8 +198,58 @@ export class Agent {
     };
   }
 
+  /** Starts the admin endpoint if configured; one that cannot start is logged and the agent runs on without it. */
+  async #startAdmin(): Promise<void> {
+    const admin = this.#config.admin;
+    if (!admin.enabled) return;
+    const { host, port } = adminAddress(this.#config);
+    // The forwarder adds probeSinks() to the agent; until it runs, the backend counts as not configured.
+    const probe = (this as { probeSinks?: () => Promise<SinkProbe[]> }).probeSinks;
+    try {
+      this.#admin = await AdminServer.start(host, port, {
+        events: this.events,
+        dataDir: this.#config.dataDir,
+        maxBacklogAgeSeconds: admin.maxBacklogAgeSeconds,
+        status: () => this.status(),
+        drift: () => this.drift.state(),
+        printerSetup: (name) => this.#config.links.find((l) => l.name === name)?.printerSetup,
+        probeSinks: probe === undefined ? undefined : () => probe.call(this),
+      }, log.child({ component: 'admin' }));
+      log.info({ url: this.#admin.url }, 'admin endpoint listening');
+    } catch (error) {
+      log.error({ listen: admin.listen, reason: (error as Error).message }, 'admin endpoint NOT started (is another program on that port? set admin.listen)');
+    }
+  }
+
+  async #restartAdmin(): Promise<void> {
+    await this.#admin?.close();
+    this.#admin = undefined;
+    await this.#startAdmin();
+  }
+
+  /** The printer side, reporting each open's outcome as a printer.state event (for /healthz and the status page). */
+  #watchedPrinter(name: string, side: PrinterSide): PrinterSide {
+    const report = (reachable: boolean, reason: string | null): void => this.events.emit('printer.state', { link: name, reachable, reason });
+    return {
+      kind: side.kind,
+      open: () =>
+        side.open().then(
+          (stream) => {
+            report(true, null);
+            return stream;
+          },
+          (error: unknown) => {
+            report(false, error instanceof Error ? error.message : String(error));
+            throw error;
+          },
+        ),
+      close: () => side.close(),
+    };
+  }
+
   async #startLink(config: LinkConfig): Promise<void> {
-    const link = new Link(config, this.#worker.sink);
+    const sides = { till: createTillSide(config.till), printer: this.#watchedPrinter(config.name, createPrinterSide(config.printer)) };
+    const link = new Link(config, this.#worker.sink, sides);
     await link.start();
     this.#links.set(config.name, link);
   }
@@ -181,13 +257,14 @@ export class Agent {
   #statsFor(name: string): LinkStats {
     let stats = this.#stats.get(name);
     if (stats === undefined) {
-      stats = { jobs: 0, baskets: 0, lowConfidence: 0, bytes: 0, lastJobAt: null, lastBasket: null };
+      stats = { jobs: 0, baskets: 0, lowConfidence: 0, bytes: 0, lastJobAt: null, lastBasket: null, printerReachable: null, printerProblem: null };
       this.#stats.set(name, stats);
     }
     return stats;
   }
 
   #onJob(job: JobSummary): void {
+    this.#emitJobEvents(job);
     const stats = this.#statsFor(job.link);
     stats.jobs++;
     stats.bytes += job.size;
@@ -196,6 +273,18 @@ export class Agent {
       stats.baskets++;
       stats.lastBasket = { id: basket.id, total: formatAmount(basket.total, basket.currency), items: basket.items, confidence: basket.confidence };
       if (basket.confidence < LOW_CONFIDENCE) stats.lowConfidence++;
+    }
+  }
+
+  #emitJobEvents(job: JobSummary): void {
+    const link = job.link;
+    this.events.emit('job.captured', { link, bytes: job.size, endedBy: job.endedBy });
+    // Every captured byte was passed to the printer first (capture taps what the printer was given).
+    this.events.emit('bytes.passed', { link, direction: 'toPrinter', bytes: job.size });
+    if (job.decodeError !== null) this.events.emit('decode.error', { link, reason: job.decodeError });
+    for (const basket of job.baskets) {
+      this.events.emit('basket.extracted', { link, layout: basket.layout, confidence: basket.confidence, reconciled: basket.reconciled });
+      if (!basket.reconciled) this.events.emit('extract.error', { link, layout: basket.layout, failedChecks: basket.failedChecks });
     }
   }
 }

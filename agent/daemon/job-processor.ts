@@ -4,6 +4,7 @@ import { JobFramer, type StreamDecoder } from '../capture/framer.js';
 import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
 import { Decoder, type DecoderOptions } from '../decode/index.js';
 import { extractBasket, type Basket, type LayoutProfile } from '../extract/index.js';
+import { reconciled } from '../extract/checks.js';
 import type { JobRecord } from '../store/index.js';
 
 /** How one link's captured bytes are cut into jobs and decoded. */
@@ -29,6 +30,9 @@ export interface ProcessorSettings {
 
 const RAW_AT_SHUTDOWN = 'stored raw, not decoded: captured while the daemon was shutting down with a backlog; re-parse it from the raw job';
 
+/** The layout name of receipts no profile claimed. */
+export const GENERIC_LAYOUT = 'generic';
+
 const DEFAULT_LINK: LinkSettings = { idleGapMs: 2_000, maxJobBytes: 64 * 1024 * 1024 };
 
 /** What the processor reports per stored job (for logs, status and drift), without any receipt text. */
@@ -51,6 +55,10 @@ export interface BasketSummary {
   readonly items: number;
   readonly confidence: number;
   readonly failedChecks: readonly string[];
+  /** Every applicable check passed (what the drift alarm counts). */
+  readonly reconciled: boolean;
+  /** The layout profile that read it, or "generic". */
+  readonly layout: string;
 }
 
 /** Where jobs are kept; JobWriter in the daemon (it never throws and holds jobs while the disk is full). */
@@ -166,6 +174,8 @@ export class JobProcessor {
         items: b.items.length,
         confidence: b.confidence,
         failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
+        reconciled: reconciled(b.checks),
+        layout: b.parser.profile ?? GENERIC_LAYOUT,
       })),
     });
   }
