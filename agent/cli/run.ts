@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig, type AgentConfig } from '../config.js';
 import { startControlServer } from '../control/index.js';
 import { Agent } from '../daemon/agent.js';
+import { SystemdNotifier } from '../daemon/sd-notify.js';
 import { ProfileError } from '../extract/index.js';
 import { log } from '../log.js';
 
@@ -47,6 +48,8 @@ async function run(options: RunOptions): Promise<void> {
     return undefined;
   });
   log.info({ config: config.source, dataDir: config.dataDir, links: config.links.map((l) => l.name), control: control?.path }, 'posbridge running');
+  const systemd = SystemdNotifier.fromEnvironment(log);
+  systemd?.ready(`running ${config.links.length} link(s)`);
   const hint = embeddedHint(config);
   if (hint !== undefined) log.info(hint);
 
@@ -62,6 +65,7 @@ async function run(options: RunOptions): Promise<void> {
   });
   const stop = (signal: string): void => {
     log.info({ signal }, 'stopping: finishing jobs in flight');
+    systemd?.stopping();
     void reloading
       .then(() => agent.stop({ graceMs, drainMs: DRAIN_MS }))
       .then(() => control?.close())
