@@ -1,6 +1,7 @@
 // The `posbridge` command line. Each command lives in its own module and registers itself here.
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { register as registerDoctor } from './doctor.js';
 import { register as registerParse } from './parse.js';
 import { register as registerProfile } from './profile.js';
 import { register as registerRun } from './run.js';
@@ -22,5 +23,6 @@ registerRun(program);
 registerTail(program);
 registerTestPrint(program);
 registerStatus(program);
+registerDoctor(program);
 
 await program.parseAsync(process.argv);
