@@ -1,6 +1,9 @@
 // What happens in the agent, as typed events: emitted where it happens (capture, the worker's job reports, the
 // forwarder) and counted where it is watched (agent/admin/metrics.ts), so no class carries counters of its own.
-// Types and a thin typed wrapper over node:events only; no logic lives here.
+// Types and a thin typed wrapper over node:events only; no logic lives here. Backlog size and age are not events:
+// /metrics reads them from the forwarder's status when scraped. Passthrough latency is not one either: in the
+// daemon a byte waits only for the event loop, so /metrics shows the loop's lag (posbridge_process_nodejs_eventloop_lag_*),
+// and bench/ measures the latency a till sees end to end.
 import { EventEmitter } from 'node:events';
 
 export interface AgentEventMap {
@@ -18,10 +21,6 @@ export interface AgentEventMap {
   'delivery.delivered': { sink: string };
   'delivery.failed': { sink: string; reason: string };
   'delivery.dead': { sink: string; reason: string };
-  /** The outbox of one sink: how many wait, and how long the oldest has waited. */
-  'backlog': { sink: string; size: number; oldestAgeSeconds: number };
-  /** Time from till bytes arriving to their being handed to the printer stream. */
-  'passthrough.latency': { link: string; seconds: number };
   /** Whether a link's printer could be opened the last time it was tried. */
   'printer.state': { link: string; reachable: boolean; reason: string | null };
   /** A layout's drift alarm was raised or cleared. */
