@@ -74,6 +74,7 @@ change() {
 }
 
 # Writes stdin to FILE with MODE, only when the content differs; the new content goes in whole or not at all.
+# Feed it with < <(...), not a pipe: a pipe would run it in a subshell and lose the count of changes.
 put_file() {
   local file=$1 mode=$2 tmp
   tmp=$(mktemp)
@@ -313,16 +314,16 @@ do_install() {
   if [ -e "$etc_dir/posbridge.yaml" ]; then
     [ "$mode" = install ] || say "keeping the config $etc_dir/posbridge.yaml"
   else
-    config_template | put_file "$etc_dir/posbridge.yaml" 0600
+    put_file "$etc_dir/posbridge.yaml" 0600 < <(config_template)
     if [ "$system" = 1 ] && [ "$dry_run" = 0 ]; then chown "$user:" "$etc_dir/posbridge.yaml"; fi
   fi
   if [ "$mode" = upgrade ]; then migrate_database; fi
   local unit_before udev_before
   unit_before=$changes
-  unit_text | put_file "$unit_file" 0644
+  put_file "$unit_file" 0644 < <(unit_text)
   if [ "$changes" != "$unit_before" ]; then systemctl_do daemon-reload; fi
   udev_before=$changes
-  udev_text | put_file "$udev_file" 0644
+  put_file "$udev_file" 0644 < <(udev_text)
   if [ "$changes" != "$udev_before" ] && [ "$system" = 1 ] && command -v udevadm >/dev/null 2>&1; then
     change udevadm control --reload
     change udevadm trigger --subsystem-match=usbmisc --subsystem-match=tty

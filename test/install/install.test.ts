@@ -72,6 +72,16 @@ describe('install.sh', () => {
     expect(statSync(at('opt/posbridge/.install-stamp')).mtimeMs).toBe(before);
   }, 240_000);
 
+  it('puts back a unit someone edited, and says what it changed', () => {
+    const unitFile = at('etc/systemd/system/posbridge.service');
+    const unit = readFileSync(unitFile, 'utf8');
+    writeFileSync(unitFile, unit.replace('UMask=0077', 'UMask=0022'));
+    const repair = install(['--root', root]);
+    expect(repair.out).toContain(`writing ${unitFile}`);
+    expect(repair.out).not.toContain('nothing to change');
+    expect(readFileSync(unitFile, 'utf8')).toBe(unit);
+  }, 240_000);
+
   it('upgrades in place: keeps the edited config and the data, migrates the database', () => {
     const configFile = at('etc/posbridge/posbridge.yaml');
     writeFileSync(configFile, `${readFileSync(configFile, 'utf8')}\nstoreId: store-0042\n`);
