@@ -13,7 +13,7 @@
 #   /var/lib/posbridge                database, job files, control socket; 0700, the service user's only
 #   posbridge.service                 Type=notify with a watchdog, restart on failure, start on boot, hardened,
 #                                     UMask=0077, run as the service user (in dialout and lp, for serial and USB)
-#   /etc/udev/rules.d/60-posbridge.rules   stable names for printers: /dev/posbridge/usb-lp-*, serial-*
+#   /etc/udev/rules.d/99-posbridge.rules   stable names for printers: /dev/posbridge/usb-lp-*, serial-*
 # Node.js 20 or newer comes from the distribution (apt-get install nodejs npm) when it is missing.
 set -euo pipefail
 
@@ -21,7 +21,7 @@ PREFIX=/opt/posbridge
 ETC_DIR=/etc/posbridge
 DATA_DIR=/var/lib/posbridge
 UNIT_PATH=/etc/systemd/system/posbridge.service
-UDEV_PATH=/etc/udev/rules.d/60-posbridge.rules
+UDEV_PATH=/etc/udev/rules.d/99-posbridge.rules
 GROUPS_WANTED="dialout lp"
 
 mode=install
@@ -268,10 +268,11 @@ EOF
 udev_text() {
   cat <<'EOF'
 # Written by install.sh: stable names for receipt printers and serial adapters, whichever USB port they are in.
-# USB printers (usblp): /dev/posbridge/usb-lp-<vendor>-<product>-<serial>
-SUBSYSTEM=="usbmisc", KERNEL=="lp[0-9]*", SUBSYSTEMS=="usb", GROUP="lp", MODE="0660", SYMLINK+="posbridge/usb-lp-$attr{idVendor}-$attr{idProduct}-$attr{serial}"
-# USB serial adapters (tills and serial printers): /dev/posbridge/serial-<id>
-SUBSYSTEM=="tty", ENV{ID_SERIAL}=="?*", GROUP="dialout", MODE="0660", SYMLINK+="posbridge/serial-$env{ID_SERIAL}"
+# usb_id supplies ID_SERIAL (vendor, model and serial number) for both.
+# USB printers (usblp): /dev/posbridge/usb-lp-<ID_SERIAL>
+SUBSYSTEM=="usbmisc", KERNEL=="lp[0-9]*", IMPORT{builtin}="usb_id", GROUP="lp", MODE="0660", SYMLINK+="posbridge/usb-lp-$env{ID_SERIAL}"
+# USB serial adapters (tills and serial printers): /dev/posbridge/serial-<ID_SERIAL>
+SUBSYSTEM=="tty", SUBSYSTEMS=="usb", IMPORT{builtin}="usb_id", ENV{ID_SERIAL}=="?*", GROUP="dialout", MODE="0660", SYMLINK+="posbridge/serial-$env{ID_SERIAL}"
 EOF
 }
 

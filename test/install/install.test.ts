@@ -62,7 +62,7 @@ describe('install.sh', () => {
       expect(unit).toContain(`\n${line}\n`);
     }
     expect(unit).toMatch(/\nExecStart=\S+node \/opt\/posbridge\/bin\/posbridge\.js run --config \/etc\/posbridge\/posbridge\.yaml\n/);
-    expect(readFileSync(at('etc/udev/rules.d/60-posbridge.rules'), 'utf8')).toMatch(/SYMLINK\+="posbridge\/usb-lp-/);
+    expect(readFileSync(at('etc/udev/rules.d/99-posbridge.rules'), 'utf8')).toMatch(/SYMLINK\+="posbridge\/usb-lp-/);
   }, 240_000);
 
   it('changes nothing on a second run, and says so', () => {
@@ -126,7 +126,7 @@ describe('install.sh', () => {
     expect(removed.out).toContain('kept the config /etc/posbridge and the data /var/lib/posbridge');
     expect(existsSync(at('opt/posbridge'))).toBe(false);
     expect(existsSync(at('etc/systemd/system/posbridge.service'))).toBe(false);
-    expect(existsSync(at('etc/udev/rules.d/60-posbridge.rules'))).toBe(false);
+    expect(existsSync(at('etc/udev/rules.d/99-posbridge.rules'))).toBe(false);
     expect(existsSync(at('etc/posbridge/posbridge.yaml'))).toBe(true);
     expect(existsSync(at('var/lib/posbridge/posbridge.db'))).toBe(true);
 
