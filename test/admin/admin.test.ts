@@ -3,7 +3,7 @@
 // (Debian's /usr/bin/chromium, driven by playwright-core). Then the drift alarm: a till switched mid-stream to
 // a changed layout.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +141,18 @@ describe('admin endpoint of the running daemon', () => {
     expect(printer!.detail).toMatch(/unreachable: .*ECONNREFUSED/);
     expect(metric((await get(`${url}/metrics`)).body, 'posbridge_printer_reachable', 'link="kiosk"')).toBe(0);
     expect(await get(`${url}/nothing`)).toMatchObject({ status: 404 });
+  }, 60_000);
+
+  it('moves to a new admin.listen on SIGHUP and leaves the old port', async () => {
+    const port = await freePort();
+    const link = { name: 'front', till: { kind: 'tcp', host: '127.0.0.1', port }, printer: { kind: 'none' } };
+    const first = await startWithAdmin({ links: [link] });
+    const next = await freePort();
+    await writeFile(daemon!.configFile, JSON.stringify({ dataDir: join(dir, 'data'), admin: { listen: `127.0.0.1:${next}` }, links: [link] }));
+    daemon!.child.kill('SIGHUP');
+    await daemon!.waitForLog((l) => l.msg === 'admin endpoint listening' && l.url === `http://127.0.0.1:${next}`, 'the admin endpoint on its new port');
+    expect((await get(`http://127.0.0.1:${next}/healthz`)).status).toBe(200);
+    await expect(fetch(`${first}/healthz`)).rejects.toThrow();
   }, 60_000);
 
   it('raises the drift alarm within 10 receipts of a till switching to a changed layout, everywhere it is watched', async () => {
