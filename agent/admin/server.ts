@@ -89,7 +89,15 @@ export class AdminServer {
       return send(res, 200, 'text/html; charset=utf-8', html);
     }
     const receipt = /^\/receipts\/([^/]+)$/.exec(url.pathname);
-    if (receipt !== null) return this.#receipt(decodeURIComponent(receipt[1]!), res);
+    if (receipt !== null) {
+      let id: string;
+      try {
+        id = decodeURIComponent(receipt[1]!);
+      } catch {
+        return send(res, 400, 'text/plain; charset=utf-8', `not a receipt id: ${receipt[1]!}\n`);
+      }
+      return this.#receipt(id, res);
+    }
     return send(res, 404, 'text/plain; charset=utf-8', 'not found; try / (status), /healthz or /metrics\n');
   }
 

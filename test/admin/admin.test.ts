@@ -141,6 +141,10 @@ describe('admin endpoint of the running daemon', () => {
     expect(printer!.detail).toMatch(/unreachable: .*ECONNREFUSED/);
     expect(metric((await get(`${url}/metrics`)).body, 'posbridge_printer_reachable', 'link="kiosk"')).toBe(0);
     expect(await get(`${url}/nothing`)).toMatchObject({ status: 404 });
+    // A link a person mistyped or a scanner made up: a plain 400 or 404, never a 500.
+    expect(await get(`${url}/receipts/%E0%A4%A`)).toMatchObject({ status: 400, body: 'not a receipt id: %E0%A4%A\n' });
+    expect(await get(`${url}/receipts/no-such-id`)).toMatchObject({ status: 404, body: 'no receipt no-such-id\n' });
+    expect((await fetch(`${url}/healthz`, { method: 'POST' })).status).toBe(405);
   }, 60_000);
 
   it('moves to a new admin.listen on SIGHUP and leaves the old port', async () => {
