@@ -47,11 +47,7 @@ async function run(options: RunOptions): Promise<void> {
     log.error({ reason: (error as Error).message }, 'control socket not available');
     return undefined;
   });
-  log.info({ config: config.source, dataDir: config.dataDir, links: config.links.map((l) => l.name), control: control?.path }, 'posbridge running');
   const systemd = SystemdNotifier.fromEnvironment(log);
-  systemd?.ready(`running ${config.links.length} link(s)`);
-  const hint = embeddedHint(config);
-  if (hint !== undefined) log.info(hint);
 
   let reloading = Promise.resolve();
   process.on('SIGHUP', () => {
@@ -79,6 +75,11 @@ async function run(options: RunOptions): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // Said only once the signal handlers are in place: a SIGHUP sent on seeing this line must reload, not kill.
+  log.info({ config: config.source, dataDir: config.dataDir, links: config.links.map((l) => l.name), control: control?.path }, 'posbridge running');
+  systemd?.ready(`running ${config.links.length} link(s)`);
+  const hint = embeddedHint(config);
+  if (hint !== undefined) log.info(hint);
 }
 
 export function register(program: Command): void {
