@@ -121,8 +121,15 @@ function explain(schema: z.ZodType, raw: unknown, issue: Issue): string[] {
   if (issue.code === 'invalid_type' && issue.path.reduce<unknown>(at, raw) === undefined) {
     return [`${where}: missing; add it (${issue.expected} expected)`];
   }
-  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return [`${where}: ${issue.message}; set "kind" to one of the driver kinds (tcp, serial, usb, file, none)`];
+  const written = issue.path.reduce<unknown>(at, raw);
+  // A mistyped driver kind or option value: the allowed ones are in the issue, so guess among them.
+  // zod puts a discriminated union's allowed values on the issue as `options` (not in its published type).
+  const options = issue.code === 'invalid_union' ? (issue as { options?: unknown }).options : undefined;
+  const allowed = issue.code === 'invalid_value' ? issue.values.map(String) : Array.isArray(options) ? options.map(String) : undefined;
+  if (allowed !== undefined && typeof written === 'string') {
+    const guess = didYouMean(written, allowed);
+    const fix = guess === undefined ? `use one of: ${allowed.join(', ')}` : `did you mean "${guess}"?`;
+    return [`${where}: "${written}" is not one of ${allowed.join(', ')}; ${fix}`];
   }
   return [`${where}: ${issue.message}; fix the value`];
 }

@@ -30,10 +30,16 @@ describe('config errors', () => {
   });
 
   it('lists the known keys when nothing is close, and says what a wrong type or kind needs', () => {
-    const message = problem({ links: [{ name: 'a', till: { ...till, port: 'x' }, printer: { kind: 'nope' }, colour: 'red' }] });
+    const message = problem({ links: [{ name: 'a', till: { ...till, port: 'x' }, printer: { kind: 'laser' }, colour: 'red' }] });
     expect(message).toMatch(/links\[0\]\.colour: unknown key; remove it \(known keys here: name, tillId, till, printer/);
     expect(message).toContain('links[0].till.port: Invalid input: expected number, received string; fix the value');
-    expect(message).toMatch(/links\[0\]\.printer\.kind: .*set "kind" to one of the driver kinds/);
+    expect(message).toContain('links[0].printer.kind: "laser" is not one of tcp, serial, usb, file, none; use one of: tcp, serial, usb, file, none');
+  });
+
+  it('guesses a mistyped driver kind or option value among the allowed ones', () => {
+    const message = problem({ links: [{ name: 'a', till: { kind: 'tpc', port: 9100 }, printer, printerSetup: { codePageNumbering: 'epsn' } }] });
+    expect(message).toContain('links[0].till.kind: "tpc" is not one of tcp, serial, usb, file, none; did you mean "tcp"?');
+    expect(message).toContain('links[0].printerSetup.codePageNumbering: "epsn" is not one of epson, bematech, daruma, elgin, generic; did you mean "epson"?');
   });
 
   it('keeps the admin endpoint on loopback and reads its address', () => {
