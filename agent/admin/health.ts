@@ -54,6 +54,9 @@ async function storeCheck(status: AgentStatusView): Promise<HealthCheck> {
   if (!status.capture.workerRunning) {
     return { name: 'store', ok: false, detail: 'the processing worker is down: receipts are printed but not captured', fix: 'see the service log; posbridge restarts it by itself, restart the service if it stays down' };
   }
+  if (status.capture.storeProblem !== null) {
+    return { name: 'store', ok: false, detail: `captured jobs cannot be stored: ${status.capture.storeProblem}; they are held in memory and retried`, fix: 'free disk space, or stop whatever holds the database (posbridge doctor checks it)' };
+  }
   try {
     await access(status.dataDir, constants.W_OK);
     const fs = await statfs(status.dataDir);

@@ -181,6 +181,7 @@ export class Agent {
         backlogBytes: this.#worker.sink.backlogBytes,
         shedBytes: this.#worker.sink.shedBytes,
         lostBytes: this.#worker.lostBytes,
+        storeProblem: this.#worker.storeProblem,
       },
       links: this.#config.links.map((config) => {
         const link = this.#links.get(config.name);

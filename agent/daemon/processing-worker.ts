@@ -29,6 +29,8 @@ export class ProcessingWorker implements CaptureChannel {
   #drained: ((result: DrainResult) => void) | undefined;
   /** Bytes that could not be handed over while the worker was down. */
   #lostBytes = 0;
+  /** Why captured jobs cannot be stored right now (null while they can). */
+  #storeProblem: string | null = null;
   /** Shared with the worker: 1 once draining, so it stores its backlog raw instead of decoding it. */
   readonly #draining = new Int32Array(new SharedArrayBuffer(4));
 
@@ -44,6 +46,10 @@ export class ProcessingWorker implements CaptureChannel {
 
   get lostBytes(): number {
     return this.#lostBytes;
+  }
+
+  get storeProblem(): string | null {
+    return this.#storeProblem;
   }
 
   start(): void {
@@ -125,13 +131,19 @@ export class ProcessingWorker implements CaptureChannel {
         this.#onJob(message.summary);
         break;
       case 'ready':
+        // A (re)started worker opened the store; a problem it had before is for it to report again.
+        this.#storeProblem = null;
         this.#log.debug('processing worker ready');
         break;
       case 'warn':
         this.#log.warn(message.message);
         break;
       case 'fatal':
+        this.#storeProblem = message.message;
         this.#log.error(`capture cannot be stored: ${message.message} (printing is not affected; retrying)`);
+        break;
+      case 'store':
+        this.#storeProblem = message.problem;
         break;
       case 'drained':
         this.#drained?.(message);

@@ -36,7 +36,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
     post({ t: 'fatal', message: (error as Error).message });
     return;
   }
-  const writer = new JobWriter(store);
+  const writer = new JobWriter(store, { onStoreState: (problem) => post({ t: 'store', problem }) });
   const newDecoder = faultyDecoderFactory(parseFaults(process.env.POSBRIDGE_FAULTS));
   // Set by the main thread when it starts draining: whatever is still queued is then stored raw, fast.
   const hurry = (): boolean => Atomics.load(settings.draining, 0) === 1;

@@ -32,7 +32,14 @@ export interface AgentStatusView {
   readonly uptimeSeconds: number;
   readonly config: string;
   readonly dataDir: string;
-  readonly capture: { readonly workerRunning: boolean; readonly backlogBytes: number; readonly shedBytes: number; readonly lostBytes: number };
+  readonly capture: {
+    readonly workerRunning: boolean;
+    readonly backlogBytes: number;
+    readonly shedBytes: number;
+    readonly lostBytes: number;
+    /** Why captured jobs cannot be stored now (held in memory and retried), null while they can. */
+    readonly storeProblem: string | null;
+  };
   readonly links: readonly LinkStatusView[];
   /** Where the admin endpoint answers; absent when it is switched off or could not start. */
   readonly admin?: { readonly url: string };

@@ -11,6 +11,8 @@ export interface JobWriterOptions {
   maxPendingBytes?: number;
   /** Where its errors go; the agent's logger by default. */
   logger?: Logger;
+  /** Told when the store starts failing (with why) and when it is writable again (null), for /healthz. */
+  onStoreState?: (problem: string | null) => void;
 }
 
 export class JobWriter {
@@ -25,8 +27,10 @@ export class JobWriter {
   #scheduled = false;
   #closed = false;
   readonly #log: Logger;
+  readonly #onStoreState: ((problem: string | null) => void) | undefined;
 
   constructor(store: Store, options: JobWriterOptions = {}) {
+    this.#onStoreState = options.onStoreState;
     this.#store = store;
     this.#retryMs = options.retryMs ?? 5_000;
     this.#maxPendingBytes = options.maxPendingBytes ?? 128 * 1024 * 1024;
@@ -73,6 +77,7 @@ export class JobWriter {
     if (this.#failing) {
       this.#failing = false;
       this.#log.info({ dropped: this.#dropped }, 'the store is writable again; every job still held has been stored');
+      this.#onStoreState?.(null);
     }
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -93,6 +98,7 @@ export class JobWriter {
         { reason: error.message, code: (error as { code?: unknown }).code, retryMs: this.#retryMs },
         'cannot store captured jobs; holding them in memory and retrying (printing is not affected)',
       );
+      this.#onStoreState?.(error.message);
     }
     this.#shed();
     if (this.#timer === undefined && !this.#closed) {

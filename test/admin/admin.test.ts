@@ -7,6 +7,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
@@ -146,6 +147,26 @@ describe('admin endpoint of the running daemon', () => {
     expect(await get(`${url}/receipts/no-such-id`)).toMatchObject({ status: 404, body: 'no receipt no-such-id\n' });
     expect((await fetch(`${url}/healthz`, { method: 'POST' })).status).toBe(405);
   }, 60_000);
+
+  it('answers 503 naming the store while another program locks the database, and 200 again once it lets go', async () => {
+    const port = await freePort();
+    const url = await startWithAdmin({ links: [{ name: 'front', till: { kind: 'tcp', host: '127.0.0.1', port }, printer: { kind: 'none' } }] });
+    await printReceipts(port, [COFFEE]);
+    const holder = new Database(join(dir, 'data', 'posbridge.db'));
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      await printJob(port, SUPERMARKET);
+      await daemon!.waitForLog((l) => /^cannot store captured jobs/.test(l.msg), 'the store to fail', 30_000);
+      await expect.poll(async () => (await get(`${url}/healthz`)).status, { timeout: 20_000 }).toBe(503);
+      const store = (JSON.parse((await get(`${url}/healthz`)).body) as { checks: { name: string; ok: boolean; detail: string }[] }).checks.find((c) => c.name === 'store');
+      expect(store).toMatchObject({ ok: false, detail: expect.stringMatching(/^captured jobs cannot be stored: .*locked.*held in memory and retried$/) });
+    } finally {
+      holder.exec('COMMIT');
+      holder.close();
+    }
+    await daemon!.waitForLog((l) => /^the store is writable again/.test(l.msg), 'the store to recover', 30_000);
+    await expect.poll(async () => (await get(`${url}/healthz`)).status, { timeout: 20_000 }).toBe(200);
+  }, 120_000);
 
   it('moves to a new admin.listen on SIGHUP and leaves the old port', async () => {
     const port = await freePort();
