@@ -7,6 +7,9 @@ import { constants, existsSync, readFileSync } from 'node:fs';
 import { access, stat, statfs } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { dirname } from 'node:path';
+import type { OpenLineDevice } from '../../drivers/shared/line-device.js';
+import { serialDeviceOpener } from '../../drivers/serial/device.js';
+import { usbDeviceOpener } from '../../drivers/usb/device.js';
 import { loadAgentConfig, type AgentConfig, type LinkConfig } from '../config.js';
 import { controlRequest } from '../control/index.js';
 import type { AgentStatusView } from '../model/status.js';
@@ -68,12 +71,37 @@ function canListen(host: string, port: number): Promise<string | undefined> {
   });
 }
 
+interface StatusAnswer {
+  connected: boolean;
+  reply?: number;
+  error?: string;
+}
+
+/** Opens a serial or USB printer through its driver, asks DLE EOT 1 and waits for the one status byte. */
+async function askLineStatus(open: OpenLineDevice): Promise<StatusAnswer> {
+  let answered: (reply: number) => void = () => undefined;
+  const reply = new Promise<number>((resolve) => (answered = resolve));
+  let device;
+  try {
+    device = await open({ onData: (chunk) => answered(chunk[0]!), onLost: () => undefined });
+  } catch (error) {
+    return { connected: false, error: (error as Error).message };
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), NET_TIMEOUT_MS)));
+  device.write(STATUS_REQUEST, () => undefined);
+  const byte = await Promise.race([reply, timeout]);
+  clearTimeout(timer);
+  await device.close();
+  return byte === undefined ? { connected: true, error: 'no answer to a status request' } : { connected: true, reply: byte };
+}
+
 /** Connects, asks DLE EOT 1 and waits for the one status byte. */
-function askPrinterStatus(host: string, port: number): Promise<{ connected: boolean; reply?: number; error?: string }> {
+function askPrinterStatus(host: string, port: number): Promise<StatusAnswer> {
   return new Promise((resolve) => {
     let connected = false;
     const socket = connect({ host, port });
-    const done = (result: { connected: boolean; reply?: number; error?: string }): void => {
+    const done = (result: StatusAnswer): void => {
       clearTimeout(timer);
       socket.destroy();
       resolve(result);
@@ -94,6 +122,15 @@ function statusByte(reply: number): string {
   return (reply & 0x08) !== 0 ? 'offline (cover open, paper out or error)' : 'online';
 }
 
+function statusFinding(check: string, where: string, answer: StatusAnswer, unreachableFix: string): Finding {
+  if (answer.reply !== undefined) {
+    const state = statusByte(answer.reply);
+    return state === 'online' ? ok(check, `${where} answers a status request: online`) : warn(check, `${where} ${state}`, 'look at the printer: paper, cover, error light');
+  }
+  if (answer.connected) return warn(check, `${where} opens but did not answer a status request`, `some printers answer only when idle; if receipts do not print: ${unreachableFix}`);
+  return fail(check, `${where} unreachable (${answer.error})`, unreachableFix);
+}
+
 async function linkFindings(link: LinkConfig, daemonRunning: boolean): Promise<Finding[]> {
   const findings: Finding[] = [];
   const till = link.till;
@@ -112,20 +149,15 @@ async function linkFindings(link: LinkConfig, daemonRunning: boolean): Promise<F
   }
   if (till.kind === 'serial') findings.push(await deviceFinding(`link ${link.name}: till line`, till.path, 'serial'));
   const printer = link.printer;
+  const check = `link ${link.name}: printer`;
   if (printer.kind === 'serial' || printer.kind === 'usb') {
-    findings.push(await deviceFinding(`link ${link.name}: printer`, printer.path, printer.kind));
+    const device = await deviceFinding(check, printer.path, printer.kind);
+    if (device.level !== 'ok') findings.push(device);
+    else if (daemonRunning) findings.push(ok(check, `${printer.path} (held by the running daemon, so no status request)`));
+    else findings.push(statusFinding(check, printer.path, await askLineStatus(printer.kind === 'serial' ? serialDeviceOpener(printer) : usbDeviceOpener(printer)), 'check the cable, the baud rate and flow control in the config, and that the printer is on'));
   } else if (printer.kind === 'tcp') {
     const host = printer.host ?? '127.0.0.1';
-    const answer = await askPrinterStatus(host, printer.port);
-    const check = `link ${link.name}: printer`;
-    if (answer.reply !== undefined) {
-      const state = statusByte(answer.reply);
-      findings.push(state === 'online' ? ok(check, `${host}:${printer.port} answers a status request: online`) : warn(check, `${host}:${printer.port} ${state}`, 'look at the printer: paper, cover, error light'));
-    } else if (answer.connected) {
-      findings.push(warn(check, `${host}:${printer.port} accepts connections but did not answer a status request`, 'some printers answer only when idle; if receipts do not print, check the printer'));
-    } else {
-      findings.push(fail(check, `${host}:${printer.port} unreachable (${answer.error})`, 'check the printer is on and on the network, and its address in the config'));
-    }
+    findings.push(statusFinding(check, `${host}:${printer.port}`, await askPrinterStatus(host, printer.port), 'check the printer is on and on the network, and its address in the config'));
   } else if (printer.kind === 'file') {
     try {
       const folder = existsSync(printer.path) ? printer.path : dirname(printer.path);

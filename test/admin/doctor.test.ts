@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, repositoryRoot, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
-import { startSimPrinter, type SimPrinter } from '../helpers/sim-printer.js';
+import { answerStatus, startSimPrinter, type SimPrinter } from '../helpers/sim-printer.js';
+import { closePtyEnd, createPtyPair, openPtyEnd, requireSocat } from '../helpers/socat.js';
 import { readUntilClose, waitUntil } from '../helpers/streams.js';
 
 interface Finding {
@@ -96,6 +97,33 @@ describe('posbridge doctor', () => {
     expect(stdout).toContain('FAIL daemon: posbridge is not running');
     expect(stdout).toContain(`FAIL config file: ${config} is readable by every user (mode 644); it may hold tokens\n       fix: chmod 600 ${config}`);
     expect(stdout).toMatch(/posbridge doctor: 4 problem\(s\) to fix\n$/);
+  }, 60_000);
+
+  it.skipIf(!requireSocat())('asks a serial printer for its status through a real pty pair: online, or no answer', async () => {
+    const pair = await createPtyPair();
+    try {
+      const config = join(dir, 'posbridge.json');
+      const link = { name: 'counter', till: { kind: 'tcp', host: '127.0.0.1', port: await freePort() }, printer: { kind: 'serial', path: pair.a } };
+      await writeFile(config, JSON.stringify({ dataDir: join(dir, 'data'), links: [link] }));
+      const silent = JSON.parse((await doctor(['--config', config, '--json'])).stdout) as { findings: Finding[] };
+      expect(silent.findings.find((f) => f.check === 'link counter: printer')).toMatchObject({ level: 'warn', detail: `${pair.a} opens but did not answer a status request` });
+
+      const printerEnd = await openPtyEnd(pair.b);
+      let scanned = 0;
+      let received = Buffer.alloc(0);
+      printerEnd.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        scanned = answerStatus(received, scanned, (reply) => void printerEnd.write(reply));
+      });
+      try {
+        const online = JSON.parse((await doctor(['--config', config, '--json'])).stdout) as { findings: Finding[] };
+        expect(online.findings.find((f) => f.check === 'link counter: printer')).toMatchObject({ level: 'ok', detail: `${pair.a} answers a status request: online` });
+      } finally {
+        await closePtyEnd(printerEnd);
+      }
+    } finally {
+      await pair.destroy();
+    }
   }, 60_000);
 
   it('explains a bad config key with did-you-mean', async () => {
