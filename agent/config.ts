@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { driverConfigSchema } from '../drivers/index.js';
+import { formatConfigIssues } from './config-errors.js';
 import { printerSetupSchema } from './decode/index.js';
 import { sinkConfigSchema, sinkName } from './forward/registry.js';
 import { ocrConfigSchema } from './ocr/config.js';
@@ -95,6 +96,33 @@ export const forwardConfigSchema = z.strictObject({
 });
 
 export type ForwardConfig = z.output<typeof forwardConfigSchema>;
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\]|::1)$/;
+
+/** `host:port`; the admin endpoint answers only on the loopback interface (the till PC itself). */
+export const adminConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Serve /healthz, /metrics and the status page. Default true.'),
+    listen: z
+      .string()
+      .default('127.0.0.1:8790')
+      .refine((text) => /^(.+):(\d{1,5})$/.test(text) && Number(text.slice(text.lastIndexOf(':') + 1)) <= 65535, 'write it as host:port, e.g. 127.0.0.1:8790')
+      .refine((text) => LOOPBACK.test(text.slice(0, text.lastIndexOf(':'))), 'the admin endpoint must stay on this PC: use 127.0.0.1:PORT')
+      .describe('Where the admin endpoint listens, host:port on loopback. Default 127.0.0.1:8790.'),
+    maxBacklogAgeSeconds: z
+      .number()
+      .positive()
+      .default(900)
+      .describe('/healthz reports a problem when the oldest undelivered basket is older than this. Default 900 (15 min).'),
+  })
+  .describe('The local admin endpoint.');
+
+export const driftConfigSchema = z
+  .strictObject({
+    window: z.number().int().min(1).default(20).describe('How many of the latest receipts per link and layout the share covers. Default 20.'),
+    minReceipts: z.number().int().min(1).default(5).describe('Receipts a layout must have shown before it can raise the alarm. Default 5.'),
+    alarmBelow: z.number().min(0).max(1).default(0.8).describe('Alarm when the share of fully reconciled receipts drops below this. Default 0.8.'),
+  })
+  .describe('The drift alarm: a till update that changed the receipt layout.');
 
 export const agentConfigSchema = z
   .strictObject({
@@ -115,6 +143,8 @@ export const agentConfigSchema = z
       .min(1024 * 1024)
       .default(256 * 1024 * 1024)
       .describe('Captured bytes waiting for the decoder beyond which capture (never printing) is shed. Default 256 MiB.'),
+    admin: adminConfigSchema.default({ enabled: true, listen: '127.0.0.1:8790', maxBacklogAgeSeconds: 900 }),
+    drift: driftConfigSchema.default({ window: 20, minReceipts: 5, alarmBelow: 0.8 }),
     links: z.array(linkConfigSchema).min(1).describe('The till-printer links this agent runs.'),
     forward: forwardConfigSchema.default(FORWARD_DEFAULTS).describe('Where baskets are delivered, and how long delivered raw jobs are kept.'),
     // OCR of picture receipts (agent/ocr/config.ts); `ocr: { enabled: false }` turns it off.
@@ -181,7 +211,7 @@ export function embeddedDefault(dataDir = defaultDataDir()): unknown {
 /** Validates a raw config object; relative paths (data, profiles, file drivers) are resolved against `baseDir` (the config file's folder). */
 export function parseAgentConfig(raw: unknown, source: string, baseDir = process.cwd()): AgentConfig {
   const result = agentConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(`${source}: invalid configuration:\n${z.prettifyError(result.error)}`);
+  if (!result.success) throw new ConfigError(`${source}: invalid configuration:\n${formatConfigIssues(agentConfigSchema, raw, result.error.issues)}`);
   const config = result.data;
   const within = (path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
   // Only file paths are the config's own; serial and usb paths name devices (COM3, /dev/usb/lp0) and stay as written.
@@ -212,6 +242,13 @@ export async function loadAgentConfig(file?: string): Promise<AgentConfig> {
     throw new ConfigError(`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
   }
   return parseAgentConfig(raw, file, dirname(resolve(file)));
+}
+
+/** The admin endpoint's host and port, from `admin.listen`. */
+export function adminAddress(config: Pick<AgentConfig, 'admin'>): { host: string; port: number } {
+  const listen = config.admin.listen;
+  const colon = listen.lastIndexOf(':');
+  return { host: listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(listen.slice(colon + 1)) };
 }
 
 /** The till id a link's jobs are recorded under. */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { register as registerBackfill } from './backfill.js';
 import { register as registerImport } from './import.js';
 import { register as registerDevBackend } from './dev-backend.js';
+import { register as registerDoctor } from './doctor.js';
 import { register as registerParse } from './parse.js';
 import { register as registerProfile } from './profile.js';
 import { register as registerRun } from './run.js';
@@ -28,5 +29,6 @@ registerStatus(program);
 registerBackfill(program);
 registerImport(program);
 registerDevBackend(program);
+registerDoctor(program);
 
 await program.parseAsync(process.argv);

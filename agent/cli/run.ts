@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig, type AgentConfig } from '../config.js';
 import { runningDaemon, startControlServer } from '../control/index.js';
 import { Agent } from '../daemon/agent.js';
+import { SystemdNotifier } from '../daemon/sd-notify.js';
 import { ProfileError } from '../extract/index.js';
 import { log } from '../log.js';
 
@@ -84,15 +85,14 @@ async function run(options: RunOptions): Promise<void> {
     log.error({ reason: (error as Error).message }, 'control socket not available');
     return undefined;
   });
-  log.info({ config: config.source, dataDir: config.dataDir, links: config.links.map((l) => l.name), control: control?.path }, 'posbridge running');
-  const hint = embeddedHint(config);
-  if (hint !== undefined) log.info(hint);
+  const systemd = SystemdNotifier.fromEnvironment(log);
 
   phase = 'running';
   if (reloadAsked) reload();
   const stop = (signal: string): void => {
     phase = 'stopping';
     log.info({ signal }, 'stopping: finishing jobs in flight');
+    systemd?.stopping();
     void reloading
       .then(() => agent.stop({ graceMs, drainMs: DRAIN_MS }))
       .then(() => control?.close())
@@ -106,6 +106,11 @@ async function run(options: RunOptions): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // Said only once the signal handlers are in place: a SIGHUP sent on seeing this line must reload, not kill.
+  log.info({ config: config.source, dataDir: config.dataDir, links: config.links.map((l) => l.name), control: control?.path }, 'posbridge running');
+  systemd?.ready(`running ${config.links.length} link(s)`);
+  const hint = embeddedHint(config);
+  if (hint !== undefined) log.info(hint);
 }
 
 export function register(program: Command): void {

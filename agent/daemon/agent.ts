@@ -2,9 +2,13 @@
 // config without touching links whose config did not change; drains in-flight jobs on stop.
 import { hostname } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
+import { createPrinterSide, createTillSide } from '../../drivers/index.js';
+import type { PrinterSide } from '../../drivers/types.js';
+import { AdminServer } from '../admin/server.js';
+import type { SinkProbe } from '../admin/health.js';
 import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
-import { ConfigError, tillIdOf } from '../config.js';
+import { adminAddress, ConfigError, tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { formatAmount } from '../extract/money.js';
 import { ForwardThread } from '../forward/forward-thread.js';
@@ -12,6 +16,9 @@ import { createSink, sinkName } from '../forward/registry.js';
 import type { ForwardSettings } from '../forward/thread-protocol.js';
 import { log } from '../log.js';
 import { Store } from '../store/index.js';
+import { AgentEvents } from '../model/events.js';
+import type { AgentStatusView } from '../model/status.js';
+import { DriftMonitor } from './drift-monitor.js';
 import type { JobSummary } from './job-processor.js';
 import { prepareDataDir } from './data-dir.js';
 import { parseFaults } from './faults.js';
@@ -35,6 +42,8 @@ interface LinkStats {
   bytes: number;
   lastJobAt: string | null;
   lastBasket: { id: string; total: string | null; items: number; confidence: number } | null;
+  printerReachable: boolean | null;
+  printerProblem: string | null;
 }
 
 function workerSettings(config: AgentConfig): WorkerSettings {
@@ -107,9 +116,19 @@ export class Agent {
   #stopping: Promise<void> | undefined;
   /** Links replaced by a reload, still finishing their connections in flight. */
   readonly #retiring = new Set<Promise<void>>();
+  /** What happens in the agent, for metrics, the drift alarm and the forwarder. */
+  readonly events = new AgentEvents();
+  readonly drift: DriftMonitor;
+  #admin: AdminServer | undefined;
 
   private constructor(config: AgentConfig) {
     this.#config = config;
+    this.drift = new DriftMonitor(config.drift, this.events, log.child({ component: 'drift' }));
+    this.events.on('printer.state', (e) => {
+      const stats = this.#statsFor(e.link);
+      stats.printerReachable = e.reachable;
+      stats.printerProblem = e.reason;
+    });
     this.#worker = new ProcessingWorker(workerSettings(config), {
       maxBacklogBytes: config.captureBacklogBytes,
       onJob: (summary) => this.#onJob(summary),
@@ -144,6 +163,7 @@ export class Agent {
       await agent.stop({ graceMs: 0, drainMs: 5_000 });
       throw error;
     }
+    await agent.#startAdmin();
     return agent;
   }
 
@@ -227,7 +247,10 @@ export class Agent {
       this.#forward.start();
       log.info({ sinks: next.forward.sinks.map(sinkName) }, 'forwarding restarted with the new sinks');
     }
+    const adminChanged = !isDeepStrictEqual(next.admin, this.#config.admin);
     this.#config = next;
+    this.drift.configure(next.drift);
+    if (adminChanged) await this.#restartAdmin();
     const stopping = [...leaving.values()].filter((link) => !released.includes(link));
     for (const [name] of leaving) this.#links.delete(name);
     for (const [name, link] of fresh) this.#links.set(name, link);
@@ -249,6 +272,8 @@ export class Agent {
   }
 
   async #stop({ graceMs, drainMs }: StopOptions): Promise<void> {
+    await this.#admin?.close();
+    this.#admin = undefined;
     await Promise.all([...[...this.#links.values()].map((link) => link.stop(graceMs)), ...this.#retiring]);
     this.#links.clear();
     const drained = await this.#worker.drain(drainMs);
@@ -259,8 +284,9 @@ export class Agent {
     log.info('stopped');
   }
 
-  status(): unknown {
+  status(): AgentStatusView {
     return {
+      ...(this.#admin !== undefined && { admin: { url: this.#admin.url } }),
       pid: process.pid,
       startedAt: this.#startedAt.toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.#startedAt.getTime()) / 1000),
@@ -271,6 +297,7 @@ export class Agent {
         backlogBytes: this.#worker.sink.backlogBytes,
         shedBytes: this.#worker.sink.shedBytes,
         lostBytes: this.#worker.lostBytes,
+        storeProblem: this.#worker.storeProblem,
       },
       forward: this.#forward.status(),
       ocr: this.#worker.ocrStatus,
@@ -298,7 +325,8 @@ export class Agent {
 
   /** A started link for `config` (the `index`th in its config, for the error message). */
   async #openLink(config: LinkConfig, index: number): Promise<Link> {
-    const link = new Link(config, this.#worker.sink);
+    const sides = { till: createTillSide(config.till), printer: this.#watchedPrinter(config.name, createPrinterSide(config.printer)) };
+    const link = new Link(config, this.#worker.sink, sides);
     try {
       await link.start();
     } catch (error) {
@@ -307,22 +335,71 @@ export class Agent {
     return link;
   }
 
+  /** Starts the admin endpoint if configured; one that cannot start is logged and the agent runs on without it. */
+  async #startAdmin(): Promise<void> {
+    const admin = this.#config.admin;
+    if (!admin.enabled) return;
+    const { host, port } = adminAddress(this.#config);
+    try {
+      this.#admin = await AdminServer.start(host, port, {
+        events: this.events,
+        dataDir: this.#config.dataDir,
+        maxBacklogAgeSeconds: admin.maxBacklogAgeSeconds,
+        status: () => this.status(),
+        drift: () => this.drift.state(),
+        printerSetup: (name) => this.#config.links.find((l) => l.name === name)?.printerSetup,
+        probeSinks: () => this.probeSinks(),
+      }, log.child({ component: 'admin' }));
+      log.info({ url: this.#admin.url }, 'admin endpoint listening');
+    } catch (error) {
+      log.error({ listen: admin.listen, reason: (error as Error).message }, 'admin endpoint NOT started (is another program on that port? set admin.listen)');
+    }
+  }
+
+  async #restartAdmin(): Promise<void> {
+    await this.#admin?.close();
+    this.#admin = undefined;
+    await this.#startAdmin();
+  }
+
+  /** The printer side, reporting each open's outcome as a printer.state event (for /healthz and the status page). */
+  #watchedPrinter(name: string, side: PrinterSide): PrinterSide {
+    const report = (reachable: boolean, reason: string | null): void => this.events.emit('printer.state', { link: name, reachable, reason });
+    return {
+      kind: side.kind,
+      open: () =>
+        side.open().then(
+          (stream) => {
+            report(true, null);
+            return stream;
+          },
+          (error: unknown) => {
+            report(false, error instanceof Error ? error.message : String(error));
+            throw error;
+          },
+        ),
+      ...(side.start !== undefined && { start: () => side.start!() }),
+      close: () => side.close(),
+    };
+  }
+
   #statsFor(name: string): LinkStats {
     let stats = this.#stats.get(name);
     if (stats === undefined) {
-      stats = { jobs: 0, baskets: 0, lowConfidence: 0, bytes: 0, lastJobAt: null, lastBasket: null };
+      stats = { jobs: 0, baskets: 0, lowConfidence: 0, bytes: 0, lastJobAt: null, lastBasket: null, printerReachable: null, printerProblem: null };
       this.#stats.set(name, stats);
     }
     return stats;
   }
 
   /** Asks each sink whether its backend answers (doctor, /healthz). */
-  probeSinks(): Promise<readonly { name: string; ok: boolean; detail: string }[]> {
-    return this.#forward.probe();
+  async probeSinks(): Promise<SinkProbe[]> {
+    return [...(await this.#forward.probe())];
   }
 
   #onJob(job: JobSummary): void {
     if (job.baskets.length > 0) this.#forward.wake();
+    this.#emitJobEvents(job);
     const stats = this.#statsFor(job.link);
     if (job.ocr !== true) {
       // OCR baskets arrive later for a job already counted when it was captured.
@@ -334,6 +411,18 @@ export class Agent {
       stats.baskets++;
       stats.lastBasket = { id: basket.id, total: formatAmount(basket.total, basket.currency), items: basket.items, confidence: basket.confidence };
       if (basket.confidence < LOW_CONFIDENCE) stats.lowConfidence++;
+    }
+  }
+
+  #emitJobEvents(job: JobSummary): void {
+    const link = job.link;
+    this.events.emit('job.captured', { link, bytes: job.size, endedBy: job.endedBy });
+    // Every captured byte was passed to the printer first (capture taps what the printer was given).
+    this.events.emit('bytes.passed', { link, direction: 'toPrinter', bytes: job.size });
+    if (job.decodeError !== null) this.events.emit('decode.error', { link, reason: job.decodeError });
+    for (const basket of job.baskets) {
+      this.events.emit('basket.extracted', { link, layout: basket.layout, confidence: basket.confidence, reconciled: basket.reconciled });
+      if (!basket.reconciled) this.events.emit('extract.error', { link, layout: basket.layout, failedChecks: basket.failedChecks });
     }
   }
 }

@@ -6,6 +6,7 @@ import { Decoder, type DecoderOptions } from '../decode/index.js';
 import { extractBasket, type Basket, type ExtractContext, type LayoutProfile } from '../extract/index.js';
 import { extractionContext, type StoreContextSettings } from '../pipeline/job-baskets.js';
 import type { OcrService } from '../ocr/index.js';
+import { reconciled } from '../extract/checks.js';
 import type { JobRecord } from '../store/index.js';
 
 /** How one link's captured bytes are cut into jobs and decoded. */
@@ -34,6 +35,9 @@ export interface ProcessorSettings {
 
 const RAW_AT_SHUTDOWN = 'stored raw, not decoded: captured while the daemon was shutting down with a backlog; re-parse it from the raw job';
 
+/** The layout name of receipts no profile claimed. */
+export const GENERIC_LAYOUT = 'generic';
+
 const DEFAULT_LINK: LinkSettings = { idleGapMs: 2_000, maxJobBytes: 64 * 1024 * 1024 };
 
 /** What the processor reports per stored job (for logs, status and drift), without any receipt text. */
@@ -58,6 +62,10 @@ export interface BasketSummary {
   readonly items: number;
   readonly confidence: number;
   readonly failedChecks: readonly string[];
+  /** Every applicable check passed (what the drift alarm counts). */
+  readonly reconciled: boolean;
+  /** The layout profile that read it, or "generic". */
+  readonly layout: string;
 }
 
 /** The summary of a stored job and the baskets just saved for it. */
@@ -78,6 +86,8 @@ export function jobSummary(job: JobRecord, baskets: readonly Basket[], options: 
       items: b.items.length,
       confidence: b.confidence,
       failedChecks: b.checks.filter((c) => !c.ok).map((c) => c.name),
+      reconciled: reconciled(b.checks),
+      layout: b.parser.profile ?? GENERIC_LAYOUT,
     })),
     ...(options.ocr === true && { ocr: true }),
   };

@@ -31,6 +31,8 @@ export class ProcessingWorker implements CaptureChannel {
   #drained: ((result: DrainResult) => void) | undefined;
   /** Bytes that could not be handed over while the worker was down. */
   #lostBytes = 0;
+  /** Why captured jobs cannot be stored right now (null while they can). */
+  #storeProblem: string | null = null;
   /** Shared with the worker: 1 once draining, so it stores its backlog raw instead of decoding it. */
   readonly #draining = new Int32Array(new SharedArrayBuffer(4));
   /** The OCR queue as the worker last reported it; null until it has. */
@@ -61,6 +63,13 @@ export class ProcessingWorker implements CaptureChannel {
   /** The store as the worker last reported it; null until it reports a change (all well). */
   get storeHealth(): StoreHealth | null {
     return this.#storeHealth;
+  }
+
+  /** Why the store cannot be written right now, in words (/healthz); null while it can. */
+  get storeProblem(): string | null {
+    const outage = this.#storeHealth?.outage;
+    // An outage of a running worker, else a worker that could not open the store at all.
+    return outage == null ? this.#storeProblem : `${outage.code}: ${outage.reason} (since ${outage.since})`;
   }
 
   /**
@@ -170,12 +179,15 @@ export class ProcessingWorker implements CaptureChannel {
         this.#ocrStatus = message.status;
         break;
       case 'ready':
+        // A (re)started worker opened the store; a problem it had before is for it to report again.
+        this.#storeProblem = null;
         this.#log.debug('processing worker ready');
         break;
       case 'warn':
         this.#log.warn(message.message);
         break;
       case 'fatal':
+        this.#storeProblem = message.message;
         this.#log.error(`capture cannot be stored: ${message.message} (printing is not affected; retrying)`);
         break;
       case 'durable':

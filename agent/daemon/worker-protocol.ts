@@ -29,6 +29,7 @@ export type FromWorker =
   | { readonly t: 'ready' }
   | { readonly t: 'fatal'; readonly message: string }
   | { readonly t: 'warn'; readonly message: string }
+  /** The store started failing (problem) or is writable again (null). */
   | { readonly t: 'ack'; readonly byteCount: number }
   | { readonly t: 'job'; readonly summary: JobSummary }
   | { readonly t: 'ocr'; readonly status: OcrStatus }

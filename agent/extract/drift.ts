@@ -15,7 +15,11 @@ export class ReconciliationTally {
   }
 
   add(basket: Pick<Basket, 'checks'>): void {
-    const ok = reconciled(basket.checks);
+    this.record(reconciled(basket.checks));
+  }
+
+  /** Counts one receipt by its outcome alone (the daemon's job summaries carry no checks). */
+  record(ok: boolean): void {
     if (this.window.length < this.size) {
       this.window.push(ok);
     } else {

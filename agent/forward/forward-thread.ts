@@ -54,9 +54,10 @@ export class ForwardThread {
     this.#post({ t: 'drift', notices });
   }
 
-  /** The latest snapshot (at most a few seconds old), with whether the thread runs. */
-  status(): (ForwardStatus & { running: boolean; fatal: string | null }) | { running: boolean; fatal: string | null } {
-    return { ...this.#status, running: this.running, fatal: this.#fatal };
+  /** The latest snapshot (at most a few seconds old; empty until the thread's first), with whether the thread runs. */
+  status(): ForwardStatus & { running: boolean; fatal: string | null } {
+    const none: ForwardStatus = { sinks: [], deadLetters: [], diskBytes: 0, lastPrune: null, updatedAt: '', error: null };
+    return { ...(this.#status ?? none), running: this.running, fatal: this.#fatal };
   }
 
   /** Asks every sink whether its backend answers; empty when the thread is down. */

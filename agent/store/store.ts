@@ -365,6 +365,14 @@ export class Store {
     return this.#read('baskets', () => (this.#db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM baskets').get() as { seq: number }).seq);
   }
 
+  /** The latest revision of one basket. */
+  basket(id: string): StoredBasket | undefined {
+    return this.#read(`basket ${id}`, () => {
+      const row = this.#db.prepare(`SELECT ${BASKET_COLUMNS} FROM baskets WHERE id = ? ORDER BY revision DESC LIMIT 1`).get(id) as BasketRow | undefined;
+      return row === undefined ? undefined : basketFrom(row);
+    });
+  }
+
   job(id: string): JobRecord | undefined {
     return this.#read(`job ${id}`, () => {
       const row = this.#db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
