@@ -124,6 +124,8 @@ export class Agent {
   private constructor(config: AgentConfig) {
     this.#config = config;
     this.drift = new DriftMonitor(config.drift, this.events, log.child({ component: 'drift' }));
+    // The backend hears of a layout change with the next batch after the alarm (or its end).
+    this.events.on('drift.changed', () => this.#forward.setDrift(this.drift.notices()));
     this.events.on('printer.state', (e) => {
       const stats = this.#statsFor(e.link);
       stats.printerReachable = e.reachable;
@@ -133,7 +135,7 @@ export class Agent {
       maxBacklogBytes: config.captureBacklogBytes,
       onJob: (summary) => this.#onJob(summary),
     });
-    this.#forward = new ForwardThread(forwardSettings(config), log);
+    this.#forward = this.#newForwardThread(config);
   }
 
   /** Starts the worker and every link; if a link cannot start, everything started is stopped again. */
@@ -243,7 +245,7 @@ export class Agent {
     if (!isDeepStrictEqual(forwardSettings(next), forwardSettings(this.#config))) {
       prepareStore(next);
       await this.#forward.stop();
-      this.#forward = new ForwardThread(forwardSettings(next), log);
+      this.#forward = this.#newForwardThread(next);
       this.#forward.start();
       log.info({ sinks: next.forward.sinks.map(sinkName) }, 'forwarding restarted with the new sinks');
     }
@@ -390,6 +392,20 @@ export class Agent {
       this.#stats.set(name, stats);
     }
     return stats;
+  }
+
+  /**
+   * The forwarding thread for a config: its batches become delivery events (metrics), and the drift alarm's
+   * notices go with its next batch to the backend.
+   */
+  #newForwardThread(config: AgentConfig): ForwardThread {
+    const thread = new ForwardThread(forwardSettings(config), log, (batch) => {
+      for (let i = 0; i < batch.delivered; i++) this.events.emit('delivery.delivered', { sink: batch.sink });
+      for (let i = 0; i < batch.retried; i++) this.events.emit('delivery.failed', { sink: batch.sink, reason: batch.error ?? 'retry' });
+      for (let i = 0; i < batch.dead; i++) this.events.emit('delivery.dead', { sink: batch.sink, reason: batch.error ?? 'rejected' });
+    });
+    thread.setDrift(this.drift.notices());
+    return thread;
   }
 
   /** Asks each sink whether its backend answers (doctor, /healthz). */

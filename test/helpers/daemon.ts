@@ -80,7 +80,9 @@ export async function startDaemon(
   options: { dir: string; env?: Record<string, string>; configName?: string; args?: string[]; wait?: 'running' | 'none' },
 ): Promise<DaemonProcess> {
   const configFile = join(options.dir, options.configName ?? 'posbridge.json');
-  if (config !== undefined) await writeFile(configFile, JSON.stringify(config, null, 2));
+  // A developer's own daemon may hold the admin default (127.0.0.1:8790): tests give theirs any free port.
+  const withAdmin = typeof config === 'object' && config !== null && !('admin' in config) ? { ...config, admin: { listen: '127.0.0.1:0' } } : config;
+  if (config !== undefined) await writeFile(configFile, JSON.stringify(withAdmin, null, 2));
   const args = [join(repositoryRoot(), 'bin', 'posbridge.js'), 'run', ...(config === undefined ? [] : ['--config', configFile]), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, POSBRIDGE_LOG_LEVEL: 'info', ...options.env },
