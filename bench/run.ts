@@ -3,6 +3,7 @@
 import { benchDecode } from './decode.js';
 import { benchDevBackend } from './dev-backend.js';
 import { benchExtract } from './extract.js';
+import { benchForward } from './forward.js';
 import { benchNats } from './nats.js';
 import { benchOcr } from './ocr.js';
 import { benchPassthrough } from './passthrough.js';
@@ -14,6 +15,7 @@ const sections: [string, () => Promise<void>][] = [
   ['ocr', benchOcr],
   ['passthrough', benchPassthrough],
   ['dev-backend', benchDevBackend],
+  ['forward', benchForward],
   ['nats', benchNats],
   ['store', benchStore],
 ];

@@ -39,7 +39,7 @@ describe('config errors', () => {
   it('guesses a mistyped driver kind or option value among the allowed ones', () => {
     const message = problem({ links: [{ name: 'a', till: { kind: 'tpc', port: 9100 }, printer, printerSetup: { codePageNumbering: 'epsn' } }] });
     expect(message).toContain('links[0].till.kind: "tpc" is not one of tcp, serial, usb, file, none; did you mean "tcp"?');
-    expect(message).toContain('links[0].printerSetup.codePageNumbering: "epsn" is not one of epson, bematech, daruma, elgin, generic; did you mean "epson"?');
+    expect(message).toMatch(/links\[0\]\.printerSetup\.codePageNumbering: "epsn" is not one of epson, bematech, daruma, elgin, generic, .*; did you mean "epson"\?/);
   });
 
   it('keeps the admin endpoint on loopback and reads its address', () => {

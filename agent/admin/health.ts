@@ -79,6 +79,7 @@ async function backendChecks(sources: HealthSources): Promise<HealthCheck[]> {
   const probes = await Promise.race([sources.probeSinks().catch((error: unknown) => [{ name: 'backend', ok: false, detail: (error as Error).message }]), timeout]);
   clearTimeout(timer);
   if (probes === undefined) return [{ name: 'backend', ok: false, detail: `no answer in ${PROBE_TIMEOUT_MS / 1000} s`, fix: 'check the till PC reaches the receipts backend (network, proxy, firewall)' }];
+  if (probes.length === 0) return [{ name: 'backend', ok: true, detail: 'forwarding is not configured' }];
   return probes.map((p) => (p.ok ? { name: `backend ${p.name}`, ok: true, detail: p.detail } : { name: `backend ${p.name}`, ok: false, detail: p.detail, fix: 'check the backend URL, the token and the network (posbridge doctor explains)' }));
 }
 

@@ -19,9 +19,13 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
 const COFFEE = await readFile('test/fixtures/receipts/coffee-tm-t88-card.bin');
 const SUPERMARKET = await readFile('test/fixtures/receipts/supermarket-tm-t88-cash.bin');
 const DELI = await readFile('test/fixtures/receipts/profile-ocean-deli-tm-t20.bin');
-// The till update: the deli's till now prints "TO PAY NOW:" where its profile expects "NETT TO PAY" (same
-// length, so no command around it changes). Derived from the committed fixture byte for byte.
-const DELI_CHANGED = Buffer.from(DELI.toString('latin1').replace('NETT TO PAY', 'TO PAY NOW:'), 'latin1');
+// The till update: the deli's till now prints item prices in pence without a decimal point ("1790" for 17.90;
+// same width, so no command around them changes). A new label alone no longer breaks the reading (the extractor
+// finds the total by the arithmetic), but this does: the items no longer add up. Derived from the committed fixture.
+const DELI_CHANGED = Buffer.from(
+  DELI.toString('latin1').replace('17.90', '1790 ').replace('1.50 ', '150  ').replace('3.20 ', '320  '),
+  'latin1',
+);
 
 let dir: string;
 let daemon: DaemonProcess | undefined;

@@ -45,7 +45,8 @@ describe('posbridge run with a Star till', () => {
     const data = join(dir, 'data');
     const printed = join(dir, 'printed');
     const link = { name: 'star', till: { kind: 'tcp', host: '127.0.0.1', port }, printer: { kind: 'file', path: printed }, ...extra };
-    daemon = await startDaemon({ dataDir: data, links: [link] }, { dir });
+    // A UK shop: its receipts print amounts without a currency sign.
+    daemon = await startDaemon({ dataDir: data, currency: 'GBP', links: [link] }, { dir });
     const job = Buffer.concat([COFFEE, GROCER]);
     await printJob(port, job);
     // The worker logs one line per receipt; after the second, a clean stop leaves the store complete.

@@ -28,7 +28,7 @@ function frame(bytes: Buffer, options: DecoderOptions | undefined): FramedJob[] 
 
 function process(bytes: Buffer, link: LinkSettings): Basket[] {
   const baskets: Basket[] = [];
-  const processor = new JobProcessor({ timezone: 'Europe/London', profiles: [], links: { front: link } }, { save: (_job, saved) => baskets.push(...saved) }, () => undefined);
+  const processor = new JobProcessor({ timezone: 'Europe/London', currency: 'GBP', profiles: [], links: { front: link } }, { save: (_job, saved) => baskets.push(...saved) }, () => undefined);
   processor.open(1, { link: 'front', tillId: 'T1', peer: 'test' });
   for (let i = 0; i < bytes.length; i += 97) processor.data(1, bytes.subarray(i, i + 97), Date.now());
   processor.end(1, 'session-end');
