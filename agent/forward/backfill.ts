@@ -70,6 +70,66 @@ function withoutWriting<T>(store: Store, work: () => T): T {
   return result;
 }
 
+interface Tally {
+  sent: number;
+  duplicates: number;
+  dead: number;
+}
+
+/**
+ * Sends a sink's due deliveries until none is left (and `producing` says no more are coming), the backend has
+ * refused everything for `giveUpAfterMs`, or forever-held claims remain; returns how many are still undelivered.
+ */
+async function sendQueued(store: Store, config: SinkConfig, options: BackfillOptions, owner: string, producing: () => boolean, tally: Tally): Promise<number> {
+  const sink = createSink(config, { logger: options.logger, baseDir: options.baseDir });
+  const rate = options.rate;
+  const settings = rate === undefined ? config : { ...config, batch: { ...config.batch, maxCount: Math.max(1, Math.min(config.batch.maxCount, Math.floor(rate))) } };
+  const forwarder = new Forwarder({ sink, outbox: store.outbox, settings, owner, logger: options.logger, context: () => options.context });
+  const giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
+  const started = Date.now();
+  let done = 0;
+  let refusedSince: number | undefined;
+  const givenUp = (): boolean => {
+    refusedSince ??= Date.now();
+    return Date.now() - refusedSince > giveUpAfterMs;
+  };
+  try {
+    for (;;) {
+      const outcome = await forwarder.deliverOnce();
+      if (outcome === null) {
+        if (producing()) {
+          // Re-parsing still stores new revisions: look again after it has done some more.
+          await sleep(20);
+          continue;
+        }
+        if (store.outbox.undelivered(sink.name) === 0) break;
+        // What is left is held by another forwarder's claim or waits out a basket's own backoff.
+        if (givenUp()) break;
+        await sleep(250);
+        continue;
+      }
+      tally.sent += outcome.delivered;
+      tally.duplicates += outcome.duplicates;
+      tally.dead += outcome.dead;
+      done += outcome.delivered + outcome.dead;
+      if (!producing()) options.onProgress?.({ phase: 'send', done, total: done + store.outbox.undelivered(sink.name) });
+      if (outcome.retried === outcome.size) {
+        if (givenUp()) break;
+        await sleep(Math.max(0, outcome.nextAt - Date.now()));
+      } else {
+        refusedSince = undefined;
+      }
+      if (rate !== undefined) {
+        const ahead = (done / rate) * 1000 - (Date.now() - started);
+        if (ahead > 0) await sleep(ahead);
+      }
+    }
+  } finally {
+    await sink.close();
+  }
+  return store.outbox.undelivered(sink.name);
+}
+
 export async function runBackfill(store: Store, options: BackfillOptions): Promise<BackfillSummary> {
   const now = Date.now();
   const names = options.sinks.map(sinkName);
@@ -80,29 +140,7 @@ export async function runBackfill(store: Store, options: BackfillOptions): Promi
   let queued = 0;
 
   store.outbox.ensureSinks(names);
-  if (options.reparse !== undefined) {
-    const settings = options.reparse;
-    const seqBefore = store.lastSeq();
-    const ids = store.jobIds(range);
-    for (let i = 0; i < ids.length; i += REPARSE_BATCH) {
-      const chunk = ids.slice(i, i + REPARSE_BATCH);
-      const run = (): void => {
-        for (const id of chunk) {
-          const outcome = reparseStoredJob(store, id, settings, options.dryRun);
-          changed += outcome.changed.length;
-          unchanged += outcome.unchanged;
-        }
-      };
-      // One transaction (one fsync) per chunk of jobs; a dry run only reads.
-      if (options.dryRun) run();
-      else store.transaction(run);
-      reparsedJobs += chunk.length;
-      options.onProgress?.({ phase: 'reparse', done: reparsedJobs, total: ids.length });
-    }
-    // The trigger queued the new revisions for active sinks; a sink not active in the daemon gets them here.
-    if (!options.dryRun) for (const sink of names) store.outbox.enqueueMissing(sink, { ...range, afterSeq: seqBefore }, now);
-    queued = changed * names.length;
-  } else {
+  if (options.reparse === undefined) {
     const queue = (): number => {
       let n = 0;
       for (const sink of names) {
@@ -112,57 +150,46 @@ export async function runBackfill(store: Store, options: BackfillOptions): Promi
       return n;
     };
     queued = options.dryRun ? withoutWriting(store, queue) : store.transaction(queue);
+    if (options.dryRun) return { dryRun: true, reparsedJobs, changed, unchanged, queued, sent: 0, duplicates: 0, failed: 0, dead: 0 };
   }
-  if (options.dryRun) return { dryRun: true, reparsedJobs, changed, unchanged, queued, sent: 0, duplicates: 0, failed: 0, dead: 0 };
 
-  let sent = 0;
-  let duplicates = 0;
-  let failed = 0;
-  let dead = 0;
+  const tally: Tally = { sent: 0, duplicates: 0, dead: 0 };
+  let producing = options.reparse !== undefined;
   const owner = claimOwner('backfill');
   // An earlier backfill (or daemon) killed mid-delivery left claims: what it had in flight goes again now.
-  releaseDeadClaims(store.outbox, owner);
-  for (const config of options.sinks) {
-    const sink = createSink(config, { logger: options.logger, baseDir: options.baseDir });
-    const rate = options.rate;
-    const settings = rate === undefined ? config : { ...config, batch: { ...config.batch, maxCount: Math.max(1, Math.min(config.batch.maxCount, Math.floor(rate))) } };
-    const forwarder = new Forwarder({ sink, outbox: store.outbox, settings, owner, logger: options.logger, context: () => options.context });
-    const total = store.outbox.undelivered(sink.name);
-    const started = Date.now();
-    let done = 0;
-    let refusedSince: number | undefined;
+  if (!options.dryRun) releaseDeadClaims(store.outbox, owner);
+  // Sending starts at once: while a re-parse stores new revisions, the backend stores the ones before.
+  const senders = options.dryRun ? [] : options.sinks.map((config) => sendQueued(store, config, options, owner, () => producing, tally));
+
+  if (options.reparse !== undefined) {
+    const settings = options.reparse;
+    const seqBefore = store.lastSeq();
+    const ids = store.jobIds(range);
     try {
-      for (;;) {
-        const outcome = await forwarder.deliverOnce();
-        if (outcome === null) {
-          if (store.outbox.undelivered(sink.name) === 0) break;
-          // What is left is held by another forwarder's claim or waits out a basket's own backoff.
-          refusedSince ??= Date.now();
-          if (Date.now() - refusedSince > (options.giveUpAfterMs ?? 60_000)) break;
-          await sleep(250);
-          continue;
-        }
-        sent += outcome.delivered;
-        duplicates += outcome.duplicates;
-        dead += outcome.dead;
-        done += outcome.delivered + outcome.dead;
-        options.onProgress?.({ phase: 'send', done, total });
-        if (outcome.retried === outcome.size) {
-          refusedSince ??= Date.now();
-          if (Date.now() - refusedSince > (options.giveUpAfterMs ?? 60_000)) break;
-          await sleep(Math.max(0, outcome.nextAt - Date.now()));
-        } else {
-          refusedSince = undefined;
-        }
-        if (rate !== undefined) {
-          const ahead = (done / rate) * 1000 - (Date.now() - started);
-          if (ahead > 0) await sleep(ahead);
-        }
+      for (let i = 0; i < ids.length; i += REPARSE_BATCH) {
+        const chunk = ids.slice(i, i + REPARSE_BATCH);
+        const run = (): void => {
+          for (const id of chunk) {
+            const outcome = reparseStoredJob(store, id, settings, options.dryRun);
+            changed += outcome.changed.length;
+            unchanged += outcome.unchanged;
+          }
+        };
+        // One transaction (one fsync) per chunk of jobs; a dry run only reads.
+        if (options.dryRun) run();
+        else store.transaction(run);
+        reparsedJobs += chunk.length;
+        options.onProgress?.({ phase: 'reparse', done: reparsedJobs, total: ids.length });
+        // Let the senders' answers in between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
       }
+      // The trigger queued the new revisions for active sinks; a sink not active in the daemon gets them here.
+      if (!options.dryRun) for (const sink of names) store.outbox.enqueueMissing(sink, { ...range, afterSeq: seqBefore }, now);
     } finally {
-      await sink.close();
+      producing = false;
     }
-    failed += store.outbox.undelivered(sink.name);
+    queued = changed * names.length;
   }
-  return { dryRun: false, reparsedJobs, changed, unchanged, queued, sent, duplicates, failed, dead };
+  const failed = (await Promise.all(senders)).reduce((n, left) => n + left, 0);
+  return { dryRun: options.dryRun, reparsedJobs, changed, unchanged, queued, sent: tally.sent, duplicates: tally.duplicates, failed, dead: tally.dead };
 }

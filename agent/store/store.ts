@@ -124,6 +124,8 @@ export class Store {
   readonly #basketsSince: Database.Statement;
   readonly #latestBaskets: Database.Statement;
   #outbox: Outbox | undefined;
+  /** Statements a backfill runs once per job, prepared once. */
+  readonly #statements = new Map<string, Database.Statement>();
   readonly #journalChunk: Database.Statement;
 
   private constructor(file: string, db: Database.Database) {
@@ -375,7 +377,7 @@ export class Store {
 
   job(id: string): JobRecord | undefined {
     return this.#read(`job ${id}`, () => {
-      const row = this.#db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+      const row = this.#statement('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
       return row === undefined ? undefined : jobFrom(row);
     });
   }
@@ -413,12 +415,10 @@ export class Store {
   latestBasketsOfJob(jobId: string): StoredBasket[] {
     return this.#read(`baskets of job ${jobId}`, () =>
       (
-        this.#db
-          .prepare(
-            `SELECT ${BASKET_COLUMNS} FROM baskets b WHERE job_id = ?
-             AND NOT EXISTS (SELECT 1 FROM baskets n WHERE n.id = b.id AND n.revision > b.revision) ORDER BY seq`,
-          )
-          .all(jobId) as BasketRow[]
+        this.#statement(
+          `SELECT ${BASKET_COLUMNS} FROM baskets b WHERE job_id = ?
+           AND NOT EXISTS (SELECT 1 FROM baskets n WHERE n.id = b.id AND n.revision > b.revision) ORDER BY seq`,
+        ).all(jobId) as BasketRow[]
       ).map(basketFrom),
     );
   }
@@ -441,6 +441,15 @@ export class Store {
       const baskets = this.#db.prepare('SELECT count(*) AS n FROM baskets').get() as { n: number };
       return { jobs: jobs.n, baskets: baskets.n, bytes: jobs.bytes };
     });
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   // A damaged file only shows when its pages are read; callers get the same plain-words StoreError as on open.
