@@ -228,4 +228,29 @@ describe('migration from schema version 1', () => {
     expect(store.outbox.count('http', 'pending')).toBe(0);
     expect(store.outbox.enqueueMissing('http', {}, Date.now())).toBe(1);
   });
+
+  it('upgrades a database of every earlier schema version, keeping its rows and its outbox', () => {
+    store.close();
+    for (let version = 1; version < MIGRATIONS.length; version++) {
+      const file = join(dir, `v${version}.db`);
+      const db = new Database(file);
+      for (const migration of MIGRATIONS.slice(0, version)) db.exec(migration);
+      db.pragma(`user_version = ${version}`);
+      db.prepare(
+        `INSERT INTO jobs (id, link, till_id, peer, captured_at, ended_by, size, bytes) VALUES ('j1', 'front', 'T1', 'tcp', '2026-11-01T10:00:00.000Z', 'cut', 3, x'010203')`,
+      ).run();
+      if (version >= 2) db.prepare(`INSERT INTO sinks (name, active, added_at) VALUES ('http', 1, '2026-11-01T10:00:00.000Z')`).run();
+      db.prepare(
+        `INSERT INTO baskets (id, revision, job_id, link, till_id, captured_at, kind, item_count, confidence, json)
+         VALUES ('j1', 1, 'j1', 'front', 'T1', '2026-11-01T10:00:00.000Z', 'sale', 0, 1, '{"id":"j1","revision":1}')`,
+      ).run();
+      db.close();
+      const upgraded = Store.open(file);
+      expect(upgraded.pragma('user_version'), `from version ${version}`).toEqual([{ user_version: MIGRATIONS.length }]);
+      expect(upgraded.counts()).toEqual({ jobs: 1, baskets: 1, bytes: 3 });
+      expect(upgraded.outbox.keys('http', 'pending')).toEqual(version >= 2 ? ['j1:1'] : []);
+      upgraded.close();
+    }
+    store = Store.open(join(dir, 'v1.db'));
+  });
 });
