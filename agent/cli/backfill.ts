@@ -10,6 +10,8 @@ import { loadProfiles } from '../extract/index.js';
 import { runBackfill, type BackfillProgress, type BackfillSummary } from '../forward/backfill.js';
 import { sinkName } from '../forward/registry.js';
 import { log } from '../log.js';
+import { DEFAULT_PSM, needsOcr, OcrEngine, ocrStoredJob } from '../ocr/index.js';
+import { extractionContext } from '../pipeline/job-baskets.js';
 import type { ReparseSettings } from '../pipeline/reparse.js';
 import { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
@@ -35,13 +37,26 @@ function positive(text: string): number {
   return n;
 }
 
-function reparseSettings(config: AgentConfig): ReparseSettings {
-  return {
+/** The re-parse path as the daemon reads: profiles, store context and printer setup per link, and OCR when on. */
+function reparseSettings(config: AgentConfig, engine: () => OcrEngine): ReparseSettings {
+  const base = {
     storeId: config.storeId,
     timezone: config.timezone,
     currency: config.currency,
+    locale: config.locale,
     profiles: config.profilesDir === undefined ? [] : loadProfiles([config.profilesDir]),
     printerSetups: Object.fromEntries(config.links.map((l) => [l.name, l.printerSetup])),
+    stores: Object.fromEntries(config.links.map((l) => [l.name, l.store])),
+  };
+  const ocr = config.ocr;
+  if (!ocr.enabled) return base;
+  return {
+    ...base,
+    isPicture: (doc) => needsOcr(doc, ocr.minImageShare),
+    readPictures: (job) => {
+      const { id: _id, ...context } = extractionContext(job, 0, base, base.stores[job.link]);
+      return ocrStoredJob(job, engine(), ocr, context, base.printerSetups[job.link]);
+    },
   };
 }
 
@@ -107,6 +122,9 @@ async function backfill(options: BackfillCliOptions): Promise<void> {
   }
   const progress = progressReporter();
   let store: Store | undefined;
+  // Started only when a re-parse meets a picture receipt: the engine takes a second or two to load.
+  let engine: OcrEngine | undefined;
+  const ocrEngine = (): OcrEngine => (engine ??= new OcrEngine({ languages: config.ocr.languages, psm: DEFAULT_PSM, logger: log }));
   try {
     store = Store.open(Store.fileIn(config.dataDir));
     const summary = await runBackfill(store, {
@@ -114,7 +132,7 @@ async function backfill(options: BackfillCliOptions): Promise<void> {
       to: options.to === undefined ? undefined : parseSince(options.to, timeZone),
       tillId: options.till,
       status: options.status,
-      reparse: options.reparse === true ? reparseSettings(config) : undefined,
+      reparse: options.reparse === true ? reparseSettings(config, ocrEngine) : undefined,
       dryRun: options.dryRun === true,
       rate: options.rate,
       sinks,
@@ -137,6 +155,7 @@ async function backfill(options: BackfillCliOptions): Promise<void> {
     process.stderr.write(`posbridge backfill: ${(error as Error).message}\n`);
     process.exitCode = 1;
   } finally {
+    await engine?.stop();
     store?.close();
   }
 }

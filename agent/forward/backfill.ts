@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import type { BatchContext } from '../model/index.js';
-import { reparseStoredJob, type ReparseSettings } from '../pipeline/reparse.js';
+import { reparseStoredJob, storeRevisions, type ReparseSettings } from '../pipeline/reparse.js';
 import type { Store } from '../store/index.js';
 import { Forwarder } from './forwarder.js';
 import { createSink, sinkName, type SinkConfig } from './registry.js';
@@ -168,16 +168,28 @@ export async function runBackfill(store: Store, options: BackfillOptions): Promi
     try {
       for (let i = 0; i < ids.length; i += REPARSE_BATCH) {
         const chunk = ids.slice(i, i + REPARSE_BATCH);
+        const pictureJobs: string[] = [];
         const run = (): void => {
           for (const id of chunk) {
             const outcome = reparseStoredJob(store, id, settings, options.dryRun);
             changed += outcome.changed.length;
             unchanged += outcome.unchanged;
+            if (outcome.pictures) pictureJobs.push(id);
           }
         };
         // One transaction (one fsync) per chunk of jobs; a dry run only reads.
         if (options.dryRun) run();
         else store.transaction(run);
+        // Pictures are read again by OCR outside the transaction (seconds each), then stored the same way.
+        if (settings.readPictures !== undefined) {
+          for (const id of pictureJobs) {
+            const job = store.job(id);
+            if (job === undefined) continue;
+            const outcome = storeRevisions(store, job, await settings.readPictures(job), options.dryRun);
+            changed += outcome.changed.length;
+            unchanged += outcome.unchanged;
+          }
+        }
         reparsedJobs += chunk.length;
         options.onProgress?.({ phase: 'reparse', done: reparsedJobs, total: ids.length });
         // Let the senders' answers in between chunks.

@@ -158,6 +158,20 @@ describe('import and backfill', () => {
     }
   }, 120_000);
 
+  it('with --reparse reads picture receipts again by OCR and sends the reading; a second run finds it unchanged', async () => {
+    const config = await writeConfig();
+    const picture = 'test/fixtures/raster-receipts/corner-coffee-58mm-sans.ntp-gs-v-0.bin';
+    const imported = await cli('import', '--config', config, '--link', 'front', '--json', picture);
+    // Import reads text only: a picture receipt is stored with no basket yet.
+    expect(JSON.parse(imported.stdout.trim()) as { baskets: number }).toMatchObject({ baskets: 0 });
+    const first = summary((await cli('backfill', '--config', config, '--reparse', '--json')).stdout);
+    expect(first).toMatchObject({ changed: 1, sent: 1, failed: 0 });
+    const [held] = await backend.receipts();
+    expect((held!.basket.parser as { ocr?: { engine: string } }).ocr?.engine).toMatch(/^tesseract\.js/);
+    expect(held!.basket.total).toBeGreaterThan(0);
+    expect(summary((await cli('backfill', '--config', config, '--reparse', '--json')).stdout)).toMatchObject({ changed: 0, unchanged: 1, sent: 0 });
+  }, 180_000);
+
   it('says plainly what is wrong: no sinks, a bad --status, an unreadable file', async () => {
     const config = await writeConfig({ forward: { sinks: [] } });
     expect((await cli('backfill', '--config', config))).toMatchObject({ status: 2, stderr: expect.stringMatching(/no sink to send to \(the config has no forward.sinks\)/) });
