@@ -144,10 +144,10 @@ describe('HTTP sink', () => {
     expect(backend.requests[0]!.headers.authorization).toBe('Bearer env-token');
     await s.close();
     delete process.env.POSBRIDGE_TEST_TOKEN;
-    expect(() => sink(backend.url, { tokenEnv: 'POSBRIDGE_TEST_TOKEN' })).toThrow(/POSBRIDGE_TEST_TOKEN \(tokenEnv\) is not set/);
+    expect(() => sink(backend.url, { tokenEnv: 'POSBRIDGE_TEST_TOKEN' })).toThrow(/http sink token \(tokenEnv\): environment variable POSBRIDGE_TEST_TOKEN is empty or not set/);
     await writeFile(join(dir, 'empty'), '\n');
     expect(() => sink(backend.url, { tokenFile: 'empty' })).toThrow(SinkConfigError);
-    expect(() => sink(backend.url, { tokenFile: 'missing' })).toThrow(/cannot read tokenFile .*missing: ENOENT/);
+    expect(() => sink(backend.url, { tokenFile: 'missing' })).toThrow(/http sink token \(tokenFile\): cannot read file .*missing \(ENOENT\)/);
   });
 
   it('retries the whole batch on junk, 5xx, 401 and unknown statuses, honouring Retry-After on 429 and 503', async () => {

@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { isAbsolute, resolve } from 'node:path';
 import got, { type Response } from 'got';
 import type { Logger } from '../../log.js';
 import {
@@ -18,34 +17,17 @@ import {
   type SinkContext,
 } from '../../model/index.js';
 import { VERSION } from '../../version.js';
+import { configPath, readSecret, SinkConfigError } from '../secrets.js';
 import type { HttpSinkConfig } from './config.js';
+
+export { SinkConfigError };
 
 /** Statuses after which the same request may well succeed later. */
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-export class SinkConfigError extends Error {
-  override name = 'SinkConfigError';
-}
-
 function readToken(config: HttpSinkConfig, baseDir: string): string | undefined {
-  if (config.tokenFile !== undefined) {
-    const file = isAbsolute(config.tokenFile) ? config.tokenFile : resolve(baseDir, config.tokenFile);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new SinkConfigError(`http sink: cannot read tokenFile ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const token = text.split(/\r?\n/, 1)[0]!.trim();
-    if (token === '') throw new SinkConfigError(`http sink: tokenFile ${file} is empty`);
-    return token;
-  }
-  if (config.tokenEnv !== undefined) {
-    const token = process.env[config.tokenEnv];
-    if (token === undefined || token === '') throw new SinkConfigError(`http sink: environment variable ${config.tokenEnv} (tokenEnv) is not set`);
-    return token;
-  }
-  return undefined;
+  if (config.tokenFile === undefined && config.tokenEnv === undefined) return undefined;
+  return readSecret({ file: config.tokenFile, env: config.tokenEnv }, baseDir, `http sink token (${config.tokenFile !== undefined ? 'tokenFile' : 'tokenEnv'})`);
 }
 
 /** Seconds or an HTTP date, as Retry-After allows (RFC 9110 §10.2.3); undefined when absent or unreadable. */
@@ -141,7 +123,7 @@ export class HttpSink implements Sink {
     const token = readToken(config, context.baseDir);
     this.#headers = { 'user-agent': `posbridge/${VERSION}`, ...(token !== undefined && { authorization: `Bearer ${token}` }) };
     if (config.tls.caFile !== undefined) {
-      const file = isAbsolute(config.tls.caFile) ? config.tls.caFile : resolve(context.baseDir, config.tls.caFile);
+      const file = configPath(config.tls.caFile, context.baseDir);
       try {
         this.#ca = readFileSync(file, 'utf8');
       } catch (error) {
