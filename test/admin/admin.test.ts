@@ -4,13 +4,12 @@
 // a changed layout.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { freePort, printJob, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { readUntilClose, waitUntil } from '../helpers/streams.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,13 +38,6 @@ afterEach(async () => {
   daemon = undefined;
   await rm(dir, { recursive: true, force: true });
 });
-
-async function printJob(port: number, bytes: Buffer): Promise<void> {
-  const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-  const closed = readUntilClose(socket);
-  socket.end(bytes);
-  await closed;
-}
 
 function receiptsLogged(): number {
   return daemon!.logs.filter((l) => /^receipt captured/.test(l.msg)).length;

@@ -4,14 +4,12 @@
 // it gives the basket stored. `parse --document` and `--format html` of the clear capture mask them too.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { basketsFromBytes } from '../../agent/extract/index.js';
 import { Store } from '../../agent/store/index.js';
-import { freePort, repositoryRoot, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
-import { readUntilClose } from '../helpers/streams.js';
+import { freePort, printJob, repositoryRoot, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 
 /** Each capture and the full card numbers it prints, as printed. */
 const RECEIPTS: Record<string, string[]> = {
@@ -36,14 +34,6 @@ afterEach(async () => {
   daemon = undefined;
   await rm(dir, { recursive: true, force: true });
 });
-
-async function printJob(port: number, bytes: Buffer): Promise<void> {
-  const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const closed = readUntilClose(socket);
-  socket.end(bytes);
-  await closed;
-}
 
 describe('card numbers on disk', () => {
   it('stores raw jobs with every PAN masked in place: none in the database, WAL or SHM; re-parsing gives the stored basket', async () => {

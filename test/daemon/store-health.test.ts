@@ -5,7 +5,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,8 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { controlRequest } from '../../agent/control/index.js';
 import type { StoreHealth } from '../../agent/model/store-health.js';
 import { Store } from '../../agent/store/index.js';
-import { freePort, repositoryRoot, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
-import { readUntilClose } from '../helpers/streams.js';
+import { freePort, printJob, repositoryRoot, startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon.js';
 
 const COFFEE = await readFile('test/fixtures/receipts/coffee-tm-t88-card.bin');
 const COFFEE_TOTAL = 935;
@@ -45,26 +43,8 @@ async function refusedRun(raw: unknown): Promise<{ status: number | null; stderr
   return { status: run.status, stderr: run.stderr };
 }
 
-async function printJob(port: number, bytes: Buffer): Promise<void> {
-  const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const closed = readUntilClose(socket);
-  socket.end(bytes);
-  await closed;
-}
-
 async function storeStatus(dataDir: string): Promise<StoreHealth> {
   return ((await controlRequest(dataDir, { op: 'status' }, 10_000)) as { store: StoreHealth }).store;
-}
-
-async function waitFor<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('posbridge run refuses what it cannot work with', () => {
@@ -125,7 +105,7 @@ describe('the running daemon and its store', () => {
     try {
       // The till is not held up by the outage: its connection closes once the printer has the job.
       await printJob(port, COFFEE);
-      const down = await waitFor(() => storeStatus(data), (s) => s.outage !== null, 'the outage in status');
+      const down = await waitFor(() => storeStatus(data), (s) => s.outage !== null, 'the outage in status', 30_000);
       expect(down.outage).toMatchObject({ code: 'SQLITE_BUSY', needsOperator: false, reason: expect.stringContaining('locked') });
     } finally {
       other.exec('COMMIT');
@@ -150,12 +130,12 @@ describe('the running daemon and its store', () => {
     await printJob(port, OTHER);
     await printJob(port, COFFEE);
     await printJob(port, OTHER);
-    const health = await waitFor(() => storeStatus(data), (s) => s.deadLettered === 1, 'the dead letter in status');
+    const health = await waitFor(() => storeStatus(data), (s) => s.deadLettered === 1, 'the dead letter in status', 30_000);
     expect(health.lastDeadLetter).toMatchObject({ link: 'front', reason: 'refused by the test trigger' });
     expect(health.outage).toBeNull();
     const store = Store.open(Store.fileIn(data), { readonly: true });
     try {
-      await waitFor(() => store.counts().jobs, (n) => n === 2, 'the two other jobs stored');
+      await waitFor(() => store.counts().jobs, (n) => n === 2, 'the two other jobs stored', 30_000);
       expect(store.deadJobs()).toEqual([expect.objectContaining({ link: 'front', size: COFFEE.length, reason: 'refused by the test trigger' })]);
       expect(Buffer.from(store.deadJobs()[0]!.bytes!).equals(COFFEE)).toBe(true);
     } finally {

@@ -2,13 +2,11 @@
 // Star Line receipts on one connection pass through byte for byte and are stored as two jobs with their baskets,
 // on a link that says nothing about its printer (detection) and on one that names the model.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../agent/store/index.js';
-import { freePort, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
-import { readUntilClose } from '../helpers/streams.js';
+import { freePort, printJob, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 
 const COFFEE = await readFile('test/fixtures/star-receipts/coffee-rpe-star-tsp650ii.bin');
 const GROCER = await readFile('test/fixtures/star-receipts/grocer-rpe-star-tsp650ii.bin');
@@ -25,16 +23,6 @@ afterEach(async () => {
   daemon = undefined;
   await rm(dir, { recursive: true, force: true });
 });
-
-async function printJob(port: number, bytes: Buffer): Promise<void> {
-  const socket = await new Promise<ReturnType<typeof connect>>((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const closed = readUntilClose(socket);
-  socket.end(bytes);
-  await closed;
-}
 
 describe('posbridge run with a Star till', () => {
   it.each([

@@ -5,11 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { freePort, printJob, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { startDevBackend, type HeldReceipt, type TestDevBackend } from '../helpers/dev-backend.js';
 
 const RECEIPTS = readdirSync('test/fixtures/receipts')
@@ -26,16 +25,6 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Prints one job like a till: connect, send, close, and wait until the daemon has closed too. */
-function print(port: number, bytes: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
-    socket.on('error', reject);
-    socket.on('close', () => resolve());
-    socket.resume();
-  });
-}
 
 function config(tillPort: number, backendUrl: string, extra: Record<string, unknown> = {}): unknown {
   return {
@@ -95,7 +84,7 @@ describe('forwarding end to end', () => {
     const b = await backend();
     const tillPort = await freePort();
     await daemonFor(tillPort, b.url);
-    for (const bytes of RECEIPTS.slice(0, 5)) await print(tillPort, bytes);
+    for (const bytes of RECEIPTS.slice(0, 5)) await printJob(tillPort, bytes);
     const held = await receiptsOnceThere(b, 5);
     expect(held).toHaveLength(5);
     expectCaptureOrder(held);
@@ -107,7 +96,7 @@ describe('forwarding end to end', () => {
     const backendPort = await freePort();
     const tillPort = await freePort();
     const daemon = await daemonFor(tillPort, `http://127.0.0.1:${backendPort}`);
-    for (const bytes of RECEIPTS.slice(0, 6)) await print(tillPort, bytes);
+    for (const bytes of RECEIPTS.slice(0, 6)) await printJob(tillPort, bytes);
     await daemon.waitForLog((l) => l.msg.startsWith('backend not taking baskets'), 'the outage to be noticed', 20_000);
     const b = await backend({ port: backendPort });
     const held = await receiptsOnceThere(b, 6);
@@ -120,7 +109,7 @@ describe('forwarding end to end', () => {
     await b.queueFaults(['500', '429:1', 'junk', 'drop', 'drop-after-store', 'delay:500', '503:1', 'retry', 'drop-after-store']);
     const tillPort = await freePort();
     await daemonFor(tillPort, b.url, { batch: { maxCount: 2, lingerMs: 0 } });
-    for (const bytes of RECEIPTS.slice(0, 8)) await print(tillPort, bytes);
+    for (const bytes of RECEIPTS.slice(0, 8)) await printJob(tillPort, bytes);
     const held = await receiptsOnceThere(b, 8, 90_000);
     // Give any duplicate a chance to show, then check there is none.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -138,7 +127,7 @@ describe('forwarding end to end', () => {
     let printed = 0;
     for (let round = 0; round < 4; round++) {
       const daemon = await startDaemon(config(tillPort, b.url, { batch: { maxCount: 3, lingerMs: 0 } }), { dir });
-      for (let i = 0; i < 4; i++) await print(tillPort, RECEIPTS[(printed++) % RECEIPTS.length]!);
+      for (let i = 0; i < 4; i++) await printJob(tillPort, RECEIPTS[(printed++) % RECEIPTS.length]!);
       await new Promise((resolve) => setTimeout(resolve, 150 + round * 100));
       await daemon.stop('SIGKILL');
     }

@@ -4,15 +4,13 @@
 // restart).
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { controlRequest } from '../../agent/control/index.js';
 import type { OcrStatus } from '../../agent/ocr/index.js';
 import { Store, type StoredBasket } from '../../agent/store/index.js';
-import { freePort, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
-import { readUntilClose } from '../helpers/streams.js';
+import { freePort, printJob, startDaemon, waitFor, type DaemonProcess } from '../helpers/daemon.js';
 import { loadRasterCorpus } from './raster-corpus.js';
 
 const job = loadRasterCorpus().jobs.find((j) => j.file === 'corner-coffee-80mm-sans.rpe-gs-v-0.bin')!;
@@ -30,26 +28,6 @@ afterEach(async () => {
   daemon = undefined;
   await rm(dir, { recursive: true, force: true });
 });
-
-async function printJob(port: number, data: Buffer): Promise<void> {
-  const socket = await new Promise<ReturnType<typeof connect>>((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const closed = readUntilClose(socket);
-  socket.end(data);
-  await closed;
-}
-
-async function waitFor<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function stored(dataDir: string): { jobs: number; baskets: StoredBasket[] } {
   if (!existsSync(Store.fileIn(dataDir))) return { jobs: 0, baskets: [] };
