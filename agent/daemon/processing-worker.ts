@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { BatchingSink, type CaptureChannel } from '../capture/batching-sink.js';
 import type { SessionInfo } from '../capture/types.js';
+import { backoffDelay } from '../forward/backoff.js';
 import { log } from '../log.js';
 import type { OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
@@ -11,8 +12,8 @@ import type { JobSummary } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
-const RESTART_MIN_MS = 500;
-const RESTART_MAX_MS = 30_000;
+/** Restarts wait 0.5 s, 1 s, 2 s … up to 30 s while the worker keeps dying; the count resets once it stores a job. */
+const RESTART = { initialMs: 500, maxMs: 30_000 };
 
 export interface DrainResult {
   pendingJobs: number;
@@ -25,7 +26,7 @@ export class ProcessingWorker implements CaptureChannel {
   readonly #onJob: (summary: JobSummary) => void;
   readonly #log = log.child({ component: 'processing-worker' });
   #worker: Worker | undefined;
-  #restartMs = RESTART_MIN_MS;
+  #restarts = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   #stopping = false;
   #drained: ((result: DrainResult) => void) | undefined;
@@ -172,7 +173,7 @@ export class ProcessingWorker implements CaptureChannel {
         this.sink.acknowledge(message.byteCount);
         break;
       case 'job':
-        this.#restartMs = RESTART_MIN_MS;
+        this.#restarts = 0;
         this.#onJob(message.summary);
         break;
       case 'ocr':
@@ -215,15 +216,16 @@ export class ProcessingWorker implements CaptureChannel {
     if (this.#stopping) return;
     const inFlight = this.sink.backlogBytes;
     this.sink.resetBacklog();
+    // One worker per agent: no herd to spread out, so the plain doubling (no jitter).
+    const restartInMs = backoffDelay(++this.#restarts, RESTART, () => 1);
     this.#log.error(
-      { exitCode: code, lostBytes: inFlight, restartInMs: this.#restartMs },
+      { exitCode: code, lostBytes: inFlight, restartInMs },
       'processing worker stopped; restarting it (printing is not affected; jobs in progress are lost)',
     );
     this.#lostBytes += inFlight;
     this.#restartTimer = setTimeout(() => {
       // A restart's failure is the same as the first's: logged as it happens (see 'fatal'), retried with backoff.
       this.start().catch(() => undefined);
-    }, this.#restartMs);
-    this.#restartMs = Math.min(this.#restartMs * 2, RESTART_MAX_MS);
+    }, restartInMs);
   }
 }

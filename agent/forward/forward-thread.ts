@@ -121,6 +121,7 @@ export class ForwardThread {
     if (this.#worker === worker) this.#worker = undefined;
     if (this.#stopping) return;
     this.#restarts++;
+    // One thread per agent: no herd to spread out, so the plain doubling (no jitter).
     const delay = backoffDelay(this.#restarts, RESTART, () => 1);
     this.#log.error({ exitCode: code, restartInMs: delay }, 'forwarding thread stopped; restarting it (baskets wait in the outbox)');
     this.#restartTimer = setTimeout(() => this.start(), delay);
