@@ -3,7 +3,7 @@
 // not the backend: new receipts stored per second, re-sends acknowledged as duplicates per second, the page's
 // render time, and the backend's peak memory. Target: >= 5,000 receipts/s stored in batches of 100, well clear of the agent's 2,000.
 // Run alone with `npm run build && node dist/bench/dev-backend.js`.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,34 @@ async function deliver(agent: Agent, url: URL, bodies: readonly string[], expect
   return RECEIPTS / ((performance.now() - t0) / 1000);
 }
 
+/** `posbridge dev-backend` as a child process on a free port; resolves with its base URL once it listens. */
+export async function startDevBackendChild(root: string, dataDir: string): Promise<{ base: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(root, 'bin', 'posbridge.js'), 'dev-backend', '--port', '0', '--data', dataDir], {
+    env: { ...process.env, POSBRIDGE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.setEncoding('utf8').on('data', (t: string) => {
+        out += t;
+        const m = /listening on (\S+)/.exec(out);
+        if (m !== null) resolve(m[1]!);
+      });
+      child.once('exit', () => reject(new Error('dev-backend exited before listening')));
+    });
+    return { base, child, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 export async function benchDevBackend(): Promise<void> {
   const root = repoRoot();
   const capture = readFileSync(join(root, 'test', 'fixtures', 'receipts', 'coffee-tm-t88-card.bin'));
@@ -58,22 +86,9 @@ export async function benchDevBackend(): Promise<void> {
   }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'posbridge-bench-dev-backend-'));
-  const child = spawn(process.execPath, [join(root, 'bin', 'posbridge.js'), 'dev-backend', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, POSBRIDGE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { base, child, stop } = await startDevBackendChild(root, dataDir);
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   try {
-    const base = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.setEncoding('utf8').on('data', (t: string) => {
-        out += t;
-        const m = /listening on (\S+)/.exec(out);
-        if (m !== null) resolve(m[1]!);
-      });
-      child.once('exit', () => reject(new Error('dev-backend exited before listening')));
-    });
     const url = new URL('/v1/receipts', base);
     const stored = await deliver(agent, url, bodies, 'stored');
     const duplicates = await deliver(agent, url, bodies, 'duplicate');
@@ -90,8 +105,7 @@ export async function benchDevBackend(): Promise<void> {
     line('dev-backend peak RSS', `${(peakKiB / 1024).toFixed(0)} MB`);
   } finally {
     agent.destroy();
-    child.kill('SIGTERM');
-    await exited;
+    await stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

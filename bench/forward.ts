@@ -6,7 +6,6 @@
 //     stored as a new revision and sent): target under 60 s;
 //   - peak RSS of this process throughout (the forwarding thread's share of the daemon's 150 MB budget).
 // Run alone with `npm run build && node dist/bench/forward.js`.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,37 +19,13 @@ import { httpSinkConfigSchema } from '../agent/forward/http/config.js';
 import { HttpSink } from '../agent/forward/http/sink.js';
 import type { BatchContext } from '../agent/model/index.js';
 import { Store, type SavedJob } from '../agent/store/index.js';
+import { startDevBackendChild } from './dev-backend.js';
 import { repoRoot } from './fuzz.js';
 
 const DELIVERED = 20_000;
 const BACKFILLED = 100_000;
 const CONTEXT: BatchContext = { agentId: 'bench', agentVersion: '0', storeId: null, drift: [] };
 const silent = pino({ level: 'silent' });
-
-async function startBackend(root: string, dataDir: string): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'posbridge.js'), 'dev-backend', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, POSBRIDGE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (t: string) => {
-      out += t;
-      const m = /listening on (\S+)/.exec(out);
-      if (m !== null) resolve(`${m[1]!}/v1/receipts`);
-    });
-    child.once('exit', () => reject(new Error('dev-backend exited before listening')));
-  });
-  return {
-    url,
-    child,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** Fills a store with `count` captured receipts (the receipt fixtures in turn), baskets as extracted, queued for `sink`. */
 function fill(store: Store, count: number, root: string, sink: string): void {
@@ -85,9 +60,10 @@ export async function benchForward(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'posbridge-bench-forward-'));
   let peak = rssMiB();
   const sample = setInterval(() => (peak = Math.max(peak, rssMiB())), 50);
-  const backend = await startBackend(root, join(work, 'backend'));
+  const backend = await startDevBackendChild(root, join(work, 'backend'));
+  const url = `${backend.base}/v1/receipts`;
   try {
-    const config = httpSinkConfigSchema.parse({ kind: 'http', name: 'http', url: backend.url, batch: { maxCount: 200, lingerMs: 0 } });
+    const config = httpSinkConfigSchema.parse({ kind: 'http', name: 'http', url, batch: { maxCount: 200, lingerMs: 0 } });
 
     // 1. A backlog delivered: the backend was down, now it is back.
     const store = Store.open(join(work, 'deliver.db'));
