@@ -1,17 +1,20 @@
 // What `posbridge doctor` checks on a till PC, each finding in plain words with the fix to apply: the config,
 // the ports and devices (as the user running doctor, so run it as the service user), whether printers answer a
-// status request, the backend as the daemon sees it, the clock, disk space, the database and permissions, and
-// whether the daemon (and its systemd unit) runs. Read-only: nothing here changes the system.
+// status request, the backend (asked directly with the configured token, and as the running daemon sees it), the
+// clock, disk space, the database and permissions, and whether the daemon (and its systemd unit) runs.
+// Read-only: nothing here changes the system (the backend probe is a GET, or a stream lookup for NATS).
 import { spawnSync } from 'node:child_process';
 import { constants, existsSync, readFileSync } from 'node:fs';
 import { access, stat, statfs } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { pino } from 'pino';
 import type { OpenLineDevice } from '../../drivers/shared/line-device.js';
 import { serialDeviceOpener } from '../../drivers/serial/device.js';
 import { usbDeviceOpener } from '../../drivers/usb/device.js';
 import { loadAgentConfig, type AgentConfig, type LinkConfig } from '../config.js';
 import { controlRequest } from '../control/index.js';
+import { createSink, sinkName } from '../forward/registry.js';
 import type { AgentStatusView } from '../model/status.js';
 import { Store } from '../store/index.js';
 
@@ -195,14 +198,41 @@ function serviceFindings(status: AgentStatusView | undefined): Finding[] {
   return findings;
 }
 
-function backendFindings(status: AgentStatusView | undefined): Finding[] {
-  if (status === undefined) return [];
-  const sinks = status.forward?.sinks;
-  if (sinks === undefined) return [ok('backend', 'forwarding is not configured')];
-  return sinks.map((sink) =>
+const BACKEND_FIX = 'check the backend URL, the token (file or environment) and that this PC reaches the backend (network, proxy, firewall)';
+
+/**
+ * Each configured sink asked directly, whether or not the daemon runs: built from the config as the daemon
+ * would build it (so a missing token file or variable shows here), then probed with its token. Run as the
+ * service user, this is what the daemon will meet.
+ */
+async function probeFindings(config: AgentConfig): Promise<Finding[]> {
+  if (config.forward.sinks.length === 0) return [ok('backend', 'forwarding is not configured (baskets are only stored)')];
+  const logger = pino({ enabled: false });
+  return Promise.all(
+    config.forward.sinks.map(async (sinkConfig): Promise<Finding> => {
+      const check = `backend ${sinkName(sinkConfig)}`;
+      let sink;
+      try {
+        sink = createSink(sinkConfig, { logger, baseDir: config.baseDir });
+      } catch (error) {
+        return fail(check, (error as Error).message, 'put the token where the config says (a file readable by the service user, or the environment of the service), or correct the config');
+      }
+      try {
+        const probe = await sink.probe(AbortSignal.timeout(NET_TIMEOUT_MS * 3));
+        return probe.ok ? ok(check, `${probe.detail} (asked with the configured credentials)`) : fail(check, probe.detail, BACKEND_FIX);
+      } finally {
+        await sink.close().catch(() => undefined);
+      }
+    }),
+  );
+}
+
+/** The running daemon's own view of each sink: its backlog and its last delivery error. */
+function daemonBackendFindings(status: AgentStatusView | undefined): Finding[] {
+  return (status?.forward?.sinks ?? []).map((sink) =>
     sink.lastError === null
-      ? ok(`backend ${sink.sink}`, `${sink.pending} waiting, last delivery ${sink.lastDeliveryAt ?? 'none yet'}`)
-      : fail(`backend ${sink.sink}`, `${sink.pending} waiting; last error: ${sink.lastError}`, 'check the backend URL, the token (file or environment) and that this PC reaches the backend'),
+      ? ok(`backend ${sink.sink}: deliveries`, `${sink.pending} waiting, last delivery ${sink.lastDeliveryAt ?? 'none yet'}`)
+      : fail(`backend ${sink.sink}: deliveries`, `${sink.pending} waiting; last error: ${sink.lastError}`, BACKEND_FIX),
   );
 }
 
@@ -306,7 +336,7 @@ export async function diagnose(configFile: string | undefined): Promise<Finding[
   const status = await daemonStatus(config);
   findings.push(...serviceFindings(status));
   for (const link of config.links) findings.push(...(await linkFindings(link, status !== undefined)));
-  findings.push(...backendFindings(status));
+  findings.push(...(await probeFindings(config)), ...daemonBackendFindings(status));
   findings.push(...(await adminFinding(config, status)));
   const store = await storeFindings(config);
   findings.push(...clockFindings(store.lastCapturedAt, config.timezone));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, repositoryRoot, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { startDevBackend } from '../helpers/dev-backend.js';
 import { answerStatus, startSimPrinter, type SimPrinter } from '../helpers/sim-printer.js';
 import { closePtyEnd, createPtyPair, openPtyEnd, requireSocat } from '../helpers/socat.js';
 import { readUntilClose, waitUntil } from '../helpers/streams.js';
@@ -123,6 +124,38 @@ describe('posbridge doctor', () => {
       }
     } finally {
       await pair.destroy();
+    }
+  }, 60_000);
+
+  it('asks the backend itself with the configured token while the daemon is stopped: right token, wrong token, no token file, backend down', async () => {
+    const backend = await startDevBackend({ token: 'right-t0ken' });
+    try {
+      const sink = (name: string, tokenFile: string, url = backend.url) => ({ kind: 'http', name, url: `${url}/v1/receipts`, tokenFile });
+      await writeFile(join(dir, 'right.token'), 'right-t0ken\n');
+      await writeFile(join(dir, 'wrong.token'), 'wrong-t0ken\n');
+      const down = `http://127.0.0.1:${await freePort()}`;
+      const config = join(dir, 'posbridge.json');
+      await writeFile(
+        config,
+        JSON.stringify({
+          dataDir: join(dir, 'data'),
+          links: [{ name: 'front', till: { kind: 'tcp', host: '127.0.0.1', port: await freePort() }, printer: { kind: 'none' } }],
+          // Relative token files: resolved against the config's folder, as the daemon resolves them.
+          forward: { sinks: [sink('good', 'right.token'), sink('stale', 'wrong.token'), sink('unset', 'missing.token'), sink('away', 'right.token', down)] },
+        }),
+      );
+      await chmod(config, 0o600);
+      const { code, stdout } = await doctor(['--config', config, '--json']);
+      expect(code).toBe(1);
+      expect(stdout).not.toContain('t0ken');
+      const finding = (check: string): Finding | undefined => (JSON.parse(stdout) as { findings: Finding[] }).findings.find((f) => f.check === check);
+      expect(finding('backend good')).toMatchObject({ level: 'ok', detail: `${backend.url}/v1/receipts answered 200 (asked with the configured credentials)` });
+      expect(finding('backend stale')).toMatchObject({ level: 'fail', detail: `${backend.url}/v1/receipts refused the token (401)` });
+      expect(finding('backend unset')).toMatchObject({ level: 'fail', detail: `http sink token (tokenFile): cannot read file ${join(dir, 'missing.token')} (ENOENT)` });
+      expect(finding('backend away')).toMatchObject({ level: 'fail', detail: `${down}/v1/receipts not reached: ECONNREFUSED` });
+      expect(finding('daemon')).toMatchObject({ level: 'fail' });
+    } finally {
+      await backend.close();
     }
   }, 60_000);
 
