@@ -5,6 +5,7 @@ import { fileConfigSchema, fileDriver } from './file/index.js';
 import { noneConfigSchema, noneDriver } from './none/index.js';
 import { serialConfigSchema, serialDriver } from './serial/index.js';
 import { tcpConfigSchema, tcpDriver } from './tcp/index.js';
+import type { Logger } from '../agent/model/index.js';
 import type { DriverModule, PrinterSide, TillSide } from './types.js';
 import { usbConfigSchema, usbDriver } from './usb/index.js';
 
@@ -60,20 +61,20 @@ export function parseDriverConfig(raw: unknown, where = 'driver'): DriverConfig 
   return result.data;
 }
 
-/** The till-facing side for a validated config; throws if that driver cannot face a till. */
-export function createTillSide(config: DriverConfig): TillSide {
+/** The till-facing side for a validated config, logging through `logger`; throws if that driver cannot face a till. */
+export function createTillSide(config: DriverConfig, logger: Logger): TillSide {
   const module = drivers[config.kind] as DriverModule<DriverConfig>;
   if (!module.createTillSide) {
     throw new DriverConfigError(`driver "${config.kind}" cannot face the till (printer side only)`);
   }
-  return module.createTillSide(config);
+  return module.createTillSide(config, logger.child({ driver: config.kind, side: 'till' }));
 }
 
-/** The printer-facing side for a validated config; throws if that driver cannot face a printer. */
-export function createPrinterSide(config: DriverConfig): PrinterSide {
+/** The printer-facing side for a validated config, logging through `logger`; throws if that driver cannot face a printer. */
+export function createPrinterSide(config: DriverConfig, logger: Logger): PrinterSide {
   const module = drivers[config.kind] as DriverModule<DriverConfig>;
   if (!module.createPrinterSide) {
     throw new DriverConfigError(`driver "${config.kind}" cannot face the printer`);
   }
-  return module.createPrinterSide(config);
+  return module.createPrinterSide(config, logger.child({ driver: config.kind, side: 'printer' }));
 }

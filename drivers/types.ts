@@ -6,6 +6,7 @@
 
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
+import type { Logger } from '../agent/model/index.js';
 
 /** One conversation with the till: a TCP connection, or the whole life of an open serial port or file. */
 export interface TillSession {
@@ -51,6 +52,7 @@ export interface PrinterSide {
 export interface DriverModule<Config> {
   readonly kind: string;
   readonly configSchema: z.ZodType<Config>;
-  createTillSide?(config: Config): TillSide;
-  createPrinterSide?(config: Config): PrinterSide;
+  /** `logger` is the host's, already naming the link, driver and side; drivers never use a global logger. */
+  createTillSide?(config: Config, logger: Logger): TillSide;
+  createPrinterSide?(config: Config, logger: Logger): PrinterSide;
 }

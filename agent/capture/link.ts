@@ -38,8 +38,8 @@ export class Link {
   constructor(config: LinkConfig, sink: CaptureSink, sides?: { till: TillSide; printer: PrinterSide }) {
     this.name = config.name;
     this.config = config;
-    this.till = sides?.till ?? createTillSide(config.till);
-    this.printer = sides?.printer ?? createPrinterSide(config.printer);
+    this.till = sides?.till ?? createTillSide(config.till, log.child({ link: config.name }));
+    this.printer = sides?.printer ?? createPrinterSide(config.printer, log.child({ link: config.name }));
     this.#sink = sink;
     this.#timing = { idleGapMs: config.idleGapMs, replyLingerMs: config.replyLingerMs, printerRetryMs: config.printerRetryMs };
     this.#log = log.child({ link: config.name });
@@ -76,7 +76,7 @@ export class Link {
    */
   handOver(config: LinkConfig): Link {
     // An unchanged printer side is shared too: two sides on one serial device would fight over it.
-    const printer = isDeepStrictEqual(this.config.printer, config.printer) ? this.printer : createPrinterSide(config.printer);
+    const printer = isDeepStrictEqual(this.config.printer, config.printer) ? this.printer : createPrinterSide(config.printer, log.child({ link: config.name }));
     const next = new Link(config, this.#sink, { till: this.till, printer });
     next.#tillInherited = true;
     next.#printerInherited = printer === this.printer;

@@ -327,7 +327,8 @@ export class Agent {
 
   /** A started link for `config` (the `index`th in its config, for the error message). */
   async #openLink(config: LinkConfig, index: number): Promise<Link> {
-    const sides = { till: createTillSide(config.till), printer: this.#watchedPrinter(config.name, createPrinterSide(config.printer)) };
+    const linkLog = log.child({ link: config.name });
+    const sides = { till: createTillSide(config.till, linkLog), printer: this.#watchedPrinter(config.name, createPrinterSide(config.printer, linkLog)) };
     const link = new Link(config, this.#worker.sink, sides);
     try {
       await link.start();

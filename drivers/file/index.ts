@@ -8,6 +8,6 @@ export { fileConfigSchema, type FileConfig, FilePrinterSide, FileTillSide };
 export const fileDriver = {
   kind: 'file',
   configSchema: fileConfigSchema,
-  createTillSide: (config) => new FileTillSide(config),
-  createPrinterSide: (config) => new FilePrinterSide(config),
+  createTillSide: (config, logger) => new FileTillSide(config, logger),
+  createPrinterSide: (config, logger) => new FilePrinterSide(config, logger),
 } satisfies DriverModule<FileConfig>;

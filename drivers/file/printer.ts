@@ -6,7 +6,7 @@
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { log } from '../../agent/log.js';
+import type { Logger } from '../../agent/model/index.js';
 import { TransportError, errorText } from '../shared/errors.js';
 import { SinkStream } from '../shared/sink-stream.js';
 import { Turns } from '../shared/turns.js';
@@ -29,9 +29,9 @@ export class FilePrinterSide implements PrinterSide {
   readonly #log;
   #counter = 0;
 
-  constructor(config: FileConfig) {
+  constructor(config: FileConfig, logger: Logger) {
     this.#config = config;
-    this.#log = log.child({ driver: 'file', side: 'printer', path: config.path });
+    this.#log = logger.child({ path: config.path });
   }
 
   async open(): Promise<Duplex> {

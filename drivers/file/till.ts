@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Duplex, Writable } from 'node:stream';
-import { log } from '../../agent/log.js';
+import type { Logger } from '../../agent/model/index.js';
 import { TransportError, errorText } from '../shared/errors.js';
 import type { TillSession, TillSide } from '../types.js';
 import type { FileConfig } from './config.js';
@@ -24,9 +24,9 @@ export class FileTillSide implements TillSide {
   #current: Duplex | undefined;
   #work: Promise<void> = Promise.resolve();
 
-  constructor(config: FileConfig) {
+  constructor(config: FileConfig, logger: Logger) {
     this.#config = config;
-    this.#log = log.child({ driver: 'file', side: 'till', path: config.path });
+    this.#log = logger.child({ path: config.path });
   }
 
   /** Resolves once every file present now has been handed out and read (watch mode keeps going after). */

@@ -1,4 +1,4 @@
-import { log } from '../../agent/log.js';
+import type { Logger } from '../../agent/model/index.js';
 import { LinePrinterSide } from '../shared/line-printer.js';
 import { LineTillSide } from '../shared/line-till.js';
 import { ReopeningLine } from '../shared/reopening-line.js';
@@ -8,14 +8,13 @@ import { serialDeviceOpener } from './device.js';
 
 export { serialConfigSchema, type SerialConfig };
 
-function serialLine(config: SerialConfig, side: 'till' | 'printer'): ReopeningLine {
-  const logger = log.child({ driver: 'serial', side, path: config.path });
-  return new ReopeningLine(`serial ${config.path}`, serialDeviceOpener(config), config, logger);
+function serialLine(config: SerialConfig, logger: Logger): ReopeningLine {
+  return new ReopeningLine(`serial ${config.path}`, serialDeviceOpener(config), config, logger.child({ path: config.path }));
 }
 
 export const serialDriver = {
   kind: 'serial',
   configSchema: serialConfigSchema,
-  createTillSide: (config) => new LineTillSide('serial', serialLine(config, 'till')),
-  createPrinterSide: (config) => new LinePrinterSide('serial', serialLine(config, 'printer'), config),
+  createTillSide: (config, logger) => new LineTillSide('serial', serialLine(config, logger)),
+  createPrinterSide: (config, logger) => new LinePrinterSide('serial', serialLine(config, logger), config),
 } satisfies DriverModule<SerialConfig>;

@@ -1,7 +1,7 @@
 // Keeps a line device open: opens it, notices when it vanishes, and reopens it with exponential backoff.
 // Logs once per change of state (open, lost, a new reason for failing to open), never once per attempt,
 // so an unplugged printer over a weekend leaves a few log lines, not thousands.
-import type { Logger } from '../../agent/log.js';
+import type { Logger } from '../../agent/model/index.js';
 import { TransportError, errorText } from './errors.js';
 import type { LineDevice, LineEvents, OpenLineDevice } from './line-device.js';
 

@@ -8,6 +8,6 @@ export { tcpConfigSchema, type TcpConfig, TcpPrinterSide, TcpTillSide };
 export const tcpDriver = {
   kind: 'tcp',
   configSchema: tcpConfigSchema,
-  createTillSide: (config) => new TcpTillSide(config),
-  createPrinterSide: (config) => new TcpPrinterSide(config),
+  createTillSide: (config, logger) => new TcpTillSide(config, logger),
+  createPrinterSide: (config, logger) => new TcpPrinterSide(config, logger),
 } satisfies DriverModule<TcpConfig>;

@@ -1,7 +1,8 @@
 // Printer side of raw TCP printing: one fresh connection to the network printer per open().
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { log, RateLimitedLog } from '../../agent/log.js';
+import type { Logger } from '../../agent/model/index.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { TransportError, errorText } from '../shared/errors.js';
 import type { PrinterSide } from '../types.js';
 import type { TcpConfig } from './config.js';
@@ -14,10 +15,10 @@ export class TcpPrinterSide implements PrinterSide {
   readonly #log: RateLimitedLog;
   readonly #endpoint: string;
 
-  constructor(config: TcpConfig) {
+  constructor(config: TcpConfig, logger: Logger) {
     this.#config = config;
     this.#endpoint = `${config.host}:${config.port}`;
-    this.#log = new RateLimitedLog(log.child({ driver: 'tcp', side: 'printer', printer: this.#endpoint }));
+    this.#log = new RateLimitedLog(logger.child({ printer: this.#endpoint }));
   }
 
   open(): Promise<Duplex> {

@@ -6,7 +6,8 @@
 // silent longest is closed to make room (tills that hold a connection open between receipts reconnect), and
 // when none is silent the new one is reset, so the till sees an error, and each is logged.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { log, RateLimitedLog } from '../../agent/log.js';
+import type { Logger } from '../../agent/model/index.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { TransportError, errorText } from '../shared/errors.js';
 import type { TillSession, TillSide } from '../types.js';
 import type { TcpConfig } from './config.js';
@@ -31,9 +32,9 @@ export class TcpTillSide implements TillSide {
   #server: Server | undefined;
   #sampler: NodeJS.Timeout | undefined;
 
-  constructor(config: TcpConfig) {
+  constructor(config: TcpConfig, logger: Logger) {
     this.#config = config;
-    this.#log = log.child({ driver: 'tcp', side: 'till' });
+    this.#log = logger;
     this.#connectionLog = new RateLimitedLog(this.#log);
   }
 

@@ -7,6 +7,9 @@ import { fileConfigSchema, FilePrinterSide, FileTillSide } from '../../drivers/f
 import { NonePrinterSide } from '../../drivers/none/index.js';
 import type { TillSession } from '../../drivers/types.js';
 import { readAll, readUntilClose, waitUntil } from '../helpers/streams.js';
+import { log } from '../../agent/log.js';
+
+const testLog = log.child({ test: 'drivers' });
 
 let dir: string;
 const cleanups: Array<() => Promise<void>> = [];
@@ -40,7 +43,7 @@ function collectSessions(): { sessions: TillSession[]; bodies: Array<Promise<Buf
 describe('file printer side', () => {
   it('folder mode: one .bin file per job, named by time and counter, in order', async () => {
     const folder = join(dir, 'jobs'); // created on first job
-    const printer = new FilePrinterSide(config({ path: folder }));
+    const printer = new FilePrinterSide(config({ path: folder }), testLog);
     const jobs = [randomBytes(10), randomBytes(70_000), Buffer.from('\x1b@third\n', 'latin1')];
     for (const job of jobs) {
       const stream = await printer.open();
@@ -58,7 +61,7 @@ describe('file printer side', () => {
   });
 
   it('folder mode: a connection that carried no bytes leaves no file', async () => {
-    const printer = new FilePrinterSide(config({ path: dir }));
+    const printer = new FilePrinterSide(config({ path: dir }), testLog);
     const stream = await printer.open();
     stream.end();
     await readUntilClose(stream);
@@ -66,7 +69,7 @@ describe('file printer side', () => {
   });
 
   it('folder mode: a job whose stream is destroyed before it ends is kept as .incomplete, never as a job file', async () => {
-    const printer = new FilePrinterSide(config({ path: join(dir, 'out') }));
+    const printer = new FilePrinterSide(config({ path: join(dir, 'out') }), testLog);
     const stream = await printer.open();
     await new Promise<void>((resolve, reject) => stream.write(Buffer.from('HALF A RECEIPT'), (error) => (error ? reject(error) : resolve())));
     const closed = new Promise((resolve) => stream.once('close', resolve));
@@ -86,14 +89,14 @@ describe('file printer side', () => {
     const old = new Date(Date.now() - 5 * 60_000);
     await utimes(join(out, 'crashed.partial'), old, old);
     await writeFile(join(out, 'live.partial'), 'another writer, still at it');
-    await new FilePrinterSide(config({ path: out })).start();
+    await new FilePrinterSide(config({ path: out }), testLog).start();
     expect((await readdir(out)).sort()).toEqual(['crashed.incomplete', 'live.partial']);
     expect(await readFile(join(out, 'crashed.incomplete'), 'utf8')).toBe('left by a crash');
   });
 
   it('append mode: concurrent jobs are appended whole, one after the other', async () => {
     const file = join(dir, 'all-jobs.bin');
-    const printer = new FilePrinterSide(config({ path: file, mode: 'append' }));
+    const printer = new FilePrinterSide(config({ path: file, mode: 'append' }), testLog);
     const first = await printer.open();
     const secondOpening = printer.open(); // waits for the first job to finish
     first.write('AAA');
@@ -111,7 +114,7 @@ describe('file printer side', () => {
   it('rejects clearly when the folder cannot be created', async () => {
     const blocker = join(dir, 'not-a-folder');
     await writeFile(blocker, 'x');
-    const printer = new FilePrinterSide(config({ path: join(blocker, 'jobs') }));
+    const printer = new FilePrinterSide(config({ path: join(blocker, 'jobs') }), testLog);
     await expect(printer.open()).rejects.toThrow(`file printer ${join(blocker, 'jobs')}: cannot create a job file`);
   });
 });
@@ -121,7 +124,7 @@ describe('file till side', () => {
     const file = join(dir, 'receipt.bin');
     const body = randomBytes(5000);
     await writeFile(file, body);
-    const till = new FileTillSide(config({ path: file }));
+    const till = new FileTillSide(config({ path: file }), testLog);
     const { sessions, bodies, onSession } = collectSessions();
     await till.start(onSession);
     await till.idle;
@@ -136,7 +139,7 @@ describe('file till side', () => {
     await writeFile(join(dir, '001.bin'), 'first');
     await writeFile(join(dir, 'notes.txt'), 'not a job');
     await writeFile(join(dir, '003.partial'), 'being written');
-    const till = new FileTillSide(config({ path: dir }));
+    const till = new FileTillSide(config({ path: dir }), testLog);
     const { sessions, bodies, onSession } = collectSessions();
     await till.start(onSession);
     await till.idle;
@@ -147,7 +150,7 @@ describe('file till side', () => {
 
   it('watches a spool folder: takes new files once complete, deletes them after reading', async () => {
     await writeFile(join(dir, 'a.bin'), 'already there');
-    const till = new FileTillSide(config({ path: dir, watch: true, pollMs: 100, afterRead: 'delete' }));
+    const till = new FileTillSide(config({ path: dir, watch: true, pollMs: 100, afterRead: 'delete' }), testLog);
     const { sessions, bodies, onSession } = collectSessions();
     await till.start(onSession);
     cleanups.push(() => till.stop());
@@ -173,8 +176,8 @@ describe('file till side', () => {
   it('round-trips with the printer side through a spool folder', async () => {
     const spool = join(dir, 'spool');
     await mkdir(spool);
-    const printer = new FilePrinterSide(config({ path: spool }));
-    const till = new FileTillSide(config({ path: spool, watch: true, pollMs: 20 }));
+    const printer = new FilePrinterSide(config({ path: spool }), testLog);
+    const till = new FileTillSide(config({ path: spool, watch: true, pollMs: 20 }), testLog);
     const { sessions, bodies, onSession } = collectSessions();
     await till.start(onSession);
     cleanups.push(() => till.stop());
@@ -190,7 +193,7 @@ describe('file till side', () => {
 
   it('rejects clearly when the path does not exist', async () => {
     const missing = join(dir, 'missing');
-    const till = new FileTillSide(config({ path: missing }));
+    const till = new FileTillSide(config({ path: missing }), testLog);
     await expect(till.start(() => undefined)).rejects.toThrow(`file till side ${missing}: cannot read: no such file or device (ENOENT)`);
   });
 });

@@ -1,3 +1,8 @@
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   createPrinterSide,
@@ -8,6 +13,9 @@ import {
   drivers,
   parseDriverConfig,
 } from '../../drivers/index.js';
+import { log } from '../../agent/log.js';
+
+const testLog = log.child({ test: 'drivers' });
 
 describe('driver registry', () => {
   it('knows every driver kind, each declaring its own schema', () => {
@@ -75,9 +83,28 @@ describe('driver registry', () => {
   });
 
   it('creates sides, and refuses a side a driver does not have', () => {
-    expect(createTillSide(parseDriverConfig({ kind: 'tcp', port: 0 })).kind).toBe('tcp');
-    expect(createPrinterSide(parseDriverConfig({ kind: 'none' })).kind).toBe('none');
-    expect(() => createTillSide(parseDriverConfig({ kind: 'none' }))).toThrow('driver "none" cannot face the till (printer side only)');
-    expect(() => createTillSide(parseDriverConfig({ kind: 'usb' }))).toThrow('driver "usb" cannot face the till (printer side only)');
+    expect(createTillSide(parseDriverConfig({ kind: 'tcp', port: 0 }), testLog).kind).toBe('tcp');
+    expect(createPrinterSide(parseDriverConfig({ kind: 'none' }), testLog).kind).toBe('none');
+    expect(() => createTillSide(parseDriverConfig({ kind: 'none' }), testLog)).toThrow('driver "none" cannot face the till (printer side only)');
+    expect(() => createTillSide(parseDriverConfig({ kind: 'usb' }), testLog)).toThrow('driver "usb" cannot face the till (printer side only)');
+  });
+
+  it('gives each side the logger it was handed, naming the driver and side: no driver writes to the global log', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const into = new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } });
+    const hostLog = pino({ level: 'info' }, into).child({ link: 'front' });
+    const dir = await mkdtemp(join(tmpdir(), 'posbridge-registry-'));
+    try {
+      const out = join(dir, 'out');
+      await mkdir(out);
+      await writeFile(join(out, 'crashed.partial'), 'left by a crash');
+      const old = new Date(Date.now() - 5 * 60_000);
+      await utimes(join(out, 'crashed.partial'), old, old);
+      await createPrinterSide(parseDriverConfig({ kind: 'file', path: out }), hostLog).start?.();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(lines).toEqual([expect.objectContaining({ link: 'front', driver: 'file', side: 'printer', path: out, msg: 'half-written job files from an earlier run kept as .incomplete' })]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,9 @@ import { serialConfigSchema, serialDriver } from '../../drivers/serial/index.js'
 import type { PrinterSide, TillSession, TillSide } from '../../drivers/types.js';
 import { closePtyEnd, createPtyPair, openPtyEnd, requireSocat, type PtyPair } from '../helpers/socat.js';
 import { byteReader, readUntilClose, waitUntil } from '../helpers/streams.js';
+import { log } from '../../agent/log.js';
+
+const testLog = log.child({ test: 'drivers' });
 
 const FAST_REOPEN = { reopenMinMs: 20, reopenMaxMs: 100, presenceCheckMs: 20 };
 
@@ -22,7 +25,7 @@ describe.skipIf(!requireSocat())('serial driver over real pty pairs (socat)', ()
 
   async function startTill(options: Record<string, unknown> = {}): Promise<{ till: TillSide; sessions: TillSession[] }> {
     const config = serialConfigSchema.parse({ kind: 'serial', path: pair.a, ...FAST_REOPEN, ...options });
-    const till = serialDriver.createTillSide(config);
+    const till = serialDriver.createTillSide(config, testLog);
     const sessions: TillSession[] = [];
     await till.start((session) => sessions.push(session));
     cleanups.push(() => till.stop());
@@ -80,7 +83,7 @@ describe.skipIf(!requireSocat())('serial driver over real pty pairs (socat)', ()
   describe('printer side', () => {
     async function startPrinter(options: Record<string, unknown> = {}): Promise<PrinterSide> {
       const config = serialConfigSchema.parse({ kind: 'serial', path: pair.a, ...FAST_REOPEN, replyWindowMs: 50, ...options });
-      const printer = serialDriver.createPrinterSide(config);
+      const printer = serialDriver.createPrinterSide(config, testLog);
       cleanups.push(() => printer.close());
       return printer;
     }

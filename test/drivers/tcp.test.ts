@@ -6,6 +6,9 @@ import { tcpConfigSchema, TcpPrinterSide, TcpTillSide } from '../../drivers/tcp/
 import { TransportError } from '../../drivers/shared/errors.js';
 import type { TillSession } from '../../drivers/types.js';
 import { byteReader, readAll, readUntilClose, waitUntil } from '../helpers/streams.js';
+import { log } from '../../agent/log.js';
+
+const testLog = log.child({ test: 'drivers' });
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -13,7 +16,7 @@ afterEach(async () => {
 });
 
 async function startTill(options: Record<string, unknown> = {}): Promise<{ till: TcpTillSide; sessions: TillSession[]; port: number }> {
-  const till = new TcpTillSide(tcpConfigSchema.parse({ kind: 'tcp', port: 0, ...options }));
+  const till = new TcpTillSide(tcpConfigSchema.parse({ kind: 'tcp', port: 0, ...options }), testLog);
   const sessions: TillSession[] = [];
   await till.start((session) => sessions.push(session));
   cleanups.push(() => till.stop());
@@ -200,7 +203,7 @@ describe('tcp till side', () => {
 
   it('reports a port already in use clearly', async () => {
     const { port } = await startTill();
-    const second = new TcpTillSide(tcpConfigSchema.parse({ kind: 'tcp', port }));
+    const second = new TcpTillSide(tcpConfigSchema.parse({ kind: 'tcp', port }), testLog);
     const attempt = second.start(() => undefined);
     await expect(attempt).rejects.toThrow(TransportError);
     await expect(attempt).rejects.toThrow(`tcp till side: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
@@ -224,7 +227,7 @@ describe('tcp printer side', () => {
 
   it('opens a fresh connection per open(), bytes both ways', async () => {
     const { port, connections } = await startPrinter();
-    const printer = new TcpPrinterSide(tcpConfigSchema.parse({ kind: 'tcp', port }));
+    const printer = new TcpPrinterSide(tcpConfigSchema.parse({ kind: 'tcp', port }), testLog);
     cleanups.push(() => printer.close());
 
     for (let job = 0; job < 3; job++) {
@@ -244,7 +247,7 @@ describe('tcp printer side', () => {
 
   it('rejects with a clear error when the printer refuses the connection', async () => {
     const port = await freePort();
-    const printer = new TcpPrinterSide(tcpConfigSchema.parse({ kind: 'tcp', port }));
+    const printer = new TcpPrinterSide(tcpConfigSchema.parse({ kind: 'tcp', port }), testLog);
     const attempt = printer.open();
     await expect(attempt).rejects.toMatchObject({
       name: 'TransportError',
@@ -256,7 +259,7 @@ describe('tcp printer side', () => {
 
   it('close() drops connections still open', async () => {
     const { port, connections } = await startPrinter();
-    const printer = new TcpPrinterSide(tcpConfigSchema.parse({ kind: 'tcp', port }));
+    const printer = new TcpPrinterSide(tcpConfigSchema.parse({ kind: 'tcp', port }), testLog);
     const stream = await printer.open();
     await waitUntil(() => connections.length === 1, 'printer saw the connection');
     const printerSaw = once(connections[0]!, 'close');

@@ -4,6 +4,9 @@ import { usbConfigSchema, usbDriver } from '../../drivers/usb/index.js';
 import type { PrinterSide } from '../../drivers/types.js';
 import { closePtyEnd, createPtyPair, openPtyEnd, requireSocat, type PtyPair } from '../helpers/socat.js';
 import { byteReader, readUntilClose } from '../helpers/streams.js';
+import { log } from '../../agent/log.js';
+
+const testLog = log.child({ test: 'drivers' });
 
 // Without a USB printer at hand, a pty stands in for /dev/usb/lp0: same file API (open read/write, read,
 // write). Killing socat hangs the line up (writes fail with EIO, reads see end-of-file) and removes the path,
@@ -31,7 +34,7 @@ describe.skipIf(!requireSocat())('usb driver over a pty standing in for /dev/usb
       replyWindowMs: 50,
       ...options,
     });
-    const side = usbDriver.createPrinterSide(config);
+    const side = usbDriver.createPrinterSide(config, testLog);
     cleanups.push(() => side.close());
     return side;
   }
