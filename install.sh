@@ -326,8 +326,13 @@ do_install() {
   udev_before=$changes
   put_file "$udev_file" 0644 < <(udev_text)
   if [ "$changes" != "$udev_before" ] && [ "$system" = 1 ] && command -v udevadm >/dev/null 2>&1; then
-    change udevadm control --reload
-    change udevadm trigger --subsystem-match=usbmisc --subsystem-match=tty
+    # In a container or a chroot no udevd runs, and `udevadm control` fails: the rules apply when udev starts.
+    if [ "$dry_run" = 1 ] || udevadm control --ping >/dev/null 2>&1; then
+      change udevadm control --reload
+      change udevadm trigger --subsystem-match=usbmisc --subsystem-match=tty
+    else
+      say "udev is not running here: the printer names in $UDEV_PATH apply when it starts (at the next boot)"
+    fi
   fi
   if [ "$system" = 1 ] && command -v systemctl >/dev/null 2>&1; then
     systemctl is-enabled --quiet posbridge.service 2>/dev/null || systemctl_do enable posbridge.service
