@@ -208,6 +208,11 @@ export function embeddedDefault(dataDir = defaultDataDir()): unknown {
   };
 }
 
+/** Each link's printer setup by link name, as sent beside raw jobs (BatchContext.printerSetups). */
+export function printerSetupsOf(config: AgentConfig): Record<string, LinkConfig['printerSetup']> {
+  return Object.fromEntries(config.links.map((link) => [link.name, link.printerSetup]));
+}
+
 /** Validates a raw config object; relative paths (data, profiles, file drivers) are resolved against `baseDir` (the config file's folder). */
 export function parseAgentConfig(raw: unknown, source: string, baseDir = process.cwd()): AgentConfig {
   const result = agentConfigSchema.safeParse(raw);

@@ -24,7 +24,7 @@ import { repoRoot } from './fuzz.js';
 
 const DELIVERED = 20_000;
 const BACKFILLED = 100_000;
-const CONTEXT: BatchContext = { agentId: 'bench', agentVersion: '0', storeId: null, drift: [] };
+const CONTEXT: BatchContext = { agentId: 'bench', agentVersion: '0', storeId: null, drift: [], printerSetups: {} };
 const silent = pino({ level: 'silent' });
 
 /** Fills a store with `count` captured receipts (the receipt fixtures in turn), baskets as extracted, queued for `sink`. */

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { ConfigError, loadAgentConfig, type AgentConfig } from '../config.js';
+import { ConfigError, loadAgentConfig, printerSetupsOf, type AgentConfig } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { runBackfill, type BackfillProgress, type BackfillSummary } from '../forward/backfill.js';
 import { sinkName } from '../forward/registry.js';
@@ -137,7 +137,7 @@ async function backfill(options: BackfillCliOptions): Promise<void> {
       rate: options.rate,
       sinks,
       baseDir: config.baseDir,
-      context: { agentId: config.forward.agentId ?? hostname(), agentVersion: VERSION, storeId: config.storeId ?? null, drift: [] },
+      context: { agentId: config.forward.agentId ?? hostname(), agentVersion: VERSION, storeId: config.storeId ?? null, drift: [], printerSetups: printerSetupsOf(config) },
       logger: log,
       giveUpAfterMs: options.giveUpAfter * 1000,
       onProgress: (p) => progress.update(p),

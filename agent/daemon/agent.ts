@@ -8,7 +8,7 @@ import { AdminServer } from '../admin/server.js';
 import type { SinkProbe } from '../admin/health.js';
 import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
-import { adminAddress, ConfigError, tillIdOf } from '../config.js';
+import { adminAddress, ConfigError, printerSetupsOf, tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { formatAmount } from '../extract/money.js';
 import { ForwardThread } from '../forward/forward-thread.js';
@@ -80,6 +80,7 @@ function forwardSettings(config: AgentConfig): ForwardSettings {
     baseDir: config.baseDir,
     agentId: config.forward.agentId ?? hostname(),
     storeId: config.storeId ?? null,
+    printerSetups: printerSetupsOf(config),
     forward: config.forward,
   };
 }

@@ -1,10 +1,11 @@
 // The reference backend's web page: the receipts it holds, newest first, each as the paper it was printed on
 // (the HTML preview of its raw job, when the agent sent one) beside the basket extracted from it. Everything shown
 // came from an agent and is escaped.
-import { decode, type PrintedDocument } from '../decode/index.js';
+import { decode, printerSetupSchema, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
 import type { Basket } from '../extract/basket.js';
 import { formatAmount } from '../extract/money.js';
 import { documentHtml, escapeHtml, htmlHead, htmlTail } from '../render/html.js';
+import type { RawJobPrinterSetup } from '../model/index.js';
 import type { DriftReport, HeldReceipt } from './store.js';
 
 const PAGE_STYLE = `<style>
@@ -33,18 +34,31 @@ function documentIndex(receipt: HeldReceipt): number | null {
   return /^\d+$/.test(suffix) ? Number(suffix) : null;
 }
 
+/**
+ * The decoder options for a raw job: as the agent's printer reads it. A job sent without its setup (an older
+ * agent) or with one this backend does not know is read in whichever dialect the bytes show, and says so.
+ */
+function decoderSetup(sent: RawJobPrinterSetup | undefined): { options: DecoderOptions; note?: string } {
+  if (sent === undefined) return { options: { dialect: 'auto' } };
+  const parsed = printerSetupSchema.safeParse(sent);
+  if (parsed.success) return { options: parsed.data };
+  return { options: { dialect: 'auto' }, note: `the agent's printer setup (${JSON.stringify(sent)}) is not one this backend knows: read as the bytes look` };
+}
+
 function previewHtml(receipt: HeldReceipt): string {
   if (receipt.rawJob === undefined) return '<div class="preview-none no-preview">no raw job sent (the agent sends it with sendRawJob)</div>';
   let docs: PrintedDocument[];
+  const setup = decoderSetup(receipt.rawJob.printerSetup);
   try {
-    docs = decode(Buffer.from(receipt.rawJob.data, 'base64'));
+    docs = decode(Buffer.from(receipt.rawJob.data, 'base64'), setup.options);
   } catch (error) {
     return `<div class="no-preview">cannot decode the raw job: ${escapeHtml((error as Error).message)}</div>`;
   }
   const index = documentIndex(receipt);
   const shown = index !== null && docs[index] !== undefined ? [docs[index]] : docs;
   if (shown.length === 0) return '<div class="no-preview">the raw job prints nothing</div>';
-  return `<div class="preview">${shown.map((doc) => documentHtml(doc, `job ${receipt.jobId}`)).join('')}</div>`;
+  const note = setup.note === undefined ? '' : `<div class="preview-note">${escapeHtml(setup.note)}</div>`;
+  return `<div class="preview">${note}${shown.map((doc) => documentHtml(doc, `job ${receipt.jobId}`)).join('')}</div>`;
 }
 
 function money(amount: number | null, currency: string | null): string {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { DriftNotice, ReceiptSubmission } from '../model/index.js';
+import type { DriftNotice, RawJobPrinterSetup, ReceiptSubmission } from '../model/index.js';
 
 export interface BatchSender {
   readonly agentId: string;
@@ -26,7 +26,7 @@ export interface HeldReceipt {
   readonly jobId: string;
   readonly capturedAt: string;
   readonly basket: Record<string, unknown>;
-  readonly rawJob?: { readonly encoding: 'base64'; readonly data: string };
+  readonly rawJob?: { readonly encoding: 'base64'; readonly data: string; readonly printerSetup?: RawJobPrinterSetup };
 }
 
 /** A layout an agent says reads badly (its reconciled share dropped), as last reported. */
@@ -57,9 +57,11 @@ interface ReceiptRow {
   basket_json: string;
   basket_sha256: string;
   raw_job: Buffer | null;
+  raw_job_printer_setup: string | null;
 }
 
-const SCHEMA_VERSION = 1;
+// 2: raw_job_printer_setup (how the agent's printer reads the raw job).
+const SCHEMA_VERSION = 2;
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS receipts (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -76,7 +78,8 @@ const SCHEMA = `
     captured_at TEXT NOT NULL,
     basket_json TEXT NOT NULL,
     basket_sha256 TEXT NOT NULL,
-    raw_job BLOB
+    raw_job BLOB,
+    raw_job_printer_setup TEXT
   );
   CREATE TABLE IF NOT EXISTS drift_reports (
     agent_id TEXT NOT NULL,
@@ -101,7 +104,13 @@ function heldFrom(row: ReceiptRow): HeldReceipt {
     jobId: row.job_id,
     capturedAt: row.captured_at,
     basket: JSON.parse(row.basket_json) as Record<string, unknown>,
-    ...(row.raw_job !== null && { rawJob: { encoding: 'base64' as const, data: row.raw_job.toString('base64') } }),
+    ...(row.raw_job !== null && {
+      rawJob: {
+        encoding: 'base64' as const,
+        data: row.raw_job.toString('base64'),
+        ...(row.raw_job_printer_setup !== null && { printerSetup: JSON.parse(row.raw_job_printer_setup) as RawJobPrinterSetup }),
+      },
+    }),
   };
 }
 
@@ -120,9 +129,9 @@ export class ReceiptStore {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO receipts (received_at, agent_id, agent_version, store_id, idempotency_key, basket_id, revision, till_id, link, job_id,
-         captured_at, basket_json, basket_sha256, raw_job)
+         captured_at, basket_json, basket_sha256, raw_job, raw_job_printer_setup)
        VALUES (@receivedAt, @agentId, @agentVersion, @storeId, @idempotencyKey, @basketId, @revision, @tillId, @link, @jobId,
-         @capturedAt, @basketJson, @basketSha256, @rawJob)
+         @capturedAt, @basketJson, @basketSha256, @rawJob, @rawJobPrinterSetup)
        ON CONFLICT (idempotency_key) DO NOTHING`,
     );
     this.#byKey = db.prepare('SELECT seq, basket_sha256 FROM receipts WHERE idempotency_key = ?');
@@ -160,6 +169,7 @@ export class ReceiptStore {
           basketJson,
           basketSha256,
           rawJob: r.rawJob === undefined ? null : Buffer.from(r.rawJob.data, 'base64'),
+          rawJobPrinterSetup: r.rawJob?.printerSetup === undefined ? null : JSON.stringify(r.rawJob.printerSetup),
         });
         if (changes === 1) return { status: 'stored' };
         const held = this.#byKey.get(r.idempotencyKey) as { seq: number; basket_sha256: string };
@@ -188,6 +198,7 @@ export class ReceiptStore {
       db.pragma('synchronous = FULL');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) throw new Error(`${file} was written by a newer dev-backend (schema ${version})`);
+      if (version === 1) db.exec('ALTER TABLE receipts ADD COLUMN raw_job_printer_setup TEXT');
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       return new ReceiptStore(file, db);

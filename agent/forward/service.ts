@@ -144,7 +144,7 @@ export class ForwardingService {
   }
 
   #context(): BatchContext {
-    return { agentId: this.#settings.agentId, agentVersion: VERSION, storeId: this.#settings.storeId, drift: this.#drift };
+    return { agentId: this.#settings.agentId, agentVersion: VERSION, storeId: this.#settings.storeId, drift: this.#drift, printerSetups: this.#settings.printerSetups };
   }
 
   #prune(): void {

@@ -1,6 +1,6 @@
 // Messages between the daemon's main thread (forward-thread.ts) and the forwarding thread (thread-entry.ts).
 import type { ForwardConfig } from '../config.js';
-import type { DriftNotice } from '../model/index.js';
+import type { DriftNotice, RawJobPrinterSetup } from '../model/index.js';
 import type { DeadLetter, SinkBacklog } from '../store/outbox.js';
 import type { BatchEvent } from './forwarder.js';
 
@@ -9,6 +9,8 @@ export interface ForwardSettings {
   readonly baseDir: string;
   readonly agentId: string;
   readonly storeId: string | null;
+  /** Each link's printer setup, sent with its raw jobs (BatchContext.printerSetups). */
+  readonly printerSetups: Readonly<Record<string, RawJobPrinterSetup>>;
   readonly forward: ForwardConfig;
 }
 

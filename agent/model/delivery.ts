@@ -1,7 +1,8 @@
 // What forwarding hands to a sink and what it hands back: the one contract every sink (agent/forward/<name>/)
 // implements and the outbox (agent/store/outbox.ts) is driven by. Types only; no logic lives here.
 import type { Basket } from '../extract/basket.js';
-import type { Logger } from '../log.js';
+import type { Logger } from './logger.js';
+import type { RawJobPrinterSetup } from './receipts-api.js';
 
 /**
  * One basket revision on its way to one sink. The idempotency key is `<basket id>:<revision>`: a backend (or a
@@ -43,6 +44,8 @@ export interface BatchContext {
   readonly storeId: string | null;
   /** Layouts whose reconciled share has dropped below the alarm level, per link. */
   readonly drift: readonly DriftNotice[];
+  /** Each link's printer setup, sent beside its raw jobs so a backend decodes them as that printer prints. */
+  readonly printerSetups: Readonly<Record<string, RawJobPrinterSetup>>;
 }
 
 export interface DriftNotice {

@@ -5,6 +5,23 @@ import { z } from 'zod';
 
 export const RECEIPTS_PATH = '/v1/receipts';
 
+/**
+ * How the agent's link reads its printer's bytes (the link's printerSetup: docs/capture.md), sent with a raw job
+ * so a backend that decodes it again reads it as the till's printer does: a Star printer's job, or one whose
+ * code pages a maker numbers its own way, is junk decoded as an 80 mm Epson's. Open to fields added later.
+ */
+export const rawJobPrinterSetupSchema = z.looseObject({
+  dialect: z.string().optional(),
+  model: z.string().optional(),
+  paperWidth: z.number().int().optional(),
+  codePage: z.number().int().optional(),
+  codePageNumbering: z.string().optional(),
+  characterEncoding: z.string().optional(),
+  kanjiEncoding: z.string().optional(),
+});
+
+export type RawJobPrinterSetup = z.output<typeof rawJobPrinterSetupSchema>;
+
 export const receiptSubmissionSchema = z.strictObject({
   /** `<basket id>:<revision>`; the backend stores each key once and acknowledges repeats as duplicates. */
   idempotencyKey: z.string().min(3).max(200),
@@ -16,7 +33,7 @@ export const receiptSubmissionSchema = z.strictObject({
   capturedAt: z.string().datetime({ offset: true }),
   basket: z.record(z.string(), z.unknown()),
   /** The raw job as stored (card numbers masked), base64, when the agent is set to send it. */
-  rawJob: z.strictObject({ encoding: z.literal('base64'), data: z.string() }).optional(),
+  rawJob: z.strictObject({ encoding: z.literal('base64'), data: z.string(), printerSetup: rawJobPrinterSetupSchema.optional() }).optional(),
 });
 
 export const driftNoticeSchema = z.strictObject({

@@ -92,6 +92,26 @@ describe('forwarding end to end', () => {
     expect(held.every((r) => r.agent.id === 'e2e-agent' && r.rawJob !== undefined)).toBe(true);
   });
 
+  it("sends each raw job with its link's printer setup, so the backend's page reads it as that printer prints", async () => {
+    const b = await backend();
+    const tillPort = await freePort();
+    const withModel = config(tillPort, b.url) as { links: Record<string, unknown>[] };
+    withModel.links[0]!.printerSetup = { model: 'xprinter-xp-n160ii' };
+    const daemon = await startDaemon(withModel, { dir });
+    cleanup.push(() => daemon.stop('SIGKILL'));
+    // Xprinter's ESC t 6 is ISO 8859-1, where 0xC9 is É; Epson's page 6 is Hiragana.
+    const ESC = '\x1b';
+    const receipt = Buffer.from(`${ESC}@${ESC}t\x06CAF\xc9 NOIR\n\nFLAT WHITE      EUR 3.20\nTOTAL           EUR 3.20\n\x1dV\x00`, 'latin1');
+    await printJob(tillPort, receipt);
+    const [held] = await receiptsOnceThere(b, 1);
+    expect(held!.rawJob?.printerSetup).toMatchObject({ model: 'xprinter-xp-n160ii' });
+    const page = await (await fetch(`${b.url}/`)).text();
+    // The paper preview only: the basket beside it holds the agent's own reading (its merchant is CAFÉ NOIR).
+    const preview = page.slice(page.indexOf('class="preview"'), page.indexOf('class="basket"'));
+    expect(preview.length).toBeGreaterThan(0);
+    expect(preview).toContain('>CAFÉ NOIR<');
+  });
+
   it('keeps receipts while the backend is down, shows the backlog, and drains it in order once it is up', async () => {
     const backendPort = await freePort();
     const tillPort = await freePort();

@@ -27,7 +27,7 @@ interface TestServer {
   server: Server;
 }
 
-const CONTEXT: BatchContext = { agentId: 'till-pc-1', agentVersion: '0.1.0', storeId: 'S1', drift: [] };
+const CONTEXT: BatchContext = { agentId: 'till-pc-1', agentVersion: '0.1.0', storeId: 'S1', drift: [], printerSetups: {} };
 const servers: Server[] = [];
 let dir: string;
 let logged: string[];

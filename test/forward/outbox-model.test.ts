@@ -19,7 +19,7 @@ import { Store } from '../../agent/store/index.js';
 import type { OutboxState } from '../../agent/store/outbox.js';
 import { COFFEE, basketsFor, job } from '../store/jobs.js';
 
-const CONTEXT: BatchContext = { agentId: 'model', agentVersion: '0', storeId: null, drift: [] };
+const CONTEXT: BatchContext = { agentId: 'model', agentVersion: '0', storeId: null, drift: [], printerSetups: {} };
 const SETTINGS = deliverySettingsSchema.parse({ batch: { maxCount: 3, lingerMs: 0 }, retry: { initialMs: 10, maxMs: 50, maxItemFailures: 1000 } });
 const LEASE_MS = 1_000;
 const silent = pino({ level: 'silent' });

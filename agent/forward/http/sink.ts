@@ -18,6 +18,7 @@ import {
 } from '../../model/index.js';
 import { VERSION } from '../../version.js';
 import { configPath, readSecret, SinkConfigError } from '../secrets.js';
+import { submissionOf } from '../submission.js';
 import type { HttpSinkConfig } from './config.js';
 
 export { SinkConfigError };
@@ -55,17 +56,8 @@ function body(batch: readonly Delivery[], context: BatchContext): ReceiptBatch {
   return {
     agent: { id: context.agentId, version: context.agentVersion, storeId: context.storeId },
     drift: [...context.drift],
-    receipts: batch.map((d) => ({
-      idempotencyKey: d.idempotencyKey,
-      basketId: d.basketId,
-      revision: d.revision,
-      tillId: d.tillId,
-      link: d.link,
-      jobId: d.jobId,
-      capturedAt: d.capturedAt,
-      basket: d.basket as unknown as Record<string, unknown>,
-      ...(d.rawJob !== undefined && { rawJob: { encoding: 'base64' as const, data: Buffer.from(d.rawJob).toString('base64') } }),
-    })),
+    // The outbox joins raw jobs only for a sink that wants them.
+    receipts: batch.map((d) => submissionOf(d, context, true)),
   };
 }
 

@@ -2,7 +2,8 @@
 // submission of the receipts API (agent/model/receipts-api.ts) with the agent and drift facts of its batch, so a
 // consumer of the stream sees the same fields an HTTP backend would.
 import { z } from 'zod';
-import { driftNoticeSchema, receiptBatchSchema, receiptSubmissionSchema, type BatchContext, type Delivery, type ReceiptSubmission } from '../../model/index.js';
+import { driftNoticeSchema, receiptBatchSchema, receiptSubmissionSchema, type BatchContext, type Delivery } from '../../model/index.js';
+import { submissionOf } from '../submission.js';
 import type { SubjectPlaceholder } from './config.js';
 
 /** The JSON body of every message this sink publishes. */
@@ -35,21 +36,8 @@ export function subjectRenderer(template: string): (delivery: Delivery, context:
 }
 
 export function messageFor(delivery: Delivery, context: BatchContext, withRawJob: boolean): NatsReceiptMessage {
-  const submission: ReceiptSubmission = {
-    idempotencyKey: delivery.idempotencyKey,
-    basketId: delivery.basketId,
-    revision: delivery.revision,
-    tillId: delivery.tillId,
-    link: delivery.link,
-    jobId: delivery.jobId,
-    capturedAt: delivery.capturedAt,
-    basket: delivery.basket as unknown as Record<string, unknown>,
-  };
-  if (withRawJob && delivery.rawJob !== undefined) {
-    submission.rawJob = { encoding: 'base64', data: Buffer.from(delivery.rawJob.buffer, delivery.rawJob.byteOffset, delivery.rawJob.byteLength).toString('base64') };
-  }
   return {
-    ...submission,
+    ...submissionOf(delivery, context, withRawJob),
     agent: { id: context.agentId, version: context.agentVersion, storeId: context.storeId },
     drift: context.drift.map((d) => ({ ...d })),
   };

@@ -20,6 +20,7 @@ export const CONTEXT: BatchContext = {
   agentVersion: '0.1.0',
   storeId: 'S042',
   drift: [{ link: 'front', layout: 'generic', reconciledShare: 0.4, since: '2026-11-30T08:00:00Z' }],
+  printerSetups: {},
 };
 
 let seq = 0;
