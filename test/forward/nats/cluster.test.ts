@@ -1,25 +1,31 @@
-// The NATS sink against a real 3-node JetStream cluster with a stream of 3 replicas: the stream's leader is
-// killed (SIGKILL) and later restarted while baskets keep arriving and being delivered the way a forwarder
-// would (what comes back `retry` is offered again, ahead of newer ones). Afterwards the stream must hold every
-// basket exactly once: nothing lost, no duplicate, counted by reading the stream back with a consumer.
+// The NATS sink driven by the real forwarder from a real outbox (SQLite) against a real 3-node JetStream cluster
+// with a stream of 3 replicas: the node carrying the sink's connection, then the stream's leader, is killed
+// (SIGKILL) and later restarted while baskets keep being stored and delivered. Afterwards the outbox has every
+// basket delivered and none dead, and the stream holds each exactly once, read back with a consumer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Forwarder } from '../../../agent/forward/forwarder.js';
 import { createNatsSink, natsSinkConfigSchema } from '../../../agent/forward/nats/index.js';
-import type { Delivery } from '../../../agent/model/index.js';
+import { deliverySettingsSchema } from '../../../agent/forward/settings.js';
+import { Store } from '../../../agent/store/index.js';
+import { COFFEE, basketsFor, job } from '../../store/jobs.js';
 import { requireNatsServer, startNatsCluster, type NatsCluster } from '../../helpers/nats-server.js';
 import { waitUntil } from '../../helpers/streams.js';
-import { CONTEXT, deliveries } from './deliveries.js';
+import { CONTEXT } from './deliveries.js';
 import { createStream, readStream, withConnection } from './stream.js';
 
 const run = requireNatsServer();
 const STREAM = 'RECEIPTS_HA';
-const BATCH = 20;
-/** Baskets arrive at a steady 500/s while the cluster is being disturbed; the loop then drains the backlog. */
+/** Baskets arrive at a steady 500/s while the cluster is being disturbed; the forwarder then drains the backlog. */
 const ARRIVALS = 10;
 const ARRIVAL_EVERY_MS = 20;
-/** What a forwarder would wait after a batch that delivered nothing (its backoff, kept short and fixed here). */
-const BACKOFF_MS = 100;
+/** The forwarder's own batching and backoff, kept short so the test spends its time on the outages. */
+const SETTINGS = deliverySettingsSchema.parse({ batch: { maxCount: 20, lingerMs: 5 }, retry: { initialMs: 50, maxMs: 500, maxItemFailures: 100_000 } });
+const silent = pino({ level: 'silent' });
 
 async function streamLeader(cluster: NatsCluster): Promise<string> {
   return withConnection(cluster.urls, async (nc) => {
@@ -49,57 +55,46 @@ describe.skipIf(!run)('NATS JetStream sink, 3-node cluster', () => {
     await cluster?.stop();
   });
 
-  it('the sink\'s node, then the stream leader, killed and restarted during sustained delivery: every basket stored exactly once', async () => {
+  it('the sink\'s node, then the stream leader, killed and restarted during sustained delivery by the forwarder: every basket stored exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posbridge-nats-cluster-'));
+    const store = Store.open(join(dir, 'agent.db'));
     const sink = createNatsSink(
       natsSinkConfigSchema.parse({ kind: 'nats', servers: cluster.urls, stream: STREAM, subject: 'ha.<storeId>.<tillId>', ackTimeoutMs: 2_000 }),
-      { logger: pino({ level: 'silent' }), baseDir: process.cwd() },
+      { logger: silent, baseDir: process.cwd() },
     );
-    const produced: Delivery[] = [];
-    const backlog: Delivery[] = [];
-    const delivered = new Set<string>();
+    store.outbox.registerSinks([sink.name]);
+    const produced: string[] = [];
     let duplicates = 0;
     let retried = 0;
-    const reasons = new Map<string, number>();
+    let batchesFailed = 0;
     let disturbed = false;
+    const forwarder = new Forwarder({
+      sink,
+      outbox: store.outbox,
+      settings: SETTINGS,
+      owner: `cluster-test-${process.pid}`,
+      logger: silent,
+      context: () => CONTEXT,
+      onBatch: (event) => {
+        duplicates += event.duplicates;
+        retried += event.retried;
+        if (event.error !== null) batchesFailed += 1;
+      },
+    });
+    const delivered = (): number => store.outbox.keys(sink.name, 'delivered').length;
 
-    const arrive = (count: number): void => {
-      const fresh = deliveries(count, { prefix: `ha-${produced.length}` });
-      produced.push(...fresh);
-      backlog.push(...fresh);
-    };
-
-    // The forwarder: batches in capture order; retries go back to the front of the backlog.
+    // Baskets stored the way capture stores them (the outbox trigger queues each for the sink), in capture order.
+    const template = basketsFor(job(COFFEE))[0]!;
     const arrivals = setInterval(() => {
-      if (!disturbed) arrive(ARRIVALS);
-    }, ARRIVAL_EVERY_MS);
-    const forward = async (): Promise<void> => {
-      const signal = new AbortController().signal;
-      while (backlog.length > 0 || !disturbed) {
-        const batch = backlog.splice(0, BATCH);
-        if (batch.length === 0) {
-          await new Promise((resolve) => setTimeout(resolve, ARRIVAL_EVERY_MS));
-          continue;
-        }
-        const results = await sink.send(batch, CONTEXT, signal);
-        const again: Delivery[] = [];
-        results.forEach((result, i) => {
-          const delivery = batch[i]!;
-          if (result.outcome === 'delivered') {
-            if (delivered.has(delivery.idempotencyKey)) throw new Error(`${delivery.idempotencyKey} delivered twice by the sink`);
-            delivered.add(delivery.idempotencyKey);
-            if (result.duplicate === true) duplicates += 1;
-          } else if (result.outcome === 'retry') {
-            again.push(delivery);
-            reasons.set(result.reason, (reasons.get(result.reason) ?? 0) + 1);
-          } else {
-            throw new Error(`${delivery.idempotencyKey} rejected: ${result.reason}`);
-          }
-        });
-        retried += again.length;
-        backlog.unshift(...again);
-        if (again.length === batch.length) await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS));
+      if (disturbed) return;
+      for (let i = 0; i < ARRIVALS; i++) {
+        const record = job(COFFEE, { tillId: 'T1' });
+        store.saveJob(record, [{ ...template, id: record.id }]);
+        produced.push(`${record.id}:1`);
       }
-    };
+      forwarder.wake();
+    }, ARRIVAL_EVERY_MS);
+    forwarder.start();
 
     // The disturbance, keyed to progress rather than to time. Twice: first the node that carries the sink's
     // connection (acks of messages already stored are lost with it, so re-sends must come back as duplicates),
@@ -109,12 +104,12 @@ describe.skipIf(!run)('NATS JetStream sink, 3-node cluster', () => {
     const outage = async (pick: () => Promise<string>): Promise<void> => {
       const killed = await pick();
       await cluster.node(killed).kill('SIGKILL');
-      const atKill = delivered.size;
-      await waitUntil(() => delivered.size >= atKill + 300, `300 more baskets delivered with ${killed} down`, 90_000);
-      downtime.push({ killed, deliveredWhileDown: delivered.size - atKill });
+      const atKill = delivered();
+      await waitUntil(() => delivered() >= atKill + 300, `300 more baskets delivered with ${killed} down`, 90_000);
+      downtime.push({ killed, deliveredWhileDown: delivered() - atKill });
       await cluster.node(killed).restart();
-      const atRestart = delivered.size;
-      await waitUntil(() => delivered.size >= atRestart + 200, `200 more baskets delivered after ${killed} restarted`, 60_000);
+      const atRestart = delivered();
+      await waitUntil(() => delivered() >= atRestart + 200, `200 more baskets delivered after ${killed} restarted`, 60_000);
     };
     const sinkNode = async (): Promise<string> => {
       for (const node of cluster.nodes.filter((n) => n.running)) if ((await node.clientNames()).includes('posbridge sink nats')) return node.name;
@@ -122,7 +117,7 @@ describe.skipIf(!run)('NATS JetStream sink, 3-node cluster', () => {
     };
     const disturb = async (): Promise<void> => {
       try {
-        await waitUntil(() => delivered.size >= 200, '200 baskets delivered before the first kill', 60_000);
+        await waitUntil(() => delivered() >= 200, '200 baskets delivered before the first kill', 60_000);
         await outage(sinkNode);
         await outage(() => streamLeader(cluster));
       } finally {
@@ -131,16 +126,20 @@ describe.skipIf(!run)('NATS JetStream sink, 3-node cluster', () => {
     };
 
     try {
-      await Promise.all([forward(), disturb()]);
+      await disturb();
+      clearInterval(arrivals);
+      // The backlog left by the outages drains: every basket delivered, none set aside as dead.
+      await waitUntil(() => delivered() === produced.length, `all ${produced.length} baskets delivered`, 90_000);
+      await forwarder.stop();
       expect(downtime).toHaveLength(2);
-      expect(delivered.size).toBe(produced.length);
+      expect(store.outbox.keys(sink.name, 'dead')).toEqual([]);
+      expect(new Set(store.outbox.keys(sink.name, 'delivered'))).toEqual(new Set(produced));
 
       const stored = await readStream(cluster.urls, STREAM);
       const ids = stored.map((m) => m.msgId);
       expect(ids.every((id) => id !== undefined)).toBe(true);
-      expect(new Set(ids).size).toBe(produced.length);
       expect(stored.length).toBe(produced.length);
-      expect(new Set(ids)).toEqual(new Set(produced.map((d) => d.idempotencyKey)));
+      expect(new Set(ids)).toEqual(new Set(produced));
 
       // The restarted node caught up: both followers current again.
       const deadline = Date.now() + 60_000;
@@ -151,12 +150,15 @@ describe.skipIf(!run)('NATS JetStream sink, 3-node cluster', () => {
       }
       expect(current).toBe(true);
       console.info(
-        `cluster test: ${produced.length} baskets, ${retried} retries, ${duplicates} acknowledged as duplicates, ` +
-          `delivered while down: ${JSON.stringify(downtime)}; retry reasons: ${JSON.stringify([...reasons])}`,
+        `cluster test: ${produced.length} baskets, ${retried} retries, ${batchesFailed} failed batches, ${duplicates} acknowledged as duplicates, ` +
+          `delivered while down: ${JSON.stringify(downtime)}`,
       );
     } finally {
       clearInterval(arrivals);
+      await forwarder.stop({ abort: true });
       await sink.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
 });
