@@ -6,7 +6,7 @@ import { Decoder, type DecoderOptions, type PrintedDocument } from '../decode/in
 import { PanMasker } from '../extract/privacy.js';
 
 /** Bytes read at a time; the decoder's output does not depend on it. */
-export const CHUNK_BYTES = 256 * 1024;
+export const CHUNK_BYTES = 64 * 1024;
 
 function chunksOf(path: string): AsyncIterable<Buffer> {
   return createReadStream(path, { highWaterMark: CHUNK_BYTES });
