@@ -10,7 +10,7 @@ import { resolveOptions } from '../decode/options.js';
 import { isTimeZone } from '../extract/dates.js';
 import type { LayoutProfile } from '../extract/index.js';
 import { documentsOf, jobsOf } from './capture-file.js';
-import type { ParseFormat } from './commands/parse.js';
+import type { ParseFormat } from './main.js';
 
 /** How one output format lays documents out; the only place a format is chosen. */
 interface Output {
