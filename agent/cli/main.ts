@@ -40,7 +40,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** The document formats of `--format`; ../parse.ts has one writer for each. */
+/** The document formats of `--format`; parse.ts has one writer for each. */
 export const PARSE_FORMATS = ['text', 'json', 'html'] as const;
 export type ParseFormat = (typeof PARSE_FORMATS)[number];
 
