@@ -1,5 +1,6 @@
 // `npm run bench`: every stage's speed and memory figures, printed one section after another.
 // Each section lives beside the stage it measures' name; targets are stated in each section's output.
+import { benchCli } from './cli.js';
 import { benchDecode } from './decode.js';
 import { benchDevBackend } from './dev-backend.js';
 import { benchExtract } from './extract.js';
@@ -18,6 +19,7 @@ const sections: [string, () => Promise<void>][] = [
   ['forward', benchForward],
   ['nats', benchNats],
   ['store', benchStore],
+  ['cli', benchCli],
 ];
 
 for (const [name, run] of sections) {

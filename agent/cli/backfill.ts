@@ -3,21 +3,23 @@
 // (what it queued is delivered by the daemon or the next backfill). The engine is agent/forward/backfill.ts.
 import { hostname } from 'node:os';
 import { SingleBar } from 'cli-progress';
-import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadAgentConfig, printerSetupsOf, type AgentConfig } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { runBackfill, type BackfillProgress, type BackfillSummary } from '../forward/backfill.js';
 import { sinkName } from '../forward/registry.js';
 import { log } from '../log.js';
-import { DEFAULT_PSM, needsOcr, OcrEngine, ocrStoredJob } from '../ocr/index.js';
+import type { Basket, ExtractContext } from '../extract/index.js';
+import type { DecoderOptions } from '../decode/index.js';
+import type { OcrEngine } from '../ocr/index.js';
+import { needsOcr } from '../ocr/raster-rule.js';
 import { extractionContext } from '../pipeline/job-baskets.js';
 import type { ReparseSettings } from '../pipeline/reparse.js';
-import { Store } from '../store/index.js';
+import { Store, type JobRecord } from '../store/index.js';
 import { VERSION } from '../version.js';
-import { parseSince } from './tail.js';
+import { parseSince } from './since.js';
 
-interface BackfillCliOptions {
+export interface BackfillCliOptions {
   config?: string;
   from?: string;
   to?: string;
@@ -31,14 +33,36 @@ interface BackfillCliOptions {
   giveUpAfter: number;
 }
 
-function positive(text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0.');
-  return n;
+/** Reads stored picture receipts again by OCR. */
+interface OcrReader {
+  read(job: JobRecord, context: Omit<ExtractContext, 'id'>, setup: DecoderOptions | undefined): Promise<Basket[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The OCR module (tesseract) and its engine load when the re-parse first meets a picture receipt, not before:
+ * they take a second or two and much memory, and most backfills meet none.
+ */
+function lazyOcr(config: AgentConfig): OcrReader {
+  type Loaded = { ocr: typeof import('../ocr/index.js'); engine: OcrEngine };
+  let loaded: Promise<Loaded> | undefined;
+  const load = async (): Promise<Loaded> => {
+    const ocr = await import('../ocr/index.js');
+    return { ocr, engine: new ocr.OcrEngine({ languages: config.ocr.languages, psm: ocr.DEFAULT_PSM, logger: log }) };
+  };
+  return {
+    async read(job, context, setup) {
+      const { ocr, engine } = await (loaded ??= load());
+      return ocr.ocrStoredJob(job, engine, config.ocr, context, setup);
+    },
+    async stop() {
+      if (loaded !== undefined) await (await loaded).engine.stop();
+    },
+  };
 }
 
 /** The re-parse path as the daemon reads: profiles, store context and printer setup per link, and OCR when on. */
-function reparseSettings(config: AgentConfig, engine: () => OcrEngine): ReparseSettings {
+function reparseSettings(config: AgentConfig, ocrReader: OcrReader): ReparseSettings {
   const base = {
     storeId: config.storeId,
     timezone: config.timezone,
@@ -55,7 +79,7 @@ function reparseSettings(config: AgentConfig, engine: () => OcrEngine): ReparseS
     isPicture: (doc) => needsOcr(doc, ocr.minImageShare),
     readPictures: (job) => {
       const { id: _id, ...context } = extractionContext(job, 0, base, base.stores[job.link]);
-      return ocrStoredJob(job, engine(), ocr, context, base.printerSetups[job.link]);
+      return ocrReader.read(job, context, base.printerSetups[job.link]);
     },
   };
 }
@@ -103,7 +127,12 @@ function describe(s: BackfillSummary): string {
   return `${head}${reparse}${sent}`;
 }
 
-async function backfill(options: BackfillCliOptions): Promise<void> {
+export async function backfill(options: BackfillCliOptions): Promise<void> {
+  if (!['failed', 'dead', 'all'].includes(options.status)) {
+    process.stderr.write(`posbridge backfill: --status takes failed, dead or all, not "${options.status}"\n`);
+    process.exitCode = 2;
+    return;
+  }
   let config: AgentConfig;
   try {
     config = await loadAgentConfig(options.config);
@@ -122,9 +151,7 @@ async function backfill(options: BackfillCliOptions): Promise<void> {
   }
   const progress = progressReporter();
   let store: Store | undefined;
-  // Started only when a re-parse meets a picture receipt: the engine takes a second or two to load.
-  let engine: OcrEngine | undefined;
-  const ocrEngine = (): OcrEngine => (engine ??= new OcrEngine({ languages: config.ocr.languages, psm: DEFAULT_PSM, logger: log }));
+  const ocrReader = lazyOcr(config);
   try {
     store = Store.open(Store.fileIn(config.dataDir));
     const summary = await runBackfill(store, {
@@ -132,7 +159,7 @@ async function backfill(options: BackfillCliOptions): Promise<void> {
       to: options.to === undefined ? undefined : parseSince(options.to, timeZone),
       tillId: options.till,
       status: options.status,
-      reparse: options.reparse === true ? reparseSettings(config, ocrEngine) : undefined,
+      reparse: options.reparse === true ? reparseSettings(config, ocrReader) : undefined,
       dryRun: options.dryRun === true,
       rate: options.rate,
       sinks,
@@ -155,32 +182,7 @@ async function backfill(options: BackfillCliOptions): Promise<void> {
     process.stderr.write(`posbridge backfill: ${(error as Error).message}\n`);
     process.exitCode = 1;
   } finally {
-    await engine?.stop();
+    await ocrReader.stop();
     store?.close();
   }
-}
-
-export function register(program: Command): void {
-  program
-    .command('backfill')
-    .description('re-send stored receipts to the backend; with --reparse, re-read the stored raw jobs with today\'s rules and send what changed')
-    .option('-c, --config <file>', 'agent configuration: data folder, sinks, profiles (default: the embedded default)')
-    .option('--from <time>', 'only receipts captured at or after this time (ISO, local to the config timezone, or 2h, 3d back)')
-    .option('--to <time>', 'only receipts captured before this time')
-    .option('--till <id>', 'only this till')
-    .option('--status <which>', 'without --reparse, which deliveries to re-send: failed, dead or all', 'all')
-    .option('--reparse', 're-decode and re-extract the raw jobs; store and send a new revision where the basket changed')
-    .option('--dry-run', 'say what would be re-parsed and sent; write and send nothing')
-    .option('--rate <n>', 'send at most n baskets a second', positive)
-    .option('--sink <name...>', 'only these sinks (default: every configured sink)')
-    .option('--give-up-after <seconds>', 'stop when the backend has refused everything this long (what is left stays queued)', positive, 60)
-    .option('--json', 'the summary as JSON')
-    .action(async (options: BackfillCliOptions) => {
-      if (!['failed', 'dead', 'all'].includes(options.status)) {
-        process.stderr.write(`posbridge backfill: --status takes failed, dead or all, not "${options.status}"\n`);
-        process.exitCode = 2;
-        return;
-      }
-      await backfill(options);
-    });
 }

@@ -2,14 +2,13 @@
 // end-to-end tests: it implements docs/backend-api.md, keeps what it receives in its own SQLite file, shows it at
 // `/`, and misbehaves on request. It prints its URL on stdout once it listens; SIGTERM/SIGINT close it cleanly.
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_DATA_DIR, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, type DevBackendOptions } from '../dev-backend/config.js';
 import { startDevBackend } from '../dev-backend/server.js';
 import { log } from '../log.js';
 
-interface DevBackendCliOptions {
+export interface DevBackendCliOptions {
   host: string;
   port: string;
   data: string;
@@ -23,10 +22,6 @@ interface DevBackendCliOptions {
   faultCount?: string;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 function tokenFrom(options: DevBackendCliOptions): string | undefined {
   if (options.token !== undefined && options.tokenFile !== undefined) throw new InvalidArgumentError('give --token or --token-file, not both');
   if (options.tokenFile === undefined) return options.token;
@@ -34,7 +29,7 @@ function tokenFrom(options: DevBackendCliOptions): string | undefined {
   return readFileSync(options.tokenFile, 'utf8').trim();
 }
 
-async function devBackend(options: DevBackendCliOptions): Promise<void> {
+export async function devBackend(options: DevBackendCliOptions): Promise<void> {
   let backend;
   try {
     // Numbers arrive as text; the zod schema in dev-backend/config.ts judges them, once.
@@ -72,23 +67,4 @@ async function devBackend(options: DevBackendCliOptions): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-}
-
-export function register(program: Command): void {
-  program
-    .command('dev-backend')
-    .description('run the reference receipts backend (docs/backend-api.md): stores what agents send, shows it at /, injects faults on request')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('-p, --port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
-    .option('--data <dir>', 'folder for its SQLite file', DEFAULT_DATA_DIR)
-    .option('--token <token>', 'bearer token every API request must carry (default: none, the API is open)')
-    .option('--token-file <file>', 'read the bearer token from this file')
-    .option('--max-body-bytes <n>', 'bodies over this get 413', String(DEFAULT_MAX_BODY_BYTES))
-    .option('--max-batch <n>', 'batches with more receipts than this get 413', String(DEFAULT_MAX_BATCH))
-    .option('--delay <ms>', 'answer every receipts request this much later', '0')
-    .option('--fault <spec>', 'misbehave on receipts requests (repeatable): delay:MS, 500, 502, 503[:S], 504, 429[:S], drop, drop-after-store, junk, retry; join with +', collect, [])
-    .option('--fault-rate <share>', 'share of receipts requests that get one of the --fault faults (0..1)', '1')
-    .option('--fault-count <n>', 'only the first N receipts requests get a --fault fault; then it is healthy')
-    .addHelpText('after', '\nPer request: an x-dev-backend-fault: SPEC header, or POST /_faults {"next": [SPEC, ...]} for the next requests, one each.')
-    .action((options: DevBackendCliOptions) => devBackend(options));
 }

@@ -1,9 +1,8 @@
 // `posbridge doctor [--config FILE] [--json]`: checks what commonly goes wrong on a till and says, in plain
 // words, what to do about each problem. Exit 0 when nothing failed (warnings allowed), 1 otherwise.
-import type { Command } from 'commander';
 import { diagnose, type Finding } from '../admin/diagnose.js';
 
-interface DoctorOptions {
+export interface DoctorOptions {
   config?: string;
   json?: boolean;
 }
@@ -18,18 +17,9 @@ function describe(findings: readonly Finding[]): string {
   return lines.join('\n');
 }
 
-async function doctor(options: DoctorOptions): Promise<void> {
+export async function doctor(options: DoctorOptions): Promise<void> {
   const findings = await diagnose(options.config);
   const ok = findings.every((f) => f.level !== 'fail');
   process.stdout.write(`${options.json === true ? JSON.stringify({ ok, findings }) : describe(findings)}\n`);
   process.exitCode = ok ? 0 : 1;
-}
-
-export function register(program: Command): void {
-  program
-    .command('doctor')
-    .description('check the config, ports, devices, printers, backend, clock, disk, database and service, and say how to fix what is wrong')
-    .option('-c, --config <file>', 'agent configuration (default: the embedded default); run as the service user: sudo -u posbridge posbridge doctor --config /etc/posbridge/posbridge.yaml')
-    .option('--json', 'findings as JSON, for fleet tooling')
-    .action((options: DoctorOptions) => doctor(options));
 }

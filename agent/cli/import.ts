@@ -2,13 +2,12 @@
 // backend like captured ones (agent/pipeline/import-jobs.ts). Importing a file again stores nothing new.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig, tillIdOf, type AgentConfig } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { importJobs } from '../pipeline/import-jobs.js';
 import { Store } from '../store/index.js';
 
-interface ImportOptions {
+export interface ImportOptions {
   config?: string;
   link?: string;
   till?: string;
@@ -17,7 +16,7 @@ interface ImportOptions {
 
 const DEFAULT_MAX_JOB_BYTES = 64 * 1024 * 1024;
 
-async function run(files: string[], options: ImportOptions): Promise<void> {
+export async function importFiles(files: string[], options: ImportOptions): Promise<void> {
   let config: AgentConfig;
   try {
     config = await loadAgentConfig(options.config);
@@ -63,16 +62,4 @@ async function run(files: string[], options: ImportOptions): Promise<void> {
     store.close();
   }
   if (failed > 0) process.exitCode = 1;
-}
-
-export function register(program: Command): void {
-  program
-    .command('import')
-    .description('bring raw jobs captured elsewhere (printer journals, capture files) into the store, to be parsed, sent and backfilled like captured ones')
-    .argument('<files...>', 'capture files (raw printer bytes; several jobs each, cut by paper cuts)')
-    .option('-c, --config <file>', 'agent configuration: data folder, timezone, profiles (default: the embedded default)')
-    .option('--link <name>', 'the link the jobs are recorded under (its printer setup decodes them)', 'import')
-    .option('--till <id>', 'the till the jobs are recorded under (default: the link\'s till)')
-    .option('--json', 'one JSON line per file')
-    .action((files: string[], options: ImportOptions) => run(files, options));
 }

@@ -2,13 +2,12 @@
 // (or the generic rules) against captured print jobs before deploying it, and gate the deploy on the share of
 // receipts it fully reconciles.
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { ReconciliationTally } from '../extract/drift.js';
 import { basketsFromBytes, DEFAULT_TIMEZONE, loadProfileFile, type Basket, type LayoutProfile } from '../extract/index.js';
 import { isTimeZone } from '../extract/dates.js';
 import { formatAmount } from '../extract/money.js';
 
-interface TestOptions {
+export interface TestOptions {
   minShare: string;
   timezone: string;
 }
@@ -41,7 +40,7 @@ function prepare(profileArg: string, options: TestOptions): { minShare: number; 
   }
 }
 
-async function testProfile(profileArg: string, captures: string[], options: TestOptions): Promise<void> {
+export async function testProfile(profileArg: string, captures: string[], options: TestOptions): Promise<void> {
   const prepared = prepare(profileArg, options);
   if (prepared === null) return;
   const { minShare, profiles } = prepared;
@@ -69,7 +68,7 @@ async function testProfile(profileArg: string, captures: string[], options: Test
   if (tally.share < minShare || unreadable > 0) process.exitCode = 1;
 }
 
-async function validate(files: string[]): Promise<void> {
+export async function validate(files: string[]): Promise<void> {
   for (const file of files) {
     try {
       const p = loadProfileFile(file);
@@ -79,21 +78,4 @@ async function validate(files: string[]): Promise<void> {
       process.stderr.write(`${(err as Error).message}\n`);
     }
   }
-}
-
-export function register(program: Command): void {
-  const profile = program.command('profile').description('check layout profiles against captured receipts');
-  profile
-    .command('test')
-    .description("extract every receipt in CAPTURES with PROFILE (a profile file, or 'generic'), show each receipt's checks and the share fully reconciled; exit 1 below --min-share")
-    .argument('<profile>', "layout profile file (.yaml, .yml, .json) or 'generic'")
-    .argument('<captures...>', 'raw print-job captures; a file may hold several jobs split on paper cuts')
-    .option('--min-share <share>', 'lowest acceptable share of receipts fully reconciled, 0 to 1', '1')
-    .option('--timezone <zone>', 'IANA timezone of the till clock', DEFAULT_TIMEZONE)
-    .action((profileArg: string, captures: string[], options: TestOptions) => testProfile(profileArg, captures, options));
-  profile
-    .command('validate')
-    .description('validate layout profile files; exit 1 if any is invalid')
-    .argument('<files...>', 'layout profile files')
-    .action((files: string[]) => validate(files));
 }

@@ -5,7 +5,6 @@
 // SIGHUP's handler is installed before anything else is done: without one, SIGHUP's default action kills the
 // process, so a reload asked for during start-up would take the daemon down. Asked for then, it is done once
 // the daemon runs; asked for during a stop, it is refused (a reload starting links beside a stop would race it).
-import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig, type AgentConfig } from '../config.js';
 import { runningDaemon, startControlServer } from '../control/index.js';
 import { Agent } from '../daemon/agent.js';
@@ -13,7 +12,7 @@ import { SystemdNotifier } from '../daemon/sd-notify.js';
 import { ProfileError } from '../extract/index.js';
 import { log } from '../log.js';
 
-interface RunOptions {
+export interface RunOptions {
   config?: string;
   graceMs: string;
 }
@@ -28,7 +27,7 @@ function embeddedHint(config: AgentConfig): string | undefined {
 
 type Phase = 'starting' | 'running' | 'stopping';
 
-async function run(options: RunOptions): Promise<void> {
+export async function run(options: RunOptions): Promise<void> {
   const graceMs = Number(options.graceMs);
   let phase: Phase = 'starting';
   let reloadAsked = false;
@@ -111,13 +110,4 @@ async function run(options: RunOptions): Promise<void> {
   systemd?.ready(`running ${config.links.length} link(s)`);
   const hint = embeddedHint(config);
   if (hint !== undefined) log.info(hint);
-}
-
-export function register(program: Command): void {
-  program
-    .command('run')
-    .description('run the print-path bridge: pass every byte between tills and printers, capture, decode and store each job')
-    .option('-c, --config <file>', 'agent configuration (YAML or JSON); without it, the embedded default: a network printer on 127.0.0.1:9100 writing jobs to files')
-    .option('--grace-ms <ms>', 'on stop or reload, how long connections in flight may take to finish', '5000')
-    .action((options: RunOptions) => run(options));
 }

@@ -1,13 +1,12 @@
 // `posbridge status`: what the running daemon is doing, per link: sessions, jobs, baskets, low-confidence
 // receipts, the last basket; and whether capture keeps up (backlog, shed and lost bytes).
-import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
 import type { ForwardStatus } from '../forward/thread-protocol.js';
 import type { OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
 
-interface StatusOptions {
+export interface StatusOptions {
   config?: string;
   json?: boolean;
 }
@@ -98,7 +97,7 @@ function describeStore(store: StoreHealth): string {
   return `store: ${state}, ${store.deadLettered} dead-lettered${dead}, ${store.droppedJobs} dropped`;
 }
 
-async function status(options: StatusOptions): Promise<void> {
+export async function status(options: StatusOptions): Promise<void> {
   try {
     const config = await loadAgentConfig(options.config);
     const reply = (await controlRequest(config.dataDir, { op: 'status' }, 10_000)) as DaemonStatus;
@@ -108,13 +107,4 @@ async function status(options: StatusOptions): Promise<void> {
     process.exitCode = error instanceof ConfigError ? 2 : 1;
     if (!(error instanceof ConfigError || error instanceof ControlError)) throw error;
   }
-}
-
-export function register(program: Command): void {
-  program
-    .command('status')
-    .description("ask the running daemon how its links, capture and forwarding are doing")
-    .option('-c, --config <file>', 'agent configuration, for the data folder (default: the embedded default)')
-    .option('--json', 'the raw status as JSON')
-    .action((options: StatusOptions) => status(options));
 }

@@ -1,14 +1,12 @@
 // `posbridge tail`: baskets as the daemon stores them, one line each (time, till, total, items, confidence), so
 // support staff see at a glance that receipts are coming in and whether their layout still reads cleanly.
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadAgentConfig } from '../config.js';
-import { toIsoLocal } from '../extract/dates.js';
 import { formatAmount } from '../extract/money.js';
 import { Store, StoreError, type BasketQuery, type StoredBasket } from '../store/index.js';
+import { parseSince } from './since.js';
 
-interface TailOptions {
+export interface TailOptions {
   config?: string;
   since?: string;
   link?: string;
@@ -19,33 +17,6 @@ interface TailOptions {
 
 const POLL_MS = 500;
 const LOW_CONFIDENCE = 0.9;
-const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
-const ZONED_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
-
-/**
- * "10m", "2h", "1d" back from now, or an ISO 8601 time. A time without an offset is wall-clock time in `timeZone`,
- * the zone tail prints its times in, so `--since 2026-11-23T09:00` means the 09:00 shown on the lines.
- */
-export function parseSince(text: string, timeZone: string, now = Date.now()): Date {
-  const relative = /^(\d+)([smhd])$/.exec(text);
-  if (relative !== null) return new Date(now - Number(relative[1]) * UNITS[relative[2]!]!);
-  const local = LOCAL_TIME.exec(text);
-  const [year, month, day, hour, minute, second] = (local ?? []).slice(1).map((part) => Number(part ?? 0));
-  const at = local !== null
-    ? new Date(toIsoLocal({ year: year!, month: month!, day: day! }, { hour: hour!, minute: minute!, second: second! }, timeZone))
-    : ZONED_TIME.test(text) ? new Date(text) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime()) || (local !== null && (month! < 1 || month! > 12 || day! < 1 || day! > 31 || hour! > 23 || minute! > 59 || second! > 59))) {
-    throw new InvalidArgumentError('expected an ISO time (2026-11-23T09:00, 2026-11-23T09:00:00Z) or a duration (30s, 10m, 2h, 1d).');
-  }
-  return at;
-}
-
-function wholeNumber(text: string): number {
-  if (!/^\d+$/.test(text)) throw new InvalidArgumentError('expected a whole number.');
-  return Number(text);
-}
 
 const clocks = new Map<string, Intl.DateTimeFormat>();
 
@@ -90,7 +61,7 @@ function openStore(file: string): Store | undefined {
 
 const PAGE = 500;
 
-async function tail(options: TailOptions): Promise<void> {
+export async function tail(options: TailOptions): Promise<void> {
   let config;
   try {
     config = await loadAgentConfig(options.config);
@@ -177,20 +148,4 @@ async function tail(options: TailOptions): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-}
-
-export function register(program: Command): void {
-  program
-    .command('tail')
-    .description('show baskets as they are captured, one line each: time, till, total, items, confidence, kind, receipt number')
-    .option('-c, --config <file>', 'agent configuration, for the data folder and timezone (default: the embedded default)')
-    .option('--since <when>', 'start from this time: ISO 8601 (no offset: the config timezone), or a duration back from now (30s, 10m, 2h, 1d)', (text) => {
-      parseSince(text, 'UTC'); // rejects a malformed time here, with commander's usage error
-      return text;
-    })
-    .option('-n, --lines <count>', 'without --since, how many of the latest baskets to show first', wholeNumber, 10)
-    .option('--link <name>', 'only baskets from this link')
-    .option('--json', 'each basket as one JSON line (with seq, jobId, link and capturedAt)')
-    .option('--no-follow', 'print what is stored and exit')
-    .action((options: TailOptions) => tail(options));
 }

@@ -3,12 +3,11 @@
 // A TCP till side is reached the way a till reaches it, over the network; any other (a serial port, which only
 // the daemon can hold open) through the running daemon's control socket.
 import { connect } from 'node:net';
-import type { Command } from 'commander';
 import { ConfigError, loadAgentConfig, tillIdOf, type AgentConfig, type LinkConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
 import { buildTestReceipt } from '../test-receipt.js';
 
-interface TestPrintOptions {
+export interface TestPrintOptions {
   config?: string;
   link?: string;
   viaDaemon?: boolean;
@@ -55,7 +54,7 @@ function sendOverTcp(host: string, port: number, bytes: Buffer): Promise<{ reply
   });
 }
 
-async function testPrint(options: TestPrintOptions): Promise<void> {
+export async function testPrint(options: TestPrintOptions): Promise<void> {
   try {
     const config = await loadAgentConfig(options.config);
     const link = pickLink(config, options.link);
@@ -77,14 +76,4 @@ async function testPrint(options: TestPrintOptions): Promise<void> {
     process.exitCode = error instanceof ConfigError ? 2 : 1;
     if (!(error instanceof ConfigError || error instanceof ControlError || error instanceof TestPrintError)) throw error;
   }
-}
-
-export function register(program: Command): void {
-  program
-    .command('test-print')
-    .description('send a test receipt through a link (till side → posbridge → printer) to check an install end to end')
-    .option('-c, --config <file>', 'agent configuration (default: the embedded default)')
-    .option('--link <name>', 'the link to print through (default: the first)')
-    .option('--via-daemon', "inject through the running daemon's control socket even for a TCP till side")
-    .action((options: TestPrintOptions) => testPrint(options));
 }

@@ -3,26 +3,9 @@
 // The vendor tables are those escpos-buffer's printer profiles (MIT) send. A number a vendor table does not
 // list keeps its Epson meaning, as those printers otherwise follow Epson.
 import { EXTRA_PAGES, vendorPageId } from './codepages.js';
+import type { CodePageNumbering } from './setup-names.js';
 
-export const CODE_PAGE_NUMBERINGS = [
-  'epson',
-  'bematech',
-  'daruma',
-  'elgin',
-  'generic',
-  'star',
-  'xprinter',
-  'bixolon',
-  'bixolon-legacy',
-  'citizen',
-  'sunmi',
-  'hp',
-  'fujitsu',
-  'metapace',
-  'pos-5890',
-  'pos-8360',
-] as const;
-export type CodePageNumbering = (typeof CODE_PAGE_NUMBERINGS)[number];
+export { CODE_PAGE_NUMBERINGS, type CodePageNumbering } from './setup-names.js';
 
 // Epson ids used below, by name.
 const PC437 = 0;

@@ -1,15 +1,9 @@
 // Decoder options: validated once here, at the edge, so the hot loop can trust every number it reads.
 import { z } from 'zod';
-import { CODE_PAGE_NUMBERINGS } from './code-page-numbering.js';
 import { PRINTER_MODELS, PRINTER_MODEL_NAMES } from './models.js';
+import { CHARACTER_ENCODINGS, CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS } from './setup-names.js';
 
-export { CODE_PAGE_NUMBERINGS, PRINTER_MODEL_NAMES };
-
-/** Command languages a printer may be set to; `auto` recognises the language from the stream itself. */
-export const DIALECTS = ['escpos', 'star-line', 'star-prnt', 'auto'] as const;
-
-export const KANJI_ENCODINGS = ['shift_jis', 'gbk', 'big5', 'euc-kr'] as const;
-export const CHARACTER_ENCODINGS = ['single-byte', 'utf-8'] as const;
+export { CHARACTER_ENCODINGS, CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS, PRINTER_MODEL_NAMES };
 
 /** What an install can set about its printer, without defaults (a model fills in what is not set). */
 const setupFields = {

@@ -1,15 +1,9 @@
 // The reference backend's options, validated once here whether they come from the command line or from a test.
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './defaults.js';
 import { faultSpecSchema } from './faults.js';
 
-export const DEFAULT_PORT = 8787;
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_DATA_DIR = join(homedir(), '.posbridge-dev-backend');
-/** Big enough for a full batch of 1,000 receipts with their raw jobs; past it a batch gets 413. */
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_MAX_BATCH = 1000;
+export { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT };
 
 export const devBackendOptionsSchema = z.strictObject({
   host: z.string().min(1).default(DEFAULT_HOST),

@@ -1,6 +1,9 @@
 // Dates and times as receipts print them (UK/EU day-first, ISO, US month-first by profile, month names in
 // English, German and French) → ISO 8601 local time with the offset of the configured IANA timezone.
 
+/** The till clock's zone when the config names none (here, not in index.ts, so the CLI's help can show it cheaply). */
+export const DEFAULT_TIMEZONE = 'Europe/London';
+
 export type DateOrder = 'DMY' | 'MDY' | 'YMD';
 
 export interface LocalDate {

@@ -7,7 +7,7 @@ import type { PrintedDocument } from '../decode/document.js';
 import type { Basket } from './basket.js';
 import { calibratedConfidence, runChecks } from './checks.js';
 import { dateIsAmbiguous, resolveContext } from './context.js';
-import { isTimeZone } from './dates.js';
+import { DEFAULT_TIMEZONE, isTimeZone } from './dates.js';
 import { readBasket } from './extractor.js';
 import type { LayoutProfile } from './profile.js';
 import { rowsOf, type Row } from './rows.js';
@@ -27,7 +27,7 @@ export { selectProfile } from './select.js';
 
 /** Bumped whenever extraction output can change for the same input. */
 export const PARSER_VERSION = '2.0.0';
-export const DEFAULT_TIMEZONE = 'Europe/London';
+export { DEFAULT_TIMEZONE };
 
 export interface ExtractContext {
   id: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseSince } from '../../agent/cli/tail.js';
+import { parseSince } from '../../agent/cli/since.js';
 import { Store, type SavedJob } from '../../agent/store/index.js';
 import { STORE_SOURCES, expectFreshBuild } from '../store/built.js';
 import { basketsFor, job, receipt } from '../store/jobs.js';

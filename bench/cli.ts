@@ -1,0 +1,149 @@
+// CLI figures: what a person running one command waits for and what it costs, measured on real child processes
+// of the built CLI (`node bin/posbridge.js ...`) under GNU time (/usr/bin/time -v gives wall, user and system
+// time and the peak RSS the kernel saw):
+//  - start-up: `posbridge --version` and `posbridge parse` of one receipt. Target: each under 150 ms and 50 MiB.
+//    On a shared machine wall time includes waiting for the CPU, so user+sys CPU time is printed and judged
+//    beside it, and Node's own start-up (`node -e 0`) is measured in the same run as the floor.
+//  - streaming: peak RSS and time of `parse --json` (baskets) and `parse --format text` on 1 MB and 50 MB of
+//    receipts, and the 50 MB / 1 MB ratio of peak RSS. Target: memory flat whatever the input size (ratio ~1;
+//    before streaming, --json took 497 MiB for 50 MB).
+// Run alone with `npm run build && node dist/bench/cli.js`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from './fuzz.js';
+
+const GNU_TIME = '/usr/bin/time';
+const START_UP_RUNS = 10;
+const START_UP_MS = 150;
+const START_UP_MIB = 50;
+
+interface ChildRun {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMiB: number;
+}
+
+/** One run of the built CLI with `args`, its output thrown away; what GNU time saw of it. */
+function runCli(args: string[]): ChildRun {
+  return runNode([join(repoRoot(), 'bin', 'posbridge.js'), ...args]);
+}
+
+/** One run of `node ARGS`, its output thrown away; what GNU time saw of it. */
+function runNode(args: string[]): ChildRun {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-bench-cli-'));
+  const report = join(dir, 'time.txt');
+  try {
+    const run = spawnSync(GNU_TIME, ['-v', '-o', report, process.execPath, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
+    const text = readFileSync(report, 'utf8');
+    const field = (name: string): string => {
+      const value = new RegExp(`^\\s*${name}: (.+)$`, 'm').exec(text)?.[1];
+      if (value === undefined) throw new Error(`GNU time printed no "${name}"`);
+      return value;
+    };
+    // "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:00.12"
+    const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').reduce((total, part) => total * 60 + Number(part), 0);
+    return {
+      wallMs: wall * 1000,
+      cpuMs: (Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'))) * 1000,
+      peakRssMiB: Number(field('Maximum resident set size \\(kbytes\\)')) / 1024,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Medians over several runs: one start-up is too short to measure alone on a busy machine. */
+function startUp(run: () => ChildRun): ChildRun {
+  const runs = Array.from({ length: START_UP_RUNS }, run);
+  return {
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    peakRssMiB: median(runs.map((r) => r.peakRssMiB)),
+  };
+}
+
+/** The extraction corpus's receipts, repeated to about `size` bytes: real receipts of every layout. */
+function receipts(size: number): Buffer {
+  const dir = join(repoRoot(), 'test', 'fixtures', 'receipts');
+  const corpus = Buffer.concat(
+    readdirSync(dir)
+      .filter((name) => name.endsWith('.bin'))
+      .sort()
+      .map((name) => readFileSync(join(dir, name))),
+  );
+  return Buffer.concat(new Array<Buffer>(Math.max(1, Math.ceil(size / corpus.length))).fill(corpus));
+}
+
+function line(label: string, value: string): string {
+  return `  ${label.padEnd(44)}${value}`;
+}
+
+function startUpFigures(r: ChildRun): string {
+  return `${r.wallMs.toFixed(0).padStart(5)} ms wall, ${r.cpuMs.toFixed(0).padStart(4)} ms CPU, peak RSS ${r.peakRssMiB.toFixed(1)} MiB`;
+}
+
+/** The verdict on wall time and on CPU time apart: on a loaded machine only the second says much. */
+function startUpLine(label: string, r: ChildRun): string {
+  const meets = (ms: number): string => (ms < START_UP_MS && r.peakRssMiB < START_UP_MIB ? 'meets' : 'misses');
+  return line(label, `${startUpFigures(r)} (target < ${START_UP_MS} ms and < ${START_UP_MIB} MiB: wall ${meets(r.wallMs)}, CPU ${meets(r.cpuMs)})`);
+}
+
+function streamLine(label: string, r: ChildRun): string {
+  return line(label, `peak RSS ${r.peakRssMiB.toFixed(1).padStart(6)} MiB, ${(r.wallMs / 1000).toFixed(2)} s wall, ${(r.cpuMs / 1000).toFixed(2)} s CPU`);
+}
+
+export async function benchCli(): Promise<void> {
+  if (!existsSync(GNU_TIME)) {
+    process.stdout.write(`cli: skipped, it needs GNU time at ${GNU_TIME} (apt-get install time)\n`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-bench-cli-input-'));
+  try {
+    const one = join(repoRoot(), 'test', 'fixtures', 'receipts', 'coffee-tm-t88-card.bin');
+    const out: string[] = [`start-up of the built CLI, median of ${START_UP_RUNS} runs each:`];
+    // The floor: Node itself starting and exiting, in the same run.
+    out.push(line('node -e 0 (Node alone, no target)', startUpFigures(startUp(() => runNode(['-e', '0'])))));
+    out.push(startUpLine('posbridge --version', startUp(() => runCli(['--version']))));
+    out.push(startUpLine('posbridge parse (one receipt, text)', startUp(() => runCli(['parse', one]))));
+    out.push(startUpLine('posbridge parse --json (one receipt)', startUp(() => runCli(['parse', '--json', one]))));
+    const sizes: [string, number][] = [
+      ['1 MB', 1e6],
+      ['50 MB', 50e6],
+    ];
+    const files = sizes.map(([label, size]) => {
+      const file = join(dir, `receipts-${label.replace(' ', '')}.bin`);
+      writeFileSync(file, receipts(size));
+      return { label, file };
+    });
+    out.push('parse streaming (target: peak RSS flat whatever the input size; before streaming, --json took 497 MiB for 50 MB):');
+    for (const [name, args] of [
+      ['parse --json', ['--json']],
+      ['parse --format text', ['--format', 'text']],
+    ] as const) {
+      const runs = files.map(({ label, file }) => {
+        const r = runCli(['parse', ...args, file]);
+        out.push(streamLine(`${name} of ${label}`, r));
+        return r;
+      });
+      out.push(line(`${name}: peak RSS 50 MB / 1 MB`, `${(runs[1]!.peakRssMiB / runs[0]!.peakRssMiB).toFixed(2)}x (target ~1)`));
+    }
+    process.stdout.write(out.join('\n') + '\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await benchCli();

@@ -1,0 +1,87 @@
+// Each command loads only what it uses: `--version` and `--help` load no command's work, `parse` of a receipt
+// loads the decoder and the text renderer but not the store, the daemon, OCR, logging or the network clients,
+// and only `--json` loads the extractor; `backfill --reparse` loads OCR only when it meets a picture. Seen from inside real runs of the built CLI: a module hook preloaded
+// with `node --import` logs every module the process loads.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const RECEIPT = 'test/fixtures/receipts/coffee-tm-t88-card.bin';
+/** Packages and folders only some commands need (the store, the daemon, OCR, logging, sinks, metrics, validation). */
+const HEAVY = ['better-sqlite3', 'tesseract.js', 'pino', 'got', '@nats-io', 'prom-client', 'cli-progress', 'serialport', 'yaml', 'zod', '/agent/store/', '/agent/daemon/', '/agent/ocr/', '/agent/forward/'];
+
+let dir: string;
+let runs = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'posbridge-lazy-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The modules one run of `posbridge ARGS` loaded, as paths below the repository or package names. */
+async function modulesLoaded(...args: string[]): Promise<string[]> {
+  const { log, run } = runLogged(args);
+  expect(run.status, String(run.stderr)).toBe(0);
+  return (await readFile(log, 'utf8')).trimEnd().split('\n');
+}
+
+function runLogged(args: string[]): { log: string; run: ReturnType<typeof spawnSync> } {
+  const log = join(dir, `modules-${++runs}.txt`);
+  const run = spawnSync(process.execPath, ['--import', './test/cli/module-log.mjs', 'bin/posbridge.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, POSBRIDGE_MODULE_LOG: log },
+  });
+  return { log, run };
+}
+
+function heavy(modules: string[]): string[] {
+  return modules.filter((url) => HEAVY.some((part) => url.includes(part.startsWith('/') ? part : `/node_modules/${part}`)));
+}
+
+describe('posbridge loads only what the command uses', () => {
+  it('--version and --help load no command module, not even the decoder', async () => {
+    for (const args of [['--version'], ['--help'], ['parse', '--help']]) {
+      const modules = await modulesLoaded(...args);
+      expect(heavy(modules)).toEqual([]);
+      expect(modules.filter((url) => url.includes('/dist/agent/decode/decoder.js') || url.includes('/dist/agent/cli/parse.js'))).toEqual([]);
+    }
+  });
+
+  it('parse of a receipt loads the decoder and the text renderer, and nothing of the store, daemon, OCR or sinks', async () => {
+    const modules = await modulesLoaded('parse', RECEIPT);
+    expect(modules.some((url) => url.endsWith('/dist/agent/decode/decoder.js'))).toBe(true);
+    expect(modules.some((url) => url.endsWith('/dist/agent/render/text.js'))).toBe(true);
+    expect(modules.filter((url) => url.includes('/dist/agent/render/html.js') || url.includes('/dist/agent/extract/index.js'))).toEqual([]);
+    // The decoder validates its options with zod today (agent/decode/options.ts); everything else stays out.
+    expect(heavy(modules).filter((url) => !url.includes('/node_modules/zod/'))).toEqual([]);
+  });
+
+  it('parse --json loads the extractor, still without the store, daemon, OCR or sinks', async () => {
+    const modules = await modulesLoaded('parse', '--json', RECEIPT);
+    expect(modules.some((url) => url.endsWith('/dist/agent/extract/index.js'))).toBe(true);
+    expect(heavy(modules).filter((url) => !url.includes('/node_modules/zod/') && !url.includes('/node_modules/yaml/'))).toEqual([]);
+  });
+
+  it('backfill --reparse of text receipts (OCR on, as by default) does not load OCR', async () => {
+    const config = join(dir, 'posbridge.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        dataDir: join(dir, 'data'),
+        links: [{ name: 'front', tillId: 'T1', till: { kind: 'tcp', host: '127.0.0.1', port: 1 }, printer: { kind: 'none' } }],
+        // --dry-run sends nothing, so no backend needs to listen here.
+        forward: { sinks: [{ kind: 'http', name: 'backend', url: 'http://127.0.0.1:1/v1/receipts' }] },
+      }),
+    );
+    const imported = runLogged(['import', '--config', config, '--link', 'front', RECEIPT]);
+    expect(imported.run.status, String(imported.run.stderr)).toBe(0);
+    const modules = await modulesLoaded('backfill', '--config', config, '--reparse', '--dry-run', '--json');
+    expect(modules.some((url) => url.endsWith('/dist/agent/forward/backfill.js'))).toBe(true);
+    expect(modules.filter((url) => url.includes('/node_modules/tesseract.js/') || url.includes('/dist/agent/ocr/engine.js'))).toEqual([]);
+  });
+});
