@@ -20,7 +20,7 @@ import {
   type FieldPatterns,
 } from './fields.js';
 import type { BasketContext } from './context.js';
-import { findReceiptNumber } from './ids.js';
+import { findReceiptNumber, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
 import { finishItem, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
@@ -229,6 +229,12 @@ export interface ReadSignals {
   margin: number;
   itemsClose: boolean;
   tendersClose: boolean;
+  /** Why the item lines could be read another way that closes the same sums (units.ts). */
+  ambiguities: string[];
+  /** The receipt number came from a barcode or QR code, and on what evidence (ids.ts); null when from the text. */
+  idFromCode: CodeEvidence | null;
+  /** No receipt number was found, yet the header prints an id that no label names. */
+  unnamedId: boolean;
 }
 
 /** Where the header ends: the first rule line printed before any amount (nothing when there is none). */
@@ -323,13 +329,22 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
       tenders.push({ type: 'card', amount: total, ...slip });
     }
   }
+  const storeId = firstField(rows, f.storeId);
+  const tillId = firstField(rows, f.tillId);
+  const barcodes = barcodesOf(doc);
+  let receiptNumber = findReceiptNumber(rows, f.receiptNumber);
+  let idFromCode: CodeEvidence | null = null;
+  if (receiptNumber === null) {
+    const fromCode = receiptNumberFromCodes(barcodes, storeId, tillId);
+    if (fromCode !== null) ({ id: receiptNumber, evidence: idFromCode } = fromCode);
+  }
   const basket: ExtractedBasket = {
     kind,
     merchant: readMerchant(rows, rules, ctx.dateOrder, vatNumber, phone),
-    storeId: firstField(rows, f.storeId),
-    tillId: firstField(rows, f.tillId),
+    storeId,
+    tillId,
     operator: operator === null ? null : cleanOperator(operator),
-    receiptNumber: findReceiptNumber(rows, f.receiptNumber),
+    receiptNumber,
     transactionAt: readTransactionAt(rows, ctx.dateOrder, ctx.timezone),
     currency: ctx.currency,
     items: kind === 'report' ? [] : finished,
@@ -340,9 +355,17 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     tenders,
     change,
     loyalty: readLoyalty(rows),
-    barcodes: barcodesOf(doc),
+    barcodes,
     context: ctx,
   };
   if (kind === 'refund') signRefund(basket);
-  return { basket, signals: { margin: reading.margin, itemsClose: reading.itemsClose, tendersClose: reading.tendersClose } };
+  const signals: ReadSignals = {
+    margin: reading.margin,
+    itemsClose: reading.itemsClose,
+    tendersClose: reading.tendersClose,
+    ambiguities: body.ambiguities,
+    idFromCode,
+    unnamedId: receiptNumber === null && printsUnnamedId(rows),
+  };
+  return { basket, signals };
 }

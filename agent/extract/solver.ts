@@ -50,7 +50,11 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     const u = units[i]!;
     const ev = u.ev;
     let role: Role;
-    if (ev.summary >= 0.8) role = 'summary';
+    if (u.article) {
+      // A deposit, a bottle return or a voided line is an article, whatever its sign says.
+      role = 'item';
+      items++;
+    } else if (ev.summary >= 0.8) role = 'summary';
     // Two or more items summing exactly to the next amount is no coincidence: it is a subtotal, whatever its label.
     else if (items > 0 && (ev.subtotal >= 0.8 || (u.amount === running && running !== 0 && (items >= 2 || liberal || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))) {
       // A labelled subtotal stays one when the sums do not close (a line lost): the checks then say so.
