@@ -109,14 +109,27 @@ function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone:
   return null;
 }
 
+/** Whether a label is a refund total, per rule set: labels repeat from receipt to receipt, normalising need not. */
+const refundLabels = new WeakMap<Rules, Map<string, boolean>>();
+
+function isRefundTotal(label: string, rules: Rules): boolean {
+  let known = refundLabels.get(rules);
+  if (known === undefined) refundLabels.set(rules, (known = new Map()));
+  let refund = known.get(label);
+  if (refund === undefined) {
+    if (known.size >= 20_000) known.clear();
+    refund = rules.refundTotal.test(normaliseLabel(label));
+    known.set(label, refund);
+  }
+  return refund;
+}
+
 function detectKind(rows: readonly Row[], rules: Rules): BasketKind | null {
   const head = rows.slice(0, 15);
   if (head.some((r) => REPORT_TITLE.test(r.text))) return 'report';
   if (rows.some((r) => VOID_TITLE.test(r.text))) return 'void';
   // A refund says so in its title at the top or in its total label; a "Returns" line in a footer does not count.
-  if (head.some((r) => REFUND_TITLE.test(r.text)) || rows.some((r) => r.amount !== null && rules.refundTotal.test(normaliseLabel(r.label)))) {
-    return 'refund';
-  }
+  if (head.some((r) => REFUND_TITLE.test(r.text)) || rows.some((r) => r.amount !== null && isRefundTotal(r.label, rules))) return 'refund';
   return null;
 }
 
@@ -166,7 +179,7 @@ function readCardDetail(row: Row, into: CardDetails): boolean {
 function readLoyalty(rows: readonly Row[]): Loyalty | null {
   let loyalty: Loyalty | null = null;
   for (const row of rows) {
-    if (!LOYALTY_LINE.test(row.text) || row.amount !== null) continue;
+    if (row.amount !== null || !LOYALTY_LINE.test(row.text)) continue;
     loyalty ??= { scheme: null, memberIdMasked: null, pointsEarned: null, pointsBalance: null };
     const text = row.text.replace(/\s{2,}/g, ' ');
     if (POINTS_EARNED.test(text)) {
@@ -254,9 +267,12 @@ function asTender(type: TenderType, amount: number): Tender {
 export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Rules, opts: ReadOptions): { basket: ExtractedBasket; signals: ReadSignals } {
   const f = rules.fields;
   const ctx = opts.context;
-  const vatNumber = firstField(rows, f.vatNumber);
-  const phone = firstField(rows, f.phone);
-  const operator = firstField(rows, f.operator);
+  // Header fields (VAT number, phone, operator, store, till) are printed on lines of their own, never beside an
+  // amount: only those lines are searched, which is most of the cost of finding them.
+  const textRows = rows.filter((r) => r.amount === null && r.cells.length > 0);
+  const vatNumber = firstField(textRows, f.vatNumber);
+  const phone = firstField(textRows, f.phone);
+  const operator = firstField(textRows, f.operator);
   let kind = detectKind(rows, rules);
   const headEnd = headerEnd(rows);
   const body = readBody(rows, rules, kind === 'refund', (row) => row.index < headEnd);
@@ -329,8 +345,8 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
       tenders.push({ type: 'card', amount: total, ...slip });
     }
   }
-  const storeId = firstField(rows, f.storeId);
-  const tillId = firstField(rows, f.tillId);
+  const storeId = firstField(textRows, f.storeId);
+  const tillId = firstField(textRows, f.tillId);
   const barcodes = barcodesOf(doc);
   let receiptNumber = findReceiptNumber(rows, f.receiptNumber);
   let idFromCode: CodeEvidence | null = null;

@@ -1,6 +1,6 @@
 // Public face of extraction: printed documents → baskets. The daemon and the CLI both call basketsFromBytes
 // (or extractBasket per document); layout profiles are loaded and validated once with loadProfiles.
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { decode, type DecoderOptions } from '../decode/index.js';
 import type { PrintedDocument } from '../decode/document.js';
@@ -112,9 +112,15 @@ export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket
   }
 }
 
+/** One-shot hashing (Node 20.12+) skips the Hash object per receipt; older Node 20 builds one. Same digest. */
+const sha256Hex: (data: Uint8Array) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (data) => (crypto as unknown as { hash: (alg: string, d: Uint8Array, enc: 'hex') => string }).hash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
+
 /** Stable basket id for a document cut from a file: sha256 of the document's bytes, shortened. */
 export function documentId(bytes: Uint8Array, doc: PrintedDocument): string {
-  return 'sha256-' + createHash('sha256').update(bytes.subarray(doc.start, doc.end)).digest('hex').slice(0, 24);
+  return 'sha256-' + sha256Hex(bytes.subarray(doc.start, doc.end)).slice(0, 24);
 }
 
 export interface BasketsFromBytesOptions {
