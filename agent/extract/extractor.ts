@@ -19,7 +19,7 @@ import {
   POINTS_EARNED,
   type FieldPatterns,
 } from './fields.js';
-import type { BasketContext } from './context.js';
+import { dateIsAmbiguous, type BasketContext } from './context.js';
 import { findReceiptNumber, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
 import { finishItem, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
@@ -29,7 +29,6 @@ import { isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
 import { solve } from './solver.js';
 import { readBody } from './units.js';
-import { normaliseLabel } from './vocabulary.js';
 
 export type ExtractedBasket = Omit<Basket, 'id' | 'revision' | 'confidence' | 'checks' | 'parser'>;
 
@@ -109,27 +108,12 @@ function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone:
   return null;
 }
 
-/** Whether a label is a refund total, per rule set: labels repeat from receipt to receipt, normalising need not. */
-const refundLabels = new WeakMap<Rules, Map<string, boolean>>();
-
-function isRefundTotal(label: string, rules: Rules): boolean {
-  let known = refundLabels.get(rules);
-  if (known === undefined) refundLabels.set(rules, (known = new Map()));
-  let refund = known.get(label);
-  if (refund === undefined) {
-    if (known.size >= 20_000) known.clear();
-    refund = rules.refundTotal.test(normaliseLabel(label));
-    known.set(label, refund);
-  }
-  return refund;
-}
-
 function detectKind(rows: readonly Row[], rules: Rules): BasketKind | null {
   const head = rows.slice(0, 15);
   if (head.some((r) => REPORT_TITLE.test(r.text))) return 'report';
   if (rows.some((r) => VOID_TITLE.test(r.text))) return 'void';
   // A refund says so in its title at the top or in its total label; a "Returns" line in a footer does not count.
-  if (head.some((r) => REFUND_TITLE.test(r.text)) || rows.some((r) => r.amount !== null && isRefundTotal(r.label, rules))) return 'refund';
+  if (head.some((r) => REFUND_TITLE.test(r.text)) || rows.some((r) => r.amount !== null && rules.isRefundTotal(r.label))) return 'refund';
   return null;
 }
 
@@ -248,6 +232,8 @@ export interface ReadSignals {
   idFromCode: CodeEvidence | null;
   /** No receipt number was found, yet the header prints an id that no label names. */
   unnamedId: boolean;
+  /** The receipt's numeric date reads either way round (03/04). */
+  ambiguousDate: boolean;
 }
 
 /** Where the header ends: the first rule line printed before any amount (nothing when there is none). */
@@ -382,6 +368,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     ambiguities: body.ambiguities,
     idFromCode,
     unnamedId: receiptNumber === null && printsUnnamedId(rows),
+    ambiguousDate: dateIsAmbiguous(rows),
   };
   return { basket, signals };
 }

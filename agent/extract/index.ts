@@ -6,7 +6,7 @@ import { decode, type DecoderOptions } from '../decode/index.js';
 import type { PrintedDocument } from '../decode/document.js';
 import type { Basket } from './basket.js';
 import { calibratedConfidence, runChecks } from './checks.js';
-import { dateIsAmbiguous, resolveContext } from './context.js';
+import { resolveContext } from './context.js';
 import { isTimeZone } from './dates.js';
 import { readBasket } from './extractor.js';
 import type { LayoutProfile } from './profile.js';
@@ -97,11 +97,29 @@ export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket
     if (ctx.tillId !== undefined) body.tillId ??= ctx.tillId;
     if (ctx.storeId !== undefined) body.storeId ??= ctx.storeId;
     const checks = runChecks(body);
+    // Field by field in the basket's order, not a spread of `body`: this runs once per receipt, spreads are slow.
     return {
       id: ctx.id,
       revision: ctx.revision ?? 1,
-      ...body,
-      confidence: calibratedConfidence(checks, body, { ...signals, ambiguousDate: dateIsAmbiguous(rows) }),
+      kind: body.kind,
+      merchant: body.merchant,
+      storeId: body.storeId,
+      tillId: body.tillId,
+      operator: body.operator,
+      receiptNumber: body.receiptNumber,
+      transactionAt: body.transactionAt,
+      currency: body.currency,
+      items: body.items,
+      discounts: body.discounts,
+      subtotal: body.subtotal,
+      total: body.total,
+      taxes: body.taxes,
+      tenders: body.tenders,
+      change: body.change,
+      loyalty: body.loyalty,
+      barcodes: body.barcodes,
+      context: body.context,
+      confidence: calibratedConfidence(checks, body, signals),
       checks,
       parser: { version: PARSER_VERSION, profile: profileName },
     };

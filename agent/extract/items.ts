@@ -152,7 +152,20 @@ export function itemFromPattern(groups: Record<string, string | undefined>, inde
 
 /** Unit price derived from the amount when none was printed and it divides exactly. */
 export function finishItem(item: ItemDraft): Item {
-  const { indentAt: _indent, ambiguity: _ambiguity, ...plain } = item;
+  // Field by field, not a rest spread: this runs for every item line, and spreads are slow.
+  const plain: Item = {
+    description: item.description,
+    quantity: item.quantity,
+    unit: item.unit,
+    unitPrice: item.unitPrice,
+    unitPriceText: item.unitPriceText,
+    amount: item.amount,
+    sku: item.sku,
+    ean: item.ean,
+    taxCode: item.taxCode,
+    modifiers: item.modifiers,
+    discounts: item.discounts,
+  };
   if (plain.unitPrice === null && plain.unitPriceText === null && Number.isInteger(plain.quantity)) {
     // A price is never negative: a refunded or voided line's sign lives in its amount.
     const each = Math.abs(plain.amount / plain.quantity);

@@ -154,13 +154,15 @@ function candidate(units: readonly Unit[], t: number, refund: boolean): Candidat
 
 /** The reading of `units` that best fits; `refund` when the receipt says it is one (every line negative). */
 export function solve(units: readonly Unit[], refund: boolean): Reading {
-  let best: (Candidate & { t: number }) | null = null;
+  let best: Candidate | null = null;
+  let bestAt = -1;
   let second = -Infinity;
   for (let t = 0; t < units.length; t++) {
     const c = candidate(units, t, refund);
     if (best === null || c.score > best.score) {
       if (best !== null) second = Math.max(second, best.score);
-      best = { ...c, t };
+      best = c;
+      bestAt = t;
     } else second = Math.max(second, c.score);
   }
   if (best === null || best.score < 0.5) {
@@ -172,5 +174,5 @@ export function solve(units: readonly Unit[], refund: boolean): Reading {
   best.roles.forEach((r, i) => {
     if (r === 'tender') tenderTypes.set(i, tenderTypeOf(units[i]!.ev));
   });
-  return { roles: best.roles, total: best.t, tenderTypes, itemsClose: best.itemsClose, tendersClose: best.tendersClose, margin: best.score - second };
+  return { roles: best.roles, total: bestAt, tenderTypes, itemsClose: best.itemsClose, tendersClose: best.tendersClose, margin: best.score - second };
 }
