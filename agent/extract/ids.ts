@@ -60,6 +60,9 @@ const ID_SHAPED = /^(?=(?:[^\d]*\d){3})[A-Z0-9][A-Z0-9/-]{3,23}$/i;
  */
 export type CodeEvidence = 'matched' | 'shaped';
 
+/** Symbologies that carry a product's number (EAN, UPC, GS1 DataBar), never a receipt's. */
+const PRODUCT_CODES = /^(?:EAN|UPC|GS1 DataBar)/;
+
 const digitsOf = (id: string | null): string | null => (id === null || !/^\d+$/.test(id) ? null : id);
 
 /** The receipt id printed only as a code, when the text names none; null when no code looks like one. */
@@ -69,7 +72,7 @@ export function receiptNumberFromCodes(codes: readonly BarcodeRef[], storeId: st
   const till = digitsOf(tillId);
   for (const code of codes) {
     const data = code.data.trim();
-    if (!ID_SHAPED.test(data) || data.includes('*')) continue;
+    if (PRODUCT_CODES.test(code.symbology) || !ID_SHAPED.test(data) || data.includes('*')) continue;
     if (store !== null && /^\d+$/.test(data)) {
       const rest = data.startsWith(store) ? data.slice(store.length) : null;
       const afterTill = rest === null || till === null ? rest : rest.startsWith(till) ? rest.slice(till.length) : rest.startsWith(till.padStart(2, '0')) ? rest.slice(till.padStart(2, '0').length) : null;

@@ -26,7 +26,7 @@ export { luhnValid, maskPans } from './privacy.js';
 export { selectProfile } from './select.js';
 
 /** Bumped whenever extraction output can change for the same input. */
-export const PARSER_VERSION = '2.0.0';
+export const PARSER_VERSION = '2.1.0';
 export const DEFAULT_TIMEZONE = 'Europe/London';
 
 export interface ExtractContext {

@@ -103,6 +103,8 @@ describe('receipt ids', () => {
   it('prefers the number printed in the text, and never takes a URL or a masked card number from a code', () => {
     expect(read(['Receipt 1001'], code128('99887766')).receiptNumber).toBe('1001');
     expect(read([], qr('https://example.com/r/12345'), code128('************1234')).receiptNumber).toBeNull();
+    // A product's EAN printed on the receipt (a voucher, a deposit slip) is no receipt number.
+    expect(read([], { kind: 'barcode', symbology: 'EAN13', data: '4006381333931', hri: 'below', height: 72, moduleWidth: 2, align: 'center' }).receiptNumber).toBeNull();
   });
   it('reads "TX 60218" at the start of a line, but not the Texan zip code in an address', () => {
     expect(read(['TX 60218  TL 2']).receiptNumber).toBe('60218');
