@@ -144,6 +144,8 @@ export interface ConfidenceSignals {
   idFromCode: 'matched' | 'shaped' | null;
   /** No receipt number found while the header prints an id that no label names. */
   unnamedId: boolean;
+  /** No receipt number found while a picture (a code printed as an image) follows the amounts. */
+  codeAsPicture: boolean;
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -154,7 +156,8 @@ export const UNVERIFIED_CAP = 0.85;
  * arithmetic all closes still stays below 0.9 when its currency is unknown, when its date could be read either
  * way round and nothing settled the order, when another reading of its lines scored nearly as well, when its
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
- * receipt number is a guess (a code's data that only looks like an id, an id printed with a label we cannot name).
+ * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
+ * we cannot name, a code printed as a picture that cannot be read back).
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
@@ -167,7 +170,8 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     (sale && s.margin < 1) ||
     s.ambiguities.length > 0 ||
     s.idFromCode === 'shaped' ||
-    s.unnamedId;
+    s.unnamedId ||
+    s.codeAsPicture;
   return unverified ? UNVERIFIED_CAP : base;
 }
 

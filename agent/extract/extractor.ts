@@ -186,6 +186,16 @@ function readLoyalty(rows: readonly Row[]): Loyalty | null {
   return loyalty;
 }
 
+/** An image block printed after the first line that holds an amount (a logo is printed above them). */
+function pictureAfterAmounts(doc: PrintedDocument): boolean {
+  let amounts = false;
+  for (const block of doc.blocks) {
+    if (block.kind === 'image' && amounts) return true;
+    if (block.kind === 'text' && !amounts) for (const span of block.spans) if (/\d[.,]\d\d/.test(span.text)) amounts = true;
+  }
+  return false;
+}
+
 function barcodesOf(doc: PrintedDocument): BarcodeRef[] {
   const out: BarcodeRef[] = [];
   for (const block of doc.blocks) {
@@ -232,6 +242,11 @@ export interface ReadSignals {
   idFromCode: CodeEvidence | null;
   /** No receipt number was found, yet the header prints an id that no label names. */
   unnamedId: boolean;
+  /**
+   * No receipt number was found, yet a picture is printed after the amounts: tills (and receiptline) print the
+   * receipt's QR code or barcode as an image, whose data no one can read back from the text.
+   */
+  codeAsPicture: boolean;
   /** The receipt's numeric date reads either way round (03/04). */
   ambiguousDate: boolean;
 }
@@ -368,6 +383,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     ambiguities: body.ambiguities,
     idFromCode,
     unnamedId: receiptNumber === null && printsUnnamedId(rows),
+    codeAsPicture: receiptNumber === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
   };
   return { basket, signals };

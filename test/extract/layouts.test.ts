@@ -1,5 +1,5 @@
-// How extraction generalises: the layouts corpus (80 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development part and its two held-out parts (each fixed before the tuning that followed it,
+// How extraction generalises: the layouts corpus (91 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development part and its three held-out parts (each fixed before the tuning that followed it,
 // test/fixtures/layouts/split.json), with no profile and no store context; the reliability of confidence per
 // part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
@@ -13,30 +13,39 @@ const scored = scoreAll(receipts);
 const dev = scored.filter((s) => s.receipt.part === 'development');
 const held = scored.filter((s) => s.receipt.part === 'held-out');
 const held2 = scored.filter((s) => s.receipt.part === 'held-out-2');
+const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
 
 describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
     expect(new Set(held2.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     for (const s of dev) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the development and both held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the development and the three held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
     const h2 = fieldAccuracy(held2);
-    // Measured: development items 0.996 ("Jambon blanc x4" read as four, flagged 0.85), every other field 1.
-    for (const f of FIELDS) expect(d[f], `development ${f}`).toBeGreaterThanOrEqual(0.99);
+    // Measured: development items 0.996 ("Jambon blanc x4" read as four, flagged 0.85), receipt number 0.982 (a QR
+    // code receiptline prints as a picture, flagged 0.85), every other field 1.
+    for (const f of FIELDS) expect(d[f], `development ${f}`).toBeGreaterThanOrEqual(0.98);
+    expect(d.all).toBeGreaterThanOrEqual(0.99);
     for (const f of FIELDS) expect(h[f], `held-out ${f}`).toBe(1);
     // Measured on the second held-out batch: receipt number 0.917 ("TR:4821" among "ST:2291 OP:55 TE:12", a label
     // no vocabulary names; flagged 0.85), every other field 1.
     for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h2[f], `held-out-2 ${f}`).toBe(1);
     expect(h2.receiptNumber).toBeGreaterThanOrEqual(0.9);
     expect(h2.all).toBeGreaterThanOrEqual(0.98);
+    // The third batch, scored blind: receipt number 0.9 (us-diner-qr: the number only in a QR code that receiptline
+    // prints as a picture), every other field 1. The miss was at confidence 1 then; 0.85 since (codeAsPicture).
+    const h3 = fieldAccuracy(held3);
+    for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h3[f], `held-out-3 ${f}`).toBe(1);
+    expect(h3.receiptNumber).toBeGreaterThanOrEqual(0.9);
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
@@ -72,10 +81,10 @@ const SYNONYMS = {
 
 async function loadGenerator(): Promise<Generator> {
   const base = new URL('../fixtures/layouts/', import.meta.url).href;
-  const [layouts, held2, dev2, render, print] = await Promise.all(
-    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
+  const [layouts, held2, dev2, held3, render, print] = await Promise.all(
+    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
   );
-  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[])];
+  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[]), ...(held3!.HELD_OUT_3 as unknown[])];
   return { ...render!, ...print!, LAYOUTS: all } as unknown as Generator;
 }
 

@@ -115,6 +115,12 @@ describe('receipt ids', () => {
     expect(b.receiptNumber).toBeNull();
     expect(b.confidence).toBeLessThan(0.9);
   });
+  it('stays below 0.9 when no number is read and a picture follows the amounts: a code printed as an image', () => {
+    const picture: Block = { kind: 'image', source: 'GS v 0', width: 8, height: 8, bits: new Uint8Array(8), truncated: false, scaleX: 1, scaleY: 1, align: 'center' };
+    expect(read([], picture).confidence).toBeLessThan(0.9);
+    // A logo above the amounts says nothing about the number.
+    expect(extractBasket(doc(picture, ...head(), ...sale), { id: 't', currency: 'EUR' })!.confidence).toBe(1);
+  });
   it('reads the CODE128 receiptline prints under a receipt that has no number in its text', () => {
     const markup = ['SHOP', 'Tienda 031 Caja 2', '11/01/2025 18:25', '-', 'Camiseta | 12,95', '-', '"TOTAL | 12,95 €', 'TARJETA | 12,95', '', '{code:031020045821;option:code128,2,72,hri}'].join('\n');
     const bytes = Buffer.from(receiptline.transform(markup + '\n', { cpl: 42, encoding: 'cp858', command: 'escpos' }), 'binary');
