@@ -138,6 +138,14 @@ export interface ConfidenceSignals {
   tendersClose: boolean;
   /** The receipt's numeric date reads either way round (03/04) and no config fixed the order. */
   ambiguousDate: boolean;
+  /** Item lines that another reading would split or join differently with the same sums (units.ts). */
+  ambiguities: readonly string[];
+  /** The receipt number was read from a barcode or QR code: `shaped` when only its shape says it is one. */
+  idFromCode: 'matched' | 'shaped' | null;
+  /** No receipt number found while the header prints an id that no label names. */
+  unnamedId: boolean;
+  /** No receipt number found while a picture (a code printed as an image) follows the amounts. */
+  codeAsPicture: boolean;
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -146,7 +154,10 @@ export const UNVERIFIED_CAP = 0.85;
 /**
  * Confidence from the checks, made honest about what the checks cannot see (docs/basket.md): a basket whose
  * arithmetic all closes still stays below 0.9 when its currency is unknown, when its date could be read either
- * way round and nothing settled the order, or when another reading of its lines scored nearly as well.
+ * way round and nothing settled the order, when another reading of its lines scored nearly as well, when its
+ * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
+ * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
+ * we cannot name, a code printed as a picture that cannot be read back).
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
@@ -156,7 +167,11 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
   const unverified =
     b.currency === null ||
     (s.ambiguousDate && b.context?.sources.dateOrder === 'inferred' && b.context.sources.currency !== 'printed') ||
-    (sale && s.margin < 1);
+    (sale && s.margin < 1) ||
+    s.ambiguities.length > 0 ||
+    s.idFromCode === 'shaped' ||
+    s.unnamedId ||
+    s.codeAsPicture;
   return unverified ? UNVERIFIED_CAP : base;
 }
 

@@ -61,14 +61,40 @@ for (const lang of LANGUAGES) {
   for (const w of LANGUAGE_WORDS[lang].split(' ')) WORD_LANGUAGES.set(w, [...(WORD_LANGUAGES.get(w) ?? []), lang]);
 }
 
-/** The language whose receipt words appear most, or null when none does. */
+/** Characters that end a word for the language count: spaces, digits and the punctuation receipts print. */
+const WORD_BREAK = new Uint8Array(128);
+for (const c of ' \t\n\r\v\f0123456789,:;()%*#/=+$') WORD_BREAK[c.charCodeAt(0)] = 1;
+/** The same characters as /[\s\d,:;()€£$%*#/=+]/: beyond ASCII, € and £ and the Unicode spaces. */
+const breaksWord = (c: number): boolean =>
+  c < 128
+    ? WORD_BREAK[c] === 1
+    : c === 0x20ac || c === 0xa3 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+const TRAILING = (c: number): boolean => c === 46 || c === 58 || c === 45;
+
+/**
+ * The language whose receipt words appear most, or null when none does. One pass over the characters, no
+ * word list: this runs for every receipt.
+ */
 export function inferLanguage(text: string): Language | null {
   const hits: Record<Language, number> = { en: 0, de: 0, fr: 0, nl: 0, es: 0, it: 0 };
-  for (const word of text.toLowerCase().split(/[\s\d,:;()€£$%*#/=+]+/)) {
-    const last = word.charCodeAt(word.length - 1);
+  const lower = text.toLowerCase();
+  const n = lower.length;
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && !breaksWord(lower.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    let langs = WORD_LANGUAGES.get(lower.slice(start, i));
     // "Summe:", "Bon-Nr." — trailing punctuation, trimmed only when present (most words have none).
-    const langs = WORD_LANGUAGES.get(word) ?? (last === 46 || last === 58 || last === 45 ? WORD_LANGUAGES.get(word.replace(/[.:-]+$/, '')) : undefined);
+    if (langs === undefined && TRAILING(lower.charCodeAt(i - 1))) {
+      let end = i - 1;
+      while (end > start && TRAILING(lower.charCodeAt(end - 1))) end--;
+      langs = WORD_LANGUAGES.get(lower.slice(start, end));
+    }
     if (langs !== undefined) for (const l of langs) hits[l]++;
+    start = -1;
   }
   let best: Language | null = null;
   let most = 0;
@@ -80,6 +106,16 @@ export function inferLanguage(text: string): Language | null {
   }
   return best;
 }
+
+/** How often `re` (global) matches in `text`, without building the list of matches. */
+function countMatches(re: RegExp, text: string): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(text) !== null) n++;
+  return n;
+}
+const COMMA_MONEY = /\d,\d{2}(?!\d)/g;
+const POINT_MONEY = /\d\.\d{2}(?!\d)/g;
 
 const US_ADDRESS = /\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|V[AT]|W[AIVY]),?\s+\d{5}(?:-\d{4})?\b|\(\d{3}\)\s?\d{3}-\d{4}/;
 const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/;
@@ -155,8 +191,8 @@ export function resolveContext(rows: readonly Row[], store: StoreContext, timezo
   let decimalSource: ContextSource;
   if (locale !== null) [decimalSeparator, decimalSource] = [locale.decimalSeparator, 'config'];
   else {
-    const commas = text.match(/\d,\d{2}(?!\d)/g)?.length ?? 0;
-    const points = text.match(/\d\.\d{2}(?!\d)/g)?.length ?? 0;
+    const commas = countMatches(COMMA_MONEY, text);
+    const points = countMatches(POINT_MONEY, text);
     [decimalSeparator, decimalSource] = [commas > points ? ',' : '.', 'inferred'];
   }
   return {

@@ -45,10 +45,17 @@ function fullYear(y: string): number {
   return y.length <= 2 ? 2000 + n : n;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month of the Gregorian calendar (no Date object: this runs for every line that looks like a date). */
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return MONTH_DAYS[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
 function valid(d: LocalDate): LocalDate | null {
   if (d.month < 1 || d.month > 12 || d.day < 1 || d.year < 1990 || d.year > 2199) return null;
-  const days = new Date(Date.UTC(d.year, d.month, 0)).getUTCDate();
-  return d.day <= days ? d : null;
+  return d.day <= daysIn(d.year, d.month) ? d : null;
 }
 
 const NUMERIC_DATE = /(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])/;
@@ -125,16 +132,19 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 // Offsets change only on quarter-hour instants, so one lookup serves every receipt in the same quarter hour.
 const QUARTER_HOUR = 15 * 60_000;
-const offsetCache = new Map<string, number>();
+/** Per zone, offset by quarter hour since the epoch (numbers as keys: no key string to build per lookup). */
+const offsetCache = new Map<string, Map<number, number>>();
 
 /** Offset in minutes of `timeZone` at the UTC instant `utcMs`. */
 function offsetAt(timeZone: string, utcMs: number): number {
-  const key = `${timeZone}@${Math.floor(utcMs / QUARTER_HOUR)}`;
-  let offset = offsetCache.get(key);
+  let zone = offsetCache.get(timeZone);
+  if (zone === undefined) offsetCache.set(timeZone, (zone = new Map()));
+  const quarter = Math.floor(utcMs / QUARTER_HOUR);
+  let offset = zone.get(quarter);
   if (offset === undefined) {
-    if (offsetCache.size >= 10_000) offsetCache.clear();
-    offset = computeOffset(timeZone, Math.floor(utcMs / QUARTER_HOUR) * QUARTER_HOUR);
-    offsetCache.set(key, offset);
+    if (zone.size >= 10_000) zone.clear();
+    offset = computeOffset(timeZone, quarter * QUARTER_HOUR);
+    zone.set(quarter, offset);
   }
   return offset;
 }

@@ -19,8 +19,8 @@ import {
   POINTS_EARNED,
   type FieldPatterns,
 } from './fields.js';
-import type { BasketContext } from './context.js';
-import { findReceiptNumber } from './ids.js';
+import { dateIsAmbiguous, type BasketContext } from './context.js';
+import { findReceiptNumber, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
 import { finishItem, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
@@ -29,7 +29,6 @@ import { isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
 import { solve } from './solver.js';
 import { readBody } from './units.js';
-import { normaliseLabel } from './vocabulary.js';
 
 export type ExtractedBasket = Omit<Basket, 'id' | 'revision' | 'confidence' | 'checks' | 'parser'>;
 
@@ -114,9 +113,7 @@ function detectKind(rows: readonly Row[], rules: Rules): BasketKind | null {
   if (head.some((r) => REPORT_TITLE.test(r.text))) return 'report';
   if (rows.some((r) => VOID_TITLE.test(r.text))) return 'void';
   // A refund says so in its title at the top or in its total label; a "Returns" line in a footer does not count.
-  if (head.some((r) => REFUND_TITLE.test(r.text)) || rows.some((r) => r.amount !== null && rules.refundTotal.test(normaliseLabel(r.label)))) {
-    return 'refund';
-  }
+  if (head.some((r) => REFUND_TITLE.test(r.text)) || rows.some((r) => r.amount !== null && rules.isRefundTotal(r.label))) return 'refund';
   return null;
 }
 
@@ -166,7 +163,7 @@ function readCardDetail(row: Row, into: CardDetails): boolean {
 function readLoyalty(rows: readonly Row[]): Loyalty | null {
   let loyalty: Loyalty | null = null;
   for (const row of rows) {
-    if (!LOYALTY_LINE.test(row.text) || row.amount !== null) continue;
+    if (row.amount !== null || !LOYALTY_LINE.test(row.text)) continue;
     loyalty ??= { scheme: null, memberIdMasked: null, pointsEarned: null, pointsBalance: null };
     const text = row.text.replace(/\s{2,}/g, ' ');
     if (POINTS_EARNED.test(text)) {
@@ -187,6 +184,16 @@ function readLoyalty(rows: readonly Row[]): Loyalty | null {
     }
   }
   return loyalty;
+}
+
+/** An image block printed after the first line that holds an amount (a logo is printed above them). */
+function pictureAfterAmounts(doc: PrintedDocument): boolean {
+  let amounts = false;
+  for (const block of doc.blocks) {
+    if (block.kind === 'image' && amounts) return true;
+    if (block.kind === 'text' && !amounts) for (const span of block.spans) if (/\d[.,]\d\d/.test(span.text)) amounts = true;
+  }
+  return false;
 }
 
 function barcodesOf(doc: PrintedDocument): BarcodeRef[] {
@@ -229,6 +236,19 @@ export interface ReadSignals {
   margin: number;
   itemsClose: boolean;
   tendersClose: boolean;
+  /** Why the item lines could be read another way that closes the same sums (units.ts). */
+  ambiguities: string[];
+  /** The receipt number came from a barcode or QR code, and on what evidence (ids.ts); null when from the text. */
+  idFromCode: CodeEvidence | null;
+  /** No receipt number was found, yet the header prints an id that no label names. */
+  unnamedId: boolean;
+  /**
+   * No receipt number was found, yet a picture is printed after the amounts: tills (and receiptline) print the
+   * receipt's QR code or barcode as an image, whose data no one can read back from the text.
+   */
+  codeAsPicture: boolean;
+  /** The receipt's numeric date reads either way round (03/04). */
+  ambiguousDate: boolean;
 }
 
 /** Where the header ends: the first rule line printed before any amount (nothing when there is none). */
@@ -248,9 +268,12 @@ function asTender(type: TenderType, amount: number): Tender {
 export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Rules, opts: ReadOptions): { basket: ExtractedBasket; signals: ReadSignals } {
   const f = rules.fields;
   const ctx = opts.context;
-  const vatNumber = firstField(rows, f.vatNumber);
-  const phone = firstField(rows, f.phone);
-  const operator = firstField(rows, f.operator);
+  // Header fields (VAT number, phone, operator, store, till) are printed on lines of their own, never beside an
+  // amount: only those lines are searched, which is most of the cost of finding them.
+  const textRows = rows.filter((r) => r.amount === null && r.cells.length > 0);
+  const vatNumber = firstField(textRows, f.vatNumber);
+  const phone = firstField(textRows, f.phone);
+  const operator = firstField(textRows, f.operator);
   let kind = detectKind(rows, rules);
   const headEnd = headerEnd(rows);
   const body = readBody(rows, rules, kind === 'refund', (row) => row.index < headEnd);
@@ -323,13 +346,22 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
       tenders.push({ type: 'card', amount: total, ...slip });
     }
   }
+  const storeId = firstField(textRows, f.storeId);
+  const tillId = firstField(textRows, f.tillId);
+  const barcodes = barcodesOf(doc);
+  let receiptNumber = findReceiptNumber(rows, f.receiptNumber);
+  let idFromCode: CodeEvidence | null = null;
+  if (receiptNumber === null) {
+    const fromCode = receiptNumberFromCodes(barcodes, storeId, tillId);
+    if (fromCode !== null) ({ id: receiptNumber, evidence: idFromCode } = fromCode);
+  }
   const basket: ExtractedBasket = {
     kind,
     merchant: readMerchant(rows, rules, ctx.dateOrder, vatNumber, phone),
-    storeId: firstField(rows, f.storeId),
-    tillId: firstField(rows, f.tillId),
+    storeId,
+    tillId,
     operator: operator === null ? null : cleanOperator(operator),
-    receiptNumber: findReceiptNumber(rows, f.receiptNumber),
+    receiptNumber,
     transactionAt: readTransactionAt(rows, ctx.dateOrder, ctx.timezone),
     currency: ctx.currency,
     items: kind === 'report' ? [] : finished,
@@ -340,9 +372,19 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     tenders,
     change,
     loyalty: readLoyalty(rows),
-    barcodes: barcodesOf(doc),
+    barcodes,
     context: ctx,
   };
   if (kind === 'refund') signRefund(basket);
-  return { basket, signals: { margin: reading.margin, itemsClose: reading.itemsClose, tendersClose: reading.tendersClose } };
+  const signals: ReadSignals = {
+    margin: reading.margin,
+    itemsClose: reading.itemsClose,
+    tendersClose: reading.tendersClose,
+    ambiguities: body.ambiguities,
+    idFromCode,
+    unnamedId: receiptNumber === null && printsUnnamedId(rows),
+    codeAsPicture: receiptNumber === null && pictureAfterAmounts(doc),
+    ambiguousDate: dateIsAmbiguous(rows),
+  };
+  return { basket, signals };
 }

@@ -2,6 +2,9 @@
 // "Factura simplificada: T005-00234", "Scontrino n. 0087", "N° 0418"), in any of the languages, with a letter
 // prefix or dashes. Labels are ranked: a receipt/ticket/transaction label beats an order, check or tab number,
 // which beats a bare "No."; within a rank the first printed wins. A layout profile's own pattern comes first.
+// A receipt that prints its number only as a barcode or QR code (receiptline and many tills print a CODE128
+// of it) has it read from the code's data, with the evidence for it (see receiptNumberFromCodes).
+import type { BarcodeRef } from './basket.js';
 import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
@@ -12,8 +15,11 @@ const labelled = (labels: string): RegExp => new RegExp(`(?:^|[^\\p{L}])(?:${lab
 const RANKED: RegExp[] = [
   labelled(
     'receipt|rcpt|bon|bonnummer|bonnr|beleg|belegnr|ticket|tkt|scontrino|factura simplificada|factura|facture|invoice|inv|rechnung|documento|doc|' +
-      'transaction|transactie|transaktion|trans|txn|trx|trn|vorgang|vente|sale|ref|addition|conto|quittung|kassenbon|recibo|fattura',
+      'transaction|transactie|transaktion|trans|tran|txn|trx|trn|vorgang|vente|sale|ref|addition|conto|quittung|kassenbon|recibo|fattura|' +
+      'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso',
   ),
+  // "TX 60218" starts a line or follows a column gap; ", TX 78701" is a Texan address.
+  new RegExp(`(?:^|\\s{2})tx\\s*[:#]?\\s*${ID}(?![\\p{L}\\d])`, 'iu'),
   labelled('guest check|check|chk|order|bestellung|commande|pedido|ordine|tab'),
   labelled('report|bericht|rapport'),
   new RegExp(`(?:^|\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*${ID}(?![\\p{L}\\d])`, 'iu'),
@@ -42,4 +48,51 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     }
   }
   return null;
+}
+
+/** What a code's data must look like to be a receipt id: 4–24 letters, digits, dashes or slashes, 3+ digits. */
+const ID_SHAPED = /^(?=(?:[^\d]*\d){3})[A-Z0-9][A-Z0-9/-]{3,23}$/i;
+
+/**
+ * How a receipt id was read from a barcode or QR code: `matched` when the code's digits start with the store
+ * and till ids printed in the text (store-till-transaction, "STORE 0218 REG 04" → 021804005617), `shaped` when
+ * only its shape says it is an id (a letter prefix and digits: "T01-0004512").
+ */
+export type CodeEvidence = 'matched' | 'shaped';
+
+/** Symbologies that carry a product's number (EAN, UPC, GS1 DataBar), never a receipt's. */
+const PRODUCT_CODES = /^(?:EAN|UPC|GS1 DataBar)/;
+
+const digitsOf = (id: string | null): string | null => (id === null || !/^\d+$/.test(id) ? null : id);
+
+/** The receipt id printed only as a code, when the text names none; null when no code looks like one. */
+export function receiptNumberFromCodes(codes: readonly BarcodeRef[], storeId: string | null, tillId: string | null): { id: string; evidence: CodeEvidence } | null {
+  let shaped: string | null = null;
+  const store = digitsOf(storeId);
+  const till = digitsOf(tillId);
+  for (const code of codes) {
+    const data = code.data.trim();
+    if (PRODUCT_CODES.test(code.symbology) || !ID_SHAPED.test(data) || data.includes('*')) continue;
+    if (store !== null && /^\d+$/.test(data)) {
+      const rest = data.startsWith(store) ? data.slice(store.length) : null;
+      const afterTill = rest === null || till === null ? rest : rest.startsWith(till) ? rest.slice(till.length) : rest.startsWith(till.padStart(2, '0')) ? rest.slice(till.padStart(2, '0').length) : null;
+      if (afterTill !== null && afterTill.length >= 3) return { id: data, evidence: 'matched' };
+    }
+    shaped ??= data;
+  }
+  return shaped === null ? null : { id: shaped, evidence: 'shaped' };
+}
+
+/** A label and number the receipt prints that no id label names ("TR:4821" among "ST:2291 OP:55"). */
+const UNNAMED_ID = /(?:^|\s)(\p{Lu}{1,4})\s?[:#]\s?\d{3,}(?![\d.,])/u;
+const KNOWN_LABEL = /^(?:tel|fax|ph|vat|ust|nif|cif|tva|btw|iva|uid|siret|abn|gst|pin|auth|aid|tid|mid|ref)$/i;
+
+/** True when a row before the first amount prints an id that no label names: it may be the receipt number. */
+export function printsUnnamedId(rows: readonly Row[]): boolean {
+  for (const row of rows) {
+    if (row.amount !== null) return false;
+    const m = UNNAMED_ID.exec(row.text);
+    if (m !== null && !KNOWN_LABEL.test(m[1]!)) return true;
+  }
+  return false;
 }

@@ -1,12 +1,12 @@
 // Public face of extraction: printed documents → baskets. The daemon and the CLI both call basketsFromBytes
 // (or extractBasket per document); layout profiles are loaded and validated once with loadProfiles.
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { decode, type DecoderOptions } from '../decode/index.js';
 import type { PrintedDocument } from '../decode/document.js';
 import type { Basket } from './basket.js';
 import { calibratedConfidence, runChecks } from './checks.js';
-import { dateIsAmbiguous, resolveContext } from './context.js';
+import { resolveContext } from './context.js';
 import { DEFAULT_TIMEZONE, isTimeZone } from './dates.js';
 import { readBasket } from './extractor.js';
 import type { LayoutProfile } from './profile.js';
@@ -26,7 +26,7 @@ export { luhnValid, maskPans } from './privacy.js';
 export { selectProfile } from './select.js';
 
 /** Bumped whenever extraction output can change for the same input. */
-export const PARSER_VERSION = '2.0.0';
+export const PARSER_VERSION = '2.1.0';
 export { DEFAULT_TIMEZONE };
 
 export interface ExtractContext {
@@ -97,11 +97,29 @@ export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket
     if (ctx.tillId !== undefined) body.tillId ??= ctx.tillId;
     if (ctx.storeId !== undefined) body.storeId ??= ctx.storeId;
     const checks = runChecks(body);
+    // Field by field in the basket's order, not a spread of `body`: this runs once per receipt, spreads are slow.
     return {
       id: ctx.id,
       revision: ctx.revision ?? 1,
-      ...body,
-      confidence: calibratedConfidence(checks, body, { ...signals, ambiguousDate: dateIsAmbiguous(rows) }),
+      kind: body.kind,
+      merchant: body.merchant,
+      storeId: body.storeId,
+      tillId: body.tillId,
+      operator: body.operator,
+      receiptNumber: body.receiptNumber,
+      transactionAt: body.transactionAt,
+      currency: body.currency,
+      items: body.items,
+      discounts: body.discounts,
+      subtotal: body.subtotal,
+      total: body.total,
+      taxes: body.taxes,
+      tenders: body.tenders,
+      change: body.change,
+      loyalty: body.loyalty,
+      barcodes: body.barcodes,
+      context: body.context,
+      confidence: calibratedConfidence(checks, body, signals),
       checks,
       parser: { version: PARSER_VERSION, profile: profileName },
     };
@@ -112,9 +130,15 @@ export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket
   }
 }
 
+/** One-shot hashing (Node 20.12+) skips the Hash object per receipt; older Node 20 builds one. Same digest. */
+const sha256Hex: (data: Uint8Array) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (data) => (crypto as unknown as { hash: (alg: string, d: Uint8Array, enc: 'hex') => string }).hash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
+
 /** Stable basket id for a document cut from a file: sha256 of the document's bytes, shortened. */
 export function documentId(bytes: Uint8Array, doc: PrintedDocument): string {
-  return 'sha256-' + createHash('sha256').update(bytes.subarray(doc.start, doc.end)).digest('hex').slice(0, 24);
+  return 'sha256-' + sha256Hex(bytes.subarray(doc.start, doc.end)).slice(0, 24);
 }
 
 export interface BasketsFromBytesOptions {

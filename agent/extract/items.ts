@@ -5,8 +5,8 @@
 import type { Item } from './basket.js';
 import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
 
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb' };
-const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs)';
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal' };
+const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?)';
 const NUM = '(\\d+(?:[.,]\\d+)?)';
 // A unit price prints its decimals ("5x50" in a name is not 5 at 50).
 const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
@@ -29,6 +29,11 @@ const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15})\s{2,}(\S.*)$/;
 export interface ItemDraft extends Item {
   /** Indent of the item's own line, to tell its indented modifiers apart. */
   readonly indentAt: number;
+  /**
+   * Why this line could as well have been read another way with the same sums ("Jambon x4": four at 0.80 or one
+   * pack of four), or null. The arithmetic cannot tell the readings apart, so confidence must not claim it can.
+   */
+  ambiguity: string | null;
 }
 
 function canonicalUnit(u: string | undefined): string | null {
@@ -49,6 +54,7 @@ export function newItem(description: string, amount: ParsedAmount, indent: numbe
     modifiers: [],
     discounts: [],
     indentAt: indent,
+    ambiguity: null,
   };
 }
 
@@ -112,11 +118,20 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     setQuantity(item, m[1]!, undefined, undefined);
     return item;
   }
-  m = DESC_X_QTY.exec(label) ?? DESC_QTY_COLUMN.exec(label);
-  // "Free Range Eggs x6" at 1.99 is a pack size: a quantity must divide the amount.
+  m = DESC_QTY_COLUMN.exec(label);
   if (m !== null && Number(m[2]) > 0 && amount.minor % Number(m[2]) === 0) {
     const item = newItem(m[1]!, amount, indent);
     setQuantity(item, m[2]!, undefined, undefined);
+    return item;
+  }
+  m = DESC_X_QTY.exec(label);
+  // "Free Range Eggs x6" at 1.99 is a pack size: a quantity must divide the amount. "Plasters x20", "Cotton Pads
+  // 2 x 100", "Windeln Gr.4 x 44" are packs too: tills print a count of ten or more, or a count after a size, as
+  // part of the name. A small count that divides the amount ("Latte x2", "Jambon x4") reads either way.
+  if (m !== null && Number(m[2]) > 0 && Number(m[2]) < 10 && !/\d$/.test(m[1]!) && amount.minor % Number(m[2]) === 0) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, undefined, undefined);
+    item.ambiguity = `"${label}": a quantity of ${m[2]} or a pack size`;
     return item;
   }
   return newItem(label, amount, indent);
@@ -137,7 +152,20 @@ export function itemFromPattern(groups: Record<string, string | undefined>, inde
 
 /** Unit price derived from the amount when none was printed and it divides exactly. */
 export function finishItem(item: ItemDraft): Item {
-  const { indentAt: _indent, ...plain } = item;
+  // Field by field, not a rest spread: this runs for every item line, and spreads are slow.
+  const plain: Item = {
+    description: item.description,
+    quantity: item.quantity,
+    unit: item.unit,
+    unitPrice: item.unitPrice,
+    unitPriceText: item.unitPriceText,
+    amount: item.amount,
+    sku: item.sku,
+    ean: item.ean,
+    taxCode: item.taxCode,
+    modifiers: item.modifiers,
+    discounts: item.discounts,
+  };
   if (plain.unitPrice === null && plain.unitPriceText === null && Number.isInteger(plain.quantity)) {
     // A price is never negative: a refunded or voided line's sign lives in its amount.
     const each = Math.abs(plain.amount / plain.quantity);

@@ -30,9 +30,11 @@ export function currencyOf(token: string): string | null {
 }
 
 // One amount, anchored: optional sign or parenthesis, optional currency before or after, digits with an optional
-// thousands grouping, a decimal separator with 2 or 3 digits, optional trailing minus, optional tax code.
+// thousands grouping, a decimal separator with 2 or 3 digits, optional trailing minus, optional tax code. After
+// the digits, a lone '?', replacement character or box-drawing glyph is a currency sign printed in a code page
+// the decoder could not map (an escpos-buffer I9 or POS-80 printing '€' as '╒'): still money, currency unknown.
 const AMOUNT_RE =
-  /^(\()?\s*([-−–])?\s*(£|€|\$|EUR|GBP|USD|CHF)?\s*([-−–])?\s*(\d{1,3}(?:[.,' ]\d{3})+|\d+)([.,])(\d{2,3})\s*(£|€|EUR|GBP|CHF)?\s*(-)?\s*(\))?(?:\s+([A-Z]{1,2}|\d)\*?|([A-Z])\*?)?$/u;
+  /^(\()?\s*([-−–])?\s*(£|€|\$|EUR|GBP|USD|CHF)?\s*([-−–])?\s*(\d{1,3}(?:[.,' ]\d{3})+|\d+)([.,])(\d{2,3})\s*(£|€|EUR|GBP|CHF|[?\uFFFD\u2500-\u259F])?\s*(-)?\s*(\))?(?:\s+([A-Z]{1,2}|\d)\*?|([A-Z])\*?)?$/u;
 
 /**
  * Parses one printed amount (the whole string must be the amount, optionally with currency and tax code).
@@ -103,7 +105,8 @@ export function formatAmount(minor: number | null, currency: string | null): str
 
 /** Percent rate as printed: "20%", "20.0 %", "7,00%", "5,5%" → number. */
 export function parseRate(text: string): number | null {
-  const m = /(\d{1,2}(?:[.,]\d{1,2})?)\s*%/.exec(text);
+  // US sales tax prints three decimals ("8.875%"): the rate is the whole number before the '%', not its tail.
+  const m = /(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s*%/.exec(text);
   if (m === null) return null;
   return Number(m[1]!.replace(',', '.'));
 }

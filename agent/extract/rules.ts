@@ -5,13 +5,15 @@ import type { DateOrder } from './dates.js';
 import { compileVocabulary, type CompiledVocabulary, type Concept } from './evidence.js';
 import { GENERIC_FIELDS, type FieldPatterns } from './fields.js';
 import { profileLabel, type LayoutProfile } from './profile.js';
-import { anyWord, GENERIC_VOCABULARY, wholeLabel, type Vocabulary } from './vocabulary.js';
+import { anyWord, GENERIC_VOCABULARY, normaliseLabel, wholeLabel, type Vocabulary } from './vocabulary.js';
 
 export interface Rules {
   profile: string | null;
   subtotal: RegExp;
   total: RegExp;
   refundTotal: RegExp;
+  /** `refundTotal` on a printed label, normalised; memoised, since the same labels come back receipt after receipt. */
+  isRefundTotal: (label: string) => boolean;
   change: RegExp;
   summaries: RegExp;
   discountWords: RegExp;
@@ -54,11 +56,22 @@ function compile(profile: LayoutProfile | null): Rules {
   const total = wholeLabel(plus(v.total, l?.total));
   const refundTotal = wholeLabel(plus(v.refundTotal, l?.refundTotal));
   const change = wholeLabel(plus(v.change, l?.change));
+  const refundLabels = new Map<string, boolean>();
+  const isRefundTotal = (label: string): boolean => {
+    let refund = refundLabels.get(label);
+    if (refund === undefined) {
+      if (refundLabels.size >= 20_000) refundLabels.clear();
+      refund = refundTotal.test(normaliseLabel(label));
+      refundLabels.set(label, refund);
+    }
+    return refund;
+  };
   return {
     profile: profile === null ? null : profileLabel(profile),
     subtotal,
     total,
     refundTotal,
+    isRefundTotal,
     change,
     summaries: anyWord(plus(v.summaries, l?.summaries)),
     discountWords: anyWord(plus(v.discountWords, l?.discountWords)),

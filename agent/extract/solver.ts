@@ -50,7 +50,11 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     const u = units[i]!;
     const ev = u.ev;
     let role: Role;
-    if (ev.summary >= 0.8) role = 'summary';
+    if (u.article) {
+      // A deposit, a bottle return or a voided line is an article, whatever its sign says.
+      role = 'item';
+      items++;
+    } else if (ev.summary >= 0.8) role = 'summary';
     // Two or more items summing exactly to the next amount is no coincidence: it is a subtotal, whatever its label.
     else if (items > 0 && (ev.subtotal >= 0.8 || (u.amount === running && running !== 0 && (items >= 2 || liberal || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))) {
       // A labelled subtotal stays one when the sums do not close (a line lost): the checks then say so.
@@ -150,13 +154,15 @@ function candidate(units: readonly Unit[], t: number, refund: boolean): Candidat
 
 /** The reading of `units` that best fits; `refund` when the receipt says it is one (every line negative). */
 export function solve(units: readonly Unit[], refund: boolean): Reading {
-  let best: (Candidate & { t: number }) | null = null;
+  let best: Candidate | null = null;
+  let bestAt = -1;
   let second = -Infinity;
   for (let t = 0; t < units.length; t++) {
     const c = candidate(units, t, refund);
     if (best === null || c.score > best.score) {
       if (best !== null) second = Math.max(second, best.score);
-      best = { ...c, t };
+      best = c;
+      bestAt = t;
     } else second = Math.max(second, c.score);
   }
   if (best === null || best.score < 0.5) {
@@ -168,5 +174,5 @@ export function solve(units: readonly Unit[], refund: boolean): Reading {
   best.roles.forEach((r, i) => {
     if (r === 'tender') tenderTypes.set(i, tenderTypeOf(units[i]!.ev));
   });
-  return { roles: best.roles, total: best.t, tenderTypes, itemsClose: best.itemsClose, tendersClose: best.tendersClose, margin: best.score - second };
+  return { roles: best.roles, total: bestAt, tenderTypes, itemsClose: best.itemsClose, tendersClose: best.tendersClose, margin: best.score - second };
 }

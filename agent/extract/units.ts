@@ -20,10 +20,17 @@ export interface Unit {
   afterRule: boolean;
   /** The row read as an item line. */
   item: ItemDraft;
+  /**
+   * The line is an article of its own whatever its sign or indent: a deposit (Pfand, statiegeld, bottle
+   * deposit), a bottle return (Leergut, Pfandbon, emballage) or a line voided at the till (VOID, Storno).
+   */
+  article: boolean;
 }
 
 export interface Body {
   units: Unit[];
+  /** Why the item lines could be read another way with the same sums (wrapped descriptions, pack sizes...). */
+  ambiguities: string[];
   /** Tax rows read from tax tables (header row naming net/tax/gross columns). */
   taxTable: Tax[];
   /** Rows without an amount, by index, for card details and loyalty. */
@@ -40,6 +47,17 @@ const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
 const BULLET = /^[+\-*>•~]\s*/;
+/** A priced line under an item that adds to it: "+ Extra Shot 0.60", "> Add Bacon 2.50" (not '-' or '*': minus, stars). */
+const ADD_ON = /^[+>•~]\s*\p{L}/u;
+const DEPOSIT = /(?:^|[^\p{L}])(?:pfand\p{L}*|leergut\p{L}*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija)(?![\p{L}])/iu;
+const VOIDED = /^(?:void(?:ed)?|storno|correctie|correction|annulation|annul[ée]e?|anulaci[oó]n|anulado|annullo|annullato|cancell?ed)(?![\p{L}])/iu;
+/** A line that is its own article: a deposit, a bottle return, a voided line (see Unit.article). */
+export function isArticleLabel(label: string): boolean {
+  return DEPOSIT.test(label) || VOIDED.test(label);
+}
+/** One cell of words, no amount: what a description wrapped onto a second line looks like (no card number, label). */
+const WRAPPED = /^\p{L}[^:*#@]*$/u;
+const STARTS_LOWER = /^\p{Ll}/u;
 const TOTAL_ROW = /\b(?:total|summe|gesamt|totaal|totale)\b/i;
 
 /** Roles of a tax table's amount columns, left to right, from its header line; null if not a tax header. */
@@ -68,13 +86,70 @@ function taxFromTableRow(row: Row, roles: readonly ('net' | 'tax' | 'gross')[]):
   return tax;
 }
 
+type WrapSide = 'above' | 'below';
+
+/** A quantity line ("2 x 3,80  7,60", "0.452 kg @ £2.20/kg  0.99"): the plain line above it is its description. */
+function pricesLineAbove(row: Row | undefined): boolean {
+  return row !== undefined && (qtyLine(row.label.trim()) !== null || (row.cells.length === 1 && qtyLine(row.text) !== null));
+}
+
+function wrappedLine(row: Row | undefined): boolean {
+  return row !== undefined && row.amount === null && row.cells.length === 1 && WRAPPED.test(row.text) && qtyLine(row.text) === null && !BULLET.test(row.text);
+}
+
+/** A priced line with a description of its own (not "0.452 kg @ £2.20/kg  0.99", which prices the line above). */
+function itemLine(row: Row | undefined): boolean {
+  return row !== undefined && row.amount !== null && row.label.trim() !== '' && qtyLine(row.label.trim()) === null;
+}
+
+/**
+ * Which side of a wrapped description its amount is printed on, from the receipt's own evidence: a wrapped
+ * line right after a rule can only start the next item; one right before a rule can only end the last; a line
+ * that starts in lower case continues something ("ibérico (6 uds)", "with 2 Batteries"). `settled` is false
+ * when a wrapped line sits between two items and nothing says which one it belongs to.
+ */
+function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): { side: WrapSide; settled: boolean } {
+  // A label that speaks for a role (SUBTOTAL, SAVINGS, Service) is no item and no wrapped description.
+  const named = (row: Row): boolean => {
+    const ev = roleOf(row);
+    return Math.max(ev.total, ev.subtotal, ev.tax, ev.discount, ev.charge, ev.change, ev.summary) >= 0.5;
+  };
+  const isTotal = (row: Row): boolean => roleOf(row).total >= 0.8;
+  let above = 0;
+  let below = 0;
+  let between = 0;
+  for (let i = 1; i + 1 < rows.length; i++) {
+    const row = rows[i]!;
+    // Only the item lines: under the total come card details ("girocard", "Contactless") that wrap nothing.
+    if (row.amount !== null && isTotal(row)) break;
+    if (isHeader(row) || !wrappedLine(row) || named(row)) continue;
+    const prev = rows[i - 1]!;
+    const next = rows[i + 1]!;
+    const prevItem = itemLine(prev) && !isHeader(prev) && !named(prev);
+    const nextItem = itemLine(next) && !named(next);
+    if ((!prevItem && !nextItem) || pricesLineAbove(next)) continue;
+    if (STARTS_LOWER.test(row.text)) below++;
+    else if (nextItem && STARTS_LOWER.test(next.label)) above++;
+    else if (!prevItem && (isSeparator(prev) || prev.cells.length === 0)) above++;
+    else if (!nextItem && isSeparator(next)) below++;
+    else if (prevItem && nextItem) between++;
+  }
+  if (above > below) return { side: 'above', settled: true };
+  return { side: 'below', settled: between === 0 || below > 0 };
+}
+
 export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, isHeader: (row: Row) => boolean): Body {
   const units: Unit[] = [];
+  const ambiguities: string[] = [];
+  const evidenceFor = (label: string): Evidence => labelEvidence(label, rules.vocabulary, rules.labelMatchers);
+  const wrap = wrapSide(rows, isHeader, (row) => evidenceFor(row.label));
+  let wrapNoted = false;
   const taxTable: Tax[] = [];
   const plainRows: Row[] = [];
   let current: ItemDraft | null = null;
   let currentUnit: Unit | null = null;
   let pending: string | null = null;
+  let pendingAt = -1;
   let pendingEan: string | null = null;
   /** A qty/price line printed above its item ("  6 x 0,49" then "Water  2,94"), waiting for it. */
   let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
@@ -82,8 +157,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let taxRoles: ('net' | 'tax' | 'gross')[] | null = null;
   let started = rules.itemsStart === null;
 
-  const evidenceFor = (label: string): Evidence => labelEvidence(label, rules.vocabulary, rules.labelMatchers);
-  const push = (row: Row, item: ItemDraft): void => {
+  const push = (row: Row, item: ItemDraft, article = false): void => {
     if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
     pendingEan = null;
     if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
@@ -94,7 +168,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     let ev = evidenceFor(label);
     // A profile's itemsEnd line is read as the total line (a copy: evidence is shared by label).
     if (rules.itemsEnd?.test(row.text) === true) ev = { ...ev, total: Math.max(ev.total, 1) };
-    const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item };
+    const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item, article };
+    if (item.ambiguity !== null) ambiguities.push(item.ambiguity);
     units.push(unit);
     current = item;
     currentUnit = unit;
@@ -137,7 +212,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     readMoneyRow(row);
   }
-  return { units, taxTable, plainRows };
+  return { units, ambiguities, taxTable, plainRows };
 
   function readPlainRow(row: Row): void {
     const label = row.label.trim();
@@ -162,7 +237,18 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       current.modifiers.push({ description: label.replace(BULLET, ''), amount: null });
       return;
     }
+    // A description wrapped onto a second line, its amount on the first: the line continues the item above.
+    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1])) {
+      if (!wrap.settled && !wrapNoted) {
+        ambiguities.push(`"${label}": the end of the item above or the start of the next`);
+        wrapNoted = true;
+      }
+      current.description = `${current.description} ${label}`;
+      current = null;
+      return;
+    }
     pending = label;
+    pendingAt = wrappedLine(row) ? row.index : -1;
     current = null;
   }
 
@@ -212,6 +298,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
         return;
       }
     }
+    if (isArticleLabel(label)) return push(row, itemFromLabel(label, amount, row.indent), true);
     const ev = evidenceFor(label);
     // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
     // prints negative, so only the word counts there.
@@ -221,12 +308,16 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       current.discounts.push({ description: label.replace(BULLET, ''), amount: -Math.abs(amount.minor) });
       return;
     }
-    if (current !== null && indented && amount.minor > 0 && ev.charge < 0.6 && ev.tax < 0.6) {
+    const addOn = ADD_ON.test(label) && underItem;
+    if (current !== null && (indented || addOn) && amount.minor > 0 && ev.charge < 0.6 && ev.tax < 0.6) {
       current.modifiers.push({ description: label.replace(BULLET, ''), amount: amount.minor });
       return;
     }
     if (label === '' && pending !== null) return push(row, newItem(pending, amount, row.indent));
     if (label === '') return;
-    push(row, itemFromLabel(label, amount, row.indent));
+    const item = itemFromLabel(label, amount, row.indent);
+    // A description wrapped onto a second line, its amount on the last: the line above starts this item.
+    if (pending !== null && wrap.side === 'above' && pendingAt === row.index - 1) item.description = `${pending} ${item.description}`;
+    push(row, item);
   }
 }

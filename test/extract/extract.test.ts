@@ -4,19 +4,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../agent/decode/index.js';
-import type { PrintedDocument, Span, TextLine, TextStyle } from '../../agent/decode/document.js';
+import type { PrintedDocument } from '../../agent/decode/document.js';
 import { basketsFromBytes, extractBasket } from '../../agent/extract/index.js';
+import { doc, line } from './documents.js';
 
-const STYLE: TextStyle = { bold: false, underline: 0, width: 1, height: 1, invert: false, font: 'A', upsideDown: false, rotated: false };
-
-/** A line from "left|right" cells at character columns: `line([0, 'Latte'], [40, '3.20'])`. */
-function line(...cells: [number, string][]): TextLine {
-  const spans: Span[] = cells.map(([column, text]) => ({ text, x: column * 12, width: text.length * 12, column, style: STYLE }));
-  return { kind: 'text', spans, align: 'left' };
-}
-function doc(...lines: TextLine[]): PrintedDocument {
-  return { start: 0, end: 0, paperWidth: 576, gridDots: 12, columns: 48, blocks: lines, issues: [] };
-}
 const extract = (d: PrintedDocument) => extractBasket(d, { id: 't-0' })!;
 
 describe('generic extraction conventions', () => {

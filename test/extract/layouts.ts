@@ -14,32 +14,41 @@ export interface ExpectedFields {
   receiptNumber: string | null;
   /** Local time to the minute: "YYYY-MM-DDTHH:MM". */
   transactionAt: string | null;
-  items: { description: string; quantity: number; amount: number }[];
+  /** `modifiers`: the sum of the item's priced modifiers, when it has any. */
+  items: { description: string; quantity: number; amount: number; modifiers?: number }[];
   total: number | null;
   tenders: { type: string; amount: number }[];
   change: number | null;
   taxes: { rate: number | null; tax: number }[];
 }
 
+/** The parts of the split: development (tuned on), and the three held-out batches (only scored). */
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3'] as const;
+export type Part = (typeof PARTS)[number];
+
 export interface LayoutReceipt {
   name: string;
   layout: string;
   language: string;
+  part: Part;
   heldOut: boolean;
   bytes: Uint8Array;
   expected: ExpectedFields;
 }
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
-  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[] };
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[]; heldOut2: string[]; heldOut3: string[] };
   const held = new Set(split.heldOut);
+  const held2 = new Set(split.heldOut2);
+  const held3 = new Set(split.heldOut3);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.bin'))
     .sort()
     .map((file) => {
       const name = file.slice(0, -'.bin'.length);
       const e = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { layout: string; language: string; basket: ExpectedFields };
-      return { name, layout: e.layout, language: e.language, heldOut: held.has(e.layout), bytes: new Uint8Array(readFileSync(join(dir, file))), expected: e.basket };
+      const part: Part = held.has(e.layout) ? 'held-out' : held2.has(e.layout) ? 'held-out-2' : held3.has(e.layout) ? 'held-out-3' : 'development';
+      return { name, layout: e.layout, language: e.language, part, heldOut: part !== 'development', bytes: new Uint8Array(readFileSync(join(dir, file))), expected: e.basket };
     });
 }
 
@@ -48,17 +57,18 @@ export type Field = (typeof FIELDS)[number];
 
 const norm = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
-/** F1 of the item lines as (description, quantity, amount) multisets. */
+/** F1 of the item lines as (description, quantity, amount, priced modifiers) multisets. */
 export function itemsF1(expected: ExpectedFields['items'], actual: Basket['items']): number {
   if (expected.length === 0 && actual.length === 0) return 1;
   const want = new Map<string, number>();
   for (const i of expected) {
-    const k = `${norm(i.description)}|${i.quantity}|${i.amount}`;
+    const k = `${norm(i.description)}|${i.quantity}|${i.amount}|${i.modifiers ?? 0}`;
     want.set(k, (want.get(k) ?? 0) + 1);
   }
   let hits = 0;
   for (const i of actual) {
-    const k = `${norm(i.description)}|${i.quantity}|${i.amount}`;
+    const mods = i.modifiers.reduce((s, m) => s + (m.amount ?? 0), 0);
+    const k = `${norm(i.description)}|${i.quantity}|${i.amount}|${mods}`;
     const n = want.get(k) ?? 0;
     if (n > 0) {
       hits++;
@@ -134,18 +144,20 @@ export function report(scored: readonly Scored[]): string {
   const lines: string[] = [];
   const pct = (x: number): string => x.toFixed(3);
   lines.push(`part        receipts  ${FIELDS.map((f) => f.padStart(13)).join('')}          all`);
-  for (const [part, items] of [
-    ['development', scored.filter((s) => !s.receipt.heldOut)],
-    ['held-out', scored.filter((s) => s.receipt.heldOut)],
-  ] as const) {
+  const byPart = PARTS.map((part) => [part, scored.filter((s) => s.receipt.part === part)] as const);
+  for (const [part, items] of byPart) {
     const acc = fieldAccuracy(items);
     lines.push(`${part.padEnd(12)}${String(items.length).padStart(8)}  ${FIELDS.map((f) => pct(acc[f]).padStart(13)).join('')}${pct(acc.all).padStart(13)}`);
   }
-  lines.push('confidence  receipts  fully correct');
-  for (const r of reliability(scored)) lines.push(`${r.bucket.padEnd(12)}${String(r.receipts).padStart(8)}  ${pct(r.fullyCorrect).padStart(13)}`);
+  lines.push(`confidence  ${PARTS.map((p) => `${p.padStart(11)} n  correct`).join('  ')}`);
+  const tables = byPart.map(([, items]) => reliability(items));
+  tables[0]!.forEach((r, k) => {
+    lines.push(`${r.bucket.padEnd(12)}${tables.map((t) => `${String(t[k]!.receipts).padStart(13)}  ${pct(t[k]!.fullyCorrect).padStart(7)}`).join('  ')}`);
+  });
+  const tag: Record<Part, string> = { development: 'D', 'held-out': 'H', 'held-out-2': 'H2', 'held-out-3': 'H3' };
   for (const s of scored) {
     const wrong = FIELDS.filter((f) => s.fields[f] < 1);
-    if (wrong.length > 0) lines.push(`  ${s.receipt.heldOut ? 'H' : 'D'} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
+    if (wrong.length > 0) lines.push(`  ${tag[s.receipt.part].padEnd(2)} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
   }
   return lines.join('\n');
 }

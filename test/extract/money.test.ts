@@ -19,6 +19,9 @@ describe('parseAmount', () => {
     ['£-89.00', -8900, 'GBP', null],
     ['-£0.50', -50, 'GBP', null],
     ['0.00', 0, null, null],
+    // A '€' printed in a code page the decoder could not map (escpos-buffer's I9 and POS-80 models).
+    ['11,60 ╒', 1160, null, null],
+    ['20,90 ?', 2090, null, null],
   ])('%s → %i', (text, minor, currency, taxCode) => {
     expect(parseAmount(text)).toEqual({ minor, decimals: 2, currency, taxCode });
   });
@@ -45,5 +48,7 @@ describe('quantities, unit prices and rates', () => {
     expect(parseRate('5,5%')).toBe(5.5);
     expect(parseRate('20.00 %')).toBe(20);
     expect(parseRate('no rate')).toBeNull();
+    // US sales tax with three decimals is one rate, not the tail of one.
+    expect(parseRate('TAX 8.875%')).toBe(8.875);
   });
 });

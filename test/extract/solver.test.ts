@@ -3,20 +3,11 @@
 // labels, pack sizes, "@ price" in a description, and a masked card number on a node-thermal-printer tender line.
 import ntp from 'node-thermal-printer';
 import { describe, expect, it } from 'vitest';
-import type { PrintedDocument, Span, TextLine, TextStyle } from '../../agent/decode/document.js';
+import type { TextLine } from '../../agent/decode/document.js';
 import { basketsFromBytes, extractBasket } from '../../agent/extract/index.js';
 import { compileVocabulary, evidenceOf } from '../../agent/extract/evidence.js';
+import { doc, line, lr, rule } from './documents.js';
 
-const STYLE: TextStyle = { bold: false, underline: 0, width: 1, height: 1, invert: false, font: 'A', upsideDown: false, rotated: false };
-function line(...cells: [number, string][]): TextLine {
-  const spans: Span[] = cells.map(([column, text]) => ({ text, x: column * 12, width: text.length * 12, column, style: STYLE }));
-  return { kind: 'text', spans, align: 'left' };
-}
-const lr = (left: string, right: string) => line([0, left], [48 - right.length, right]);
-const rule = () => line([0, '-'.repeat(48)]);
-function doc(...lines: TextLine[]): PrintedDocument {
-  return { start: 0, end: 0, paperWidth: 576, gridDots: 12, columns: 48, blocks: lines, issues: [] };
-}
 const extract = (...lines: TextLine[]) => extractBasket(doc(line([0, 'SHOP']), line([0, 'Receipt 1001']), line([0, '01/02/2025 10:00']), rule(), ...lines), { id: 't' })!;
 
 describe('label evidence', () => {
