@@ -16,6 +16,11 @@ import type { JobRecord, JournalEntry, SavedJob, Store } from './store.js';
 export interface JobWriterOptions {
   retryMs?: number;
   maxPendingBytes?: number;
+  /**
+   * Captured bytes (journal chunks) held before they are written at once instead of at the end of the turn: a flood
+   * handed over in one turn is then held in memory a few MiB at a time, not whole.
+   */
+  flushAtBytes?: number;
   /** Where its errors go; the agent's logger by default. */
   logger?: Logger;
   /** Told whenever the store's health changes (an outage begins or ends, a job is dead-lettered). */
@@ -38,6 +43,7 @@ export class JobWriter {
   readonly #store: Store;
   readonly #retryMs: number;
   readonly #maxPendingBytes: number;
+  readonly #flushAtBytes: number;
   readonly #onHealth: ((health: StoreHealth) => void) | undefined;
   #queue: Pending[] = [];
   #pendingBytes = 0;
@@ -57,6 +63,7 @@ export class JobWriter {
     this.#store = store;
     this.#retryMs = options.retryMs ?? 5_000;
     this.#maxPendingBytes = options.maxPendingBytes ?? 128 * 1024 * 1024;
+    this.#flushAtBytes = options.flushAtBytes ?? 4 * 1024 * 1024;
     this.#onHealth = options.onHealth;
     this.#log = (options.logger ?? log).child({ component: 'store' });
   }
@@ -88,6 +95,9 @@ export class JobWriter {
   /** A capture journal entry, written in order with the jobs (see JournalEntry). */
   journal(entry: JournalEntry): void {
     this.#enqueue({ entry });
+    // Only at a chunk: a job and the journal entry saying its bytes are consumed are queued together in between,
+    // and must share a transaction (a crash between them would replay the job twice).
+    if (entry.t === 'chunk' && this.#pendingBytes >= this.#flushAtBytes && this.#outage === null && !this.#closed) this.flush();
   }
 
   /** Calls `done` once everything saved so far is on disk (at once if it already is); not while the store is out. */
