@@ -328,7 +328,7 @@ export class Agent {
   /** A started link for `config` (the `index`th in its config, for the error message). */
   async #openLink(config: LinkConfig, index: number): Promise<Link> {
     const sides = { till: createTillSide(config.till), printer: this.#watchedPrinter(config.name, createPrinterSide(config.printer)) };
-    const link = new Link(config, this.#worker.sink, sides);
+    const link = new Link(config, this.#worker.sink, sides, (event) => this.events.emit('passthrough.latency', event));
     try {
       await link.start();
     } catch (error) {
