@@ -90,6 +90,26 @@ async function vmHwmMiB(pid: number): Promise<number> {
   return kb === undefined ? Number.NaN : Number(kb) / 1024;
 }
 
+/** The process's CPU time so far (user + system, all its threads), in seconds. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Reads VmHWM every 20 ms until `done` settles: the last reading before the process exits is its peak. */
+async function peakUntil(pid: number, done: Promise<unknown>): Promise<number> {
+  let peak = Number.NaN;
+  let finished = false;
+  void done.finally(() => (finished = true));
+  while (!finished) {
+    const now = await vmHwmMiB(pid);
+    if (!Number.isNaN(now)) peak = now;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return peak;
+}
+
 /** One till connection sending `bytes` and half-closing; resolves when posbridge closes it (bytes durable). */
 function flood(port: number, bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -114,6 +134,8 @@ async function benchFlood(dir: string, receipt: Buffer, captureBacklogBytes?: nu
   const sent = payload.length * FLOOD_CONNECTIONS;
   try {
     step(`flood: ${(sent / 1024 / 1024).toFixed(0)} MB over ${FLOOD_CONNECTIONS} connections`);
+    const idle = await vmHwmMiB(pid);
+    const cpu0 = await cpuSeconds(pid);
     const t0 = performance.now();
     let maxBacklog = 0;
     let shed = 0;
@@ -134,14 +156,19 @@ async function benchFlood(dir: string, receipt: Buffer, captureBacklogBytes?: nu
 
     const seconds = (performance.now() - t0) / 1000;
     const floodPeak = await vmHwmMiB(pid);
+    const floodCpu = (await cpuSeconds(pid)) - cpu0;
     process.stdout.write(`flood of ${(sent / 1024 / 1024).toFixed(0)} MB over ${FLOOD_CONNECTIONS} connections, ${limit}:\n`);
     line('  captured durably (every close after its bytes are on disk)', `${(sent / 1024 / 1024 / seconds).toFixed(1)} MB/s, ${((perConnection * FLOOD_CONNECTIONS) / seconds).toFixed(0)} receipts/s`);
     line('  most bytes waiting between capture and the journal', `${(maxBacklog / 1024 / 1024).toFixed(1)} MiB; shed ${shed} bytes`);
-    line('  daemon peak RSS during the flood', `${floodPeak.toFixed(1)} MiB (target < 150)`);
+    line('  daemon CPU time for the flood (all threads)', `${floodCpu.toFixed(1)} s (${(sent / 1024 / 1024 / floodCpu).toFixed(1)} MB per CPU-second)`);
+    line('  daemon peak RSS: idle after start, during the flood', `${idle.toFixed(1)} MiB, ${floodPeak.toFixed(1)} MiB (target < 150)`);
     step('SIGTERM: the backlog is stored');
     const t1 = performance.now();
-    await daemon.stop('SIGTERM', 120_000);
+    const stopped = daemon.stop('SIGTERM', 120_000);
+    const exitPeak = await peakUntil(pid, stopped);
+    await stopped;
     line('  SIGTERM to exit, storing the decoder backlog', `${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    line('  daemon peak RSS up to exit (flood and storing the backlog)', `${exitPeak.toFixed(1)} MiB (target < 150)`);
   } finally {
     await daemon.stop('SIGKILL');
   }

@@ -11,7 +11,8 @@
 //    an fsync per groupCommitMs, not per turn. A crash in that window loses nothing: the journal still holds
 //    their bytes and is replayed into jobs at the next start (nothing of them was committed, so nothing of them
 //    was delivered, and replay makes no duplicate);
-//  - past flushAtBytes held, whatever is held is committed at once (memory stays bounded under a flood).
+//  - past flushAtBytes held, whatever is held is committed when the caller reaches a point where that is safe
+//    (commitIfFull), so memory stays bounded under a flood and while a backlog is stored at shutdown.
 // Failures are told apart:
 //  - an outage of the store as a whole (disk full, I/O error, locked, read-only, damaged): everything waits in
 //    memory, in order, and is retried every retryMs; past maxPendingBytes the journal copies go first, then the
@@ -29,8 +30,8 @@ export interface JobWriterOptions {
   retryMs?: number;
   maxPendingBytes?: number;
   /**
-   * Captured bytes (journal chunks) held before they are written at once instead of at the end of the turn: a flood
-   * handed over in one turn is then held in memory a few MiB at a time, not whole.
+   * Bytes (captured chunks, jobs) held beyond which commitIfFull() writes them at once instead of at the end of the
+   * turn: a flood handed over in one turn, or a backlog stored in one go, is held a few MiB at a time, not whole.
    */
   flushAtBytes?: number;
   /** Decoded jobs wait at most this long after the previous commit, to share one fsync (see above). */
@@ -116,9 +117,15 @@ export class JobWriter {
   journal(entry: JournalEntry): void {
     if (entry.t === 'open' || entry.t === 'chunk') this.#urgent = true;
     this.#enqueue({ entry });
-    // Only at a chunk: a job and the journal entry saying its bytes are consumed are queued together in between,
-    // and must share a transaction (a crash between them would replay the job twice).
-    if (entry.t === 'chunk' && this.#pendingBytes >= this.#flushAtBytes && this.#outage === null && !this.#closed) this.flush();
+  }
+
+  /**
+   * Writes what is held now if it is more than flushAtBytes. Call it only where no job is held without the journal
+   * entry that says its bytes are consumed (between work items, not inside one): they must share a transaction,
+   * or a crash between them would replay the job a second time.
+   */
+  commitIfFull(): void {
+    if (this.#pendingBytes >= this.#flushAtBytes && this.#outage === null && !this.#closed) this.flush();
   }
 
   /** Calls `done` once everything saved so far is on disk (at once if it already is); not while the store is out. */

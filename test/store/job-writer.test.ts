@@ -224,12 +224,15 @@ describe('JobWriter', () => {
     expect(store.journalledChunks('k1').map((c) => [c.offset, c.at, c.bytes.toString()])).toEqual([[3, 2, 'def']]);
     writer.close();
   });
-  it('commits captured bytes past flushAtBytes at once, within the turn that journals them, whole and in order', () => {
+  it('commits what it holds past flushAtBytes when asked (commitIfFull), within the turn, whole and in order', () => {
     const writer = new JobWriter(store, { logger, flushAtBytes: 64 * 1024 });
     const info = { link: 'front', tillId: 'T1', peer: 'tcp 10.0.0.9:1' };
     writer.journal({ t: 'open', key: 'k', info, openedAt: Date.now() });
     const chunks = Array.from({ length: 10 }, () => randomBytes(16 * 1024));
-    chunks.forEach((bytes, i) => writer.journal({ t: 'chunk', key: 'k', offset: i * bytes.length, at: i, bytes }));
+    chunks.forEach((bytes, i) => {
+      writer.journal({ t: 'chunk', key: 'k', offset: i * bytes.length, at: i, bytes });
+      writer.commitIfFull();
+    });
     // No turn has passed: what is stored was committed because of the bound (every 4 chunks of 16 KiB).
     const stored = store.journalledChunks('k');
     expect(stored.length).toBe(8);
