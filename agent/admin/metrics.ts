@@ -2,15 +2,71 @@
 // and histograms follow the events as they come; gauges (backlog, drift, link state) are read from the agent's
 // status when Prometheus scrapes, so they are never stale. Its own Registry, not prom-client's global one,
 // so tests and a reloaded daemon never see another instance's figures.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric, type MetricValueWithName } from 'prom-client';
 import type { LayoutDrift } from '../daemon/drift-monitor.js';
-import type { AgentEvents } from '../model/events.js';
+import { PASSTHROUGH_LATENCY_BUCKETS, type AgentEvents } from '../model/events.js';
 import type { AgentStatusView } from '../model/status.js';
 
 export interface MetricsSources {
   readonly events: AgentEvents;
   status(): AgentStatusView;
   drift(): LayoutDrift[];
+}
+
+interface BucketSeries {
+  readonly labels: Record<string, string>;
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * A Prometheus histogram added up from bucket counts made elsewhere (capture counts passthrough latency into
+ * PASSTHROUGH_LATENCY_BUCKETS on the hot path and sends the counts, not the samples); prom-client's Histogram
+ * only takes one sample at a time. Registered as a custom metric, formatted like any histogram.
+ */
+class SummedHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly #series = new Map<string, BucketSeries>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly bounds: readonly number[],
+  ) {}
+
+  /** `counts` has one entry per bound plus one for samples above them all. */
+  add(labels: Record<string, string>, counts: readonly number[], sum: number, count: number): void {
+    const key = JSON.stringify(labels);
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
+      this.#series.set(key, series);
+    }
+    for (let i = 0; i < series.counts.length; i++) series.counts[i]! += counts[i] ?? 0;
+    series.sum += sum;
+    series.count += count;
+  }
+
+  get(): { name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: MetricValueWithName<string>[] } {
+    const values: MetricValueWithName<string>[] = [];
+    for (const { labels, counts, sum, count } of this.#series.values()) {
+      let cumulative = 0;
+      this.bounds.forEach((bound, i) => {
+        cumulative += counts[i]!;
+        values.push({ metricName: `${this.name}_bucket`, labels: { ...labels, le: bound }, value: cumulative });
+      });
+      values.push({ metricName: `${this.name}_bucket`, labels: { ...labels, le: '+Inf' }, value: count });
+      values.push({ metricName: `${this.name}_sum`, labels, value: sum });
+      values.push({ metricName: `${this.name}_count`, labels, value: count });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.#series.clear();
+  }
 }
 
 export class AgentMetrics {
@@ -44,7 +100,15 @@ export class AgentMetrics {
       labelNames: ['sink', 'outcome'],
       registers,
     });
+    const latency = new SummedHistogram(
+      'posbridge_passthrough_latency_seconds',
+      'Time bytes waited inside posbridge, from arriving from one side to being accepted by the other (toPrinter: till to printer; toTill: status replies).',
+      PASSTHROUGH_LATENCY_BUCKETS,
+    );
+    // prom-client's registry formats any object with this shape (name, help, type, get, reset).
+    this.registry.registerMetric(latency as unknown as Metric);
     this.#unsubscribe.push(
+      on('passthrough.latency', (e) => latency.add({ link: e.link, direction: e.direction }, e.buckets, e.sum, e.count)),
       on('job.captured', (e) => jobs.inc({ link: e.link })),
       on('bytes.passed', (e) => bytes.inc({ link: e.link, direction: e.direction }, e.bytes)),
       on('decode.error', (e) => decodeErrors.inc({ link: e.link })),

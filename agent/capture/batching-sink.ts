@@ -35,6 +35,8 @@ export class BatchingSink implements CaptureSink {
   #scheduled = false;
   /** Bytes handed to the channel and not yet acknowledged. */
   #backlog = 0;
+  /** Bytes in this turn's batches, of every session, not handed over yet: they count towards the limit too. */
+  #batched = 0;
   #shedTotal = 0;
   #shedWarned = false;
 
@@ -102,12 +104,13 @@ export class BatchingSink implements CaptureSink {
       batch = { chunks: [], size: 0, at: Date.now(), shed: 0 };
       this.#batches.set(session, batch);
     }
-    if (this.#backlog + batch.size + chunk.length > this.#maxBacklogBytes) {
+    if (this.#backlog + this.#batched + chunk.length > this.#maxBacklogBytes) {
       batch.shed += chunk.length;
       this.#shed(chunk.length);
     } else {
       batch.chunks.push(chunk);
       batch.size += chunk.length;
+      this.#batched += chunk.length;
     }
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -124,6 +127,7 @@ export class BatchingSink implements CaptureSink {
     const batch = this.#batches.get(session);
     if (batch === undefined) return;
     this.#batches.delete(session);
+    this.#batched -= batch.size;
     if (batch.shed > 0) this.#channel.lost(session, batch.shed);
     if (batch.size === 0) return;
     // A copy the channel may transfer: never a view of Node's shared buffer pool.

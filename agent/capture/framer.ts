@@ -12,6 +12,13 @@ export interface StreamDecoder {
   end(): PrintedDocument[];
 }
 
+/**
+ * At shutdown with a backlog (storeRaw), a session's remaining bytes are stored in parts of this size as they are
+ * framed, not as one job at its end: with many sessions behind at once, holding each one's whole rest would hold
+ * the whole backlog in memory.
+ */
+export const RAW_PART_BYTES = 256 * 1024;
+
 export interface FramerOptions {
   idleGapMs: number;
   maxJobBytes: number;
@@ -34,6 +41,8 @@ export class JobFramer {
   #jobAt: number | undefined;
   #lastAt = 0;
   #ended = false;
+  /** storeRaw() was called: every RAW_PART_BYTES held become a job. */
+  #rawInParts = false;
 
   constructor(info: SessionInfo, options: FramerOptions, emit: (job: FramedJob) => void) {
     this.#info = info;
@@ -61,6 +70,7 @@ export class JobFramer {
       for (const doc of documents) this.#emitUpTo(this.#decoderBase + doc.end, 'cut', [doc], at);
     }
     if (this.#streamEnd - this.#heldStart >= this.#options.maxJobBytes) this.#overflow();
+    else if (this.#rawInParts) while (this.#streamEnd - this.#heldStart >= RAW_PART_BYTES) this.#emitUpTo(this.#heldStart + RAW_PART_BYTES, 'shutdown', [], at);
   }
 
   /** Capture bytes that were shed before reaching the framer (backlog full): the job records the loss. */
@@ -78,6 +88,7 @@ export class JobFramer {
     if (this.#decoder === null) return;
     this.#decoder = null;
     this.#decodeError = reason;
+    this.#rawInParts = true;
   }
 
   /** Stream offset up to which every byte is in an emitted job (or was dropped as printing nothing). */

@@ -2,13 +2,25 @@
 // (in SQLite, in file names, at the backend) and two agents never collide without any coordination.
 import { randomFillSync } from 'node:crypto';
 
+/** Random bytes drawn from the system a pool at a time: one call per id costs more than the rest of the id. */
+const pool = new Uint8Array(4096);
+let poolUsed = pool.length;
 const random = new Uint8Array(10);
 let lastMs = -1;
 let sequence = 0;
 
+function fillRandom(): void {
+  if (poolUsed + random.length > pool.length) {
+    randomFillSync(pool);
+    poolUsed = 0;
+  }
+  random.set(pool.subarray(poolUsed, poolUsed + random.length));
+  poolUsed += random.length;
+}
+
 /** A new UUIDv7; ids made in the same millisecond by this process still sort in the order they were made. */
 export function newJobId(now = Date.now()): string {
-  randomFillSync(random);
+  fillRandom();
   if (now <= lastMs) {
     // Same (or a clock stepped back) millisecond: keep the last timestamp and count up in the 12-bit rand_a field.
     now = lastMs;

@@ -7,6 +7,8 @@ import { tillIdOf } from '../config.js';
 import { log, RateLimitedLog } from '../log.js';
 import { createPrinterSide, createTillSide } from '../../drivers/index.js';
 import type { PrinterSide, TillSession, TillSide } from '../../drivers/types.js';
+import type { AgentEventMap } from '../model/events.js';
+import { LinkLatency } from './latency.js';
 import { SessionBridge, type PrinterState, type SessionTiming } from './session.js';
 import type { CaptureSink } from './types.js';
 
@@ -27,6 +29,9 @@ export class Link {
   readonly #sessions = new Set<SessionBridge>();
   readonly #log;
   readonly #sessionLog: RateLimitedLog;
+  /** Where passthrough latency events go (the agent's events); kept for a successor made by handOver. */
+  readonly #onLatency: ((event: AgentEventMap['passthrough.latency']) => void) | undefined;
+  readonly #latency: LinkLatency;
   #sessionCount = 0;
   /** The till side was already listening for a predecessor when this link was made (handOver). */
   #tillInherited = false;
@@ -35,7 +40,12 @@ export class Link {
   /** The link this one handed its till side to: new sessions go there, and stopping this one leaves it running. */
   #successor: Link | undefined;
 
-  constructor(config: LinkConfig, sink: CaptureSink, sides?: { till: TillSide; printer: PrinterSide }) {
+  constructor(
+    config: LinkConfig,
+    sink: CaptureSink,
+    sides?: { till: TillSide; printer: PrinterSide },
+    onLatency?: (event: AgentEventMap['passthrough.latency']) => void,
+  ) {
     this.name = config.name;
     this.config = config;
     this.till = sides?.till ?? createTillSide(config.till, log.child({ link: config.name }));
@@ -44,6 +54,8 @@ export class Link {
     this.#timing = { idleGapMs: config.idleGapMs, replyLingerMs: config.replyLingerMs, printerRetryMs: config.printerRetryMs };
     this.#log = log.child({ link: config.name });
     this.#sessionLog = new RateLimitedLog(this.#log);
+    this.#onLatency = onLatency;
+    this.#latency = new LinkLatency(config.name, onLatency ?? (() => undefined));
   }
 
   /** Sessions open now, and ever. */
@@ -65,6 +77,7 @@ export class Link {
   async start(): Promise<void> {
     if (!this.#printerInherited) await this.printer.start?.();
     if (!this.#tillInherited) await this.till.start((session) => this.#accept(session));
+    this.#latency.start();
     this.#log.info({ till: this.config.till.kind, printer: this.config.printer.kind, tookOverTill: this.#tillInherited }, 'link running');
   }
 
@@ -77,7 +90,7 @@ export class Link {
   handOver(config: LinkConfig): Link {
     // An unchanged printer side is shared too: two sides on one serial device would fight over it.
     const printer = isDeepStrictEqual(this.config.printer, config.printer) ? this.printer : createPrinterSide(config.printer, log.child({ link: config.name }));
-    const next = new Link(config, this.#sink, { till: this.till, printer });
+    const next = new Link(config, this.#sink, { till: this.till, printer }, this.#onLatency);
     next.#tillInherited = true;
     next.#printerInherited = printer === this.printer;
     this.#successor = next;
@@ -108,6 +121,7 @@ export class Link {
     await Promise.race([finishing, delay(PRINTER_FLUSH_MS)]);
     if (this.#successor === undefined) await this.till.stop();
     if (this.#successor?.printer !== this.printer) await this.printer.close();
+    this.#latency.stop();
     this.#log.info('link stopped');
   }
 
@@ -141,7 +155,7 @@ export class Link {
   #bridge(session: TillSession): SessionBridge {
     this.#sessionCount++;
     const tap = this.#sink.openSession({ link: this.name, tillId: tillIdOf(this.config), peer: session.peer });
-    const bridge = new SessionBridge(session, this.printer, tap, this.#timing, this.#sessionLog);
+    const bridge = new SessionBridge(session, this.printer, tap, this.#timing, this.#sessionLog, this.#latency);
     this.#sessions.add(bridge);
     void bridge.closed.then(() => this.#sessions.delete(bridge));
     return bridge;

@@ -13,6 +13,7 @@
 import type { Duplex } from 'node:stream';
 import type { RateLimitedLog } from '../log.js';
 import type { PrinterSide, TillSession } from '../../drivers/types.js';
+import { ArrivalTimes, StreamLatency, type LinkLatency } from './latency.js';
 import type { SessionTap } from './types.js';
 
 export interface SessionTiming {
@@ -54,8 +55,14 @@ export class SessionBridge {
   readonly closed: Promise<void>;
   #printer: Duplex | undefined;
   #state: PrinterState = 'idle';
-  /** Till bytes that arrived while the printer was being opened. */
+  /** Till bytes that arrived while the printer was being opened, and when each arrived. */
   #pending: Buffer[] = [];
+  readonly #pendingTimes = new ArrivalTimes();
+  readonly #latency: LinkLatency;
+  /** The current printer stream's write latency (its `done` is every write's callback). */
+  #printerLatency: StreamLatency | undefined;
+  /** Replies' latency on their way to the till. */
+  readonly #replyLatency: StreamLatency;
   #tillEnded = false;
   #tapEnded = false;
   #closeHeld = false;
@@ -66,8 +73,10 @@ export class SessionBridge {
   /** Printer streams still finishing (their last replies can still reach the till). */
   readonly #finishing = new Set<Duplex>();
 
-  constructor(session: TillSession, printerSide: PrinterSide, tap: SessionTap, timing: SessionTiming, log: RateLimitedLog) {
+  constructor(session: TillSession, printerSide: PrinterSide, tap: SessionTap, timing: SessionTiming, log: RateLimitedLog, latency: LinkLatency) {
     this.#till = session.stream;
+    this.#latency = latency;
+    this.#replyLatency = new StreamLatency(latency.toTill);
     this.#printerSide = printerSide;
     this.#tap = tap;
     this.#timing = timing;
@@ -111,7 +120,9 @@ export class SessionBridge {
     const printer = this.#printer;
     if (printer !== undefined) {
       this.#tap.bytes(chunk);
-      if (!printer.write(chunk)) this.#waitForPrinter(printer);
+      const latency = this.#printerLatency!;
+      latency.written(performance.now());
+      if (!printer.write(chunk, latency.done)) this.#waitForPrinter(printer);
       else if (this.#state === 'printing') this.#idleTimer?.refresh();
       return;
     }
@@ -120,6 +131,7 @@ export class SessionBridge {
       return;
     }
     this.#pending.push(chunk);
+    this.#pendingTimes.push(performance.now());
     this.#till.pause();
     if (this.#state !== 'opening') this.#openPrinter();
   };
@@ -164,6 +176,8 @@ export class SessionBridge {
       return;
     }
     this.#printer = printer;
+    const latency = new StreamLatency(this.#latency.toPrinter);
+    this.#printerLatency = latency;
     printer.on('data', (reply: Buffer) => this.#reply(reply));
     printer.once('end', () => this.#onPrinterEnd(printer));
     printer.once('close', () => this.#onPrinterClose(printer));
@@ -173,7 +187,8 @@ export class SessionBridge {
     let full = false;
     for (const chunk of pending) {
       this.#tap.bytes(chunk);
-      full = !printer.write(chunk);
+      latency.written(this.#pendingTimes.shift());
+      full = !printer.write(chunk, latency.done);
     }
     if (this.#tillEnded || this.#state === 'closed') {
       this.#finishPrinter();
@@ -189,7 +204,7 @@ export class SessionBridge {
     const reason = error instanceof Error ? error.message : String(error);
     if (!this.#persistent) {
       this.#log.warn({ peer: this.#peer, reason }, 'printer unavailable: the till connection is reset, as the printer would');
-      this.#pending = [];
+      this.#dropPending();
       this.#enter(closed ? 'closed' : 'idle');
       this.#endTap('session-end');
       this.#reset();
@@ -199,15 +214,23 @@ export class SessionBridge {
     this.#printerDownUntil = Date.now() + this.#retryMs;
     this.#retryMs = Math.min(this.#retryMs * 2, MAX_PRINTER_RETRY_MS);
     for (const chunk of this.#pending) this.#tap.bytes(chunk);
-    this.#pending = [];
+    this.#dropPending();
     if (closed) return;
     this.#enter('printer-down');
     this.#till.resume();
   }
 
+  /** Held till bytes that will not be written (captured already, or never to be). */
+  #dropPending(): void {
+    this.#pending = [];
+    while (this.#pendingTimes.size > 0) this.#pendingTimes.shift();
+  }
+
   #reply(reply: Buffer): void {
     const till = this.#till;
-    if (!till.destroyed && till.writable) till.write(reply);
+    if (till.destroyed || !till.writable) return;
+    this.#replyLatency.written(performance.now());
+    till.write(reply, this.#replyLatency.done);
   }
 
   #armIdle(): void {

@@ -330,7 +330,7 @@ export class Agent {
   async #openLink(config: LinkConfig, index: number): Promise<Link> {
     const linkLog = log.child({ link: config.name });
     const sides = { till: createTillSide(config.till, linkLog), printer: this.#watchedPrinter(config.name, createPrinterSide(config.printer, linkLog)) };
-    const link = new Link(config, this.#worker.sink, sides);
+    const link = new Link(config, this.#worker.sink, sides, (event) => this.events.emit('passthrough.latency', event));
     try {
       await link.start();
     } catch (error) {

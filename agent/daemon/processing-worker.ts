@@ -8,6 +8,7 @@ import { backoffDelay } from '../forward/backoff.js';
 import { log } from '../log.js';
 import type { OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
+import { WORKER_THREAD_LIMITS } from '../model/thread-limits.js';
 import type { JobSummary } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -78,7 +79,7 @@ export class ProcessingWorker implements CaptureChannel {
    * on are journalled), rejects with the worker's own words if it cannot open the store.
    */
   start(): Promise<void> {
-    const worker = new Worker(WORKER_URL, { workerData: { ...this.#settings, draining: this.#draining } });
+    const worker = new Worker(WORKER_URL, { workerData: { ...this.#settings, draining: this.#draining }, resourceLimits: WORKER_THREAD_LIMITS });
     this.#worker = worker;
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {

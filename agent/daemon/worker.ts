@@ -162,7 +162,11 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
     }
   };
   const runUntil = (deadline: number): void => {
-    while (head < queue.length && performance.now() < deadline) perform(queue[head++]!);
+    while (head < queue.length && performance.now() < deadline) {
+      perform(queue[head++]!);
+      // Between items every saved job is with its journal entries: a safe point to write a full batch.
+      writer.commitIfFull();
+    }
     if (head === queue.length) {
       queue.length = 0;
       head = 0;
@@ -189,6 +193,11 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
   journalled.forEach((session, i) => work({ t: 'replay', session: -1 - i, journalled: session }));
 
   port!.on('message', (message: ToWorker) => {
+    handle(message);
+    // A flood posted in one turn is journalled a few MiB at a time, not held whole until the turn ends.
+    writer.commitIfFull();
+  });
+  const handle = (message: ToWorker): void => {
     switch (message.t) {
       case 'open':
         journal.open(message.session, message.info);
@@ -237,7 +246,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         break;
       }
     }
-  });
+  };
   post({ t: 'ready' });
 }
 

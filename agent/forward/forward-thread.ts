@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { DriftNotice } from '../model/index.js';
+import { WORKER_THREAD_LIMITS } from '../model/thread-limits.js';
 import { backoffDelay } from './backoff.js';
 import type { BatchEvent } from './forwarder.js';
 import type { ForwardSettings, ForwardStatus, FromForward, ProbeResult, ToForward } from './thread-protocol.js';
@@ -36,7 +37,7 @@ export class ForwardThread {
   }
 
   start(): void {
-    const worker = new Worker(ENTRY_URL, { workerData: this.#settings });
+    const worker = new Worker(ENTRY_URL, { workerData: this.#settings, resourceLimits: WORKER_THREAD_LIMITS });
     this.#worker = worker;
     worker.on('message', (message: FromForward) => this.#onMessage(message));
     worker.on('error', (error) => this.#log.error({ err: error }, 'forwarding thread failed'));

@@ -1,6 +1,19 @@
 // What the processing worker saves jobs and capture-journal entries through: save() never throws and never loses a
 // job it can hold. Everything saved in the same event-loop turn shares one transaction, so one fsync: under a
-// flood thousands of jobs a second cost a few commits. Failures are told apart:
+// flood thousands of jobs a second cost a few commits. Every commit is synchronous=FULL (on disk before it
+// returns, and before another thread can read it), but not every batch is committed at once:
+//  - captured bytes (capture journal `open` and `chunk` entries) and anything a till's close waits for
+//    (whenDurable) are committed at the end of the turn: that is what makes a receipt the till saw complete
+//    survive kill -9 and a power cut;
+//  - decoded jobs and their baskets (with the journal entries saying their bytes are consumed) are only a
+//    re-derivation of bytes already durable in the journal. They are committed at once too, unless the last
+//    commit was less than groupCommitMs ago: then they wait out the rest of it, so a flood of decoded jobs costs
+//    an fsync per groupCommitMs, not per turn. A crash in that window loses nothing: the journal still holds
+//    their bytes and is replayed into jobs at the next start (nothing of them was committed, so nothing of them
+//    was delivered, and replay makes no duplicate);
+//  - past flushAtBytes held, whatever is held is committed when the caller reaches a point where that is safe
+//    (commitIfFull), so memory stays bounded under a flood and while a backlog is stored at shutdown.
+// Failures are told apart:
 //  - an outage of the store as a whole (disk full, I/O error, locked, read-only, damaged): everything waits in
 //    memory, in order, and is retried every retryMs; past maxPendingBytes the journal copies go first, then the
 //    oldest jobs, each named in the log. One error is logged per outage, not per job, and the outage is reported
@@ -16,6 +29,13 @@ import type { JobRecord, JournalEntry, SavedJob, Store } from './store.js';
 export interface JobWriterOptions {
   retryMs?: number;
   maxPendingBytes?: number;
+  /**
+   * Bytes (captured chunks, jobs) held beyond which commitIfFull() writes them at once instead of at the end of the
+   * turn: a flood handed over in one turn, or a backlog stored in one go, is held a few MiB at a time, not whole.
+   */
+  flushAtBytes?: number;
+  /** Decoded jobs wait at most this long after the previous commit, to share one fsync (see above). */
+  groupCommitMs?: number;
   /** Where its errors go; the agent's logger by default. */
   logger?: Logger;
   /** Told whenever the store's health changes (an outage begins or ends, a job is dead-lettered). */
@@ -38,6 +58,12 @@ export class JobWriter {
   readonly #store: Store;
   readonly #retryMs: number;
   readonly #maxPendingBytes: number;
+  readonly #flushAtBytes: number;
+  readonly #groupCommitMs: number;
+  /** Held items include captured bytes: commit at the end of this turn. */
+  #urgent = false;
+  #lastCommitAt = -Infinity;
+  #groupTimer: NodeJS.Timeout | undefined;
   readonly #onHealth: ((health: StoreHealth) => void) | undefined;
   #queue: Pending[] = [];
   #pendingBytes = 0;
@@ -57,6 +83,8 @@ export class JobWriter {
     this.#store = store;
     this.#retryMs = options.retryMs ?? 5_000;
     this.#maxPendingBytes = options.maxPendingBytes ?? 128 * 1024 * 1024;
+    this.#flushAtBytes = options.flushAtBytes ?? 4 * 1024 * 1024;
+    this.#groupCommitMs = options.groupCommitMs ?? 50;
     this.#onHealth = options.onHealth;
     this.#log = (options.logger ?? log).child({ component: 'store' });
   }
@@ -87,13 +115,28 @@ export class JobWriter {
 
   /** A capture journal entry, written in order with the jobs (see JournalEntry). */
   journal(entry: JournalEntry): void {
+    if (entry.t === 'open' || entry.t === 'chunk') this.#urgent = true;
     this.#enqueue({ entry });
+  }
+
+  /**
+   * Writes what is held now if it is more than flushAtBytes. Call it only where no job is held without the journal
+   * entry that says its bytes are consumed (between work items, not inside one): they must share a transaction,
+   * or a crash between them would replay the job a second time.
+   */
+  commitIfFull(): void {
+    if (this.#pendingBytes >= this.#flushAtBytes && this.#outage === null && !this.#closed) this.flush();
   }
 
   /** Calls `done` once everything saved so far is on disk (at once if it already is); not while the store is out. */
   whenDurable(done: () => void): void {
-    if (this.#queue.length === 0) done();
-    else this.#durable.push(done);
+    if (this.#queue.length === 0) {
+      done();
+      return;
+    }
+    this.#durable.push(done);
+    this.#urgent = true;
+    this.#schedule();
   }
 
   /** Writes everything pending now; true when nothing is left. */
@@ -103,6 +146,7 @@ export class JobWriter {
       const jobs = items.flatMap((i) => (i.saved === undefined ? [] : [i.saved]));
       const entries = items.flatMap((i) => (i.entry === undefined ? [] : [i.entry]));
       try {
+        this.#lastCommitAt = performance.now();
         this.#store.saveJobs(jobs, entries);
         this.#written(items.length);
       } catch (error) {
@@ -119,6 +163,8 @@ export class JobWriter {
     }
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#groupTimer);
+    this.#groupTimer = undefined;
     return true;
   }
 
@@ -127,6 +173,8 @@ export class JobWriter {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#groupTimer);
+    this.#groupTimer = undefined;
   }
 
   #enqueue(item: Pending): void {
@@ -137,13 +185,26 @@ export class JobWriter {
       this.#shed();
       return;
     }
-    if (!this.#scheduled && !this.#closed) {
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        if (this.#outage === null) this.flush();
-      });
-    }
+    this.#schedule();
+  }
+
+  /** A commit at the end of this turn, or, for decoded jobs only, once groupCommitMs has passed since the last. */
+  #schedule(): void {
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#outage !== null || this.#queue.length === 0) return;
+      const wait = this.#lastCommitAt + this.#groupCommitMs - performance.now();
+      if (this.#urgent || wait <= 0 || this.#pendingBytes >= this.#flushAtBytes) {
+        this.flush();
+      } else if (this.#groupTimer === undefined) {
+        this.#groupTimer = setTimeout(() => {
+          this.#groupTimer = undefined;
+          if (this.#outage === null) this.flush();
+        }, wait);
+      }
+    });
   }
 
   /** The first `count` queued items are on disk. */
@@ -155,6 +216,7 @@ export class JobWriter {
     }
     if (this.#queue.length === 0) {
       this.#pendingBytes = 0;
+      this.#urgent = false;
       const durable = this.#durable;
       this.#durable = [];
       for (const done of durable) done();

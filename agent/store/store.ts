@@ -270,8 +270,9 @@ export class Store {
         refuseNewer(db, file);
       } else {
         db.pragma('journal_mode = WAL');
-        // FULL: each committed job is on disk before the next, so a power cut loses nothing acknowledged.
-        // Receipts come a few a minute; an fsync per job costs nothing a till would notice.
+        // FULL: every commit is on disk before it returns and before another thread can read it, so a power cut
+        // loses nothing a till's close said was stored and nothing the forwarder could already have delivered.
+        // Commits are grouped by the job writer (job-writer.ts), so a flood costs few fsyncs, not one per job.
         db.pragma('synchronous = FULL');
         db.pragma('foreign_keys = ON');
         migrate(db, file);

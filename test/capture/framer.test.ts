@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JobFramer, type StreamDecoder } from '../../agent/capture/framer.js';
+import { JobFramer, RAW_PART_BYTES, type StreamDecoder } from '../../agent/capture/framer.js';
 import { jobIdTime } from '../../agent/capture/job-id.js';
 import type { FramedJob } from '../../agent/capture/types.js';
 import { Decoder } from '../../agent/decode/index.js';
@@ -126,6 +126,22 @@ describe('JobFramer', () => {
     const next = frame([big.subarray(0, 3000), COFFEE], { maxJobBytes: 2048 }, [0, 5_000]);
     expect(next.jobs.at(-1)!.bytes).toEqual(COFFEE);
     expect(next.jobs.at(-1)!.decodeError).toBeNull();
+  });
+
+  it('at shutdown with a backlog (storeRaw) stores the rest in parts as it comes, so a session never holds it whole', () => {
+    const rest = Buffer.concat(Array.from({ length: Math.ceil((3 * RAW_PART_BYTES) / COFFEE.length) }, () => COFFEE));
+    const jobs: FramedJob[] = [];
+    const framer = new JobFramer(INFO, { idleGapMs: 1_000, maxJobBytes: 1 << 30 }, (job) => jobs.push(job));
+    framer.storeRaw('shutting down');
+    for (let i = 0; i < rest.length; i += 4096) {
+      framer.data(rest.subarray(i, i + 4096), 1_700_000_000_000);
+      // Never more than one part (and a chunk) held back.
+      expect(i + 4096 - jobs.reduce((n, j) => n + j.bytes.length, 0)).toBeLessThanOrEqual(RAW_PART_BYTES + 4096);
+    }
+    framer.end('shutdown');
+    expect(jobs.length).toBe(Math.ceil(rest.length / RAW_PART_BYTES));
+    expect(jobs.every((j) => j.bytes.length <= RAW_PART_BYTES && j.decodeError === 'shutting down' && j.documents.length === 0)).toBe(true);
+    expect(Buffer.concat(jobs.map((j) => j.bytes))).toEqual(rest);
   });
 
   it('stores a job raw with the reason when the decoder throws, and decodes the next one afresh', () => {

@@ -224,4 +224,48 @@ describe('JobWriter', () => {
     expect(store.journalledChunks('k1').map((c) => [c.offset, c.at, c.bytes.toString()])).toEqual([[3, 2, 'def']]);
     writer.close();
   });
+  it('commits what it holds past flushAtBytes when asked (commitIfFull), within the turn, whole and in order', () => {
+    const writer = new JobWriter(store, { logger, flushAtBytes: 64 * 1024 });
+    const info = { link: 'front', tillId: 'T1', peer: 'tcp 10.0.0.9:1' };
+    writer.journal({ t: 'open', key: 'k', info, openedAt: Date.now() });
+    const chunks = Array.from({ length: 10 }, () => randomBytes(16 * 1024));
+    chunks.forEach((bytes, i) => {
+      writer.journal({ t: 'chunk', key: 'k', offset: i * bytes.length, at: i, bytes });
+      writer.commitIfFull();
+    });
+    // No turn has passed: what is stored was committed because of the bound (every 4 chunks of 16 KiB).
+    const stored = store.journalledChunks('k');
+    expect(stored.length).toBe(8);
+    expect(Buffer.concat(stored.map((c) => c.bytes))).toEqual(Buffer.concat(chunks.slice(0, 8)));
+    writer.flush();
+    expect(store.journalledChunks('k').length).toBe(10);
+    writer.close();
+  });
+
+  it('lets decoded jobs right after a commit wait for the group commit, but never captured bytes or a waiting till', async () => {
+    const writer = new JobWriter(store, { logger, groupCommitMs: 60_000 });
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const first = job(COFFEE);
+    writer.save(first, basketsFor(first));
+    await turn();
+    // The first commit in a while goes at once.
+    expect(storedIds()).toEqual([first.id]);
+    const second = job(COFFEE);
+    writer.save(second, basketsFor(second));
+    await turn();
+    await turn();
+    expect(storedIds()).toEqual([first.id]);
+    // Captured bytes arriving are committed at the end of their turn, and take the held job along.
+    writer.journal({ t: 'open', key: 'k', info: { link: 'front', tillId: 'T1', peer: 'p' }, openedAt: Date.now() });
+    await turn();
+    expect(storedIds()).toEqual([first.id, second.id]);
+    const third = job(COFFEE);
+    writer.save(third, basketsFor(third));
+    let durable = false;
+    writer.whenDurable(() => (durable = true));
+    await turn();
+    expect(durable).toBe(true);
+    expect(storedIds()).toEqual([first.id, second.id, third.id]);
+    writer.close();
+  });
 });
