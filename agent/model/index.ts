@@ -3,3 +3,4 @@ export type * from './delivery.js';
 export * from './receipts-api.js';
 export * from './events.js';
 export type * from './status.js';
+export type * from './stream-decoder.js';
