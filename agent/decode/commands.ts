@@ -65,6 +65,13 @@ export function parseCommand(p: Printer, buf: Uint8Array, i: number, end: number
   }
 }
 
+/** Command bytes as a 256-entry table (1 = in the set): one indexed load on every command, no hashing. */
+function byteSet(codes: readonly number[]): Uint8Array {
+  const set = new Uint8Array(256);
+  for (const c of codes) set[c] = 1;
+  return set;
+}
+
 /** Length of a fixed-length command, or NEED_MORE when fewer bytes are available. */
 function fixed(len: number, i: number, end: number): boolean {
   return end - i >= len;
@@ -82,7 +89,7 @@ function escCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: num
   const n = buf[i + 2] ?? 0;
   const s = p.style;
   // Commands with one parameter byte share the length check.
-  if (ESC_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (ESC_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   switch (c) {
     case 0x0c: // ESC FF: print page, stay in page mode
       p.printPage(at + 2, true);
@@ -246,7 +253,7 @@ function escCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: num
   }
 }
 
-const ESC_ONE_PARAM = new Set([
+const ESC_ONE_PARAM = byteSet([
   0x20, 0x21, 0x25, 0x2b, 0x2d, 0x33, 0x3d, 0x3f, 0x45, 0x47, 0x4a, 0x4b, 0x4d, 0x52, 0x54, 0x55, 0x56, 0x61, 0x64,
   0x65, 0x72, 0x74, 0x75, 0x7b,
 ]);
@@ -585,13 +592,13 @@ function printStored(p: Printer, spec: ImageSpec, stored: StoredImage | undefine
 
 // ---- GS -------------------------------------------------------------------------------------------------
 
-const GS_ONE_PARAM = new Set([0x21, 0x2f, 0x42, 0x45, 0x48, 0x49, 0x54, 0x61, 0x62, 0x66, 0x68, 0x72, 0x77]);
+const GS_ONE_PARAM = byteSet([0x21, 0x2f, 0x42, 0x45, 0x48, 0x49, 0x54, 0x61, 0x62, 0x66, 0x68, 0x72, 0x77]);
 
 function gsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
   const c = buf[i + 1]!;
   const n = buf[i + 2] ?? 0;
   const s = p.style;
-  if (GS_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (GS_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   switch (c) {
     case 0x21: // GS ! n: character size
       s.setCharacterSize(n);
@@ -804,13 +811,13 @@ function counter(p: Printer, buf: Uint8Array, i: number, end: number, at: number
 
 // ---- FS -------------------------------------------------------------------------------------------------
 
-const FS_ONE_PARAM = new Set([0x21, 0x2d, 0x43, 0x57, 0x71]);
+const FS_ONE_PARAM = byteSet([0x21, 0x2d, 0x43, 0x57, 0x71]);
 
 function fsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
   const c = buf[i + 1]!;
   const n = buf[i + 2] ?? 0;
   const s = p.style;
-  if (FS_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (FS_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   switch (c) {
     case 0x21: // FS ! n: Kanji print mode (double width bit 2, underline bit 7)
       s.kanjiDoubleWidth = (n & 0x04) !== 0;
