@@ -40,13 +40,15 @@ function rss(kind: string): RssReport {
     const unit = textReceipts();
     while (bytes < TEN_MB) for (let i = 0; i < unit.length && bytes < TEN_MB; i += CHUNK) feed(unit.subarray(i, Math.min(i + CHUNK, unit.length)));
   } else {
-    // One raster image of 10 MB: 1600 dots wide, 52,429 rows — far above the 4 MiB image limit.
-    const xBytes = 200;
-    const rows = Math.ceil(TEN_MB / xBytes);
-    feed(Uint8Array.from([0x1d, 0x76, 0x30, 0, xBytes, 0, rows & 0xff, rows >> 8]));
-    const chunk = new Uint8Array(CHUNK).fill(0xa5);
-    for (let left = xBytes * rows; left > 0; left -= CHUNK) feed(chunk.subarray(0, Math.min(CHUNK, left)));
-    feed(Uint8Array.from([0x1d, 0x56, 0x00]));
+    // Raster receipts: full-width 80 mm GS v 0 images of the most rows the command takes (72 bytes x 4095), each cut.
+    const xBytes = 72;
+    const rows = 4095;
+    const data = new Uint8Array(xBytes * rows).fill(0xa5);
+    while (bytes < TEN_MB) {
+      feed(Uint8Array.from([0x1d, 0x76, 0x30, 0, xBytes, 0, rows & 0xff, rows >> 8]));
+      for (let at = 0; at < data.length; at += CHUNK) feed(data.subarray(at, Math.min(at + CHUNK, data.length)));
+      feed(Uint8Array.from([0x1d, 0x56, 0x00]));
+    }
   }
   documents += decoder.end().length;
   // maxRSS is the kernel's high-water mark for the whole process, in KiB.

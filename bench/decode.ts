@@ -107,7 +107,7 @@ export async function benchDecode(withCallgrind = false): Promise<void> {
   out.push('decoder memory, 10 MB job streamed in 64 KiB chunks in a fresh process loading only the decoder (target <= 64 MiB RSS):');
   for (const kind of ['text', 'raster']) {
     const r = measureRss(kind);
-    const label = kind === 'text' ? 'text receipts' : 'one 10 MB raster image';
+    const label = kind === 'text' ? 'text receipts' : 'raster receipts (GS v 0)';
     out.push(
       `  ${label.padEnd(38)} peak RSS ${r.peakRssMiB.toFixed(1)} MiB (process at start ${r.baselineRssMiB.toFixed(1)} MiB, ` +
         `heap kept after GC ${r.retainedHeapMiB.toFixed(1)} MiB; ${r.documents} documents)`,
