@@ -3,12 +3,15 @@
 // StarPRNT and with detection. Every input must decode without throwing, into
 // bounded documents that tile the stream; one input in 64 is also decoded in random chunks and must give the
 // same JSON. `npm run fuzz` runs 1,000,000 inputs and prints the figures; the test suite runs a smaller count.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decoder, decode, type DecoderOptions } from '../agent/decode/index.js';
 import type { PrintedDocument } from '../agent/decode/document.js';
 import { MAX_LINE_SPANS, MAX_LINE_UNITS } from '../agent/decode/line.js';
+import { repoRoot } from './repo-root.js';
+
+export { repoRoot };
 
 export interface FuzzOptions {
   count: number;
@@ -52,16 +55,6 @@ class Rng {
   length(max: number): number {
     return this.below(Math.min(max, 1 << this.below(13)) + 1);
   }
-}
-
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'test', 'fixtures'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('fuzz: cannot find the repository (test/fixtures)');
-    dir = up;
-  }
-  return dir;
 }
 
 export function loadCorpus(): Uint8Array[] {

@@ -6,6 +6,14 @@ import { codeTable, createKanjiDecoder, internationalTable, type KanjiEncoding }
 export interface CharTable {
   /** Code unit for each byte; 0 means "look in `strings`" (empty = prints nothing but advances). */
   readonly units: Uint16Array;
+  /**
+   * What the fast text run looks up (line.ts): `units` with 0 for everything it leaves to the character-by-
+   * character path — the space and whatever prints as one (the run handles space runs before its lookup),
+   * control bytes, multi-unit entries — and, in `runLatin1`, for units above 0xFF too, which a line still held
+   * as Latin-1 bytes cannot take without widening.
+   */
+  readonly runWide: Uint16Array;
+  readonly runLatin1: Uint16Array;
   readonly strings: readonly string[];
 }
 
@@ -23,7 +31,12 @@ function build(base: readonly string[]): CharTable {
     if (s.length === 1) units[b] = s.charCodeAt(0);
   }
   units[0x20] = 0x20;
-  return { units, strings };
+  return withRunTables(units, strings);
+}
+
+function withRunTables(units: Uint16Array, strings: readonly string[]): CharTable {
+  const runWide = units.map((u) => (u === 0x20 ? 0 : u));
+  return { units, runWide, runLatin1: runWide.map((u) => (u > 0xff ? 0 : u)), strings };
 }
 
 /** UTF-8 text: ASCII as itself; bytes from 0x80 up map to 0, so the hot loop hands them to the sequence decoder. */
@@ -44,7 +57,7 @@ export function charTable(escT: number, escR: number): CharTable {
 export function withUserDefined(table: CharTable, defined: Uint8Array): CharTable {
   const units = table.units.slice();
   for (let b = 0x20; b < 0x7f; b++) if (defined[b] === 1) units[b] = USER_DEFINED_CHAR;
-  return { units, strings: table.strings };
+  return withRunTables(units, table.strings);
 }
 
 export interface KanjiCodec {

@@ -6,13 +6,25 @@
 // skipped by their documented length where the family defines one (every `x ( y pL pH` family does); a truly
 // unknown `ESC x` / `GS x` / `FS x` is taken as two bytes and a stray DLE as one, so decoding resynchronises.
 import type { Printer, StoredImage } from './printer.js';
-import { CollectSink, RecordsSink, SkipSink, UntilNulSink, type BoundedBytes } from './payload.js';
+import { CollectSink, DAMAGED_RECORD, RecordsSink, SkipSink, UntilNulSink, type BoundedBytes } from './payload.js';
 import { barcodeBlock, hriPosition, latin1, symbologyOf } from './barcode.js';
 import { PRINT_FN, STORE_FN, storeHeaderLength } from './twod.js';
 import { columnsToRows, imageBlock, imageBytes, rowBytes, scaleOf, storedImageBlock, type ImageSpec } from './images.js';
 import { underlineMode } from './style.js';
 import { MAX_TAB_STOPS } from './printer.js';
 import { NOT_DIALECT, bematechDrawer, dialectBarcode, dialectEsc, dialectGs } from './dialects.js';
+import {
+  DOWNLOADED_MAX_XY,
+  DOWNLOADED_MAX_Y,
+  GRAPHICS_MAX_HEIGHT,
+  GRAPHICS_MAX_WIDTH,
+  NV_IMAGE_MAX_X,
+  NV_IMAGE_MAX_Y,
+  NV_MEMORY_MAX_WRITE,
+  RASTER_MAX_ROWS,
+  maxImageWidth,
+  symbolMaxK,
+} from './limits.js';
 
 export const NEED_MORE = -1;
 export const MAX_HEADER = 32;
@@ -65,9 +77,25 @@ export function parseCommand(p: Printer, buf: Uint8Array, i: number, end: number
   }
 }
 
+/** Command bytes as a 256-entry table (1 = in the set): one indexed load on every command, no hashing. */
+function byteSet(codes: readonly number[]): Uint8Array {
+  const set = new Uint8Array(256);
+  for (const c of codes) set[c] = 1;
+  return set;
+}
+
 /** Length of a fixed-length command, or NEED_MORE when fewer bytes are available. */
 function fixed(len: number, i: number, end: number): boolean {
   return end - i >= len;
+}
+
+/**
+ * A header claiming more than the command can carry on this printer (limits.ts): taken alone, with an issue, and
+ * what follows is decoded as commands, so the text and cuts after a damaged length are not swallowed.
+ */
+function damaged(p: Printer, at: number, what: string, headerLength: number): number {
+  p.issue(at, `${what}: more than this printer takes, header skipped and length not trusted`);
+  return headerLength;
 }
 
 function unknown(p: Printer, at: number, prefix: string, b: number, len: number): number {
@@ -82,7 +110,7 @@ function escCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: num
   const n = buf[i + 2] ?? 0;
   const s = p.style;
   // Commands with one parameter byte share the length check.
-  if (ESC_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (ESC_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   switch (c) {
     case 0x0c: // ESC FF: print page, stay in page mode
       p.printPage(at + 2, true);
@@ -246,7 +274,7 @@ function escCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: num
   }
 }
 
-const ESC_ONE_PARAM = new Set([
+const ESC_ONE_PARAM = byteSet([
   0x20, 0x21, 0x25, 0x2b, 0x2d, 0x33, 0x3d, 0x3f, 0x45, 0x47, 0x4a, 0x4b, 0x4d, 0x52, 0x54, 0x55, 0x56, 0x61, 0x64,
   0x65, 0x72, 0x74, 0x75, 0x7b,
 ]);
@@ -287,6 +315,7 @@ function bitImage(p: Printer, buf: Uint8Array, i: number, end: number, at: numbe
     p.issue(at, `ESC * with unknown mode ${m} skipped`);
     return 5;
   }
+  if (width > maxImageWidth(p.opts.paperWidth)) return damaged(p, at, `ESC * bit image of ${width} columns`, 5);
   const spec: ImageSpec = {
     source: 'ESC *',
     width,
@@ -358,6 +387,7 @@ function twoDCode(p: Printer, buf: Uint8Array, i: number, end: number, at: numbe
   if (fn === STORE_FN) {
     const head = Math.min(k, storeHeaderLength(cn));
     if (!fixed(5 + head, i, end)) return NEED_MORE;
+    if (k > symbolMaxK(cn)) return damaged(p, at, `GS ( k symbol data of ${k - head} bytes for symbol ${cn}`, 5 + head);
     const length = k - head;
     p.sink = new CollectSink(length, 0, length, MAX_CODE_DATA, (data, complete) => {
       if (!complete) p.issue(at, 'GS ( k symbol data truncated at end of stream');
@@ -411,6 +441,16 @@ function graphics(
   }
   const m = lenBytes;
   const fn = buf[i + m + 1]!;
+  // GS 8 L's length can skip far, so an image store's size is checked before its length is trusted.
+  const imageHeader = imageHeaderLength(fn);
+  if (lenBytes === 7 && imageHeader > 0 && k >= imageHeader) {
+    if (!fixed(lenBytes + imageHeader, i, end)) return NEED_MORE;
+    const width = u16(buf, i + m + 6);
+    const height = u16(buf, i + m + 8);
+    if (width > GRAPHICS_MAX_WIDTH || height > GRAPHICS_MAX_HEIGHT) {
+      return damaged(p, at, `${command} function ${fn} image of ${width}x${height} dots`, lenBytes + imageHeader);
+    }
+  }
   // GS 8 L's 4-byte length can claim gigabytes. Only image data can be long: a length past what GS ( L could say
   // and past the function's documented size (its parameters, or header plus four colour planes) is damage.
   if (lenBytes === 7 && k > MAX_UNKNOWN_SKIP) {
@@ -529,8 +569,13 @@ function graphics(
 /** Bytes after the length of GS ( L functions that carry no image: m fn and their parameters. */
 const GRAPHICS_PARAMETERS: Readonly<Record<number, number>> = { 0x01: 4, 0x31: 4, 0x42: 4, 0x52: 4, 0x45: 6, 0x55: 6 };
 
+/** Bytes after the length of an image store function up to its data (m fn a ... yL yH [c]); 0 for the rest. */
+function imageHeaderLength(fn: number): number {
+  return fn === 0x70 || fn === 0x71 ? 10 : fn === 0x43 || fn === 0x44 || fn === 0x53 || fn === 0x54 ? 11 : 0;
+}
+
 function graphicsMaximum(buf: Uint8Array, m: number, fn: number, end: number): number {
-  const header = fn === 0x70 || fn === 0x71 ? 10 : fn === 0x43 || fn === 0x44 || fn === 0x53 || fn === 0x54 ? 11 : 0;
+  const header = imageHeaderLength(fn);
   if (header === 0) return GRAPHICS_PARAMETERS[fn] ?? 2;
   if (end - m < header) return NEED_MORE;
   const width = u16(buf, m + 6);
@@ -585,13 +630,13 @@ function printStored(p: Printer, spec: ImageSpec, stored: StoredImage | undefine
 
 // ---- GS -------------------------------------------------------------------------------------------------
 
-const GS_ONE_PARAM = new Set([0x21, 0x2f, 0x42, 0x45, 0x48, 0x49, 0x54, 0x61, 0x62, 0x66, 0x68, 0x72, 0x77]);
+const GS_ONE_PARAM = byteSet([0x21, 0x2f, 0x42, 0x45, 0x48, 0x49, 0x54, 0x61, 0x62, 0x66, 0x68, 0x72, 0x77]);
 
 function gsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
   const c = buf[i + 1]!;
   const n = buf[i + 2] ?? 0;
   const s = p.style;
-  if (GS_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (GS_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   switch (c) {
     case 0x21: // GS ! n: character size
       s.setCharacterSize(n);
@@ -766,6 +811,9 @@ function rasterImage(p: Printer, buf: Uint8Array, i: number, end: number, at: nu
   if (buf[i + 2] !== 0x30) return unknown(p, at, 'GS v', buf[i + 2]!, 3);
   const xBytes = u16(buf, i + 4);
   const height = u16(buf, i + 6);
+  if (xBytes * 8 > maxImageWidth(p.opts.paperWidth) || height > RASTER_MAX_ROWS) {
+    return damaged(p, at, `GS v 0 raster image of ${xBytes} bytes x ${height} rows`, 8);
+  }
   const spec: ImageSpec = { source: 'GS v 0', width: xBytes * 8, height, ...scaleOf(buf[i + 3]!), align: p.align };
   const total = xBytes * height;
   const fits = total <= p.opts.imageLimitBytes;
@@ -782,6 +830,7 @@ function downloadedImage(p: Printer, buf: Uint8Array, i: number, end: number, at
   if (!fixed(4, i, end)) return NEED_MORE;
   const x = buf[i + 2]!;
   const y = buf[i + 3]!;
+  if (y > DOWNLOADED_MAX_Y || x * y > DOWNLOADED_MAX_XY) return damaged(p, at, `GS * bit image of ${x}x${y} bytes`, 4);
   const width = x * 8;
   const total = width * y;
   const fits = total <= p.opts.imageLimitBytes;
@@ -804,13 +853,13 @@ function counter(p: Printer, buf: Uint8Array, i: number, end: number, at: number
 
 // ---- FS -------------------------------------------------------------------------------------------------
 
-const FS_ONE_PARAM = new Set([0x21, 0x2d, 0x43, 0x57, 0x71]);
+const FS_ONE_PARAM = byteSet([0x21, 0x2d, 0x43, 0x57, 0x71]);
 
 function fsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
   const c = buf[i + 1]!;
   const n = buf[i + 2] ?? 0;
   const s = p.style;
-  if (FS_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (FS_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   switch (c) {
     case 0x21: // FS ! n: Kanji print mode (double width bit 2, underline bit 7)
       s.kanjiDoubleWidth = (n & 0x04) !== 0;
@@ -848,6 +897,7 @@ function fsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: numb
       // FS g 1 m a1..a4 nL nH d1..dk: write NV user memory; FS g 2 m a1..a4 nL nH: read it
       if (!fixed(10, i, end)) return NEED_MORE;
       const k = u16(buf, i + 8);
+      if (buf[i + 2] === 0x31 && k > NV_MEMORY_MAX_WRITE) return damaged(p, at, `FS g 1 write of ${k} bytes`, 10);
       if (buf[i + 2] === 0x31 && k > 0) p.sink = new SkipSink(k);
       else if (buf[i + 2] === 0x32) p.event('status-request', 'FS g 2', at + 10);
       return 10;
@@ -876,10 +926,20 @@ function fsCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: numb
 }
 
 function defineNvImages(p: Printer, count: number, at: number): number {
+  let record = 0;
   p.sink = new RecordsSink(
     count,
     4,
-    (h) => u16(h, 0) * u16(h, 2) * 8,
+    (h) => {
+      record++;
+      const x = u16(h, 0);
+      const y = u16(h, 2);
+      if (x > NV_IMAGE_MAX_X || y > NV_IMAGE_MAX_Y) {
+        damaged(p, at, `FS q NV bit image ${record} of ${x}x${y} bytes`, 0);
+        return DAMAGED_RECORD;
+      }
+      return x * y * 8;
+    },
     (index, h, length) => {
       const width = u16(h, 0) * 8;
       const bytesPerColumn = u16(h, 2);

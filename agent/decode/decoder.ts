@@ -117,12 +117,13 @@ export class EscPosDecoder {
     const line = p.line;
     const style = p.style.style;
     const advance = p.style.advance;
-    const units = p.table.units;
+    const table = p.table;
+    const units = table.units;
     // Plain single-byte text takes the fast run; Kanji mode and user-defined characters go char by char.
     const fast = !p.kanjiOn && !p.userCharsOn;
     while (i < end) {
       if (fast) {
-        i = line.run(buf, i, end, units, advance, style, p.areaWidth);
+        i = line.run(buf, i, end, table, advance, style, p.areaWidth);
         if (i >= end) return i;
       }
       const b = buf[i]!;

@@ -6,14 +6,10 @@ import { resolveOptions } from './options.js';
 import { EscPosDecoder } from './decoder.js';
 import { StarDecoder } from './star/decoder.js';
 import { DialectSniffer } from './detect.js';
+import type { StreamDecoder } from '../model/stream-decoder.js';
 
 /** Bytes `auto` looks through for a telling command before it settles on ESC/POS (and stops holding bytes back). */
 export const DETECTION_LIMIT = 64 * 1024;
-
-interface StreamDecoder {
-  write(chunk: Uint8Array): PrintedDocument[];
-  end(): PrintedDocument[];
-}
 
 function decoderFor(opts: DecoderOptions, report: DialectReport): StreamDecoder {
   return report.name === 'escpos' ? new EscPosDecoder({ ...opts, dialect: 'escpos' }, report) : new StarDecoder(opts, report);

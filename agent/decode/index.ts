@@ -3,12 +3,11 @@ export { Decoder, decode } from './dialect-decoder.js';
 export { DecodeStream } from './stream.js';
 export {
   DecoderOptionsError,
-  printerSetupSchema,
   CODE_PAGE_NUMBERINGS,
   DIALECTS,
   PRINTER_MODEL_NAMES,
   type DecoderOptions,
-  type PrinterSetup,
 } from './options.js';
+export { printerSetupSchema, type PrinterSetup } from './setup-schema.js';
 export { PRINTER_MODELS } from './models.js';
 export type * from './document.js';

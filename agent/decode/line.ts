@@ -3,6 +3,7 @@
 // costs a table lookup, a store and an add. A run of two or more spaces (or any explicit move) ends a span;
 // a single space stays inside it; spaces are never part of a span's ends.
 import type { Alignment, Span, TextLine, TextStyle } from './document.js';
+import type { CharTable } from './chartable.js';
 
 /** Caps that keep one line bounded whatever the job sends (x can move back with ESC \ and overprint). */
 export const MAX_LINE_UNITS = 4096;
@@ -11,14 +12,14 @@ export const MAX_LINE_SPANS = 512;
 const SPACE = 0x20;
 
 /**
- * UTF-16 bytes to a string. Buffer#ucs2Slice is what toString('utf16le') calls after argument checks that
- * cost more than the decode for a receipt line; it exists on every Node release this project supports, and
- * the documented call is the fallback.
+ * Line bytes to a string. Buffer#latin1Slice and #ucs2Slice are what toString('latin1' / 'utf16le') call after
+ * argument checks that cost more than the decode for a receipt line; they exist on every Node release this
+ * project supports, and the documented call is the fallback.
  */
-type Ucs2Slice = (this: Buffer, start: number, end: number) => string;
-const ucs2Slice = (Buffer.prototype as unknown as { ucs2Slice?: Ucs2Slice }).ucs2Slice;
-const utf16: (bytes: Buffer, end: number) => string =
-  typeof ucs2Slice === 'function' ? (bytes, end) => ucs2Slice.call(bytes, 0, end) : (bytes, end) => bytes.toString('utf16le', 0, end);
+type Slice = (this: Buffer, start: number, end: number) => string;
+const proto = Buffer.prototype as unknown as { latin1Slice?: Slice; ucs2Slice?: Slice };
+const latin1Slice: Slice = proto.latin1Slice ?? function (this: Buffer, start, end) { return this.toString('latin1', start, end); };
+const ucs2Slice: Slice = proto.ucs2Slice ?? function (this: Buffer, start, end) { return this.toString('utf16le', start, end); };
 
 export class LineBuilder {
   /** Print position in dots from the start of the line (the left margin). */
@@ -26,9 +27,15 @@ export class LineBuilder {
   /** Code units and spans dropped because a cap was reached, since the last `takeDropped`. */
   dropped = 0;
 
-  private readonly units = new Uint16Array(MAX_LINE_UNITS);
-  /** The same memory as bytes: one native UTF-16 decode per line instead of a string per span. */
-  private readonly unitBytes = Buffer.from(this.units.buffer);
+  /**
+   * The line's code units: one byte each while every character is Latin-1 (receipts in single-byte pages nearly
+   * always are), so the line becomes a one-byte string; from its first wider character, UTF-16 in `wideUnits`.
+   * One native decode per line, not a string per span.
+   */
+  private readonly latin1Units = Buffer.alloc(MAX_LINE_UNITS);
+  private readonly wideUnits = new Uint16Array(MAX_LINE_UNITS);
+  private readonly wideUnitBytes = Buffer.from(this.wideUnits.buffer);
+  private wide = false;
   private len = 0;
   private readonly spanFrom: number[] = [];
   private readonly spanTo: number[] = [];
@@ -68,10 +75,14 @@ export class LineBuilder {
   /**
    * The hot path: printable bytes from buf[i, end) that map to one code unit each, with the print position
    * kept in locals. Stops (returning the index reached) at a control byte, a byte whose table entry is not a
-   * single unit (0), or when the next character would pass `limit` (the caller wraps and calls again).
+   * single unit (0) or not Latin-1 in a Latin-1 line, or when the next character would pass `limit` (the
+   * caller wraps and calls again).
    */
-  run(buf: Uint8Array, i: number, end: number, table: Uint16Array, advance: number, style: TextStyle, limit: number): number {
-    const units = this.units;
+  run(buf: Uint8Array, i: number, end: number, chars: CharTable, advance: number, style: TextStyle, limit: number): number {
+    // While the line is Latin-1, wider characters map to 0 and stop the run: `push` widens the line for them.
+    // Spaces and control bytes map to 0 in both tables, so a word ends on one lookup.
+    const table = this.wide ? chars.runWide : chars.runLatin1;
+    const units: Uint8Array | Uint16Array = this.wide ? this.wideUnits : this.latin1Units;
     const lastX = limit - advance;
     let x = this.x;
     let len = this.len;
@@ -89,20 +100,17 @@ export class LineBuilder {
       if (b < 0x20 || (x > lastX && x > 0)) break;
       if (b === SPACE) {
         // Column padding: runs of spaces only move x (the fast path is never used while ESC % could redefine it).
-        do {
-          pending++;
-          x += advance;
-          i++;
-        } while (i < end && buf[i] === SPACE && x <= lastX);
+        // The first space is taken (the check above let it in), then as many as start inside the area.
+        let j = i + 1;
+        while (j < end && buf[j] === SPACE) j++;
+        let n = j - i;
+        if (x + (n - 1) * advance > lastX) n = x > lastX ? 1 : Math.floor((lastX - x) / advance) + 1;
+        pending += n;
+        x += n * advance;
+        i += n;
         continue;
       }
       const u = table[b]!;
-      if (u === SPACE) {
-        pending++;
-        x += advance;
-        i++;
-        continue;
-      }
       if (u === 0) break;
       if (pending !== 0 || !open) {
         if (!open || pending > 1) {
@@ -127,10 +135,8 @@ export class LineBuilder {
       // The rest of the word: no spaces, no span changes, so fewer checks per character.
       const stop = Math.min(end, i + (MAX_LINE_UNITS - len));
       while (i < stop) {
-        const c = buf[i]!;
-        if (c <= 0x20 || x > lastX) break;
-        const v = table[c]!;
-        if (v === 0 || v === SPACE) break;
+        const v = table[buf[i]!]!;
+        if (v === 0 || x > lastX) break;
         units[len++] = v;
         x += advance;
         i++;
@@ -178,7 +184,12 @@ export class LineBuilder {
     if (align === 'center') offset += Math.max(0, Math.floor((area - lineWidth) / 2));
     else if (align === 'right') offset += Math.max(0, area - lineWidth);
     const spans: Span[] = new Array<Span>(this.spanCount);
-    const text = this.spanCount === 0 ? '' : utf16(this.unitBytes, this.len * 2);
+    const text =
+      this.spanCount === 0
+        ? ''
+        : this.wide
+          ? ucs2Slice.call(this.wideUnitBytes, 0, this.len * 2)
+          : latin1Slice.call(this.latin1Units, 0, this.len);
     for (let i = 0; i < this.spanCount; i++) {
       const x = this.spanX[i]! + offset;
       spans[i] = {
@@ -195,6 +206,7 @@ export class LineBuilder {
 
   clear(): void {
     this.len = 0;
+    this.wide = false;
     this.spanCount = 0;
     this.open = false;
     this.openStyle = null;
@@ -219,8 +231,24 @@ export class LineBuilder {
   }
 
   private push(unit: number): void {
-    if (this.len < MAX_LINE_UNITS) this.units[this.len++] = unit;
-    else this.dropped++;
+    if (this.len >= MAX_LINE_UNITS) {
+      this.dropped++;
+      return;
+    }
+    if (this.wide) this.wideUnits[this.len++] = unit;
+    else if (unit <= 0xff) this.latin1Units[this.len++] = unit;
+    else {
+      this.widen();
+      this.wideUnits[this.len++] = unit;
+    }
+  }
+
+  /** The first character above U+00FF: the line so far moves to UTF-16. */
+  private widen(): void {
+    const from = this.latin1Units;
+    const to = this.wideUnits;
+    for (let i = 0; i < this.len; i++) to[i] = from[i]!;
+    this.wide = true;
   }
 
   private close(): void {

@@ -159,6 +159,9 @@ export class UntilNulSink implements PayloadSink {
   }
 }
 
+/** What `bodyLength` returns for a record whose header is damaged: the records end there, the rest is decoded. */
+export const DAMAGED_RECORD = -1;
+
 /**
  * Data made of `count` records, each a small header of `headerSize` bytes whose value tells the length of the
  * record's body (ESC & glyphs: 1-byte width x then y*x bytes; FS q images: xL xH yL yH then x*y*8 bytes).
@@ -194,6 +197,11 @@ export class RecordsSink implements PayloadSink {
         this.header[this.headerFill++] = buf[i++]!;
         if (this.headerFill === this.headerSize) {
           this.bodyLeft = this.bodyLength(this.header);
+          if (this.bodyLeft === DAMAGED_RECORD) {
+            this.finished = true;
+            this.onEnd(true);
+            return i;
+          }
           this.body = this.onBody(this.index, this.header, this.bodyLeft);
           if (this.bodyLeft === 0) this.nextRecord();
         }

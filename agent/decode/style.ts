@@ -49,6 +49,8 @@ export class StyleState {
   oneLineDoubleWidth = false;
 
   style: TextStyle = DEFAULT_STYLE;
+  /** The packed key of `style`. */
+  private styleKey = 0;
   /** Dots one single-byte character advances the print position. */
   advance = 12;
   /** Dots one double-byte (Kanji) character advances the print position. */
@@ -107,7 +109,11 @@ export class StyleState {
       (this.font << 10) |
       (this.upsideDown ? 1 << 13 : 0) |
       (this.rotated ? 1 << 14 : 0);
-    this.style = internStyle(key);
+    // Most style commands set what is already in force (ESC E 0 after every total line): no lookup then.
+    if (key !== this.styleKey) {
+      this.styleKey = key;
+      this.style = internStyle(key);
+    }
     const cell = FONT_WIDTH[this.font] ?? 12;
     this.advance = (cell + this.charSpacing) * widthMul;
     const kanjiMul = Math.max(widthMul, this.kanjiDoubleWidth ? 2 : 1);

@@ -4,3 +4,4 @@ export * from './receipts-api.js';
 export * from './events.js';
 export type * from './status.js';
 export type * from './logger.js';
+export type * from './stream-decoder.js';

@@ -90,13 +90,12 @@ describe('truncated input', () => {
 
   it('survives a GS v 0 header claiming 4 GB and a GS 8 L claiming 4 GB', () => {
     const docs = decode(bytes(GS, 'v', '0', 0, 0xff, 0xff, 0xff, 0xff, 1, 2, 3));
-    expect(docs[0]!.blocks).toEqual([
-      { kind: 'image', source: 'GS v 0', width: 524280, height: 65535, bits: new Uint8Array(0), truncated: true, scaleX: 1, scaleY: 1, align: 'left' },
-    ]);
+    expect(docs[0]!.blocks).toEqual([]);
+    expect(docs[0]!.issues[0]!.message).toMatch(/^GS v 0 raster image of 65535 bytes x 65535 rows: more than this printer takes/);
     const graphics = decode(bytes(GS, '8', 'L', 0xff, 0xff, 0xff, 0xff, 48, 112, 48, 1, 1, 49, 0xff, 0xff, 0xff, 0xff, 1));
     expect(graphics[0]!.issues.map((i) => i.message)).toEqual([
-      'GS 8 L function 112 claims 4294967295 bytes, more than its 2147450893: the rest is decoded as commands',
-      'GS 8 L image data truncated at end of stream',
+      'GS 8 L function 112 image of 65535x65535 dots: more than this printer takes, header skipped and length not trusted',
+      'control code 0x01 ignored',
     ]);
   });
 });
@@ -147,25 +146,25 @@ describe('bounded output', () => {
     expect(docs[0]!.issues).toEqual([{ offset: 25001, message: 'line too long: 4488 characters not kept' }]);
   });
 
-  it('decodes a 10 MB raster streamed in chunks without keeping its bits', () => {
-    const decoder = new Decoder();
-    const xBytes = 200;
-    const height = Math.ceil((10 * 1024 * 1024) / xBytes);
+  it('decodes 10 MB of raster images streamed in chunks without keeping bits above the image limit', () => {
+    const decoder = new Decoder({ imageLimitBytes: 64 * 1024 });
+    // Full-width 80 mm images of the most rows GS v 0 takes: 72 bytes x 4095 rows each.
+    const xBytes = 72;
+    const rows = 4095;
+    const images = Math.ceil((10 * 1024 * 1024) / (xBytes * rows));
+    const data = new Uint8Array(xBytes * rows).fill(0x55);
     const out: PrintedDocument[] = [];
-    out.push(...decoder.write(bytes(GS, 'v', '0', 0, xBytes, 0, height & 0xff, height >> 8)));
-    const chunk = new Uint8Array(64 * 1024).fill(0x55);
-    let left = xBytes * height;
-    while (left > 0) {
-      const n = Math.min(left, chunk.length);
-      out.push(...decoder.write(chunk.subarray(0, n)));
-      left -= n;
+    for (let n = 0; n < images; n++) {
+      out.push(...decoder.write(bytes(GS, 'v', '0', 0, xBytes, 0, rows & 0xff, rows >> 8)));
+      for (let at = 0; at < data.length; at += 64 * 1024) out.push(...decoder.write(data.subarray(at, at + 64 * 1024)));
     }
     out.push(...decoder.write(bytes(GS, 'V', 0)));
     out.push(...decoder.end());
     expect(out).toHaveLength(1);
-    const [img, cut] = out[0]!.blocks;
-    expect(img).toMatchObject({ kind: 'image', width: 1600, height, truncated: true });
-    expect(cut).toMatchObject({ kind: 'event', event: 'cut' });
+    const blocks = out[0]!.blocks;
+    expect(blocks).toHaveLength(images + 1);
+    expect(blocks[0]).toMatchObject({ kind: 'image', width: 576, height: rows, truncated: true });
+    expect(blocks.at(-1)).toMatchObject({ kind: 'event', event: 'cut' });
   });
 });
 

@@ -1,7 +1,7 @@
 // Text layout: spans, columns, positioning, styles, alignment, margins, code pages and Kanji.
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../agent/decode/index.js';
-import { ESC, FS, GS, HT, LF, bytes, doc, event, line, span, style } from './helpers.js';
+import { ESC, FS, GS, HT, LF, bytes, decodeSplit, doc, event, line, span, style } from './helpers.js';
 
 const INIT = event('initialize', 'ESC @');
 /** Blocks of the single document decoded from `input`. */
@@ -137,6 +137,16 @@ describe('code pages', () => {
     expect(blocksOf(0x9c, 0x81, 0x82, ESC, 't', 16, 0x80, ESC, 't', 19, 0xd5, LF)).toEqual([
       line([span('£üé€€', 0)]),
     ]);
+  });
+
+  it('keeps a line that turns from Latin-1 to wider characters mid-word whole, however the bytes are split', () => {
+    // WPC1252: "Café" is Latin-1, then € (U+20AC) and box drawing from PC437 after ESC t 0, in two spans.
+    const input = bytes(ESC, 't', 16, 'Caf', 0xe9, ' 3,50', 0x80, '  ', ESC, 't', 0, 0xc9, 0xcd, 0xbb, ' ok', LF, 'plain', LF);
+    const expected = [line([span('Café 3,50€', 0), span('╔═╗ ok', 144)]), line([span('plain', 0)])];
+    expect(blocksOf(...input)).toEqual(expected);
+    for (let cut = 1; cut < input.length; cut++) {
+      expect(decodeSplit(input, [cut]).flatMap((d) => d.blocks)).toEqual(expected);
+    }
   });
 
   it('starts from the codePage option and returns to it on ESC @', () => {
