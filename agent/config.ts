@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { driverConfigSchema } from '../drivers/index.js';
 import { formatConfigIssues } from './config-errors.js';
-import { printerSetupSchema } from './decode/index.js';
+import { printerSetupSchema } from './decode/setup-schema.js';
 import { sinkConfigSchema, sinkName } from './forward/registry.js';
 import { ocrConfigSchema } from './ocr/config.js';
 import { isTimeZone } from './extract/dates.js';

@@ -8,6 +8,8 @@ export {
   PRINTER_MODEL_NAMES,
   type DecoderOptions,
 } from './options.js';
-export { printerSetupSchema, type PrinterSetup } from './setup-schema.js';
+// The zod schema of an install's printer setup is setup-schema.ts, imported by what reads configs: decoding
+// alone never loads zod.
+export type { PrinterSetup } from './setup-schema.js';
 export { PRINTER_MODELS } from './models.js';
 export type * from './document.js';

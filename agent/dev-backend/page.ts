@@ -1,7 +1,8 @@
 // The reference backend's web page: the receipts it holds, newest first, each as the paper it was printed on
 // (the HTML preview of its raw job, when the agent sent one) beside the basket extracted from it. Everything shown
 // came from an agent and is escaped.
-import { decode, printerSetupSchema, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
+import { decode, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
+import { printerSetupSchema } from '../decode/setup-schema.js';
 import type { Basket } from '../extract/basket.js';
 import { formatAmount } from '../extract/money.js';
 import { documentHtml, escapeHtml, htmlHead, htmlTail } from '../render/html.js';
