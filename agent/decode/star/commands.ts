@@ -6,12 +6,21 @@
 // `ESC x` is taken as two bytes, so decoding resynchronises at once.
 import type { Printer } from '../printer.js';
 import type { BarcodeSymbology } from '../document.js';
-import { CollectSink, UntilNulSink } from '../payload.js';
+import { CollectSink, RecordsSink, SkipSink, UntilNulSink } from '../payload.js';
 import { latin1 } from '../barcode.js';
 import { columnsToRows, imageBlock, imageBytes, storedImageBlock, type ImageSpec } from '../images.js';
 import { MAX_TAB_STOPS } from '../printer.js';
 import { NEED_MORE } from '../commands.js';
 import { StarState } from './state.js';
+import {
+  MAX_LOGO_HEIGHT_UNITS,
+  MAX_PDF417_DATA,
+  MAX_QR_DATA,
+  MAX_SETTING_PARAMETERS,
+  maxDots,
+  maxRasterImageRow,
+  untrusted,
+} from './limits.js';
 
 const ESC = 0x1b;
 const GS = 0x1d;
@@ -27,10 +36,6 @@ const ETX = 0x03;
 
 /** Longest barcode data kept; Star's barcodes carry far less. */
 const MAX_BARCODE = 255;
-/** Longest 2D-code data kept (a QR code holds at most 7089 characters). */
-const MAX_CODE_DATA = 8192;
-/** Widest raster row accepted from ESC GS S, in bytes: 2048 dots, more than any Star head prints. */
-const MAX_RASTER_ROW_BYTES = 256;
 /** Longest NUL-terminated parameter of raster-mode and memory-switch commands. */
 const MAX_PARAMETER = 32;
 
@@ -309,9 +314,25 @@ function escGs(p: Printer, star: StarState, buf: Uint8Array, i: number, end: num
     case 0x23: // ESC GS # m N n1 n2 n3 n4 LF NUL: memory switch
       p.sink = new UntilNulSink(MAX_PARAMETER, () => undefined);
       return 3;
+    case 0x28: // ESC GS ( x pL pH ... / ESC GS ) x pL pH ...: settings and printer information, not printed
+    case 0x29:
+      return settings(p, buf, i, end, at);
     default:
       return unknown(p, at, `ESC GS ${printable(c)}`, 3);
   }
+}
+
+/** ESC GS ( x pL pH d1..dk / ESC GS ) x pL pH d1..dk: k = pL + pH * 256 bytes of parameters, skipped. */
+function settings(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
+  if (!fixed(6, i, end)) return NEED_MORE;
+  const k = u16(buf, i + 4);
+  const command = `ESC GS ${String.fromCharCode(buf[i + 2]!)} ${printable(buf[i + 3]!)}`;
+  if (k > MAX_SETTING_PARAMETERS) {
+    untrusted(p, at, command, `${k} bytes of parameters`, `any setting takes (${MAX_SETTING_PARAMETERS})`);
+    return 6;
+  }
+  if (k > 0) p.sink = new SkipSink(k);
+  return 6;
 }
 
 /** ESC b n1 n2 n3 n4 d1..dk RS: type, HRI (1 none, 2 below, 3/4 the same without feed), width mode, height. */
@@ -352,7 +373,11 @@ function qrCode(p: Printer, star: StarState, buf: Uint8Array, i: number, end: nu
     if (buf[i + 4] !== 0x31) return unknown(p, at, `ESC GS y D ${printable(buf[i + 4]!)}`, 5);
     if (!fixed(8, i, end)) return NEED_MORE;
     const k = u16(buf, i + 6);
-    p.sink = new CollectSink(k, 0, k, MAX_CODE_DATA, (data, complete) => {
+    if (k > MAX_QR_DATA) {
+      untrusted(p, at, 'ESC GS y D', `${k} bytes of QR data`, `a QR code holds (${MAX_QR_DATA})`);
+      return 8;
+    }
+    p.sink = new CollectSink(k, 0, k, k, (data, complete) => {
       if (!complete) p.issue(at, 'ESC GS y D QR data truncated at end of stream');
       star.qr.data = latin1(data.bytes());
     });
@@ -383,7 +408,11 @@ function pdf417(p: Printer, star: StarState, buf: Uint8Array, i: number, end: nu
   if (f === 0x44) {
     if (!fixed(6, i, end)) return NEED_MORE;
     const k = u16(buf, i + 4);
-    p.sink = new CollectSink(k, 0, k, MAX_CODE_DATA, (data, complete) => {
+    if (k > MAX_PDF417_DATA) {
+      untrusted(p, at, 'ESC GS x D', `${k} bytes of PDF417 data`, `a PDF417 symbol holds (${MAX_PDF417_DATA})`);
+      return 6;
+    }
+    p.sink = new CollectSink(k, 0, k, k, (data, complete) => {
       if (!complete) p.issue(at, 'ESC GS x D PDF417 data truncated at end of stream');
       star.pdf417.data = latin1(data.bytes());
     });
@@ -409,6 +438,10 @@ function bitImage(p: Printer, buf: Uint8Array, i: number, end: number, at: numbe
   if (!fixed(4, i, end)) return NEED_MORE;
   const width = u16(buf, i + 2) * columnsPerUnit;
   const command = `ESC ${String.fromCharCode(buf[i + 1]!)}`;
+  if (width > maxDots(p)) {
+    untrusted(p, at, command, `a bit image ${width} dots wide`, `the paper's ${maxDots(p)} dots`);
+    return 4;
+  }
   const spec: ImageSpec = { source: command, width, height: bytesPerColumn * 8, scaleX: 1, scaleY: 1, align: p.align };
   const total = width * bytesPerColumn;
   const fits = imageBytes(width, spec.height) <= p.opts.imageLimitBytes;
@@ -425,9 +458,12 @@ function rasterImage(p: Printer, buf: Uint8Array, i: number, end: number, at: nu
   if (!fixed(9, i, end)) return NEED_MORE;
   const xBytes = u16(buf, i + 4);
   const height = u16(buf, i + 6);
-  if (buf[i + 3] !== 1 || xBytes > MAX_RASTER_ROW_BYTES) {
-    // A damaged header would claim up to 4 GB: its length is not trusted, decoding goes on after the header.
-    p.issue(at, `ESC GS S raster image with mode ${buf[i + 3]!} and ${xBytes} bytes per row ignored`);
+  if (buf[i + 3] !== 1) {
+    p.issue(at, `ESC GS S raster image with unknown mode ${buf[i + 3]!}: header skipped, length not trusted`);
+    return 9;
+  }
+  if (xBytes > maxRasterImageRow(p)) {
+    untrusted(p, at, 'ESC GS S', `${xBytes} bytes per raster row`, `the paper's ${maxRasterImageRow(p)}`);
     return 9;
   }
   const spec: ImageSpec = { source: 'ESC GS S', width: xBytes * 8, height, scaleX: 1, scaleY: 1, align: p.align };
@@ -441,20 +477,55 @@ function rasterImage(p: Printer, buf: Uint8Array, i: number, end: number, at: nu
   return 9;
 }
 
-/** ESC FS p n m: print the logo stored in the printer under n (m: scale). */
+/** ESC FS p n m: print the logo stored in the printer under n (m: scale); ESC FS q: define logos. */
 function logo(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
-  if (!fixed(5, i, end)) return NEED_MORE;
+  if (!fixed(3, i, end)) return NEED_MORE;
+  if (buf[i + 2] === 0x71) return defineLogos(p, buf, i, end, at);
   if (buf[i + 2] !== 0x70) return unknown(p, at, `ESC FS ${printable(buf[i + 2]!)}`, 3);
+  if (!fixed(5, i, end)) return NEED_MORE;
   p.flushLine(at + 5);
   const spec: ImageSpec = { source: 'ESC FS p', width: 0, height: 0, scaleX: 1, scaleY: 1, align: p.align, ref: String(buf[i + 3]!) };
   p.emit(storedImageBlock(spec), at + 5);
   return 5;
 }
 
-/** A raster-mode parameter up to NUL; inside the mode, the rows that follow it are read by the mode's sink. */
-function rasterParameter(p: Printer, star: StarState): UntilNulSink {
-  return new UntilNulSink(MAX_PARAMETER, () => {
-    if (star.raster.active) p.sink = star.raster.sink();
+/**
+ * ESC FS q n [xL xH yL yH d1..dk]1..n: n logos into the printer's memory, each x by y units of 8 dots in column
+ * format (k = x * y * 8), as Epson's FS q. They print later with ESC FS p, so their bits are not kept here. A
+ * logo wider than the paper or taller than Star allows is damage: the definitions stop there and what follows
+ * is decoded as commands.
+ */
+function defineLogos(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
+  if (!fixed(4, i, end)) return NEED_MORE;
+  let damaged = false;
+  const sink: RecordsSink = new RecordsSink(
+    buf[i + 3]!,
+    4,
+    (h) => {
+      const x = u16(h, 0);
+      const y = u16(h, 2);
+      if (x * 8 <= maxDots(p) && y <= MAX_LOGO_HEIGHT_UNITS) return x * y * 8;
+      untrusted(p, at, 'ESC FS q', `a logo of ${x * 8} x ${y * 8} dots`, `the paper's ${maxDots(p)} dots or ${MAX_LOGO_HEIGHT_UNITS * 8} tall`);
+      damaged = true;
+      sink.abort();
+      return 0;
+    },
+    () => null,
+    (complete) => {
+      if (!complete && !damaged) p.issue(at, 'ESC FS q logo definitions truncated at end of stream');
+    },
+  );
+  p.sink = sink;
+  return 4;
+}
+
+/**
+ * A raster-mode parameter up to NUL (after a header ending at stream offset `after`); inside the mode, the rows
+ * that follow it are read by the mode's sink.
+ */
+function rasterParameter(p: Printer, star: StarState, after: number): UntilNulSink {
+  return new UntilNulSink(MAX_PARAMETER, (data, terminated) => {
+    if (star.raster.active) p.sink = star.raster.sink(p, after + data.length + (terminated ? 1 : 0));
   });
 }
 
@@ -479,11 +550,11 @@ function rasterMode(p: Printer, star: StarState, buf: Uint8Array, i: number, end
   if (x === 0x43) return 4;
   if (x === 0x6d) {
     if (!fixed(5, i, end)) return NEED_MORE;
-    p.sink = rasterParameter(p, star);
+    p.sink = rasterParameter(p, star, at + 5);
     return 5;
   }
   if ('EPTQFYK'.includes(String.fromCharCode(x))) {
-    p.sink = rasterParameter(p, star);
+    p.sink = rasterParameter(p, star, at + 4);
     return 4;
   }
   return unknown(p, at, `ESC * r ${printable(x)}`, 4);

@@ -3,12 +3,11 @@
 import type { Printer } from '../printer.js';
 import { BoundedBytes, type PayloadSink } from '../payload.js';
 import { imageBlock } from '../images.js';
+import { maxRowBytes } from './limits.js';
 
 const ESC = 0x1b;
 /** `b n1 n2 d1..dk` in raster mode: one raster row of k = n1 + n2 * 256 bytes. */
 const ROW = 0x62;
-/** Widest raster row kept, in bytes (2048 dots); wider rows are skipped, not stored. */
-const MAX_ROW_BYTES = 256;
 
 const QR_MODELS: Readonly<Record<number, string>> = { 1: '1', 2: '2' };
 const QR_LEVELS: Readonly<Record<number, string>> = { 0: 'L', 1: 'M', 2: 'Q', 3: 'H' };
@@ -86,7 +85,7 @@ export class RasterMode {
   }
 
   startRow(length: number): void {
-    if (this.rowBytes === 0) this.rowBytes = Math.min(length, MAX_ROW_BYTES);
+    if (this.rowBytes === 0) this.rowBytes = length;
     this.height++;
     this.rowFill = 0;
     if (this.rowBytes * this.height > this.limit) this.overLimit = true;
@@ -106,22 +105,40 @@ export class RasterMode {
     if (kept < this.rowBytes) this.bits.append(new Uint8Array(this.rowBytes - kept), 0, this.rowBytes - kept);
   }
 
-  /** A sink for the bytes between raster-mode commands: rows, and whatever else the printer would ignore. */
-  sink(): PayloadSink {
-    return new RasterRowsSink(this);
+  /** A sink for the bytes between raster-mode commands (from stream offset `at`): rows, and whatever else the printer would ignore. */
+  sink(p: Printer, at: number): PayloadSink {
+    return new RasterRowsSink(this, p, at);
   }
 }
 
-/** Reads `b n1 n2 d...` rows until the next ESC, which it leaves for the tokenizer (done, not consumed). */
+/**
+ * Reads `b n1 n2 d...` rows until the next ESC, which it leaves for the tokenizer (done, not consumed). A row
+ * longer than the paper is wide is damage: its header is reported and skipped, and the bytes after it are read
+ * as rows and commands again, so a later ESC * r B or cut is still found.
+ */
 class RasterRowsSink implements PayloadSink {
   done = false;
   private header = -1;
   private lengthLow = 0;
   private remaining = 0;
+  /** Stream offset of buf[pos] at the next take(). */
+  private offset: number;
 
-  constructor(private readonly raster: RasterMode) {}
+  constructor(
+    private readonly raster: RasterMode,
+    private readonly p: Printer,
+    at: number,
+  ) {
+    this.offset = at;
+  }
 
   take(buf: Uint8Array, pos: number, end: number): number {
+    const i = this.rows(buf, pos, end);
+    this.offset += i - pos;
+    return i;
+  }
+
+  private rows(buf: Uint8Array, pos: number, end: number): number {
     let i = pos;
     while (i < end) {
       if (this.remaining > 0) {
@@ -143,6 +160,11 @@ class RasterRowsSink implements PayloadSink {
         this.header = -1;
         const length = this.lengthLow | (b << 8);
         i++;
+        if (length > maxRowBytes(this.p)) {
+          const at = this.offset + (i - pos) - 3;
+          this.p.issue(at, `raster row of ${length} bytes, more than the paper's ${maxRowBytes(this.p)}: header skipped, length not trusted`);
+          continue;
+        }
         this.raster.startRow(length);
         this.remaining = length;
         if (length === 0) this.raster.endRow();
