@@ -12,6 +12,7 @@ import { columnsToRows, imageBlock, imageBytes, storedImageBlock, type ImageSpec
 import { MAX_TAB_STOPS } from '../printer.js';
 import { NEED_MORE } from '../commands.js';
 import { StarState } from './state.js';
+import { decimalParameter } from './page-end.js';
 import {
   MAX_LOGO_HEIGHT_UNITS,
   MAX_PDF417_DATA,
@@ -205,8 +206,8 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
       return logo(p, buf, i, end, at);
     case 0x2a: // ESC * r ...: raster graphics mode
       return rasterMode(p, star, buf, i, end, at);
-    case FF: // ESC FF n: form feed in raster mode (NUL) or end of document (EOT)
-      return fixed(3, i, end) ? 3 : NEED_MORE;
+    case FF: // ESC FF n: end of page (NUL) or document (EOT) in raster mode
+      return rasterFormFeed(p, star, buf, i, end, at);
     default:
       return unknown(p, at, `ESC ${printable(c)}`, 2);
   }
@@ -519,15 +520,39 @@ function defineLogos(p: Printer, buf: Uint8Array, i: number, end: number, at: nu
   return 4;
 }
 
+/** Longest raster feed taken from ESC * r Y: the longest page Star's raster mode prints, 64000 dots. */
+const MAX_RASTER_FEED = 64000;
+
 /**
- * A raster-mode parameter up to NUL (after a header ending at stream offset `after`); inside the mode, the rows
- * that follow it are read by the mode's sink.
+ * A raster-mode parameter up to NUL (after a header ending at stream offset `after`), applied by letter `x`;
+ * inside the mode, the rows that follow it are read by the mode's sink.
  */
-function rasterParameter(p: Printer, star: StarState, after: number): UntilNulSink {
+function rasterParameter(p: Printer, star: StarState, x: number, after: number): UntilNulSink {
   return new UntilNulSink(MAX_PARAMETER, (data, terminated) => {
-    if (star.raster.active) p.sink = star.raster.sink(p, after + data.length + (terminated ? 1 : 0));
+    const at = after + data.length + (terminated ? 1 : 0);
+    const n = decimalParameter(data, MAX_RASTER_FEED);
+    const raster = star.raster;
+    if (x === 0x45) raster.setMode(p, 'eot', n, at);
+    else if (x === 0x46) raster.setMode(p, 'ff', n, at);
+    else if (x === 0x65) raster.setMode(p, 'em', n, at);
+    else if (x === 0x59 && n !== null) raster.feed(n);
+    if (raster.active) p.sink = raster.sink(p, at);
   });
 }
+
+/** ESC FF n: in raster mode, NUL runs the FF mode, EOT the EOT mode, EM the EM mode; elsewhere nothing. */
+function rasterFormFeed(p: Printer, star: StarState, buf: Uint8Array, i: number, end: number, at: number): number {
+  if (!fixed(3, i, end)) return NEED_MORE;
+  const n = buf[i + 2]!;
+  if (!star.raster.active) return 3;
+  if (n === 0x00) star.raster.runMode(p, 'ff', 'ESC FF NUL', at + 3);
+  else if (n === 0x04) star.raster.runMode(p, 'eot', 'ESC FF EOT', at + 3);
+  else if (n === 0x19) star.raster.runMode(p, 'em', 'ESC FF EM', at + 3);
+  return 3;
+}
+
+/** ESC * r x n NUL: E, F, e page-end modes; P page length; T top margin; Q quality; Y feed; K / t colour; D pulse. */
+const RASTER_PARAMETERS = new Set([0x45, 0x46, 0x65, 0x50, 0x54, 0x51, 0x59, 0x4b, 0x74, 0x44]);
 
 /**
  * ESC * r x: raster graphics mode. A (enter), B (quit), C (clear) stand alone; E, P, T, Q, F, Y, K and m l / m r
@@ -544,17 +569,18 @@ function rasterMode(p: Printer, star: StarState, buf: Uint8Array, i: number, end
     return 4;
   }
   if (x === 0x42) {
-    star.raster.leave(p, at + 4);
+    star.raster.quit(p, at + 4);
     return 4;
   }
-  if (x === 0x43) return 4;
+  // C clears the image buffer, R initialises the mode, a / b start and end a block of emulated commands.
+  if (x === 0x43 || x === 0x52 || x === 0x61 || x === 0x62) return 4;
   if (x === 0x6d) {
     if (!fixed(5, i, end)) return NEED_MORE;
-    p.sink = rasterParameter(p, star, at + 5);
+    p.sink = rasterParameter(p, star, x, at + 5);
     return 5;
   }
-  if ('EPTQFYK'.includes(String.fromCharCode(x))) {
-    p.sink = rasterParameter(p, star, at + 4);
+  if (RASTER_PARAMETERS.has(x)) {
+    p.sink = rasterParameter(p, star, x, at + 4);
     return 4;
   }
   return unknown(p, at, `ESC * r ${printable(x)}`, 4);

@@ -4,6 +4,7 @@ import type { Printer } from '../printer.js';
 import { BoundedBytes, type PayloadSink } from '../payload.js';
 import { imageBlock } from '../images.js';
 import { maxRowBytes } from './limits.js';
+import { endPage, isPageEnd } from './page-end.js';
 
 const ESC = 0x1b;
 /** `b n1 n2 d1..dk` in raster mode: one raster row of k = n1 + n2 * 256 bytes. */
@@ -63,25 +64,73 @@ export class RasterMode {
   private overLimit = false;
   /** Bytes of the current row seen so far. */
   private rowFill = 0;
+  /** ESC * r E / F / e n NUL: what ESC FF EOT (and ESC * r B), ESC FF NUL and ESC FF EM do (page-end.ts). */
+  private modes = { eot: 0, ff: 0, em: 0 };
 
   constructor(private readonly limit: number) {}
 
+  /** ESC * r A: the image buffer is cleared and the page-end modes are back to their defaults. */
   enter(): void {
     this.active = true;
+    this.clearImage();
+    this.modes = { eot: 0, ff: 0, em: 0 };
+  }
+
+  /** ESC @ or the end of the stream: the image built so far goes into the document, nothing is cut. */
+  leave(p: Printer, at: number): void {
+    if (!this.active) return;
+    this.active = false;
+    this.printImage(p, at);
+  }
+
+  /** ESC * r B: quits the mode, running the EOT mode first when the image buffer holds rows. */
+  quit(p: Printer, at: number): void {
+    if (!this.active) return;
+    this.runMode(p, 'eot', 'ESC * r B', at);
+    this.active = false;
+  }
+
+  /** ESC * r E / F / e n NUL. An undefined mode leaves the one set before. */
+  setMode(p: Printer, which: 'eot' | 'ff' | 'em', n: number | null, at: number): void {
+    if (n !== null && isPageEnd(n)) this.modes[which] = n;
+    else p.issue(at, `raster ${which.toUpperCase()} mode ${n ?? 'not a number'} is not defined: kept ${this.modes[which]}`);
+  }
+
+  /**
+   * ESC FF EOT / ESC FF NUL / ESC FF EM: print the page and run its mode. EOT and FF are ignored with an empty
+   * image buffer (so ESC * r B after ESC FF NUL cuts once); EM runs either way.
+   */
+  runMode(p: Printer, which: 'eot' | 'ff' | 'em', command: string, at: number): void {
+    if (this.height === 0 && which !== 'em') return;
+    this.printImage(p, at);
+    endPage(p, this.modes[which], command, at);
+  }
+
+  /** ESC * r Y n NUL: n dots down the page, blank rows of the image (nothing before its first row sets its width). */
+  feed(dots: number): void {
+    if (this.rowBytes === 0) return;
+    let k = 0;
+    for (; k < dots && !this.overLimit; k++) {
+      this.startRow(this.rowBytes);
+      this.endRow();
+    }
+    // Past the image limit only the height is kept, so rows need not be made one by one.
+    this.height += dots - k;
+  }
+
+  private printImage(p: Printer, at: number): void {
+    if (this.height > 0) {
+      const bits = this.overLimit || this.bits === null ? null : this.bits.toSize(this.rowBytes * this.height);
+      p.emit(imageBlock({ source: 'ESC * r', width: this.rowBytes * 8, height: this.height, scaleX: 1, scaleY: 1, align: 'left' }, bits), at);
+    }
+    this.clearImage();
+  }
+
+  private clearImage(): void {
     this.rowBytes = 0;
     this.height = 0;
     this.bits = null;
     this.overLimit = false;
-  }
-
-  /** ESC * r B (or a reset): the image built so far goes into the document. */
-  leave(p: Printer, at: number): void {
-    if (!this.active) return;
-    this.active = false;
-    if (this.height === 0) return;
-    const bits = this.overLimit || this.bits === null ? null : this.bits.toSize(this.rowBytes * this.height);
-    p.emit(imageBlock({ source: 'ESC * r', width: this.rowBytes * 8, height: this.height, scaleX: 1, scaleY: 1, align: 'left' }, bits), at);
-    this.bits = null;
   }
 
   startRow(length: number): void {
