@@ -13,6 +13,7 @@ import { MAX_TAB_STOPS } from '../printer.js';
 import { NEED_MORE } from '../commands.js';
 import { StarState } from './state.js';
 import { decimalParameter } from './page-end.js';
+import { pageModeCommand } from './page-mode.js';
 import {
   MAX_LOGO_HEIGHT_UNITS,
   MAX_PDF417_DATA,
@@ -161,12 +162,16 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
       p.flushLine(at + 3);
       p.event('feed', 'ESC j', at + 3, { dots: -n });
       return 3;
-    case 0x30: // ESC 0 / ESC 2: line spacing 3 mm / default
-    case 0x32:
+    case 0x30: // ESC 0: line spacing 3 mm (24 dots), which orders page-mode lines
+      p.setLineSpacing(24);
+      return 2;
+    case 0x7a: // ESC z n: line spacing 3 mm (n 0) or 4 mm (n 1)
+      p.setLineSpacing(digit(n) === 1 ? 32 : 24);
+      return 3;
+    case 0x32: // ESC 2: default line spacing
     case 0x4f: // ESC O: cancel bottom margin
       return 2;
-    case 0x7a: // ESC z n, ESC y n, ESC A n, ESC 1 n: line spacing
-    case 0x79:
+    case 0x79: // ESC y n, ESC A n, ESC 1 n: line spacing
     case 0x41:
     case 0x31:
     case 0x4e: // ESC N n: bottom margin
@@ -241,6 +246,8 @@ function paperCut(p: Printer, n: number, at: number): number {
     return 3;
   }
   const after = at + 3;
+  // A cut in page mode prints the page first, as ESC/POS's does.
+  if (p.pageMode) p.printPage(after, true);
   p.flushLine(after);
   p.event('cut', 'ESC d', after, { mode: (v & 1) === 0 ? 'full' : 'partial', feed: v >= 2 });
   p.endDocument(after);
@@ -294,12 +301,8 @@ function escGs(p: Printer, star: StarState, buf: Uint8Array, i: number, end: num
       return pdf417(p, star, buf, i, end, at);
     case 0x53: // ESC GS S m xL xH yL yH n d: raster image (StarPRNT)
       return rasterImage(p, buf, i, end, at);
-    case 0x50: {
-      // ESC GS P n ...: page mode (StarPRNT), not modelled: its content prints in the flow
-      const v = digit(n);
-      const len = v === 2 ? 5 : v === 3 ? 12 : v === 4 || v === 5 ? 6 : 4;
-      return fixed(len, i, end) ? len : NEED_MORE;
-    }
+    case 0x50: // ESC GS P n ...: page mode (StarPRNT)
+      return pageModeCommand(p, star, buf, i, end, at);
     case ETX: // ESC GS ETX s n1 n2: print start control
       return fixed(6, i, end) ? 6 : NEED_MORE;
     case EM: {

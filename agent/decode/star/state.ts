@@ -243,6 +243,8 @@ export class StarState {
   pulseOffMs = 200;
   qr = new QrSettings();
   pdf417 = new Pdf417Settings();
+  /** ESC GS P 2 n: page-mode print direction (0 left to right, 1 bottom to top, 2 right to left, 3 top to bottom). */
+  pageDirection = 0;
   readonly raster: RasterMode;
 
   constructor(imageLimit: number) {
@@ -257,5 +259,6 @@ export class StarState {
     this.pulseOffMs = 200;
     this.qr = new QrSettings();
     this.pdf417 = new Pdf417Settings();
+    this.pageDirection = 0;
   }
 }
