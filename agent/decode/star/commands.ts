@@ -77,7 +77,7 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
   const c = buf[i + 1]!;
   if (c === GS) return escGs(p, star, buf, i, end, at);
   if (c === RS) return fixed(4, i, end) ? escRs(p, buf, i, at) : NEED_MORE;
-  if (STAR_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (STAR_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   const n = buf[i + 2] ?? 0;
   const s = p.style;
   switch (c) {
@@ -218,10 +218,14 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
   }
 }
 
-const STAR_ONE_PARAM = new Set([
+/** ESC x commands with one parameter byte, as a table by x: one indexed load per command, no hashing. */
+const STAR_ONE_PARAM = new Uint8Array(256);
+for (const c of [
   0x2d, 0x57, 0x68, 0x20, 0x52, 0x6c, 0x51, 0x61, 0x4a, 0x49, 0x6a, 0x7a, 0x79, 0x41, 0x31, 0x4e, 0x5f, 0x2f, 0x24,
   0x3d, 0x55, 0x78, 0x43, 0x64,
-]);
+]) {
+  STAR_ONE_PARAM[c] = 1;
+}
 
 /** Expansion parameters 0..5 (or '0'..'5') are multipliers 1..6; larger values are out of range and ignored as 1x. */
 function expansion(n: number): number {
