@@ -25,21 +25,15 @@ const CHUNK = 64 * 1024;
 const MODELS = { escpos: 'epson-tm-t88vi', 'star-line': 'star-tsp650ii' } as const;
 type Dialect = keyof typeof MODELS;
 
-/** A supermarket receipt of 60 two-column item lines with totals, in the model's command language. */
+const PRODUCTS = ['WHOLE MILK 2L', 'SOURDOUGH LOAF', 'FAIRTRADE BANANAS', 'MATURE CHEDDAR 400G', 'FUSILLI 500G', 'FREE RANGE EGGS 6'];
+
+/** A supermarket receipt of 60 item lines in two columns laid out by the encoder's own table, then the total and a cut. */
 function receipt(dialect: Dialect, n: number): Uint8Array {
-  const columns = 48;
-  const e = new ReceiptPrinterEncoder({ printerModel: MODELS[dialect], columns });
+  const e = new ReceiptPrinterEncoder({ printerModel: MODELS[dialect], columns: 48 });
   e.initialize().codepage('cp437').align('center').size(2, 2).line('BIG SHOP LTD').size(1, 1).line(`Receipt ${n}`).align('left');
-  let total = 0;
-  for (let i = 0; i < 60; i++) {
-    const pence = ((i * 7919 + n * 104729) % 1999) + 49;
-    total += pence;
-    const name = `ITEM ${String(i + 1).padStart(2, '0')} ${['MILK 2L', 'BREAD WHITE', 'BANANAS', 'CHEDDAR 400G', 'PASTA 500G'][i % 5]}`;
-    const price = `${(pence / 100).toFixed(2)} ${i % 3 === 0 ? 'Z' : 'A'}`;
-    e.line(name + ' '.repeat(columns - name.length - price.length) + price);
-  }
-  const t = (total / 100).toFixed(2);
-  e.line('-'.repeat(columns)).bold(true).line(`TOTAL${' '.repeat(columns - 5 - t.length)}${t}`).bold(false);
+  const rows = Array.from({ length: 60 }, (_, i) => [`${i + 1} ${PRODUCTS[(i + n) % PRODUCTS.length]}`, `${(((i + 3) * (n + 7)) % 20) + 0.99}`]);
+  e.table([{ width: 36 }, { width: 12, align: 'right' }], rows);
+  e.rule().bold(true).table([{ width: 24 }, { width: 24, align: 'right' }], [['TOTAL', `${rows.length * 3}.50`]]).bold(false);
   e.align('center').line('Thank you for shopping with us').cut();
   return e.encode();
 }
