@@ -4,7 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../agent/decode/index.js';
+import { decode, Decoder } from '../../agent/decode/index.js';
+import { JobFramer } from '../../agent/capture/framer.js';
+import type { FramedJob } from '../../agent/capture/types.js';
 import type { EventBlock, ImageBlock, PrintedDocument, TextLine } from '../../agent/decode/document.js';
 import { bytes, decodeSplit, ESC, LF, toJson } from './helpers.js';
 
@@ -133,5 +135,25 @@ describe('raster graphics mode page ends', () => {
 
   it('ESC FF outside raster mode prints and cuts nothing', () => {
     expect(summary(star('a', LF, ESC, FF, 0, ESC, FF, EOT))).toEqual([['text']]);
+  });
+});
+
+describe('capture frames Star raster jobs on their page ends', () => {
+  it('receiptline stargraphic: one job per ESC FF NUL / ESC * r B cut, every byte in one job, in order', () => {
+    const job = readFileSync(join(DIR, 'stripes-receiptline-stargraphic.bin'));
+    const jobs: FramedJob[] = [];
+    const framer = new JobFramer(
+      { link: 'star', tillId: 'T1', peer: 'test' },
+      { idleGapMs: 1_000, maxJobBytes: 1 << 20, newDecoder: () => new Decoder({ dialect: 'auto' }) },
+      (j) => jobs.push(j),
+    );
+    const stream = Buffer.concat([job, job]);
+    for (let i = 0; i < stream.length; i += 100) framer.data(stream.subarray(i, i + 100), 1_700_000_000_000);
+    framer.end('session-end');
+    // Each copy cuts twice (at the paper-cut line and on leaving raster mode); the status request after the
+    // second cut prints nothing, so it goes with the next job, and the last one is dropped.
+    expect(jobs.map((j) => j.endedBy)).toEqual(['cut', 'cut', 'cut', 'cut']);
+    expect(jobs.map((j) => images(j.documents).length)).toEqual([1, 1, 1, 1]);
+    expect(Buffer.concat(jobs.map((j) => j.bytes))).toEqual(stream.subarray(0, stream.length - 3));
   });
 });
