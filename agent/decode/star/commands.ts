@@ -2,8 +2,9 @@
 // the same printer model as ESC/POS so both give the same documents. Given the bytes at an ESC, decide the
 // command's length from Star's command specifications (STAR Line Mode Command Specifications, StarPRNT Command
 // Specifications), apply it and return how many header bytes it took, or NEED_MORE. Data after a header
-// (images, barcode and 2D-code data) streams through a payload sink, bounded whatever a length claims. An unknown
-// `ESC x` is taken as two bytes, so decoding resynchronises at once.
+// (images, barcode and 2D-code data) streams through a payload sink, bounded whatever a length claims; a length
+// past its command's documented maximum (limits.ts) is reported and not trusted, and decoding goes on after the
+// header. An unknown `ESC x` is taken as two bytes, so decoding resynchronises at once.
 import type { Printer } from '../printer.js';
 import type { BarcodeSymbology } from '../document.js';
 import { CollectSink, RecordsSink, SkipSink, UntilNulSink } from '../payload.js';
