@@ -206,8 +206,8 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
       return bitImage(p, buf, i, end, at, 1, 1);
     case 0x58: // ESC X n1 n2 d: 24-dot bit image, n columns of 3 bytes
       return bitImage(p, buf, i, end, at, 3, 1);
-    case 0x6b: // ESC k n1 n2 d: 24-dot bit image, n groups of 8 columns
-      return bitImage(p, buf, i, end, at, 3, 8);
+    case 0x6b: // ESC k n1 n2 d: 24-dot band of 24 raster rows of n bytes (as receiptline's Star Line images send it)
+      return bitImage(p, buf, i, end, at, 3, 8, 'rows');
     case FS: // ESC FS p n m: print NV logo n
       return logo(p, buf, i, end, at);
     case 0x2a: // ESC * r ...: raster graphics mode
@@ -440,10 +440,20 @@ function pdf417(p: Printer, star: StarState, buf: Uint8Array, i: number, end: nu
 }
 
 /**
- * ESC K / ESC L / ESC X / ESC k n1 n2 d...: one band of column-format bits, `bytesPerColumn` bytes tall; n counts
- * columns, or groups of 8 columns for ESC k. Consecutive bands of one width merge into one image, as ESC * does.
+ * ESC K / ESC L / ESC X / ESC k n1 n2 d...: one band `bytesPerColumn` * 8 dots tall; n counts columns, or bytes of
+ * a row (8 columns) for ESC k. ESC K / L / X send column-format bits; ESC k sends its band as raster rows, top row
+ * first (StarPRNT Command Specifications, ESC k). Consecutive bands of one width merge into one image, as ESC * does.
  */
-function bitImage(p: Printer, buf: Uint8Array, i: number, end: number, at: number, bytesPerColumn: number, columnsPerUnit: number): number {
+function bitImage(
+  p: Printer,
+  buf: Uint8Array,
+  i: number,
+  end: number,
+  at: number,
+  bytesPerColumn: number,
+  columnsPerUnit: number,
+  layout: 'columns' | 'rows' = 'columns',
+): number {
   if (!fixed(4, i, end)) return NEED_MORE;
   const width = u16(buf, i + 2) * columnsPerUnit;
   const command = `ESC ${String.fromCharCode(buf[i + 1]!)}`;
@@ -456,7 +466,8 @@ function bitImage(p: Printer, buf: Uint8Array, i: number, end: number, at: numbe
   const fits = imageBytes(width, spec.height) <= p.opts.imageLimitBytes;
   p.sink = new CollectSink(total, 0, total, fits ? total : 0, (data, complete) => {
     if (!complete) p.issue(at, `${command} bit image truncated at end of stream`);
-    const bits = fits && complete ? columnsToRows(data.toSize(total), width, bytesPerColumn) : null;
+    const band = fits && complete ? data.toSize(total) : null;
+    const bits = band === null || layout === 'rows' ? band : columnsToRows(band, width, bytesPerColumn);
     p.emitBand(imageBlock(spec, bits), at + 4 + total);
   });
   return 4;
