@@ -60,7 +60,7 @@ class Rng {
 export function loadCorpus(): Uint8Array[] {
   const root = join(repoRoot(), 'test', 'fixtures');
   const files: Uint8Array[] = [];
-  for (const sub of ['escpos-php', 'decode', 'star-receipts']) {
+  for (const sub of ['escpos-php', 'decode', 'star-receipts', 'star-raster', 'star-pagemode']) {
     for (const f of readdirSync(join(root, sub)).sort()) {
       if (f.endsWith('.bin')) files.push(new Uint8Array(readFileSync(join(root, sub, f))));
     }
@@ -68,11 +68,12 @@ export function loadCorpus(): Uint8Array[] {
   return files;
 }
 
-// ESC/POS prefixes and Star's (RS, BEL, SUB after ESC), then command letters of both (Star: i d b y x S r A R).
+// ESC/POS prefixes and Star's (RS, BEL, SUB after ESC), then command letters of both (Star: i d b y x S r A R, raster
+// page ends E F B Y, page mode P, logos q, settings ( )).
 const COMMAND_BYTES = [0x1b, 0x1d, 0x1c, 0x10, 0x0a, 0x09, 0x0c, 0x18, 0x1e, 0x07, 0x1a];
 const COMMAND_LETTERS = [
   0x28, 0x6b, 0x4c, 0x76, 0x30, 0x56, 0x2a, 0x26, 0x44, 0x38, 0x21, 0x24, 0x5c, 0x25, 0x71, 0x70, 0x69, 0x64, 0x62, 0x79,
-  0x78, 0x53, 0x72, 0x41, 0x52, 0x44, 0x50,
+  0x78, 0x53, 0x72, 0x41, 0x52, 0x44, 0x50, 0x45, 0x46, 0x42, 0x59, 0x29,
 ];
 
 function randomBytes(rng: Rng, flavoured: boolean): Uint8Array {

@@ -136,8 +136,12 @@ const _ = undefined;
 const MAKER_PAGES: Readonly<Record<Exclude<CodePageNumbering, 'epson' | EscposBufferNumbering>, Readonly<Record<number, number>>>> = {
   // Star Line mode and StarPRNT (TSP100, TSP650, mC-Print, mPOP, SM-L): Star's own table, not Epson's. Page 0 is
   // Star's "Normal" (standard) table: ASCII, then block graphics and Latin letters of its own (not decoded here).
+  // Page 3, a hole in receipt-printer-encoder's list, is PC437 in escpos-printer-db's Star profiles (MIT;
+  // data/profile/SP2000.yml and mcPrint.yml, which TSP600, TSP800 and TUP500 inherit). Star printers set to
+  // ESC/POS emulation (TSP650II, TSP700II, TSP800, TUP500) take this table too, under Star's `ESC GS t n`: that
+  // is how escpos-php and python-escpos select pages on them (escpos-printer-db's `starCommands` feature).
   star: numbered([
-    'star/standard', 'cp437', 'star/katakana', _, 'cp858', 'cp852', 'cp860', 'cp861', 'cp863', 'cp865', 'cp866', 'cp855',
+    'star/standard', 'cp437', 'star/katakana', 'cp437', 'cp858', 'cp852', 'cp860', 'cp861', 'cp863', 'cp865', 'cp866', 'cp855',
     'cp857', 'cp862', 'cp864', 'cp737', 'cp851', 'cp869', 'star/cp928', 'cp772', 'cp774', 'star/cp874',
     _, _, _, _, _, _, _, _, _, _, 'windows1252', 'windows1250', 'windows1251', _, _, _, _, _, _, _, _, _, _, _, _, _,
     _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, 'cp3840', 'cp3841', 'cp3843', 'cp3844', 'cp3845', 'cp3846', 'cp3847',

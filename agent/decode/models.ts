@@ -40,6 +40,14 @@ export const PRINTER_MODELS = {
   'star-mc-print2': model('Star mC-Print2', 'star-prnt', 32, 'star'),
   'star-mpop': model('Star mPOP', 'star-prnt', 32, 'star'),
   'star-sm-l200': model('Star SM-L200', 'star-prnt', 32, 'star'),
+  // Star printers switched to ESC/POS emulation, the models Star's "ESC/POS Mode Command Specifications" apply to
+  // (TSP650II, TSP700II, TSP800II, TUP500, ...). The mC-Print3 and TSP100III/IV are not among them: they are
+  // StarPRNT printers (TSP100 models print raster only; their "ESC/POS emulation" runs in the host's driver).
+  // ESC t keeps Epson's numbers, as no published table says otherwise; drivers reach Star's other pages with
+  // Star's ESC GS t n (see code-page-numbering.ts). TSP800II prints 104 mm, 832 dots (escpos-printer-db TSP800.yml).
+  'star-tsp650ii-escpos': model('Star TSP650II (ESC/POS emulation)', 'escpos', 48, 'epson'),
+  'star-tsp700ii-escpos': model('Star TSP700II (ESC/POS emulation)', 'escpos', 48, 'epson'),
+  'star-tsp800ii-escpos': model('Star TSP800II (ESC/POS emulation)', 'escpos', 69, 'epson'),
   'xprinter-xp-n160ii': model('Xprinter XP-N160II', 'escpos', 48, 'xprinter'),
   'xprinter-xp-t80q': model('Xprinter XP-T80Q', 'escpos', 48, 'xprinter'),
   'bixolon-srp350': model('Bixolon SRP-350', 'escpos', 42, 'bixolon-legacy'),

@@ -228,7 +228,7 @@ describe('Star commands', () => {
   it('ESC GS S with a damaged header claiming gigabytes is ignored and decoding goes on', () => {
     const docs = star(ESC, GS, 'S', 1, 0xff, 0xff, 0xff, 0xff, 0, 'still here', LF, ESC, 'd', 0);
     expect(textLines(docs)).toEqual(['still here']);
-    expect(docs[0]!.issues[0]!.message).toMatch(/ESC GS S raster image/);
+    expect(docs[0]!.issues[0]!.message).toMatch(/ESC GS S claims 65535 bytes per raster row/);
     expect(docs[0]!.blocks.at(-1)).toMatchObject({ kind: 'event', event: 'cut' });
   });
 

@@ -2,16 +2,28 @@
 // the same printer model as ESC/POS so both give the same documents. Given the bytes at an ESC, decide the
 // command's length from Star's command specifications (STAR Line Mode Command Specifications, StarPRNT Command
 // Specifications), apply it and return how many header bytes it took, or NEED_MORE. Data after a header
-// (images, barcode and 2D-code data) streams through a payload sink, bounded whatever a length claims. An unknown
-// `ESC x` is taken as two bytes, so decoding resynchronises at once.
+// (images, barcode and 2D-code data) streams through a payload sink, bounded whatever a length claims; a length
+// past its command's documented maximum (limits.ts) is reported and not trusted, and decoding goes on after the
+// header. An unknown `ESC x` is taken as two bytes, so decoding resynchronises at once.
 import type { Printer } from '../printer.js';
 import type { BarcodeSymbology } from '../document.js';
-import { CollectSink, UntilNulSink } from '../payload.js';
+import { CollectSink, RecordsSink, SkipSink, UntilNulSink } from '../payload.js';
 import { latin1 } from '../barcode.js';
 import { columnsToRows, imageBlock, imageBytes, storedImageBlock, type ImageSpec } from '../images.js';
 import { MAX_TAB_STOPS } from '../printer.js';
 import { NEED_MORE } from '../commands.js';
 import { StarState } from './state.js';
+import { decimalParameter } from './page-end.js';
+import { pageModeCommand } from './page-mode.js';
+import {
+  MAX_LOGO_HEIGHT_UNITS,
+  MAX_PDF417_DATA,
+  MAX_QR_DATA,
+  MAX_SETTING_PARAMETERS,
+  maxDots,
+  maxRasterImageRow,
+  untrusted,
+} from './limits.js';
 
 const ESC = 0x1b;
 const GS = 0x1d;
@@ -27,10 +39,6 @@ const ETX = 0x03;
 
 /** Longest barcode data kept; Star's barcodes carry far less. */
 const MAX_BARCODE = 255;
-/** Longest 2D-code data kept (a QR code holds at most 7089 characters). */
-const MAX_CODE_DATA = 8192;
-/** Widest raster row accepted from ESC GS S, in bytes: 2048 dots, more than any Star head prints. */
-const MAX_RASTER_ROW_BYTES = 256;
 /** Longest NUL-terminated parameter of raster-mode and memory-switch commands. */
 const MAX_PARAMETER = 32;
 
@@ -70,7 +78,7 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
   const c = buf[i + 1]!;
   if (c === GS) return escGs(p, star, buf, i, end, at);
   if (c === RS) return fixed(4, i, end) ? escRs(p, buf, i, at) : NEED_MORE;
-  if (STAR_ONE_PARAM.has(c) && !fixed(3, i, end)) return NEED_MORE;
+  if (STAR_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   const n = buf[i + 2] ?? 0;
   const s = p.style;
   switch (c) {
@@ -155,12 +163,16 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
       p.flushLine(at + 3);
       p.event('feed', 'ESC j', at + 3, { dots: -n });
       return 3;
-    case 0x30: // ESC 0 / ESC 2: line spacing 3 mm / default
-    case 0x32:
+    case 0x30: // ESC 0: line spacing 3 mm (24 dots), which orders page-mode lines
+      p.setLineSpacing(24);
+      return 2;
+    case 0x7a: // ESC z n: line spacing 3 mm (n 0) or 4 mm (n 1)
+      p.setLineSpacing(digit(n) === 1 ? 32 : 24);
+      return 3;
+    case 0x32: // ESC 2: default line spacing
     case 0x4f: // ESC O: cancel bottom margin
       return 2;
-    case 0x7a: // ESC z n, ESC y n, ESC A n, ESC 1 n: line spacing
-    case 0x79:
+    case 0x79: // ESC y n, ESC A n, ESC 1 n: line spacing
     case 0x41:
     case 0x31:
     case 0x4e: // ESC N n: bottom margin
@@ -194,23 +206,27 @@ export function parseStarCommand(p: Printer, star: StarState, buf: Uint8Array, i
       return bitImage(p, buf, i, end, at, 1, 1);
     case 0x58: // ESC X n1 n2 d: 24-dot bit image, n columns of 3 bytes
       return bitImage(p, buf, i, end, at, 3, 1);
-    case 0x6b: // ESC k n1 n2 d: 24-dot bit image, n groups of 8 columns
-      return bitImage(p, buf, i, end, at, 3, 8);
+    case 0x6b: // ESC k n1 n2 d: 24-dot band of 24 raster rows of n bytes (as receiptline's Star Line images send it)
+      return bitImage(p, buf, i, end, at, 3, 8, 'rows');
     case FS: // ESC FS p n m: print NV logo n
       return logo(p, buf, i, end, at);
     case 0x2a: // ESC * r ...: raster graphics mode
       return rasterMode(p, star, buf, i, end, at);
-    case FF: // ESC FF n: form feed in raster mode (NUL) or end of document (EOT)
-      return fixed(3, i, end) ? 3 : NEED_MORE;
+    case FF: // ESC FF n: end of page (NUL) or document (EOT) in raster mode
+      return rasterFormFeed(p, star, buf, i, end, at);
     default:
       return unknown(p, at, `ESC ${printable(c)}`, 2);
   }
 }
 
-const STAR_ONE_PARAM = new Set([
+/** ESC x commands with one parameter byte, as a table by x: one indexed load per command, no hashing. */
+const STAR_ONE_PARAM = new Uint8Array(256);
+for (const c of [
   0x2d, 0x57, 0x68, 0x20, 0x52, 0x6c, 0x51, 0x61, 0x4a, 0x49, 0x6a, 0x7a, 0x79, 0x41, 0x31, 0x4e, 0x5f, 0x2f, 0x24,
   0x3d, 0x55, 0x78, 0x43, 0x64,
-]);
+]) {
+  STAR_ONE_PARAM[c] = 1;
+}
 
 /** Expansion parameters 0..5 (or '0'..'5') are multipliers 1..6; larger values are out of range and ignored as 1x. */
 function expansion(n: number): number {
@@ -235,6 +251,8 @@ function paperCut(p: Printer, n: number, at: number): number {
     return 3;
   }
   const after = at + 3;
+  // A cut in page mode prints the page first, as ESC/POS's does.
+  if (p.pageMode) p.printPage(after, true);
   p.flushLine(after);
   p.event('cut', 'ESC d', after, { mode: (v & 1) === 0 ? 'full' : 'partial', feed: v >= 2 });
   p.endDocument(after);
@@ -288,12 +306,8 @@ function escGs(p: Printer, star: StarState, buf: Uint8Array, i: number, end: num
       return pdf417(p, star, buf, i, end, at);
     case 0x53: // ESC GS S m xL xH yL yH n d: raster image (StarPRNT)
       return rasterImage(p, buf, i, end, at);
-    case 0x50: {
-      // ESC GS P n ...: page mode (StarPRNT), not modelled: its content prints in the flow
-      const v = digit(n);
-      const len = v === 2 ? 5 : v === 3 ? 12 : v === 4 || v === 5 ? 6 : 4;
-      return fixed(len, i, end) ? len : NEED_MORE;
-    }
+    case 0x50: // ESC GS P n ...: page mode (StarPRNT)
+      return pageModeCommand(p, star, buf, i, end, at);
     case ETX: // ESC GS ETX s n1 n2: print start control
       return fixed(6, i, end) ? 6 : NEED_MORE;
     case EM: {
@@ -309,9 +323,25 @@ function escGs(p: Printer, star: StarState, buf: Uint8Array, i: number, end: num
     case 0x23: // ESC GS # m N n1 n2 n3 n4 LF NUL: memory switch
       p.sink = new UntilNulSink(MAX_PARAMETER, () => undefined);
       return 3;
+    case 0x28: // ESC GS ( x pL pH ... / ESC GS ) x pL pH ...: settings and printer information, not printed
+    case 0x29:
+      return settings(p, buf, i, end, at);
     default:
       return unknown(p, at, `ESC GS ${printable(c)}`, 3);
   }
+}
+
+/** ESC GS ( x pL pH d1..dk / ESC GS ) x pL pH d1..dk: k = pL + pH * 256 bytes of parameters, skipped. */
+function settings(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
+  if (!fixed(6, i, end)) return NEED_MORE;
+  const k = u16(buf, i + 4);
+  const command = `ESC GS ${String.fromCharCode(buf[i + 2]!)} ${printable(buf[i + 3]!)}`;
+  if (k > MAX_SETTING_PARAMETERS) {
+    untrusted(p, at, command, `${k} bytes of parameters`, `any setting takes (${MAX_SETTING_PARAMETERS})`);
+    return 6;
+  }
+  if (k > 0) p.sink = new SkipSink(k);
+  return 6;
 }
 
 /** ESC b n1 n2 n3 n4 d1..dk RS: type, HRI (1 none, 2 below, 3/4 the same without feed), width mode, height. */
@@ -352,7 +382,11 @@ function qrCode(p: Printer, star: StarState, buf: Uint8Array, i: number, end: nu
     if (buf[i + 4] !== 0x31) return unknown(p, at, `ESC GS y D ${printable(buf[i + 4]!)}`, 5);
     if (!fixed(8, i, end)) return NEED_MORE;
     const k = u16(buf, i + 6);
-    p.sink = new CollectSink(k, 0, k, MAX_CODE_DATA, (data, complete) => {
+    if (k > MAX_QR_DATA) {
+      untrusted(p, at, 'ESC GS y D', `${k} bytes of QR data`, `a QR code holds (${MAX_QR_DATA})`);
+      return 8;
+    }
+    p.sink = new CollectSink(k, 0, k, k, (data, complete) => {
       if (!complete) p.issue(at, 'ESC GS y D QR data truncated at end of stream');
       star.qr.data = latin1(data.bytes());
     });
@@ -383,7 +417,11 @@ function pdf417(p: Printer, star: StarState, buf: Uint8Array, i: number, end: nu
   if (f === 0x44) {
     if (!fixed(6, i, end)) return NEED_MORE;
     const k = u16(buf, i + 4);
-    p.sink = new CollectSink(k, 0, k, MAX_CODE_DATA, (data, complete) => {
+    if (k > MAX_PDF417_DATA) {
+      untrusted(p, at, 'ESC GS x D', `${k} bytes of PDF417 data`, `a PDF417 symbol holds (${MAX_PDF417_DATA})`);
+      return 6;
+    }
+    p.sink = new CollectSink(k, 0, k, k, (data, complete) => {
       if (!complete) p.issue(at, 'ESC GS x D PDF417 data truncated at end of stream');
       star.pdf417.data = latin1(data.bytes());
     });
@@ -402,19 +440,34 @@ function pdf417(p: Printer, star: StarState, buf: Uint8Array, i: number, end: nu
 }
 
 /**
- * ESC K / ESC L / ESC X / ESC k n1 n2 d...: one band of column-format bits, `bytesPerColumn` bytes tall; n counts
- * columns, or groups of 8 columns for ESC k. Consecutive bands of one width merge into one image, as ESC * does.
+ * ESC K / ESC L / ESC X / ESC k n1 n2 d...: one band `bytesPerColumn` * 8 dots tall; n counts columns, or bytes of
+ * a row (8 columns) for ESC k. ESC K / L / X send column-format bits; ESC k sends its band as raster rows, top row
+ * first (StarPRNT Command Specifications, ESC k). Consecutive bands of one width merge into one image, as ESC * does.
  */
-function bitImage(p: Printer, buf: Uint8Array, i: number, end: number, at: number, bytesPerColumn: number, columnsPerUnit: number): number {
+function bitImage(
+  p: Printer,
+  buf: Uint8Array,
+  i: number,
+  end: number,
+  at: number,
+  bytesPerColumn: number,
+  columnsPerUnit: number,
+  layout: 'columns' | 'rows' = 'columns',
+): number {
   if (!fixed(4, i, end)) return NEED_MORE;
   const width = u16(buf, i + 2) * columnsPerUnit;
   const command = `ESC ${String.fromCharCode(buf[i + 1]!)}`;
+  if (width > maxDots(p)) {
+    untrusted(p, at, command, `a bit image ${width} dots wide`, `the paper's ${maxDots(p)} dots`);
+    return 4;
+  }
   const spec: ImageSpec = { source: command, width, height: bytesPerColumn * 8, scaleX: 1, scaleY: 1, align: p.align };
   const total = width * bytesPerColumn;
   const fits = imageBytes(width, spec.height) <= p.opts.imageLimitBytes;
   p.sink = new CollectSink(total, 0, total, fits ? total : 0, (data, complete) => {
     if (!complete) p.issue(at, `${command} bit image truncated at end of stream`);
-    const bits = fits && complete ? columnsToRows(data.toSize(total), width, bytesPerColumn) : null;
+    const band = fits && complete ? data.toSize(total) : null;
+    const bits = band === null || layout === 'rows' ? band : columnsToRows(band, width, bytesPerColumn);
     p.emitBand(imageBlock(spec, bits), at + 4 + total);
   });
   return 4;
@@ -425,9 +478,12 @@ function rasterImage(p: Printer, buf: Uint8Array, i: number, end: number, at: nu
   if (!fixed(9, i, end)) return NEED_MORE;
   const xBytes = u16(buf, i + 4);
   const height = u16(buf, i + 6);
-  if (buf[i + 3] !== 1 || xBytes > MAX_RASTER_ROW_BYTES) {
-    // A damaged header would claim up to 4 GB: its length is not trusted, decoding goes on after the header.
-    p.issue(at, `ESC GS S raster image with mode ${buf[i + 3]!} and ${xBytes} bytes per row ignored`);
+  if (buf[i + 3] !== 1) {
+    p.issue(at, `ESC GS S raster image with unknown mode ${buf[i + 3]!}: header skipped, length not trusted`);
+    return 9;
+  }
+  if (xBytes > maxRasterImageRow(p)) {
+    untrusted(p, at, 'ESC GS S', `${xBytes} bytes per raster row`, `the paper's ${maxRasterImageRow(p)}`);
     return 9;
   }
   const spec: ImageSpec = { source: 'ESC GS S', width: xBytes * 8, height, scaleX: 1, scaleY: 1, align: p.align };
@@ -441,22 +497,81 @@ function rasterImage(p: Printer, buf: Uint8Array, i: number, end: number, at: nu
   return 9;
 }
 
-/** ESC FS p n m: print the logo stored in the printer under n (m: scale). */
+/** ESC FS p n m: print the logo stored in the printer under n (m: scale); ESC FS q: define logos. */
 function logo(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
-  if (!fixed(5, i, end)) return NEED_MORE;
+  if (!fixed(3, i, end)) return NEED_MORE;
+  if (buf[i + 2] === 0x71) return defineLogos(p, buf, i, end, at);
   if (buf[i + 2] !== 0x70) return unknown(p, at, `ESC FS ${printable(buf[i + 2]!)}`, 3);
+  if (!fixed(5, i, end)) return NEED_MORE;
   p.flushLine(at + 5);
   const spec: ImageSpec = { source: 'ESC FS p', width: 0, height: 0, scaleX: 1, scaleY: 1, align: p.align, ref: String(buf[i + 3]!) };
   p.emit(storedImageBlock(spec), at + 5);
   return 5;
 }
 
-/** A raster-mode parameter up to NUL; inside the mode, the rows that follow it are read by the mode's sink. */
-function rasterParameter(p: Printer, star: StarState): UntilNulSink {
-  return new UntilNulSink(MAX_PARAMETER, () => {
-    if (star.raster.active) p.sink = star.raster.sink();
+/**
+ * ESC FS q n [xL xH yL yH d1..dk]1..n: n logos into the printer's memory, each x by y units of 8 dots in column
+ * format (k = x * y * 8), as Epson's FS q. They print later with ESC FS p, so their bits are not kept here. A
+ * logo wider than the paper or taller than Star allows is damage: the definitions stop there and what follows
+ * is decoded as commands.
+ */
+function defineLogos(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
+  if (!fixed(4, i, end)) return NEED_MORE;
+  let damaged = false;
+  const sink: RecordsSink = new RecordsSink(
+    buf[i + 3]!,
+    4,
+    (h) => {
+      const x = u16(h, 0);
+      const y = u16(h, 2);
+      if (x * 8 <= maxDots(p) && y <= MAX_LOGO_HEIGHT_UNITS) return x * y * 8;
+      untrusted(p, at, 'ESC FS q', `a logo of ${x * 8} x ${y * 8} dots`, `the paper's ${maxDots(p)} dots or ${MAX_LOGO_HEIGHT_UNITS * 8} tall`);
+      damaged = true;
+      sink.abort();
+      return 0;
+    },
+    () => null,
+    (complete) => {
+      if (!complete && !damaged) p.issue(at, 'ESC FS q logo definitions truncated at end of stream');
+    },
+  );
+  p.sink = sink;
+  return 4;
+}
+
+/** Longest raster feed taken from ESC * r Y: the longest page Star's raster mode prints, 64000 dots. */
+const MAX_RASTER_FEED = 64000;
+
+/**
+ * A raster-mode parameter up to NUL (after a header ending at stream offset `after`), applied by letter `x`;
+ * inside the mode, the rows that follow it are read by the mode's sink.
+ */
+function rasterParameter(p: Printer, star: StarState, x: number, after: number): UntilNulSink {
+  return new UntilNulSink(MAX_PARAMETER, (data, terminated) => {
+    const at = after + data.length + (terminated ? 1 : 0);
+    const n = decimalParameter(data, MAX_RASTER_FEED);
+    const raster = star.raster;
+    if (x === 0x45) raster.setMode(p, 'eot', n, at);
+    else if (x === 0x46) raster.setMode(p, 'ff', n, at);
+    else if (x === 0x65) raster.setMode(p, 'em', n, at);
+    else if (x === 0x59 && n !== null) raster.feed(n);
+    if (raster.active) p.sink = raster.sink(p, at);
   });
 }
+
+/** ESC FF n: in raster mode, NUL runs the FF mode, EOT the EOT mode, EM the EM mode; elsewhere nothing. */
+function rasterFormFeed(p: Printer, star: StarState, buf: Uint8Array, i: number, end: number, at: number): number {
+  if (!fixed(3, i, end)) return NEED_MORE;
+  const n = buf[i + 2]!;
+  if (!star.raster.active) return 3;
+  if (n === 0x00) star.raster.runMode(p, 'ff', 'ESC FF NUL', at + 3);
+  else if (n === 0x04) star.raster.runMode(p, 'eot', 'ESC FF EOT', at + 3);
+  else if (n === 0x19) star.raster.runMode(p, 'em', 'ESC FF EM', at + 3);
+  return 3;
+}
+
+/** ESC * r x n NUL: E, F, e page-end modes; P page length; T top margin; Q quality; Y feed; K / t colour; D pulse. */
+const RASTER_PARAMETERS = new Set([0x45, 0x46, 0x65, 0x50, 0x54, 0x51, 0x59, 0x4b, 0x74, 0x44]);
 
 /**
  * ESC * r x: raster graphics mode. A (enter), B (quit), C (clear) stand alone; E, P, T, Q, F, Y, K and m l / m r
@@ -473,17 +588,18 @@ function rasterMode(p: Printer, star: StarState, buf: Uint8Array, i: number, end
     return 4;
   }
   if (x === 0x42) {
-    star.raster.leave(p, at + 4);
+    star.raster.quit(p, at + 4);
     return 4;
   }
-  if (x === 0x43) return 4;
+  // C clears the image buffer, R initialises the mode, a / b start and end a block of emulated commands.
+  if (x === 0x43 || x === 0x52 || x === 0x61 || x === 0x62) return 4;
   if (x === 0x6d) {
     if (!fixed(5, i, end)) return NEED_MORE;
-    p.sink = rasterParameter(p, star);
+    p.sink = rasterParameter(p, star, x, at + 5);
     return 5;
   }
-  if ('EPTQFYK'.includes(String.fromCharCode(x))) {
-    p.sink = rasterParameter(p, star);
+  if (RASTER_PARAMETERS.has(x)) {
+    p.sink = rasterParameter(p, star, x, at + 4);
     return 4;
   }
   return unknown(p, at, `ESC * r ${printable(x)}`, 4);

@@ -45,7 +45,7 @@ export class StarDecoder extends EscPosDecoder {
   protected override parse(buf: Uint8Array, i: number, end: number, at: number): number {
     const used = parseStarCommand(this.p, this.star, buf, i, end, at);
     // Inside raster graphics mode the bytes up to the next ESC are raster rows, not text.
-    if (used !== NEED_MORE && this.star.raster.active && this.p.sink === null) this.p.sink = this.star.raster.sink();
+    if (used !== NEED_MORE && this.star.raster.active && this.p.sink === null) this.p.sink = this.star.raster.sink(this.p, at + used);
     return used;
   }
 

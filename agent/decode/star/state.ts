@@ -3,12 +3,12 @@
 import type { Printer } from '../printer.js';
 import { BoundedBytes, type PayloadSink } from '../payload.js';
 import { imageBlock } from '../images.js';
+import { maxRowBytes } from './limits.js';
+import { endPage, isPageEnd } from './page-end.js';
 
 const ESC = 0x1b;
 /** `b n1 n2 d1..dk` in raster mode: one raster row of k = n1 + n2 * 256 bytes. */
 const ROW = 0x62;
-/** Widest raster row kept, in bytes (2048 dots); wider rows are skipped, not stored. */
-const MAX_ROW_BYTES = 256;
 
 const QR_MODELS: Readonly<Record<number, string>> = { 1: '1', 2: '2' };
 const QR_LEVELS: Readonly<Record<number, string>> = { 0: 'L', 1: 'M', 2: 'Q', 3: 'H' };
@@ -64,29 +64,77 @@ export class RasterMode {
   private overLimit = false;
   /** Bytes of the current row seen so far. */
   private rowFill = 0;
+  /** ESC * r E / F / e n NUL: what ESC FF EOT (and ESC * r B), ESC FF NUL and ESC FF EM do (page-end.ts). */
+  private modes = { eot: 0, ff: 0, em: 0 };
 
   constructor(private readonly limit: number) {}
 
+  /** ESC * r A: the image buffer is cleared and the page-end modes are back to their defaults. */
   enter(): void {
     this.active = true;
+    this.clearImage();
+    this.modes = { eot: 0, ff: 0, em: 0 };
+  }
+
+  /** ESC @ or the end of the stream: the image built so far goes into the document, nothing is cut. */
+  leave(p: Printer, at: number): void {
+    if (!this.active) return;
+    this.active = false;
+    this.printImage(p, at);
+  }
+
+  /** ESC * r B: quits the mode, running the EOT mode first when the image buffer holds rows. */
+  quit(p: Printer, at: number): void {
+    if (!this.active) return;
+    this.runMode(p, 'eot', 'ESC * r B', at);
+    this.active = false;
+  }
+
+  /** ESC * r E / F / e n NUL. An undefined mode leaves the one set before. */
+  setMode(p: Printer, which: 'eot' | 'ff' | 'em', n: number | null, at: number): void {
+    if (n !== null && isPageEnd(n)) this.modes[which] = n;
+    else p.issue(at, `raster ${which.toUpperCase()} mode ${n ?? 'not a number'} is not defined: kept ${this.modes[which]}`);
+  }
+
+  /**
+   * ESC FF EOT / ESC FF NUL / ESC FF EM: print the page and run its mode. EOT and FF are ignored with an empty
+   * image buffer (so ESC * r B after ESC FF NUL cuts once); EM runs either way.
+   */
+  runMode(p: Printer, which: 'eot' | 'ff' | 'em', command: string, at: number): void {
+    if (this.height === 0 && which !== 'em') return;
+    this.printImage(p, at);
+    endPage(p, this.modes[which], command, at);
+  }
+
+  /** ESC * r Y n NUL: n dots down the page, blank rows of the image (nothing before its first row sets its width). */
+  feed(dots: number): void {
+    if (this.rowBytes === 0) return;
+    let k = 0;
+    for (; k < dots && !this.overLimit; k++) {
+      this.startRow(this.rowBytes);
+      this.endRow();
+    }
+    // Past the image limit only the height is kept, so rows need not be made one by one.
+    this.height += dots - k;
+  }
+
+  private printImage(p: Printer, at: number): void {
+    if (this.height > 0) {
+      const bits = this.overLimit || this.bits === null ? null : this.bits.toSize(this.rowBytes * this.height);
+      p.emit(imageBlock({ source: 'ESC * r', width: this.rowBytes * 8, height: this.height, scaleX: 1, scaleY: 1, align: 'left' }, bits), at);
+    }
+    this.clearImage();
+  }
+
+  private clearImage(): void {
     this.rowBytes = 0;
     this.height = 0;
     this.bits = null;
     this.overLimit = false;
   }
 
-  /** ESC * r B (or a reset): the image built so far goes into the document. */
-  leave(p: Printer, at: number): void {
-    if (!this.active) return;
-    this.active = false;
-    if (this.height === 0) return;
-    const bits = this.overLimit || this.bits === null ? null : this.bits.toSize(this.rowBytes * this.height);
-    p.emit(imageBlock({ source: 'ESC * r', width: this.rowBytes * 8, height: this.height, scaleX: 1, scaleY: 1, align: 'left' }, bits), at);
-    this.bits = null;
-  }
-
   startRow(length: number): void {
-    if (this.rowBytes === 0) this.rowBytes = Math.min(length, MAX_ROW_BYTES);
+    if (this.rowBytes === 0) this.rowBytes = length;
     this.height++;
     this.rowFill = 0;
     if (this.rowBytes * this.height > this.limit) this.overLimit = true;
@@ -106,22 +154,40 @@ export class RasterMode {
     if (kept < this.rowBytes) this.bits.append(new Uint8Array(this.rowBytes - kept), 0, this.rowBytes - kept);
   }
 
-  /** A sink for the bytes between raster-mode commands: rows, and whatever else the printer would ignore. */
-  sink(): PayloadSink {
-    return new RasterRowsSink(this);
+  /** A sink for the bytes between raster-mode commands (from stream offset `at`): rows, and whatever else the printer would ignore. */
+  sink(p: Printer, at: number): PayloadSink {
+    return new RasterRowsSink(this, p, at);
   }
 }
 
-/** Reads `b n1 n2 d...` rows until the next ESC, which it leaves for the tokenizer (done, not consumed). */
+/**
+ * Reads `b n1 n2 d...` rows until the next ESC, which it leaves for the tokenizer (done, not consumed). A row
+ * longer than the paper is wide is damage: its header is reported and skipped, and the bytes after it are read
+ * as rows and commands again, so a later ESC * r B or cut is still found.
+ */
 class RasterRowsSink implements PayloadSink {
   done = false;
   private header = -1;
   private lengthLow = 0;
   private remaining = 0;
+  /** Stream offset of buf[pos] at the next take(). */
+  private offset: number;
 
-  constructor(private readonly raster: RasterMode) {}
+  constructor(
+    private readonly raster: RasterMode,
+    private readonly p: Printer,
+    at: number,
+  ) {
+    this.offset = at;
+  }
 
   take(buf: Uint8Array, pos: number, end: number): number {
+    const i = this.rows(buf, pos, end);
+    this.offset += i - pos;
+    return i;
+  }
+
+  private rows(buf: Uint8Array, pos: number, end: number): number {
     let i = pos;
     while (i < end) {
       if (this.remaining > 0) {
@@ -143,6 +209,11 @@ class RasterRowsSink implements PayloadSink {
         this.header = -1;
         const length = this.lengthLow | (b << 8);
         i++;
+        if (length > maxRowBytes(this.p)) {
+          const at = this.offset + (i - pos) - 3;
+          this.p.issue(at, `raster row of ${length} bytes, more than the paper's ${maxRowBytes(this.p)}: header skipped, length not trusted`);
+          continue;
+        }
         this.raster.startRow(length);
         this.remaining = length;
         if (length === 0) this.raster.endRow();
@@ -172,6 +243,8 @@ export class StarState {
   pulseOffMs = 200;
   qr = new QrSettings();
   pdf417 = new Pdf417Settings();
+  /** ESC GS P 2 n: page-mode print direction (0 left to right, 1 bottom to top, 2 right to left, 3 top to bottom). */
+  pageDirection = 0;
   readonly raster: RasterMode;
 
   constructor(imageLimit: number) {
@@ -186,5 +259,6 @@ export class StarState {
     this.pulseOffMs = 200;
     this.qr = new QrSettings();
     this.pdf417 = new Pdf417Settings();
+    this.pageDirection = 0;
   }
 }
