@@ -15,6 +15,15 @@ const MAX_QR = 8192;
 export function dialectEsc(p: Printer, buf: Uint8Array, i: number, end: number, at: number): number {
   const c = buf[i + 1]!;
   switch (c) {
+    case 0x1d: {
+      // ESC GS t n: code page in Star's numbering (Star printers in ESC/POS mode, as escpos-php and python-escpos
+      // drive them); another ESC GS command is two unknown bytes, as before.
+      if (end - i < 3) return NEED_MORE;
+      if (buf[i + 2] !== 0x74) return NOT_DIALECT;
+      if (end - i < 4) return NEED_MORE;
+      p.selectCodeTableIn('star', buf[i + 3]!);
+      return 4;
+    }
     case 0x46: // ESC F: emphasis off (Bematech, Daruma, Elgin)
       p.style.emphasized = false;
       p.style.update();

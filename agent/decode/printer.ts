@@ -19,7 +19,7 @@ import { StyleState } from './style.js';
 import { LineBuilder } from './line.js';
 import { charTable, jisCodec, kanjiCodec, withUserDefined, UTF8_ASCII, type CharTable, type KanjiCodec } from './chartable.js';
 import { EXTRA_PAGES } from './codepages.js';
-import { pageOfEscT } from './code-page-numbering.js';
+import { pageOfEscT, type CodePageNumbering } from './code-page-numbering.js';
 import { TwoDState } from './twod.js';
 import type { BarcodeSettings } from './barcode.js';
 import { appendRows } from './images.js';
@@ -295,7 +295,12 @@ export class Printer {
 
   /** ESC t n, n in the printer's own numbering. */
   selectCodeTable(n: number): void {
-    this.escT = pageOfEscT(this.opts.codePageNumbering, n);
+    this.selectCodeTableIn(this.opts.codePageNumbering, n);
+  }
+
+  /** A code page selected by a command that has its own numbering whatever the printer's ESC t follows. */
+  selectCodeTableIn(numbering: CodePageNumbering, n: number): void {
+    this.escT = pageOfEscT(numbering, n);
     this.rebuildTable();
   }
 
@@ -344,10 +349,11 @@ export class Printer {
   }
 
   /** ESC S: back to standard mode; what was laid out on the page is discarded by the printer. */
-  leavePageMode(at: number): void {
+  /** Back to standard mode without printing the page (`command` names what did it, for the issue). */
+  leavePageMode(at: number, command = 'ESC S'): void {
     if (!this.pageMode) return;
     this.flushLine(at);
-    if (this.page.length > 0) this.issue(at, `ESC S discarded a page of ${this.page.length} unprinted lines`);
+    if (this.page.length > 0) this.issue(at, `${command} discarded a page of ${this.page.length} unprinted lines`);
     this.page = [];
     this.pageMode = false;
     this.updateArea();

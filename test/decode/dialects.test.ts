@@ -1,9 +1,29 @@
 // Non-Epson additions that compatible printers use, recognised only where Epson leaves a code undefined.
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../agent/decode/index.js';
+import { Decoder, decode } from '../../agent/decode/index.js';
 import { ESC, GS, LF, bytes, event, line, span } from './helpers.js';
 
 describe('dialects', () => {
+  it("reads ESC GS t n, which Star printers in ESC/POS mode take in Star's numbering, as a code page, not as text", () => {
+    const text = (docs: ReturnType<typeof decode>): string[] => docs[0]!.blocks.flatMap((b) => (b.kind === 'text' ? [b.spans.map((s) => s.text).join('')] : []));
+    // Star's page 32 is Windows-1252 (the euro at 0x80); Epson's ESC t 32 would be another page.
+    for (const options of [{}, { model: 'star-tsp650ii-escpos' as const }]) {
+      // Another ESC GS command stays two unknown bytes, as before.
+      const docs = decode(bytes(ESC, '@', ESC, GS, 't', 32, 0x80, '12.50', LF, ESC, GS, 'x', 'ok', LF), options);
+      expect(text(docs)).toEqual(['€12.50', 'xok']);
+      expect(docs[0]!.issues.map((i) => i.message)).toEqual(['unknown command ESC 0x1D skipped']);
+    }
+    // Split anywhere inside the command, the same.
+    const whole = bytes(ESC, GS, 't', 32, 0x80, LF);
+    for (let cut = 1; cut < 4; cut++) {
+      const docs: ReturnType<typeof decode> = [];
+      const decoder = new Decoder();
+      for (const part of [whole.subarray(0, cut), whole.subarray(cut)]) docs.push(...decoder.write(part));
+      docs.push(...decoder.end());
+      expect(text(docs)).toEqual(['€']);
+    }
+  });
+
   it('reads bare ESC E / ESC F emphasis (Bematech, Daruma, Elgin) without eating text', () => {
     expect(decode(bytes(ESC, 'E', 'Bold', ESC, 'F', ' x', LF))[0]!.blocks).toEqual([
       line([span('Bold', 0, { style: { bold: true } }), span('x', 60)]),

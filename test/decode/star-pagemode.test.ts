@@ -46,6 +46,11 @@ describe.each(readdirSync(DIR).filter((f) => f.endsWith('.bin')).map((f) => f.sl
 
 describe('StarPRNT page-mode commands', () => {
   const prnt = (...parts: (number | string)[]): PrintedDocument[] => decode(bytes(...parts), { dialect: 'star-prnt' });
+
+  it('ESC GS P 1 leaves page mode unprinted, and its issue names it', () => {
+    const docs = prnt(ESC, GS, 'P', '0', 'never printed', LF, ESC, GS, 'P', '1', 'standard', LF);
+    expect(docs[0]!.issues.map((i) => i.message)).toEqual(['ESC GS P 1 discarded a page of 1 unprinted lines']);
+  });
   const P = (n: number, ...params: number[]) => [ESC, GS, 'P', 0x30 + n, ...params] as const;
 
   it('orders what was laid out by vertical position and merges what shares a line (ESC GS P 4, ESC GS A)', () => {

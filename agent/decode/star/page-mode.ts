@@ -23,7 +23,7 @@ export function pageModeCommand(p: Printer, star: StarState, buf: Uint8Array, i:
       p.enterPageMode(at + 4);
       return 4;
     case 1: // back to standard mode: what was laid out is erased unprinted
-      p.leavePageMode(at + 4);
+      p.leavePageMode(at + 4, 'ESC GS P 1');
       return 4;
     case 2: {
       // ESC GS P 2 n: print direction, 0 left to right, 1 bottom to top, 2 right to left, 3 top to bottom
