@@ -61,6 +61,10 @@ describe('damaged Star lengths are bounded and decoding resynchronises', () => {
     expectTailSurvives(bytes(ESC, GS, 'S', 1, 100, 0, 0xff, 0x00, 0, filler(100), LF, ...TAIL), prnt, /ESC GS S/);
   });
 
+  it('ESC GS S: a height past any image a receipt prints (a damaged yH) does not swallow the rest of the job', () => {
+    expectTailSurvives(bytes(ESC, GS, 'S', 1, 72, 0, 0xff, 0xf0, 0, filler(200), LF, ...TAIL), prnt, /ESC GS S claims 61695 rows/);
+  });
+
   it('ESC b: barcode data that never meets its RS', () => {
     const docs = decode(bytes(ESC, 'b', 6, 2, 2, 50, filler(600), LF, ...TAIL), line);
     expect(lines(docs)).toContain('TOTAL 9.99');

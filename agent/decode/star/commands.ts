@@ -19,6 +19,7 @@ import {
   MAX_LOGO_HEIGHT_UNITS,
   MAX_PDF417_DATA,
   MAX_QR_DATA,
+  MAX_RASTER_IMAGE_ROWS,
   MAX_SETTING_PARAMETERS,
   maxDots,
   maxRasterImageRow,
@@ -484,6 +485,10 @@ function rasterImage(p: Printer, buf: Uint8Array, i: number, end: number, at: nu
   }
   if (xBytes > maxRasterImageRow(p)) {
     untrusted(p, at, 'ESC GS S', `${xBytes} bytes per raster row`, `the paper's ${maxRasterImageRow(p)}`);
+    return 9;
+  }
+  if (height > MAX_RASTER_IMAGE_ROWS) {
+    untrusted(p, at, 'ESC GS S', `${height} rows`, `${MAX_RASTER_IMAGE_ROWS}`);
     return 9;
   }
   const spec: ImageSpec = { source: 'ESC GS S', width: xBytes * 8, height, scaleX: 1, scaleY: 1, align: p.align };

@@ -11,6 +11,11 @@ export const MAX_QR_DATA = 7089;
 export const MAX_PDF417_DATA = 2710;
 /** ESC GS S: "1 <= xL + xH x 256 <= 128" bytes per row (StarPRNT Command Specifications, raster graphics). */
 const MAX_RASTER_IMAGE_ROW = 128;
+/**
+ * ESC GS S rows: Star documents no maximum height. Taller than Epson's documented GS v 0 maximum (4095 rows,
+ * 51 cm at 203 dpi) is taken as damage, so a bad height costs at most 512 KB of skipped bytes, not 8 MB.
+ */
+export const MAX_RASTER_IMAGE_ROWS = 4095;
 /** ESC FS q logos: at most 288 units of 8 dots tall (STAR Line Mode Command Specifications, as Epson's FS q). */
 export const MAX_LOGO_HEIGHT_UNITS = 288;
 /**
