@@ -93,3 +93,18 @@ export function decodeSplit(bytes: Uint8Array, cuts: readonly number[], opts?: D
   out.push(...decoder.write(bytes.subarray(from)), ...decoder.end());
   return out;
 }
+
+/** Each printed line's text, its spans joined by a space, across documents (for tests that read what printed). */
+export function printedLines(docs: readonly PrintedDocument[]): string[] {
+  return docs.flatMap((d) => d.blocks.filter((b): b is TextLine => b.kind === 'text' && b.spans.length > 0).map((l) => l.spans.map((s) => s.text).join(' ')));
+}
+
+/** Documents that end in a cut. */
+export function cutCount(docs: readonly PrintedDocument[]): number {
+  return docs.filter((d) => d.blocks.some((b) => b.kind === 'event' && b.event === 'cut')).length;
+}
+
+/** Every issue's message, across documents. */
+export function issueMessages(docs: readonly PrintedDocument[]): string[] {
+  return docs.flatMap((d) => d.issues.map((i) => i.message));
+}

@@ -3,13 +3,8 @@
 // being swallowed as image or code data.
 import { describe, expect, it } from 'vitest';
 import { decode, type DecoderOptions } from '../../agent/decode/index.js';
-import type { PrintedDocument, TextLine } from '../../agent/decode/document.js';
-import { bytes, decodeSplit, ESC, GS, LF, toJson } from './helpers.js';
+import { bytes, cutCount as cuts, decodeSplit, ESC, GS, issueMessages as issues, LF, printedLines as lines, toJson } from './helpers.js';
 
-const lines = (docs: readonly PrintedDocument[]): string[] =>
-  docs.flatMap((d) => d.blocks.filter((b): b is TextLine => b.kind === 'text' && b.spans.length > 0).map((l) => l.spans.map((s) => s.text).join(' ')));
-const cuts = (docs: readonly PrintedDocument[]): number => docs.filter((d) => d.blocks.some((b) => b.kind === 'event' && b.event === 'cut')).length;
-const issues = (docs: readonly PrintedDocument[]): string[] => docs.flatMap((d) => d.issues.map((i) => i.message));
 
 /** What follows every damaged command: a line of text and a full cut, which must both survive. */
 const TAIL = ['TOTAL 9.99', LF, ESC, 'd', 0] as const;

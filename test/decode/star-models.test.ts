@@ -3,11 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../agent/decode/index.js';
 import { PRINTER_MODELS } from '../../agent/decode/models.js';
-import type { PrintedDocument, TextLine } from '../../agent/decode/document.js';
-import { bytes, ESC, GS, LF } from './helpers.js';
+import { bytes, ESC, GS, LF, printedLines as lines } from './helpers.js';
 
-const lines = (docs: readonly PrintedDocument[]): string[] =>
-  docs.flatMap((d) => d.blocks.filter((b): b is TextLine => b.kind === 'text' && b.spans.length > 0).map((l) => l.spans.map((s) => s.text).join(' ')));
 
 describe("Star's code-page table", () => {
   it('ESC GS t 3 is PC437 (escpos-printer-db Star profiles), not the Epson fallback PC860', () => {

@@ -6,12 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../agent/decode/index.js';
 import type { PrintedDocument, TextLine } from '../../agent/decode/document.js';
-import { bytes, decodeSplit, ESC, GS, LF, line, span, toJson } from './helpers.js';
+import { bytes, decodeSplit, ESC, GS, LF, line, printedLines as lines, span, toJson } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/star-pagemode');
 
-const lines = (docs: readonly PrintedDocument[]): string[] =>
-  docs.flatMap((d) => d.blocks.filter((b): b is TextLine => b.kind === 'text' && b.spans.length > 0).map((l) => l.spans.map((s) => s.text).join(' ')));
 
 describe.each(readdirSync(DIR).filter((f) => f.endsWith('.bin')).map((f) => f.slice(0, -4)))('Star page-mode fixture %s', (name) => {
   const job = new Uint8Array(readFileSync(join(DIR, `${name}.bin`)));
