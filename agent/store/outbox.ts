@@ -106,7 +106,9 @@ export class Outbox {
   claim(sink: string, owner: string, now: number, leaseUntil: number, limits: ClaimLimits): Delivery[] {
     const s = this.#statements;
     return this.#db.transaction((): Delivery[] => {
-      const ids = (s.due.all({ sink, now, limit: limits.maxCount }) as { id: number }[]).map((r) => r.id);
+      const params = { sink, now, limit: limits.maxCount };
+      const due = [...(s.duePending.all(params) as DueRow[]), ...(s.dueExpired.all(params) as DueRow[])];
+      const ids = due.sort((a, b) => a.seq - b.seq).slice(0, limits.maxCount).map((r) => r.id);
       const deliveries: Delivery[] = [];
       let bytes = 0;
       for (const id of ids) {
@@ -291,28 +293,39 @@ export class Outbox {
   }
 }
 
+/**
+ * Per till, the first row that holds the rest back: pending and waiting out a backoff, or claimed and leased.
+ * Materialized: computed once per claim, not once per row looked at.
+ */
+const HELD = `WITH held AS MATERIALIZED (
+   SELECT till_id, min(basket_seq) AS from_seq FROM (
+     SELECT till_id, basket_seq FROM outbox WHERE sink = @sink AND state = 'pending' AND next_attempt_at > @now
+     UNION ALL
+     SELECT till_id, basket_seq FROM outbox WHERE sink = @sink AND state = 'in_flight' AND lease_until >= @now
+   ) GROUP BY till_id
+ )`;
+
+interface DueRow {
+  id: number;
+  seq: number;
+}
+
 function prepare(db: Database.Database) {
   const rowColumns = `o.id, o.attempts, b.seq, b.id AS basket_id, b.revision, b.link, b.till_id, b.job_id, b.captured_at, b.json`;
   return {
     // Due rows in capture order, skipping every till from its first row that is waiting out a backoff or is
-    // claimed by a live lease: a till's receipts are offered in the order they were printed.
-    due: db.prepare(
-      `WITH held AS (
-         SELECT till_id, min(basket_seq) AS from_seq FROM (
-           SELECT till_id, basket_seq FROM outbox WHERE sink = @sink AND state = 'pending' AND next_attempt_at > @now
-           UNION ALL
-           SELECT till_id, basket_seq FROM outbox WHERE sink = @sink AND state = 'in_flight' AND lease_until >= @now
-         ) GROUP BY till_id
-       ),
-       ready AS (
-         SELECT id, till_id, basket_seq FROM outbox WHERE sink = @sink AND state = 'pending' AND next_attempt_at <= @now
-         UNION ALL
-         SELECT id, till_id, basket_seq FROM outbox WHERE sink = @sink AND state = 'in_flight' AND lease_until < @now
-       )
-       SELECT r.id FROM ready r LEFT JOIN held h ON h.till_id = r.till_id
-       WHERE h.from_seq IS NULL OR r.basket_seq < h.from_seq
-       ORDER BY r.basket_seq LIMIT @limit`,
-    ),
+    // claimed by a live lease: a till's receipts are offered in the order they were printed. One statement per
+    // state (pending and due; claimed with a lapsed lease), each walking outbox_queue (sink, state, basket_seq)
+    // and stopping at the limit; claim merges the two. One query that gathered every ready row and sorted them
+    // made each claim cost the whole backlog (a 100,000-basket backfill spent a third of its time there).
+    duePending: db.prepare(`${HELD} SELECT o.id, o.basket_seq AS seq FROM outbox o INDEXED BY outbox_queue
+       LEFT JOIN held h ON h.till_id = o.till_id
+       WHERE o.sink = @sink AND o.state = 'pending' AND o.next_attempt_at <= @now AND (h.from_seq IS NULL OR o.basket_seq < h.from_seq)
+       ORDER BY o.basket_seq LIMIT @limit`),
+    dueExpired: db.prepare(`${HELD} SELECT o.id, o.basket_seq AS seq FROM outbox o INDEXED BY outbox_queue
+       LEFT JOIN held h ON h.till_id = o.till_id
+       WHERE o.sink = @sink AND o.state = 'in_flight' AND o.lease_until < @now AND (h.from_seq IS NULL OR o.basket_seq < h.from_seq)
+       ORDER BY o.basket_seq LIMIT @limit`),
     row: db.prepare(`SELECT ${rowColumns}, NULL AS bytes FROM outbox o JOIN baskets b ON b.seq = o.basket_seq WHERE o.id = ?`),
     rowWithJob: db.prepare(
       `SELECT ${rowColumns}, j.bytes FROM outbox o JOIN baskets b ON b.seq = o.basket_seq JOIN jobs j ON j.id = b.job_id WHERE o.id = ?`,
