@@ -10,6 +10,8 @@ export const MAX_LINE_UNITS = 4096;
 export const MAX_LINE_SPANS = 512;
 
 const SPACE = 0x20;
+/** A line's UTF-16 units before it has had a character above U+00FF. */
+const NO_WIDE_UNITS = new Uint16Array(0);
 
 /**
  * Line bytes to a string. Buffer#latin1Slice and #ucs2Slice are what toString('latin1' / 'utf16le') call after
@@ -32,9 +34,11 @@ export class LineBuilder {
    * always are), so the line becomes a one-byte string; from its first wider character, UTF-16 in `wideUnits`.
    * One native decode per line, not a string per span.
    */
-  private readonly latin1Units = Buffer.alloc(MAX_LINE_UNITS);
-  private readonly wideUnits = new Uint16Array(MAX_LINE_UNITS);
-  private readonly wideUnitBytes = Buffer.from(this.wideUnits.buffer);
+  // Contents past `len` are never read, so neither buffer needs zeroing; the UTF-16 one is made at the first
+  // wide character, since most decoders (one per job) never meet one.
+  private readonly latin1Units = Buffer.allocUnsafe(MAX_LINE_UNITS);
+  private wideUnits = NO_WIDE_UNITS;
+  private wideUnitBytes = Buffer.alloc(0);
   private wide = false;
   private len = 0;
   private readonly spanFrom: number[] = [];
@@ -245,6 +249,10 @@ export class LineBuilder {
 
   /** The first character above U+00FF: the line so far moves to UTF-16. */
   private widen(): void {
+    if (this.wideUnits === NO_WIDE_UNITS) {
+      this.wideUnits = new Uint16Array(MAX_LINE_UNITS);
+      this.wideUnitBytes = Buffer.from(this.wideUnits.buffer);
+    }
     const from = this.latin1Units;
     const to = this.wideUnits;
     for (let i = 0; i < this.len; i++) to[i] = from[i]!;
