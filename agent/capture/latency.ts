@@ -64,6 +64,12 @@ export class ArrivalTimes {
     return at;
   }
 
+  /** Forgets every arrival (their chunks will not be written). */
+  clear(): void {
+    this.#head = 0;
+    this.#size = 0;
+  }
+
   #grow(): void {
     const times = new Float64Array(this.#times.length * 2);
     for (let i = 0; i < this.#size; i++) times[i] = this.#times[(this.#head + i) % this.#times.length]!;

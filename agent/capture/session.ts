@@ -223,7 +223,7 @@ export class SessionBridge {
   /** Held till bytes that will not be written (captured already, or never to be). */
   #dropPending(): void {
     this.#pending = [];
-    while (this.#pendingTimes.size > 0) this.#pendingTimes.shift();
+    this.#pendingTimes.clear();
   }
 
   #reply(reply: Buffer): void {
