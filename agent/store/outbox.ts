@@ -305,6 +305,14 @@ const HELD = `WITH held AS MATERIALIZED (
    ) GROUP BY till_id
  )`;
 
+/** The due rows of one state, in capture order, past none of their till's held rows. */
+function dueIn(state: string): string {
+  return `${HELD} SELECT o.id, o.basket_seq AS seq FROM outbox o INDEXED BY outbox_queue
+    LEFT JOIN held h ON h.till_id = o.till_id
+    WHERE o.sink = @sink AND ${state} AND (h.from_seq IS NULL OR o.basket_seq < h.from_seq)
+    ORDER BY o.basket_seq LIMIT @limit`;
+}
+
 interface DueRow {
   id: number;
   seq: number;
@@ -318,14 +326,8 @@ function prepare(db: Database.Database) {
     // state (pending and due; claimed with a lapsed lease), each walking outbox_queue (sink, state, basket_seq)
     // and stopping at the limit; claim merges the two. One query that gathered every ready row and sorted them
     // made each claim cost the whole backlog (a 100,000-basket backfill spent a third of its time there).
-    duePending: db.prepare(`${HELD} SELECT o.id, o.basket_seq AS seq FROM outbox o INDEXED BY outbox_queue
-       LEFT JOIN held h ON h.till_id = o.till_id
-       WHERE o.sink = @sink AND o.state = 'pending' AND o.next_attempt_at <= @now AND (h.from_seq IS NULL OR o.basket_seq < h.from_seq)
-       ORDER BY o.basket_seq LIMIT @limit`),
-    dueExpired: db.prepare(`${HELD} SELECT o.id, o.basket_seq AS seq FROM outbox o INDEXED BY outbox_queue
-       LEFT JOIN held h ON h.till_id = o.till_id
-       WHERE o.sink = @sink AND o.state = 'in_flight' AND o.lease_until < @now AND (h.from_seq IS NULL OR o.basket_seq < h.from_seq)
-       ORDER BY o.basket_seq LIMIT @limit`),
+    duePending: db.prepare(dueIn("o.state = 'pending' AND o.next_attempt_at <= @now")),
+    dueExpired: db.prepare(dueIn("o.state = 'in_flight' AND o.lease_until < @now")),
     row: db.prepare(`SELECT ${rowColumns}, NULL AS bytes FROM outbox o JOIN baskets b ON b.seq = o.basket_seq WHERE o.id = ?`),
     rowWithJob: db.prepare(
       `SELECT ${rowColumns}, j.bytes FROM outbox o JOIN baskets b ON b.seq = o.basket_seq JOIN jobs j ON j.id = b.job_id WHERE o.id = ?`,
