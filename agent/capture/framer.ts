@@ -5,10 +5,8 @@ import { Decoder, type PrintedDocument } from '../decode/index.js';
 import { newJobId } from './job-id.js';
 import { printsSomething } from './printed.js';
 import type { FramedJob, JobEnd, SessionInfo } from './types.js';
-import type { StreamDecoder } from '../model/stream-decoder.js';
-
-/** The part of the decoder the framer uses (agent/model); tests and fault injection substitute their own. */
-export type { StreamDecoder };
+// The decoder is any StreamDecoder (agent/model): tests and fault injection substitute their own.
+import type { StreamDecoder } from '../model/index.js';
 
 /**
  * At shutdown with a backlog (storeRaw), a session's remaining bytes are stored in parts of this size as they are

@@ -4,7 +4,7 @@
 // It exists to prove, against the real daemon, that a slow or failing decoder never touches printing
 // (test/daemon/capture-isolation.test.ts, bench/passthrough.ts). Unset in production; unknown names are refused.
 import { Decoder, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
-import type { StreamDecoder } from '../capture/framer.js';
+import type { StreamDecoder } from '../model/index.js';
 import type { DecoderFactory } from './job-processor.js';
 
 export interface DecoderFaults {

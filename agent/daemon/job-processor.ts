@@ -1,6 +1,7 @@
 // Everything that happens to captured bytes off the passthrough path: framing into jobs, basket extraction and
 // storage. Thread-agnostic: the daemon runs it on a worker thread (worker.ts); tests may run it in-process.
-import { JobFramer, type StreamDecoder } from '../capture/framer.js';
+import { JobFramer } from '../capture/framer.js';
+import type { StreamDecoder } from '../model/index.js';
 import type { FramedJob, JobEnd, SessionInfo } from '../capture/types.js';
 import { Decoder, type DecoderOptions } from '../decode/index.js';
 import { extractBasket, type Basket, type ExtractContext, type LayoutProfile } from '../extract/index.js';

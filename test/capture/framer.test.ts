@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JobFramer, RAW_PART_BYTES, type StreamDecoder } from '../../agent/capture/framer.js';
+import { JobFramer, RAW_PART_BYTES } from '../../agent/capture/framer.js';
+import type { StreamDecoder } from '../../agent/model/index.js';
 import { jobIdTime } from '../../agent/capture/job-id.js';
 import type { FramedJob } from '../../agent/capture/types.js';
 import { Decoder } from '../../agent/decode/index.js';
