@@ -6,12 +6,13 @@
 // receipts, >= 100 MB/s on Star text-heavy ones, <= 64 MiB RSS for a 10 MB job.
 // Run alone with `npm run build && node dist/bench/decode.js [--callgrind]`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decoder, type DecoderOptions } from '../agent/decode/index.js';
 import { decodeJobs } from './decode-jobs.js';
+import { repoRoot } from './repo-root.js';
 import { tableFloor } from './decode-floor.js';
 import { CHUNK, decodeInChunks, type RssReport } from './decode-child.js';
 
@@ -51,6 +52,28 @@ function throughput(job: Buffer, seconds: number, options?: DecoderOptions): Thr
   }
   const mb = (passes * job.length) / 1e6;
   return { decoder: mb / decoderCpu, floor: mb / floorCpu };
+}
+
+/**
+ * CPU µs per receipt when each receipt gets its own decoder, as each captured job and each extraction does: what
+ * a decoder costs to set up shows here, not in the streaming rows above.
+ */
+function perReceiptMicros(receipt: Buffer, seconds: number): number {
+  const once = (): void => {
+    const decoder = new Decoder();
+    decoder.write(receipt);
+    decoder.end();
+  };
+  for (let i = 0; i < 20_000; i++) once();
+  let cpu = 0;
+  let count = 0;
+  while (cpu < seconds) {
+    cpu += cpuSeconds(() => {
+      for (let i = 0; i < 1000; i++) once();
+    });
+    count += 1000;
+  }
+  return (cpu * 1e6) / count;
 }
 
 function measureRss(kind: string): RssReport {
@@ -104,6 +127,8 @@ export async function benchDecode(withCallgrind = false): Promise<void> {
   }
   out.push('  (the floor maps every byte through the code page and builds one string per line; image and code data');
   out.push('   are bytes it maps as text too, so only the text rows compare like with like)');
+  const receipt = readFileSync(join(repoRoot(), 'test', 'fixtures', 'receipts', 'coffee-tm-t88-card.bin'));
+  out.push(`one receipt per decoder (${receipt.length} bytes, a decoder each, as every job gets): ${perReceiptMicros(receipt, 2).toFixed(1)} µs CPU per receipt`);
   out.push('decoder memory, 10 MB job streamed in 64 KiB chunks in a fresh process loading only the decoder (target <= 64 MiB RSS):');
   for (const kind of ['text', 'raster']) {
     const r = measureRss(kind);
