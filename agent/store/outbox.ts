@@ -105,6 +105,8 @@ export class Outbox {
    */
   claim(sink: string, owner: string, now: number, leaseUntil: number, limits: ClaimLimits): Delivery[] {
     const s = this.#statements;
+    // IMMEDIATE: it reads the queue and then writes the leases; a deferred transaction upgrading to write while
+    // another process (the daemon, a backfill) writes fails at once with "database is locked" instead of waiting.
     return this.#db.transaction((): Delivery[] => {
       const params = { sink, now, limit: limits.maxCount };
       const due = [...(s.duePending.all(params) as DueRow[]), ...(s.dueExpired.all(params) as DueRow[])];
@@ -133,7 +135,7 @@ export class Outbox {
         });
       }
       return deliveries;
-    })();
+    }).immediate();
   }
 
   /** Records each result; only rows still claimed by `owner` change (a lease that expired was taken over). */

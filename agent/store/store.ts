@@ -490,9 +490,12 @@ export class Store {
     return bytes;
   }
 
-  /** Runs `work` in one transaction (backfill: a new revision and its claim together). */
+  /**
+   * Runs `work` in one transaction (backfill: a new revision and its claim together). IMMEDIATE, since such work
+   * reads before it writes: the write lock is waited for (busy_timeout) up front, not failed on when upgrading.
+   */
   transaction<T>(work: () => T): T {
-    return this.#db.transaction(work)();
+    return this.#db.transaction(work).immediate();
   }
 
   /** For tests and diagnostics that need SQLite itself (PRAGMA max_page_count to simulate a full disk). */

@@ -2,6 +2,7 @@
 // claims come in capture order per till with a basket in backoff holding back its till only, leases expire,
 // results settle into delivered / pending / dead, backfill requeues, and retention never prunes what is
 // undelivered. Migration from schema version 1 (databases written before forwarding existed) keeps every row.
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,27 @@ describe('outbox', () => {
     expect(first!.basketId).toBe(b.id);
     expect(first!.idempotencyKey).toBe(`${b.id}:1`);
     expect(first!.basket.total).toBe(b.total);
+  });
+
+  it('a claim waits for another process that is writing, instead of failing with "database is locked"', async () => {
+    store.outbox.registerSinks(['http']);
+    capture('T1');
+    // Another process (the daemon storing a job, say) holds the write lock for a while and then commits.
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', `
+      import Database from 'better-sqlite3';
+      const db = new Database(${JSON.stringify(Store.fileIn(dir))});
+      db.exec("BEGIN IMMEDIATE; UPDATE sinks SET added_at = added_at + 1;");
+      process.stdout.write('locked\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+      db.exec('COMMIT');
+      db.close();
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    await new Promise<void>((resolve) => writer.stdout.once('data', () => resolve()));
+    // A claim reads the queue, then takes its rows: a read snapshot the other commit made stale must not fail it.
+    const claimed = store.outbox.claim('http', 'me', Date.now(), Date.now() + 60_000, LIMITS);
+    expect(claimed).toHaveLength(1);
+    expect(await exited).toBe(0);
   });
 
   it('offers baskets in capture order, and a basket in backoff holds back only its own till', () => {
