@@ -112,8 +112,8 @@ function escCommand(p: Printer, buf: Uint8Array, i: number, end: number, at: num
   // Commands with one parameter byte share the length check.
   if (ESC_ONE_PARAM[c] === 1 && !fixed(3, i, end)) return NEED_MORE;
   switch (c) {
-    case 0x0c: // ESC FF: print page, stay in page mode
-      p.printPage(at + 2, true);
+    case 0x0c: // ESC FF: print the page and keep it, to print again (FF prints it and clears it)
+      p.printPage(at + 2, true, true);
       return 2;
     case 0x20: // ESC SP n: right-side character spacing
       s.charSpacing = n;

@@ -84,6 +84,8 @@ export class Printer {
   private pageY = 0;
   private lineSpacing = DEFAULT_LINE_SPACING;
   private page: PageEntry[] = [];
+  /** Blocks the page has put in the document through prints that kept it (ESC FF, ESC GS P 6) since it was emptied. */
+  private keptPrinted = 0;
 
   /** ESC * bands print with the line they are in: the LF after one must not add a blank line. */
   bitImageInLine = false;
@@ -344,7 +346,7 @@ export class Printer {
     this.flushLine(at);
     this.pageMode = true;
     this.pageY = 0;
-    this.page = [];
+    this.clearPage();
     this.updateArea();
   }
 
@@ -354,7 +356,7 @@ export class Printer {
     if (!this.pageMode) return;
     this.flushLine(at);
     if (this.page.length > 0) this.issue(at, `${command} discarded a page of ${this.page.length} unprinted lines`);
-    this.page = [];
+    this.clearPage();
     this.pageMode = false;
     this.updateArea();
   }
@@ -388,20 +390,42 @@ export class Printer {
   cancelPage(): void {
     if (!this.pageMode) return;
     this.line.clear();
+    this.clearPage();
+  }
+
+  private clearPage(): void {
     this.page = [];
+    this.keptPrinted = 0;
   }
 
   /**
-   * FF / ESC FF: emit the page. Entries are ordered by vertical position (stable, so equal positions keep their
-   * order) and text lines at the same position are merged with their spans ordered by x. Direction (ESC T)
-   * and the vertical extent of characters are not modelled: a good approximation for receipts.
+   * Emit the page. FF, ESC GS P 7 and ESC @ (`stayInPageMode` false) print it and go back to standard mode with
+   * the print area reset to the whole paper (Epson's FF, Star's ESC GS P 7); a cut prints it and stays in page
+   * mode with an empty page. `keep` is ESC FF and ESC GS P 6: the printer keeps the page, its vertical position
+   * and its area, for "when the data in page mode is printed repeatedly" (Epson, ESC FF; Star Line Mode Command
+   * Specifications, ESC GS P 6), so the next print puts the page, and whatever was added since, on paper again.
+   * Entries are ordered by vertical position (stable, so equal positions keep their order) and text lines at the
+   * same position are merged with their spans ordered by x. Direction (ESC T) and the vertical extent of
+   * characters are not modelled: a good approximation for receipts.
    */
-  printPage(at: number, stayInPageMode: boolean): void {
+  printPage(at: number, stayInPageMode: boolean, keep = false): void {
     if (!this.pageMode) return;
     this.flushLine(at);
-    const entries = this.page;
-    this.page = [];
-    this.pageY = 0;
+    const entries = keep ? this.page.slice() : this.page;
+    if (keep) {
+      // Two bytes print a kept page again: uncapped, a few kilobytes of ESC FF would put millions of blocks in
+      // the output. What one page prints while kept is capped at maxBlocks; copies past that are left out.
+      this.keptPrinted += entries.length;
+      if (this.keptPrinted > this.opts.maxBlocks) {
+        if (this.keptPrinted - entries.length <= this.opts.maxBlocks) {
+          this.issue(at, `a kept page printed again past ${this.opts.maxBlocks} blocks; further copies left out`);
+        }
+        return;
+      }
+    } else {
+      this.clearPage();
+      this.pageY = 0;
+    }
     this.pageMode = false;
     entries.sort((a, b) => a.y - b.y);
     let pendingY = -1;
@@ -422,7 +446,8 @@ export class Printer {
       this.emit(block, at);
     }
     if (pending !== null) this.emit(pending, at);
-    this.pageMode = stayInPageMode;
+    this.pageMode = stayInPageMode || keep;
+    if (!this.pageMode) this.setPageArea(0, 0, 0, 0);
     this.updateArea();
   }
 

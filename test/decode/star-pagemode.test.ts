@@ -74,6 +74,24 @@ describe('StarPRNT page-mode commands', () => {
     expect(docs[0]!.issues.map((i) => i.message)).toEqual([expect.stringMatching(/discarded a page of 1 unprinted lines/)]);
   });
 
+  // STAR Line Mode Command Specifications, 3.16 Page Mode Command Details: ESC GS P 6 "Lump-prints data expanded
+  // to the entire print region in page mode ... After printing, the following information is maintained: a.
+  // Expanded data, b. ... (ESC GS P 2), c. ... (ESC GS P 3), d. Character expansion position"; ESC GS P 7 prints
+  // and recovers to standard mode: "All expanded data is erased after printing. Print region set by ESC GS P 3 ...
+  // is initialized." The StarPRNT specification has the same page-mode commands.
+  it('ESC GS P 6 keeps the page and its area: ESC GS P 7 prints it again with what was added, then erases it', () => {
+    const input = bytes(...P(0), ...P(3, 24, 0, 0, 0, 0, 1, 0, 1), 'one', LF, ...P(6), 'two', LF, ...P(7), ...P(7), ...P(0), 'next', LF, ...P(7));
+    const docs = decode(input, { dialect: 'star-prnt' });
+    expect(docs[0]!.blocks).toEqual([
+      line([span('one', 24)]),
+      line([span('one', 24)]),
+      line([span('two', 24)]),
+      line([span('next', 0)]),
+    ]);
+    const whole = toJson(docs);
+    for (let at = 0; at <= input.length; at++) expect(toJson(decodeSplit(input, [at], { dialect: 'star-prnt' })), `split at ${at}`).toBe(whole);
+  });
+
   it('a cut in page mode prints the page first; a page left open prints at the end with an issue', () => {
     const cut = prnt(...P(0), 'page', LF, ESC, 'd', 0, 'next', LF);
     expect(cut.map((d) => lines([d]))).toEqual([['page'], ['next']]);

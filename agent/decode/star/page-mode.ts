@@ -59,13 +59,12 @@ export function pageModeCommand(p: Printer, star: StarState, buf: Uint8Array, i:
       return 6;
     }
     case 6:
-      // Print the page and stay in page mode. The printer keeps the page and would print it again on ESC GS P 7;
-      // the shared layout empties it, so each entry is in the document once.
-      p.printPage(at + 4, true);
+      // Print the page and keep it: the data, the direction, the area and the position stay, so another
+      // ESC GS P 6 or 7 prints it again with whatever was added since (ESC FF in ESC/POS).
+      p.printPage(at + 4, true, true);
       return 4;
-    case 7: // print the page and return to standard mode; the print area goes back to the whole paper
+    case 7: // print the page and return to standard mode; the page is erased, the area back to the whole paper
       p.printPage(at + 4, false);
-      p.setPageArea(0, 0, 0, 0);
       return 4;
     case 8: // erase the page, staying in page mode
       p.cancelPage();
