@@ -43,8 +43,15 @@ export const PRINTER_MODELS = {
   // Star printers switched to ESC/POS emulation, the models Star's "ESC/POS Mode Command Specifications" apply to
   // (TSP650II, TSP700II, TSP800II, TUP500, ...). The mC-Print3 and TSP100III/IV are not among them: they are
   // StarPRNT printers (TSP100 models print raster only; their "ESC/POS emulation" runs in the host's driver).
-  // ESC t keeps Epson's numbers, as no published table says otherwise; drivers reach Star's other pages with
-  // Star's ESC GS t n (see code-page-numbering.ts). TSP800II prints 104 mm, 832 dots (escpos-printer-db TSP800.yml).
+  // ESC t is taken in Epson's numbers, an assumption: Star's ESC/POS Mode Command Specifications (Rev 2.50/2.52,
+  // escpos_cm_en.pdf) have the table but no copy of it could be read, and no generator publishes another one.
+  // receipt-printer-encoder 4 has no Star model in ESC/POS (its seven Star models are star-line or star-prnt);
+  // escpos-printer-db's Star ESC/POS-emulation profiles (SP2000.yml, which TSP600, TSP800 and TUP500 inherit;
+  // mcPrint.yml) set `starCommands: true` and number their pages for Star's ESC GS t n, and escpos-php's
+  // selectCharacterTable() sends ESC GS t n, never ESC t, to them ("STAR printers stash all the extra code pages
+  // under a different command"). So what generators send these printers for a page is ESC GS t in Star's numbers,
+  // which the decoder reads as such (code-page-numbering.ts, test/decode/dialects.test.ts); ESC t is read as Epson's.
+  // TSP800II prints 104 mm, 832 dots (escpos-printer-db TSP800.yml).
   'star-tsp650ii-escpos': model('Star TSP650II (ESC/POS emulation)', 'escpos', 48, 'epson'),
   'star-tsp700ii-escpos': model('Star TSP700II (ESC/POS emulation)', 'escpos', 48, 'epson'),
   'star-tsp800ii-escpos': model('Star TSP800II (ESC/POS emulation)', 'escpos', 69, 'epson'),
