@@ -146,7 +146,7 @@ function sale(b: Basket): unknown {
 describe('baskets: a Star receipt extracts exactly as the same receipt printed in ESC/POS', () => {
   const pairs: [string, string][] = [];
   for (const receipt of ['coffee', 'grocer']) {
-    for (const star of ['rpe-star-tsp650ii', 'rpe-star-tsp100iv']) pairs.push([`${receipt}-${star}`, `${receipt}-rpe-epson-tm-t88vi`]);
+    for (const star of ['rpe-star-tsp650ii', 'rpe-star-tsp100iv', 'rpe-star-mc-print2']) pairs.push([`${receipt}-${star}`, `${receipt}-rpe-epson-tm-t88vi`]);
     pairs.push([`${receipt}-ntp-star`, `${receipt}-ntp-epson`]);
     for (const star of ['starsbcs', 'starlinesbcs']) pairs.push([`${receipt}-receiptline-${star}`, `${receipt}-receiptline-escpos`]);
   }
