@@ -4,7 +4,8 @@
 //     in the dev-backend section;
 //   - backfill of 100,000 stored receipts with --reparse (each re-decoded and re-extracted; all changed, so all
 //     stored as a new revision and sent): target under 60 s;
-//   - peak RSS of this process throughout (the forwarding thread's share of the daemon's 150 MB budget).
+//   - peak RSS of this process throughout (what forwarding adds to the processing worker that hosts it in the
+//     daemon, towards its 150 MB budget).
 // Run alone with `npm run build && node dist/bench/forward.js`.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

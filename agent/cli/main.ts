@@ -93,7 +93,11 @@ function defineRun(program: Command): void {
     .description('run the print-path bridge: pass every byte between tills and printers, capture, decode and store each job')
     .option('-c, --config <file>', 'agent configuration (YAML or JSON); without it, the embedded default: a network printer on 127.0.0.1:9100 writing jobs to files')
     .option('--grace-ms <ms>', 'on stop or reload, how long connections in flight may take to finish', '5000')
-    .action(async (options: RunOptions) => (await import('./run.js')).run(options));
+    .action(async (options: RunOptions) => {
+      // Before the daemon's modules load: loading them is what first grows the young generation.
+      (await import('../daemon/heap-tuning.js')).tuneDaemonHeap();
+      await (await import('./run.js')).run(options);
+    });
 }
 
 function defineTail(program: Command): void {

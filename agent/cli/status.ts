@@ -2,7 +2,7 @@
 // receipts, the last basket; and whether capture keeps up (backlog, shed and lost bytes).
 import { ConfigError, loadAgentConfig } from '../config.js';
 import { ControlError, controlRequest } from '../control/index.js';
-import type { ForwardStatus } from '../forward/thread-protocol.js';
+import type { ForwardStatus } from '../forward/protocol.js';
 import type { OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
 

@@ -1,6 +1,7 @@
 // The daemon: runs every configured link, the processing worker behind them and the control socket; reloads
 // config without touching links whose config did not change; drains in-flight jobs on stop.
 import { hostname } from 'node:os';
+import type { MessagePort } from 'node:worker_threads';
 import { isDeepStrictEqual } from 'node:util';
 import { createPrinterSide, createTillSide } from '../../drivers/index.js';
 import type { PrinterSide } from '../../drivers/types.js';
@@ -11,9 +12,9 @@ import type { AgentConfig, LinkConfig } from '../config.js';
 import { adminAddress, ConfigError, printerSetupsOf, tillIdOf } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { formatAmount } from '../extract/money.js';
-import { ForwardThread } from '../forward/forward-thread.js';
+import { ForwardingHandle } from '../forward/handle.js';
 import { createSink, sinkName } from '../forward/registry.js';
-import type { ForwardSettings } from '../forward/thread-protocol.js';
+import type { ForwardSettings } from '../forward/protocol.js';
 import { log } from '../log.js';
 import { Store } from '../store/index.js';
 import { AgentEvents } from '../model/events.js';
@@ -112,7 +113,7 @@ export class Agent {
   readonly #links = new Map<string, Link>();
   readonly #stats = new Map<string, LinkStats>();
   readonly #worker: ProcessingWorker;
-  #forward: ForwardThread;
+  #forward: ForwardingHandle;
   readonly #startedAt = new Date();
   #stopping: Promise<void> | undefined;
   /** Links replaced by a reload, still finishing their connections in flight. */
@@ -136,7 +137,7 @@ export class Agent {
       maxBacklogBytes: config.captureBacklogBytes,
       onJob: (summary) => this.#onJob(summary),
     });
-    this.#forward = this.#newForwardThread(config);
+    this.#forward = this.#newForwarding(config);
   }
 
   /** Starts the worker and every link; if a link cannot start, everything started is stopped again. */
@@ -246,7 +247,7 @@ export class Agent {
     if (!isDeepStrictEqual(forwardSettings(next), forwardSettings(this.#config))) {
       prepareStore(next);
       await this.#forward.stop();
-      this.#forward = this.#newForwardThread(next);
+      this.#forward = this.#newForwarding(next);
       this.#forward.start();
       log.info({ sinks: next.forward.sinks.map(sinkName) }, 'forwarding restarted with the new sinks');
     }
@@ -279,8 +280,9 @@ export class Agent {
     this.#admin = undefined;
     await Promise.all([...[...this.#links.values()].map((link) => link.stop(graceMs)), ...this.#retiring]);
     this.#links.clear();
-    const drained = await this.#worker.drain(drainMs);
+    // Forwarding first: it runs on the worker, which the drain ends. Baskets stored by the drain wait in the outbox.
     await this.#forward.stop();
+    const drained = await this.#worker.drain(drainMs);
     if (drained !== undefined && drained.pendingJobs > 0) {
       log.error({ pendingJobs: drained.pendingJobs }, 'jobs could not be stored before exit (see the store errors above)');
     }
@@ -397,17 +399,18 @@ export class Agent {
   }
 
   /**
-   * The forwarding thread for a config: its batches become delivery events (metrics), and the drift alarm's
-   * notices go with its next batch to the backend.
+   * Forwarding for a config, hosted by the processing worker: its batches become delivery events (metrics), and
+   * the drift alarm's notices go with its next batch to the backend.
    */
-  #newForwardThread(config: AgentConfig): ForwardThread {
-    const thread = new ForwardThread(forwardSettings(config), log, (batch) => {
+  #newForwarding(config: AgentConfig): ForwardingHandle {
+    const host = (port: MessagePort, settings: ForwardSettings): boolean => this.#worker.hostForwarding(port, settings);
+    const forwarding = new ForwardingHandle(forwardSettings(config), host, log, (batch) => {
       for (let i = 0; i < batch.delivered; i++) this.events.emit('delivery.delivered', { sink: batch.sink });
       for (let i = 0; i < batch.retried; i++) this.events.emit('delivery.failed', { sink: batch.sink, reason: batch.error ?? 'retry' });
       for (let i = 0; i < batch.dead; i++) this.events.emit('delivery.dead', { sink: batch.sink, reason: batch.error ?? 'rejected' });
     });
-    thread.setDrift(this.drift.notices());
-    return thread;
+    forwarding.setDrift(this.drift.notices());
+    return forwarding;
   }
 
   /** Asks each sink whether its backend answers (doctor, /healthz). */

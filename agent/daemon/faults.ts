@@ -1,8 +1,12 @@
 // Fault injection for the decoder, read once by the processing worker from POSBRIDGE_FAULTS, e.g.
 //   POSBRIDGE_FAULTS=decode-delay-ms=250         every decoder write blocks the worker thread for 250 ms
 //   POSBRIDGE_FAULTS=decode-throw                 every decoder write throws
+//   POSBRIDGE_FAULTS=worker-exit-once=PATH        the first decoder write ends the processing worker's thread, once
+//                                                 (PATH is created then, so its restarted successor carries on)
 // It exists to prove, against the real daemon, that a slow or failing decoder never touches printing
-// (test/daemon/capture-isolation.test.ts, bench/passthrough.ts). Unset in production; unknown names are refused.
+// (test/daemon/capture-isolation.test.ts, bench/passthrough.ts), and that what the worker hosts (forwarding) comes
+// back with it (test/forward/end-to-end.test.ts). Unset in production; unknown names are refused.
+import { existsSync, writeFileSync } from 'node:fs';
 import { Decoder, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
 import type { StreamDecoder } from '../model/index.js';
 import type { DecoderFactory } from './job-processor.js';
@@ -10,6 +14,8 @@ import type { DecoderFactory } from './job-processor.js';
 export interface DecoderFaults {
   delayMs: number;
   throws: boolean;
+  /** A file whose absence means: create it and end this thread (process.exit in a worker ends only the thread). */
+  exitOnceMarker?: string;
 }
 
 export function parseFaults(spec: string | undefined): DecoderFaults | undefined {
@@ -19,7 +25,8 @@ export function parseFaults(spec: string | undefined): DecoderFaults | undefined
     const [name, value] = item.trim().split('=');
     if (name === 'decode-delay-ms' && value !== undefined && /^\d+$/.test(value)) faults.delayMs = Number(value);
     else if (name === 'decode-throw' && value === undefined) faults.throws = true;
-    else throw new Error(`POSBRIDGE_FAULTS: unknown fault "${item}" (known: decode-delay-ms=N, decode-throw)`);
+    else if (name === 'worker-exit-once' && value !== undefined && value !== '') faults.exitOnceMarker = value;
+    else throw new Error(`POSBRIDGE_FAULTS: unknown fault "${item}" (known: decode-delay-ms=N, decode-throw, worker-exit-once=PATH)`);
   }
   return faults;
 }
@@ -43,6 +50,11 @@ class FaultyDecoder implements StreamDecoder {
   write(chunk: Uint8Array): PrintedDocument[] {
     if (this.#faults.delayMs > 0) block(this.#faults.delayMs);
     if (this.#faults.throws) throw new Error('injected decoder fault (POSBRIDGE_FAULTS=decode-throw)');
+    const marker = this.#faults.exitOnceMarker;
+    if (marker !== undefined && !existsSync(marker)) {
+      writeFileSync(marker, '');
+      process.exit(70);
+    }
     return this.#inner.write(chunk);
   }
 

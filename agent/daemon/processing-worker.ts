@@ -1,10 +1,11 @@
 // The passthrough thread's handle on the processing worker (worker.ts): a CaptureChannel that posts captured
 // bytes to it, restarts it if it dies, and drains it at shutdown. The links only ever see `sink`, whose taps
 // never wait on any of this.
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { BatchingSink, type CaptureChannel } from '../capture/batching-sink.js';
 import type { SessionInfo } from '../capture/types.js';
 import { backoffDelay } from '../forward/backoff.js';
+import type { ForwardSettings } from '../forward/protocol.js';
 import { log } from '../log.js';
 import type { OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
@@ -97,6 +98,13 @@ export class ProcessingWorker implements CaptureChannel {
     // Sessions already open (a restart) carry on in the new worker from their next bytes.
     for (const [session, info] of this.sink.openSessions) this.#post({ t: 'open', session, info });
     return ready;
+  }
+
+  /** Hosts forwarding on this worker (forward/host.ts) over `port`; false while no worker runs (it is restarting). */
+  hostForwarding(port: MessagePort, settings: ForwardSettings): boolean {
+    if (this.#worker === undefined) return false;
+    this.#worker.postMessage({ t: 'forward', port, settings } satisfies ToWorker, [port]);
+    return true;
   }
 
   configure(settings: WorkerSettings): void {

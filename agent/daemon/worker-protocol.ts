@@ -1,5 +1,8 @@
-// Messages between the passthrough thread and the processing worker (worker.ts). Plain data only.
+// Messages between the passthrough thread and the processing worker (worker.ts). Plain data, and the port that
+// forwarding runs over.
+import type { MessagePort } from 'node:worker_threads';
 import type { SessionInfo } from '../capture/types.js';
+import type { ForwardSettings } from '../forward/protocol.js';
 import type { OcrConfig, OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
 import type { LinkSettings, JobSummary } from './job-processor.js';
@@ -23,6 +26,8 @@ export type ToWorker =
   /** The till has sent its last byte: answer `durable` with the token once every byte of it is on disk. */
   | { readonly t: 'sync'; readonly session: number; readonly token: number }
   | { readonly t: 'configure'; readonly settings: WorkerSettings }
+  /** Run forwarding here (forward/host.ts), answering over `port` until asked to stop. */
+  | { readonly t: 'forward'; readonly port: MessagePort; readonly settings: ForwardSettings }
   | { readonly t: 'drain' };
 
 export type FromWorker =

@@ -6,6 +6,7 @@
 // a queue in slices, so commits and durable answers keep coming while a flood is decoded.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProfiles, type LayoutProfile } from '../extract/index.js';
+import { hostForwarding } from '../forward/host.js';
 import { log } from '../log.js';
 import { OcrService, recoverPendingOcr } from '../ocr/index.js';
 import { JobWriter, Store, type JournalledSession } from '../store/index.js';
@@ -227,6 +228,9 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
       case 'configure':
         processor.configure(processorSettings(message.settings));
         ocr.configure(message.settings.ocr);
+        break;
+      case 'forward':
+        hostForwarding(message.port, message.settings, log);
         break;
       case 'drain': {
         runUntil(Infinity);

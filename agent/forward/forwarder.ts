@@ -1,6 +1,6 @@
 // Drives one sink from the outbox: claim the next due baskets, send them as a batch, settle each result. The
-// shared batching and retry policy of every sink lives here (sinks only send). Runs in the forwarding thread
-// (thread-entry.ts) and in `posbridge backfill`; it never touches capture.
+// shared batching and retry policy of every sink lives here (sinks only send). Runs in the daemon's processing
+// worker (host.ts) and in `posbridge backfill`; it never touches capture.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import type { BatchContext, Delivery, DeliveryResult, Sink } from '../model/index.js';

@@ -1,6 +1,7 @@
 // Everything forwarding does in the daemon, thread-agnostic: one Forwarder per configured sink over the store's
-// outbox, retention pruning, and a status snapshot. The daemon runs it on its own thread (thread-entry.ts), so a
-// slow backend or a long prune never delays capture or storage.
+// outbox, retention pruning, and a status snapshot. The daemon hosts it on the processing worker (host.ts), off
+// the passthrough thread, so a slow backend never delays printing; delivery is asynchronous I/O between the
+// worker's decoding slices.
 import { hostname } from 'node:os';
 import type { Logger } from '../log.js';
 import type { BatchContext, DriftNotice, Sink } from '../model/index.js';
@@ -9,7 +10,7 @@ import type { Outbox } from '../store/outbox.js';
 import { VERSION } from '../version.js';
 import { Forwarder, type BatchEvent } from './forwarder.js';
 import { createSink, sinkName } from './registry.js';
-import type { ForwardSettings, ForwardStatus, ProbeResult } from './thread-protocol.js';
+import type { ForwardSettings, ForwardStatus, ProbeResult } from './protocol.js';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const DEAD_LETTERS_SHOWN = 10;

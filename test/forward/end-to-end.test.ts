@@ -3,7 +3,7 @@
 // that is down for a while, failing (500, 429, junk, dropped connections, slow) or killed gets every receipt
 // once; a daemon killed with SIGKILL during delivery loses none and sends none twice.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,23 @@ describe('forwarding end to end', () => {
     expect(preview.length).toBeGreaterThan(0);
     expect(preview).toContain('>CAFÉ NOIR<');
   });
+
+  it('starts forwarding again when the processing worker that hosts it dies: the receipt it was decoding and the next arrive', async () => {
+    const b = await backend();
+    const tillPort = await freePort();
+    const marker = join(dir, 'worker-exited');
+    const daemon = await startDaemon(config(tillPort, b.url), { dir, env: { POSBRIDGE_FAULTS: `worker-exit-once=${marker}` } });
+    cleanup.push(() => daemon.stop('SIGKILL'));
+    await printJob(tillPort, RECEIPTS[0]!);
+    await daemon.waitForLog((l) => l.msg.startsWith('forwarding stopped; starting it again'), 'forwarding to notice the worker died', 20_000);
+    expect(existsSync(marker)).toBe(true);
+    // Bytes captured while the worker restarts are lost (counted); the next receipt goes once it is back.
+    await daemon.waitForLog((l) => l.msg.startsWith('recovered 1 capture sessions'), 'the restarted worker to replay the journal', 20_000);
+    await printJob(tillPort, RECEIPTS[1]!);
+    const held = await receiptsOnceThere(b, 2);
+    expect(held).toHaveLength(2);
+    expectCaptureOrder(held);
+  }, 60_000);
 
   it('keeps receipts while the backend is down, shows the backlog, and drains it in order once it is up', async () => {
     const backendPort = await freePort();

@@ -1,22 +1,26 @@
-// The daemon's handle on the forwarding thread (thread-entry.ts): starts it, wakes it when baskets are stored,
-// keeps its latest status for `posbridge status`, asks it to probe the backends, and restarts it (with backoff)
-// if it dies. Nothing here waits on the backend: the passthrough thread only posts messages.
-import { Worker } from 'node:worker_threads';
+// The daemon's handle on forwarding, which runs on another thread (host.ts, hosted by the processing worker):
+// starts it there over a port of its own, wakes it when baskets are stored, keeps its latest status for
+// `posbridge status`, asks it to probe the backends, and starts it again (with backoff) when its port closes
+// unasked (the hosting thread died and was restarted, or the sinks could not be made). Nothing here waits on the
+// backend: the passthrough thread only posts messages.
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { DriftNotice } from '../model/index.js';
-import { WORKER_THREAD_LIMITS } from '../model/thread-limits.js';
 import { backoffDelay } from './backoff.js';
 import type { BatchEvent } from './forwarder.js';
-import type { ForwardSettings, ForwardStatus, FromForward, ProbeResult, ToForward } from './thread-protocol.js';
+import type { ForwardSettings, ForwardStatus, FromForward, ProbeResult, ToForward } from './protocol.js';
 
-const ENTRY_URL = new URL('./thread-entry.js', import.meta.url);
 const RESTART = { initialMs: 1_000, maxMs: 60_000 };
 
-export class ForwardThread {
+/** Hands forwarding's far end of the port to the thread that hosts it; false while that thread is not running. */
+export type ForwardingHost = (port: MessagePort, settings: ForwardSettings) => boolean;
+
+export class ForwardingHandle {
   readonly #settings: ForwardSettings;
+  readonly #host: ForwardingHost;
   readonly #log: Logger;
   readonly #onBatch: ((event: BatchEvent) => void) | undefined;
-  #worker: Worker | undefined;
+  #port: MessagePort | undefined;
   #status: ForwardStatus | undefined;
   #fatal: string | null = null;
   #restarts = 0;
@@ -26,22 +30,27 @@ export class ForwardThread {
   readonly #probes = new Map<number, (results: readonly ProbeResult[]) => void>();
   #nextProbe = 1;
 
-  constructor(settings: ForwardSettings, logger: Logger, onBatch?: (event: BatchEvent) => void) {
+  constructor(settings: ForwardSettings, host: ForwardingHost, logger: Logger, onBatch?: (event: BatchEvent) => void) {
     this.#settings = settings;
+    this.#host = host;
     this.#log = logger.child({ component: 'forward' });
     this.#onBatch = onBatch;
   }
 
   get running(): boolean {
-    return this.#worker !== undefined;
+    return this.#port !== undefined;
   }
 
   start(): void {
-    const worker = new Worker(ENTRY_URL, { workerData: this.#settings, resourceLimits: WORKER_THREAD_LIMITS });
-    this.#worker = worker;
-    worker.on('message', (message: FromForward) => this.#onMessage(message));
-    worker.on('error', (error) => this.#log.error({ err: error }, 'forwarding thread failed'));
-    worker.once('exit', (code) => this.#onExit(worker, code));
+    const { port1: port, port2: far } = new MessageChannel();
+    if (!this.#host(far, this.#settings)) {
+      port.close();
+      this.#onClose(undefined);
+      return;
+    }
+    this.#port = port;
+    port.on('message', (message: FromForward) => this.#onMessage(message));
+    port.once('close', () => this.#onClose(port));
     if (this.#drift.length > 0) this.#post({ t: 'drift', notices: this.#drift });
   }
 
@@ -63,7 +72,7 @@ export class ForwardThread {
 
   /** Asks every sink whether its backend answers; empty when the thread is down. */
   probe(timeoutMs = 15_000): Promise<readonly ProbeResult[]> {
-    if (this.#worker === undefined) return Promise.resolve([]);
+    if (this.#port === undefined) return Promise.resolve([]);
     const id = this.#nextProbe++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -82,17 +91,18 @@ export class ForwardThread {
   async stop(timeoutMs = 15_000): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#restartTimer);
-    const worker = this.#worker;
-    if (worker === undefined) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const port = this.#port;
+    if (port === undefined) return;
+    const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
     this.#post({ t: 'stop' });
-    const timer = setTimeout(() => void worker.terminate(), timeoutMs);
-    await exited;
+    // Past the timeout the batch in flight is abandoned: its claim runs out and it is sent again.
+    const timer = setTimeout(() => port.close(), timeoutMs);
+    await closed;
     clearTimeout(timer);
   }
 
   #post(message: ToForward): void {
-    this.#worker?.postMessage(message);
+    this.#port?.postMessage(message);
   }
 
   #onMessage(message: FromForward): void {
@@ -118,13 +128,14 @@ export class ForwardThread {
     }
   }
 
-  #onExit(worker: Worker, code: number): void {
-    if (this.#worker === worker) this.#worker = undefined;
+  /** The port closed (or could not be handed over: `port` undefined): unless asked to stop, start again later. */
+  #onClose(port: MessagePort | undefined): void {
+    if (port !== undefined && this.#port === port) this.#port = undefined;
     if (this.#stopping) return;
     this.#restarts++;
-    // One thread per agent: no herd to spread out, so the plain doubling (no jitter).
+    // One forwarding per agent: no herd to spread out, so the plain doubling (no jitter).
     const delay = backoffDelay(this.#restarts, RESTART, () => 1);
-    this.#log.error({ exitCode: code, restartInMs: delay }, 'forwarding thread stopped; restarting it (baskets wait in the outbox)');
+    this.#log.error({ restartInMs: delay }, 'forwarding stopped; starting it again (baskets wait in the outbox)');
     this.#restartTimer = setTimeout(() => this.start(), delay);
   }
 }

@@ -1,4 +1,5 @@
-// Messages between the daemon's main thread (forward-thread.ts) and the forwarding thread (thread-entry.ts).
+// Messages between the daemon's ForwardingHandle (handle.ts, main thread) and forwarding's host (host.ts, on the
+// processing worker), over a port of their own.
 import type { ForwardConfig } from '../config.js';
 import type { DriftNotice, RawJobPrinterSetup } from '../model/index.js';
 import type { DeadLetter, SinkBacklog } from '../store/outbox.js';
