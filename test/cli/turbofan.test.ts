@@ -2,13 +2,13 @@
 // lasts milliseconds, while a long one still gets its hot code optimised, and a Turbofan flag given to Node is left
 // as given (agent/cli/turbofan.ts). Seen with V8's --trace-opt on real runs of the built CLI.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiptsCapture } from '../helpers/receipts-capture.js';
 
-const RECEIPTS = 'test/fixtures/receipts';
-const RECEIPT = join(RECEIPTS, 'coffee-tm-t88-card.bin');
+const RECEIPT = 'test/fixtures/receipts/coffee-tm-t88-card.bin';
 /** What --trace-opt prints when a function has been optimised by Turbofan. */
 const TURBOFAN_COMPILED = /^\[completed optimizing .*\(target TURBOFAN\)/gm;
 
@@ -17,11 +17,8 @@ let capture: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'posbridge-turbofan-'));
-  // Every receipt of the extraction corpus, twenty times over (about 730 KB): far more than a moment's work.
-  const names = (await readdir(RECEIPTS)).filter((name) => name.endsWith('.bin')).sort();
-  const corpus = Buffer.concat(await Promise.all(names.map((name) => readFile(join(RECEIPTS, name)))));
   capture = join(dir, 'receipts.bin');
-  await writeFile(capture, Buffer.concat(new Array<Buffer>(20).fill(corpus)));
+  await writeFile(capture, receiptsCapture('.', 700_000)); // about 730 KB: far more than a moment's work
 });
 
 afterAll(async () => {
