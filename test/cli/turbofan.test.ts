@@ -33,10 +33,13 @@ function traced(nodeFlags: string[], args: string[]): string {
 }
 
 describe('Turbofan in CLI commands', () => {
-  it('parse of one receipt compiles nothing with Turbofan', () => {
-    const out = traced([], ['parse', RECEIPT]);
-    expect(out).toContain('The Daily Grind');
-    expect(out.match(TURBOFAN_COMPILED) ?? []).toEqual([]);
+  it('--version and parse of one receipt compile nothing with Turbofan', () => {
+    const version = traced([], ['--version']);
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/m);
+    expect(version.match(TURBOFAN_COMPILED) ?? []).toEqual([]);
+    const parsed = traced([], ['parse', RECEIPT]);
+    expect(parsed).toContain('The Daily Grind');
+    expect(parsed.match(TURBOFAN_COMPILED) ?? []).toEqual([]);
   });
 
   it('parse of a long capture still has its hot code optimised by Turbofan', () => {
