@@ -9,11 +9,12 @@
 //    before streaming, --json took 497 MiB for 50 MB).
 // Run alone with `npm run build && node dist/bench/cli.js`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './fuzz.js';
+import { receiptsCapture } from '../test/helpers/receipts-capture.js';
 
 const GNU_TIME = '/usr/bin/time';
 const START_UP_RUNS = 10;
@@ -75,18 +76,6 @@ function startUp(run: () => ChildRun): ChildRun {
   };
 }
 
-/** The extraction corpus's receipts, repeated to about `size` bytes: real receipts of every layout. */
-function receipts(size: number): Buffer {
-  const dir = join(repoRoot(), 'test', 'fixtures', 'receipts');
-  const corpus = Buffer.concat(
-    readdirSync(dir)
-      .filter((name) => name.endsWith('.bin'))
-      .sort()
-      .map((name) => readFileSync(join(dir, name))),
-  );
-  return Buffer.concat(new Array<Buffer>(Math.max(1, Math.ceil(size / corpus.length))).fill(corpus));
-}
-
 function line(label: string, value: string): string {
   return `  ${label.padEnd(44)}${value}`;
 }
@@ -125,7 +114,7 @@ export async function benchCli(): Promise<void> {
     ];
     const files = sizes.map(([label, size]) => {
       const file = join(dir, `receipts-${label.replace(' ', '')}.bin`);
-      writeFileSync(file, receipts(size));
+      writeFileSync(file, receiptsCapture(repoRoot(), size));
       return { label, file };
     });
     out.push('parse streaming (target: peak RSS flat whatever the input size; before streaming, --json took 497 MiB for 50 MB):');

@@ -21,6 +21,7 @@ import type { StatusOptions } from './status.js';
 import type { TailOptions } from './tail.js';
 import type { TestPrintOptions } from './test-print.js';
 import { parseSince } from './since.js';
+import { commandModule } from './turbofan.js';
 
 // Option-value parsers: commander calls them while it reads the command line, so a malformed value gets
 // commander's usage error before the command's module is even loaded.
@@ -67,7 +68,7 @@ function defineParse(program: Command): void {
     .addOption(new Option('--dialect <name>', 'command language the printer speaks (default auto: recognised from the bytes)').choices(DIALECTS))
     .addOption(new Option('--model <name>', 'printer model: sets dialect, paper width and code-page numbering in one word').choices(PRINTER_MODEL_NAMES))
     .option('--utf8', 'the printer starts in UTF-8 rather than a code page (printer setting; FS ( C switches it too)')
-    .action(async (files: string[], options: ParseOptions, command: Command) => (await import('./parse.js')).parse(files, options, command));
+    .action(async (files: string[], options: ParseOptions, command: Command) => (await commandModule(() => import('./parse.js'))).parse(files, options, command));
 }
 
 function defineProfile(program: Command): void {
@@ -79,12 +80,12 @@ function defineProfile(program: Command): void {
     .argument('<captures...>', 'raw print-job captures; a file may hold several jobs split on paper cuts')
     .option('--min-share <share>', 'lowest acceptable share of receipts fully reconciled, 0 to 1', '1')
     .option('--timezone <zone>', 'IANA timezone of the till clock', DEFAULT_TIMEZONE)
-    .action(async (profileArg: string, captures: string[], options: TestOptions) => (await import('./profile.js')).testProfile(profileArg, captures, options));
+    .action(async (profileArg: string, captures: string[], options: TestOptions) => (await commandModule(() => import('./profile.js'))).testProfile(profileArg, captures, options));
   profile
     .command('validate')
     .description('validate layout profile files; exit 1 if any is invalid')
     .argument('<files...>', 'layout profile files')
-    .action(async (files: string[]) => (await import('./profile.js')).validate(files));
+    .action(async (files: string[]) => (await commandModule(() => import('./profile.js'))).validate(files));
 }
 
 function defineRun(program: Command): void {
@@ -96,7 +97,7 @@ function defineRun(program: Command): void {
     .action(async (options: RunOptions) => {
       // Before the daemon's modules load: loading them is what first grows the young generation.
       (await import('../daemon/heap-tuning.js')).tuneDaemonHeap();
-      await (await import('./run.js')).run(options);
+      await (await commandModule(() => import('./run.js'))).run(options);
     });
 }
 
@@ -113,7 +114,7 @@ function defineTail(program: Command): void {
     .option('--link <name>', 'only baskets from this link')
     .option('--json', 'each basket as one JSON line (with seq, jobId, link and capturedAt)')
     .option('--no-follow', 'print what is stored and exit')
-    .action(async (options: TailOptions) => (await import('./tail.js')).tail(options));
+    .action(async (options: TailOptions) => (await commandModule(() => import('./tail.js'))).tail(options));
 }
 
 function defineTestPrint(program: Command): void {
@@ -123,7 +124,7 @@ function defineTestPrint(program: Command): void {
     .option('-c, --config <file>', 'agent configuration (default: the embedded default)')
     .option('--link <name>', 'the link to print through (default: the first)')
     .option('--via-daemon', "inject through the running daemon's control socket even for a TCP till side")
-    .action(async (options: TestPrintOptions) => (await import('./test-print.js')).testPrint(options));
+    .action(async (options: TestPrintOptions) => (await commandModule(() => import('./test-print.js'))).testPrint(options));
 }
 
 function defineStatus(program: Command): void {
@@ -132,7 +133,7 @@ function defineStatus(program: Command): void {
     .description("ask the running daemon how its links, capture and forwarding are doing")
     .option('-c, --config <file>', 'agent configuration, for the data folder (default: the embedded default)')
     .option('--json', 'the raw status as JSON')
-    .action(async (options: StatusOptions) => (await import('./status.js')).status(options));
+    .action(async (options: StatusOptions) => (await commandModule(() => import('./status.js'))).status(options));
 }
 
 function defineBackfill(program: Command): void {
@@ -150,7 +151,7 @@ function defineBackfill(program: Command): void {
     .option('--sink <name...>', 'only these sinks (default: every configured sink)')
     .option('--give-up-after <seconds>', 'stop when the backend has refused everything this long (what is left stays queued)', positive, 60)
     .option('--json', 'the summary as JSON')
-    .action(async (options: BackfillCliOptions) => (await import('./backfill.js')).backfill(options));
+    .action(async (options: BackfillCliOptions) => (await commandModule(() => import('./backfill.js'))).backfill(options));
 }
 
 function defineImport(program: Command): void {
@@ -162,7 +163,7 @@ function defineImport(program: Command): void {
     .option('--link <name>', 'the link the jobs are recorded under (its printer setup decodes them)', 'import')
     .option('--till <id>', 'the till the jobs are recorded under (default: the link\'s till)')
     .option('--json', 'one JSON line per file')
-    .action(async (files: string[], options: ImportOptions) => (await import('./import.js')).importFiles(files, options));
+    .action(async (files: string[], options: ImportOptions) => (await commandModule(() => import('./import.js'))).importFiles(files, options));
 }
 
 function defineDevBackend(program: Command): void {
@@ -181,7 +182,7 @@ function defineDevBackend(program: Command): void {
     .option('--fault-rate <share>', 'share of receipts requests that get one of the --fault faults (0..1)', '1')
     .option('--fault-count <n>', 'only the first N receipts requests get a --fault fault; then it is healthy')
     .addHelpText('after', '\nPer request: an x-dev-backend-fault: SPEC header, or POST /_faults {"next": [SPEC, ...]} for the next requests, one each.')
-    .action(async (options: DevBackendCliOptions) => (await import('./dev-backend.js')).devBackend(options));
+    .action(async (options: DevBackendCliOptions) => (await commandModule(() => import('./dev-backend.js'))).devBackend(options));
 }
 
 function defineDoctor(program: Command): void {
@@ -190,7 +191,7 @@ function defineDoctor(program: Command): void {
     .description('check the config, ports, devices, printers, backend, clock, disk, database and service, and say how to fix what is wrong')
     .option('-c, --config <file>', 'agent configuration (default: the embedded default); run as the service user: sudo -u posbridge posbridge doctor --config /etc/posbridge/posbridge.yaml')
     .option('--json', 'findings as JSON, for fleet tooling')
-    .action(async (options: DoctorOptions) => (await import('./doctor.js')).doctor(options));
+    .action(async (options: DoctorOptions) => (await commandModule(() => import('./doctor.js'))).doctor(options));
 }
 
 const program = new Command()

@@ -2,8 +2,19 @@
 // encodings. The tables come from iconv-lite rather than being written out by hand; only the few positions a
 // printer page has and iconv-lite lacks come from the escpos-printer-db data set (MIT). Each table is built once,
 // lazily, and shared: callers must not mutate it.
-import iconv from 'iconv-lite';
-import CodepageEncoder from '@point-of-sale/codepage-encoder';
+import { createRequire } from 'node:module';
+import type IconvLite from 'iconv-lite';
+import type CodepageEncoderLib from '@point-of-sale/codepage-encoder';
+
+// Both libraries load on first use, synchronously (a table is asked for in the middle of decoding a job), so a
+// receipt in PC437 or Latin-1 loads neither: iconv-lite's index compiles every encoding it has (5 MiB in a bare
+// Node, 0.9 MiB more for `posbridge parse` of one receipt), and codepage-encoder's tables serve only maker pages.
+const require = createRequire(import.meta.url);
+let iconvLite: typeof IconvLite | undefined;
+const iconv = (): typeof IconvLite => (iconvLite ??= require('iconv-lite') as typeof IconvLite);
+let codepageEncoder: typeof CodepageEncoderLib | undefined;
+const CodepageEncoder = (): typeof CodepageEncoderLib =>
+  (codepageEncoder ??= require('@point-of-sale/codepage-encoder') as typeof CodepageEncoderLib);
 
 type TableBuilder = () => string[];
 
@@ -17,14 +28,49 @@ interface CodePage {
 /** Bytes below 0x20 are control codes: they never reach a table, so they print nothing. */
 const FIRST_PRINTABLE = 0x20;
 
+/** An entry of iconv-lite's single-byte data: the characters of bytes 0x80-0xFF (128) or 0x00-0xFF (256). */
+interface SingleByteData {
+  readonly type: string;
+  readonly chars: string;
+}
+
+/** iconv-lite's single-byte data, the first module with an encoding winning as in its index (merged there last). */
+const SINGLE_BYTE_DATA = ['iconv-lite/encodings/sbcs-data-generated.js', 'iconv-lite/encodings/sbcs-data.js'];
+
+/**
+ * The 256 characters of a single-byte encoding, named as iconv-lite's data names it ('cp437', 'windows1252',
+ * 'iso88597'): read from the data iconv-lite's own single-byte codec decodes with, without loading its index.
+ * Undefined if the data has no such single-byte entry.
+ */
+function singleByteChars(encoding: string): string | undefined {
+  for (const module of SINGLE_BYTE_DATA) {
+    let entry: unknown;
+    try {
+      entry = (require(module) as Record<string, unknown>)[encoding];
+    } catch {
+      return undefined; // a layout of iconv-lite without this module: fromIconv decodes through its index
+    }
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { type, chars } = entry as SingleByteData;
+    if (type !== '_sbcs') return undefined;
+    if (chars.length === 256) return chars;
+    if (chars.length === 128) return String.fromCharCode(...Array.from({ length: 128 }, (_, b) => b)) + chars;
+  }
+  return undefined;
+}
+
 /** A single-byte page from iconv-lite. Positions the page leaves undefined come out as U+FFFD. */
 function fromIconv(encoding: string): TableBuilder {
   return () => {
-    const bytes = Buffer.alloc(256);
-    for (let b = 0; b < 256; b++) bytes[b] = b;
-    const chars = Array.from(iconv.decode(bytes, encoding));
-    if (chars.length !== 256) throw new Error(`code page ${encoding} is not single-byte`);
-    return chars.map((c, b) => (b < FIRST_PRINTABLE ? '' : c));
+    let chars = singleByteChars(encoding);
+    if (chars === undefined) {
+      const bytes = Buffer.alloc(256);
+      for (let b = 0; b < 256; b++) bytes[b] = b;
+      chars = iconv().decode(bytes, encoding);
+    }
+    const table = Array.from(chars);
+    if (table.length !== 256) throw new Error(`code page ${encoding} is not single-byte`);
+    return table.map((c, b) => (b < FIRST_PRINTABLE ? '' : c));
   };
 }
 
@@ -40,7 +86,7 @@ function katakana(): string[] {
   const halfWidth = Buffer.alloc(1);
   for (let b = 0xa1; b <= 0xdf; b++) {
     halfWidth[0] = b;
-    table.push(iconv.decode(halfWidth, 'shift_jis'));
+    table.push(iconv().decode(halfWidth, 'shift_jis'));
   }
   table.push(...Array.from(KATAKANA_GRAPHICS_E0));
   return table;
@@ -57,7 +103,7 @@ function withEuroAt(byte: number, build: TableBuilder): TableBuilder {
  */
 function fromCodepageEncoder(name: string): TableBuilder {
   return () => {
-    const points = CodepageEncoder.getCodepoints(name as Parameters<typeof CodepageEncoder.getCodepoints>[0], true);
+    const points = CodepageEncoder().getCodepoints(name as Parameters<typeof CodepageEncoderLib.getCodepoints>[0], true);
     return Array.from({ length: 256 }, (_, b) => {
       if (b < FIRST_PRINTABLE) return '';
       const cp = points[b];
@@ -92,14 +138,14 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   // IBM's revised CP857, which Epson prints, has the euro at 0xD5; iconv-lite has the original page there.
   13: { name: 'PC857', build: withEuroAt(0xd5, fromIconv('cp857')) },
   14: { name: 'PC737', build: fromIconv('cp737') },
-  15: { name: 'ISO8859-7', build: fromIconv('iso-8859-7') },
-  16: { name: 'WPC1252', build: fromIconv('windows-1252') },
+  15: { name: 'ISO8859-7', build: fromIconv('iso88597') },
+  16: { name: 'WPC1252', build: fromIconv('windows1252') },
   17: { name: 'PC866', build: fromIconv('cp866') },
   18: { name: 'PC852', build: fromIconv('cp852') },
   19: { name: 'PC858', build: fromIconv('cp858') },
   20: { name: 'Thai42' },
   // escpos-printer-db identifies Thai Character Code 11 as CP874; the other Thai pages have no known mapping.
-  21: { name: 'Thai11', build: fromIconv('windows-874') },
+  21: { name: 'Thai11', build: fromIconv('windows874') },
   22: { name: 'Thai13' },
   23: { name: 'Thai14' },
   24: { name: 'Thai16' },
@@ -114,20 +160,20 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   36: { name: 'PC862', build: fromIconv('cp862') },
   37: { name: 'PC864', build: fromIconv('cp864') },
   38: { name: 'PC869', build: fromIconv('cp869') },
-  39: { name: 'ISO8859-2', build: fromIconv('iso-8859-2') },
-  40: { name: 'ISO8859-15', build: fromIconv('iso-8859-15') },
+  39: { name: 'ISO8859-2', build: fromIconv('iso88592') },
+  40: { name: 'ISO8859-15', build: fromIconv('iso885915') },
   41: { name: 'PC1098' },
   42: { name: 'PC1118' },
   43: { name: 'PC1119' },
   44: { name: 'PC1125', build: fromIconv('cp1125') },
-  45: { name: 'WPC1250', build: fromIconv('windows-1250') },
-  46: { name: 'WPC1251', build: fromIconv('windows-1251') },
-  47: { name: 'WPC1253', build: fromIconv('windows-1253') },
-  48: { name: 'WPC1254', build: fromIconv('windows-1254') },
-  49: { name: 'WPC1255', build: fromIconv('windows-1255') },
-  50: { name: 'WPC1256', build: fromIconv('windows-1256') },
-  51: { name: 'WPC1257', build: fromIconv('windows-1257') },
-  52: { name: 'WPC1258', build: fromIconv('windows-1258') },
+  45: { name: 'WPC1250', build: fromIconv('windows1250') },
+  46: { name: 'WPC1251', build: fromIconv('windows1251') },
+  47: { name: 'WPC1253', build: fromIconv('windows1253') },
+  48: { name: 'WPC1254', build: fromIconv('windows1254') },
+  49: { name: 'WPC1255', build: fromIconv('windows1255') },
+  50: { name: 'WPC1256', build: fromIconv('windows1256') },
+  51: { name: 'WPC1257', build: fromIconv('windows1257') },
+  52: { name: 'WPC1258', build: fromIconv('windows1258') },
   53: { name: 'KZ-1048', build: fromIconv('rk1048') },
   66: { name: 'Devanagari' },
   67: { name: 'Bengali' },
@@ -141,8 +187,8 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   75: { name: 'Punjabi' },
   82: { name: 'Marathi' },
   255: { name: 'user-defined page' },
-  [EXTRA_PAGES.iso88591]: { name: 'ISO8859-1', build: fromIconv('iso-8859-1') },
-  [EXTRA_PAGES.iso88599]: { name: 'ISO8859-9', build: fromIconv('iso-8859-9') },
+  [EXTRA_PAGES.iso88591]: { name: 'ISO8859-1', build: fromIconv('iso88591') },
+  [EXTRA_PAGES.iso88599]: { name: 'ISO8859-9', build: fromIconv('iso88599') },
   [EXTRA_PAGES.utf8]: { name: 'UTF-8' },
   [EXTRA_PAGES.big5]: { name: 'Big5' },
   [EXTRA_PAGES.jis]: { name: 'JIS' },
@@ -152,27 +198,40 @@ const CODE_PAGES: Readonly<Record<number, CodePage>> = {
   [EXTRA_PAGES.undecoded]: { name: 'vendor page not decoded' },
 };
 
-/** Maker pages by id, from VENDOR_PAGE_BASE up, in the order the numbering tables name them. */
+/** Maker pages' names by id, from VENDOR_PAGE_BASE up, in the order the numbering tables name them. */
 const VENDOR_PAGE_BASE = 300;
-const VENDOR_PAGES = new Map<number, CodePage>();
+const vendorPageNames: string[] = [];
 const vendorPageIds = new Map<string, number>();
+/** Maker pages by id, resolved when a job first selects one: asking codepage-encoder about a page loads it. */
+const vendorPages = new Map<number, CodePage>();
 
 /**
  * The page id of a page a maker's numbering names by its @point-of-sale/codepage-encoder name, for pages with no
- * Epson number (see fromCodepageEncoder); EXTRA_PAGES.undecoded when that library does not know the name either.
+ * Epson number (see fromCodepageEncoder). A name that library does not know either decodes as
+ * EXTRA_PAGES.undecoded does.
  */
 export function vendorPageId(name: string): number {
   let id = vendorPageIds.get(name);
   if (id === undefined) {
-    if (!CodepageEncoder.supports(name)) return EXTRA_PAGES.undecoded;
-    id = VENDOR_PAGE_BASE + vendorPageIds.size;
+    id = VENDOR_PAGE_BASE + vendorPageNames.length;
+    vendorPageNames.push(name);
     vendorPageIds.set(name, id);
-    VENDOR_PAGES.set(id, { name, build: fromCodepageEncoder(name) });
   }
   return id;
 }
 
-const pageOf = (escT: number): CodePage | undefined => CODE_PAGES[escT] ?? VENDOR_PAGES.get(escT);
+function vendorPage(id: number): CodePage | undefined {
+  let page = vendorPages.get(id);
+  if (page === undefined) {
+    const name = vendorPageNames[id - VENDOR_PAGE_BASE];
+    if (name === undefined) return undefined;
+    page = CodepageEncoder().supports(name) ? { name, build: fromCodepageEncoder(name) } : CODE_PAGES[EXTRA_PAGES.undecoded]!;
+    vendorPages.set(id, page);
+  }
+  return page;
+}
+
+const pageOf = (escT: number): CodePage | undefined => CODE_PAGES[escT] ?? vendorPage(escT);
 
 const FALLBACK_PAGE = 0;
 const tables = new Map<number, readonly string[]>();
@@ -273,7 +332,7 @@ export function createKanjiDecoder(enc: KanjiEncoding): {
       if (text === undefined) {
         pair[0] = b1;
         pair[1] = b2;
-        text = iconv.decode(pair, enc);
+        text = iconv().decode(pair, enc);
         // iconv-lite marks a pair it cannot map with U+FFFD; the printer prints no useful character for it.
         if (text.includes('\ufffd')) text = '';
         cache.set(key, text);

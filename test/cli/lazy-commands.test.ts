@@ -61,6 +61,18 @@ describe('posbridge loads only what the command uses', () => {
     expect(heavy(modules)).toEqual([]);
   });
 
+  it('parse of a PC437 receipt loads neither code-page library; pages that need one load it', async () => {
+    const iconvIndex = (modules: string[]) => modules.some((url) => url.endsWith('/node_modules/iconv-lite/encodings/index.js'));
+    const codepageEncoder = (modules: string[]) => modules.some((url) => url.includes('/node_modules/@point-of-sale/codepage-encoder/'));
+    const pc437 = await modulesLoaded('parse', RECEIPT);
+    // The PC437 table is read from iconv-lite's single-byte data alone, not through its index of every encoding.
+    expect(pc437.filter((url) => url.includes('/node_modules/iconv-lite/'))).toEqual([expect.stringMatching(/\/encodings\/sbcs-data-generated\.js$/)]);
+    expect(codepageEncoder(pc437)).toBe(false);
+    // Katakana's half-width characters come from iconv-lite's Shift_JIS; Star's standard page from codepage-encoder.
+    expect(iconvIndex(await modulesLoaded('parse', '--code-page', '1', RECEIPT))).toBe(true);
+    expect(codepageEncoder(await modulesLoaded('parse', '--code-page-numbering', 'star', RECEIPT))).toBe(true);
+  });
+
   it('parse --json loads the extractor, still without the store, daemon, OCR or sinks', async () => {
     const modules = await modulesLoaded('parse', '--json', RECEIPT);
     expect(modules.some((url) => url.endsWith('/dist/agent/extract/index.js'))).toBe(true);

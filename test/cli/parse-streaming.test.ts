@@ -4,7 +4,7 @@
 // built CLI as a real child process.
 import { spawn, spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { maskPansInBytes } from '../../agent/extract/privacy.js';
 import { documentHtml, htmlHead, htmlTail } from '../../agent/render/html.js';
 import { renderJson } from '../../agent/render/json.js';
 import { renderText } from '../../agent/render/text.js';
+import { receiptsCapture } from '../helpers/receipts-capture.js';
 
 const RECEIPTS = 'test/fixtures/receipts';
 /** What `parse` decodes with when given no printer options. */
@@ -28,11 +29,8 @@ let bigBytes: Buffer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'posbridge-parse-stream-'));
-  // Every receipt of the extraction corpus (card numbers among them), again and again: about 730 KB, so jobs
-  // straddle the CLI's read chunks many times over.
-  const names = (await readdir(RECEIPTS)).filter((name) => name.endsWith('.bin')).sort();
-  const corpus = Buffer.concat(await Promise.all(names.map((name) => readFile(join(RECEIPTS, name)))));
-  bigBytes = Buffer.concat(new Array<Buffer>(20).fill(corpus));
+  // About 730 KB of receipts, so jobs straddle the CLI's read chunks many times over.
+  bigBytes = receiptsCapture('.', 700_000);
   big = join(dir, 'many-jobs.bin');
   await writeFile(big, bigBytes);
 });

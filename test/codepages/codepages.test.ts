@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
   codePageName,
@@ -41,6 +42,21 @@ describe('code pages (ESC t)', () => {
     for (const [byte, char] of Object.entries(expected)) expect(table[Number(byte)], `0x${Number(byte).toString(16)}`).toBe(char);
     expect(table[0x41]).toBe('A');
     expect(table[0x0a]).toBe('');
+  });
+
+  // Tables are read from iconv-lite's single-byte data modules, not through iconv-lite's decoder: they must be the
+  // characters its decoder gives, for a page of each kind of entry (128 or 256 characters, generated or its own).
+  it.each([
+    ['PC437', ESC_T.PC437, 'cp437'],
+    ['WPC1252', ESC_T.WPC1252, 'windows-1252'],
+    ['ISO8859-15', ESC_T.ISO8859_15, 'iso-8859-15'],
+    ['TCVN-3', ESC_T.TCVN3, 'tcvn'],
+    ['PC864', 37, 'cp864'],
+    ['PC720', 32, 'cp720'],
+  ])('%s (ESC t %i) is what iconv-lite decodes as %s', (_name, escT, encoding) => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, b) => b));
+    const decoded = Array.from(iconv.decode(bytes, encoding)).map((c, b) => (b < 0x20 ? '' : c));
+    expect(codeTable(escT)).toEqual(decoded);
   });
 
   it('has the euro only where the page defines it', () => {

@@ -1,0 +1,34 @@
+// When a CLI command lets V8 optimise with Turbofan. Loading a command's modules runs Node's own path helpers
+// (path.resolve's normalizeString, fileURLToPath) over the path of every module imported, and the ~80 imports of
+// `parse` make them hot enough for Turbofan: its first compile pages in 4 MiB of compiler and takes ~20 ms of CPU,
+// for a command whose own work then takes a few milliseconds (Node 22 does it for `--version` already). So
+// Turbofan is off while the CLI and a command's modules load and comes on once the command has spent a little CPU
+// on its work: a big capture or the daemon gets its hot code optimised as before, a few milliseconds later; a
+// short command never pays for a compile.
+import { setFlagsFromString } from 'node:v8';
+
+/** CPU a command spends after loading its modules before Turbofan comes on. */
+const TURBOFAN_AFTER_CPU_MS = 50;
+const CHECK_EVERY_MS = 20;
+
+/** Node started with --opt, --no-opt, --turbofan or --no-turbofan: that choice is left alone. */
+const TURBOFAN_FLAG = /(^|\s)--(no[-_])?(opt|turbofan)(=\S*)?(\s|$)/;
+
+const leftAsGiven = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => TURBOFAN_FLAG.test(arg));
+// Evaluated before the rest of the CLI loads (bin/posbridge.js imports this module first).
+if (!leftAsGiven) setFlagsFromString('--no-turbofan');
+
+/** A command's module, imported with Turbofan still off; Turbofan comes on once the command is busy (see above). */
+export async function commandModule<T>(load: () => Promise<T>): Promise<T> {
+  const loaded = await load();
+  if (leftAsGiven) return loaded;
+  const start = process.cpuUsage();
+  const check = setInterval(() => {
+    const { user, system } = process.cpuUsage(start);
+    if (user + system < TURBOFAN_AFTER_CPU_MS * 1000) return;
+    clearInterval(check);
+    setFlagsFromString('--turbofan');
+  }, CHECK_EVERY_MS);
+  check.unref(); // a command that is done does not wait for it
+  return loaded;
+}
