@@ -1,5 +1,5 @@
-// How extraction generalises: the layouts corpus (91 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development part and its three held-out parts (each fixed before the tuning that followed it,
+// How extraction generalises: the layouts corpus (116 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development part and its four held-out parts (each fixed before the tuning that followed it,
 // test/fixtures/layouts/split.json), with no profile and no store context; the reliability of confidence per
 // part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
@@ -14,12 +14,16 @@ const dev = scored.filter((s) => s.receipt.part === 'development');
 const held = scored.filter((s) => s.receipt.part === 'held-out');
 const held2 = scored.filter((s) => s.receipt.part === 'held-out-2');
 const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
+const held4 = scored.filter((s) => s.receipt.part === 'held-out-4');
 
 describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3, ...held4].map((s) => s.receipt.layout));
+    // The fourth batch: 25 whole layouts, 4 receipts each, enough receipts to say something about calibration.
+    expect(new Set(held4.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(held4.length).toBeGreaterThanOrEqual(100);
     expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
     expect(new Set(held2.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
@@ -81,10 +85,10 @@ const SYNONYMS = {
 
 async function loadGenerator(): Promise<Generator> {
   const base = new URL('../fixtures/layouts/', import.meta.url).href;
-  const [layouts, held2, dev2, held3, render, print] = await Promise.all(
-    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
+  const [layouts, held2, dev2, held3, held4, render, print] = await Promise.all(
+    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'layouts-heldout-4.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
   );
-  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[]), ...(held3!.HELD_OUT_3 as unknown[])];
+  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[]), ...(held3!.HELD_OUT_3 as unknown[]), ...(held4!.HELD_OUT_4 as unknown[])];
   return { ...render!, ...print!, LAYOUTS: all } as unknown as Generator;
 }
 
