@@ -30,7 +30,7 @@ describe('layouts corpus', () => {
     for (const s of dev) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the development and the three held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the development and the four held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
@@ -50,10 +50,29 @@ describe('layouts corpus', () => {
     const h3 = fieldAccuracy(held3);
     for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h3[f], `held-out-3 ${f}`).toBe(1);
     expect(h3.receiptNumber).toBeGreaterThanOrEqual(0.9);
+    // The fourth batch, scored blind (25 layouts, 100 receipts; figures after two gift-card tenders were relabelled
+    // giftcard): total and currency 1. What misses: receipt number 0.60 (null under 'Rg.-Nr.', 'Nº Op.', 'Nº:',
+    // 'Volgnr.', 'Kassabon', 'Rekening', 'Scontr.', 'Facture simplifiée'; the TSE transaction number taken for the
+    // Belegnummer/Rechnungs-Nr.), tax 0.88 ('I.V.A. 21%' not read; tax tables whose rate column is headed
+    // 'TVA'/'BTW' read with net and tax swapped), items 0.925 (13-digit EANs/ISBNs kept in the description, '*'
+    // priced modifiers read as items, a dropped item, a dropped 'ANNULERING' line, 'x4' packs read as quantities, the
+    // date line of an 'HH.mm' receipt read as an item), tenders 0.95 (ticket resto, chèque-lire, store credit and
+    // 'METÁLICO' typed other/cash/card), time 0.96 ('HH.mm'). Below issue 10's 0.97 on held-out layouts.
+    const h4 = fieldAccuracy(held4);
+    expect(h4.total, 'held-out-4 total').toBe(1);
+    expect(h4.currency, 'held-out-4 currency').toBe(1);
+    expect(h4.receiptNumber, 'held-out-4 receiptNumber').toBeGreaterThanOrEqual(0.6);
+    expect(h4.tax, 'held-out-4 tax').toBeGreaterThanOrEqual(0.88);
+    expect(h4.items, 'held-out-4 items').toBeGreaterThanOrEqual(0.925);
+    expect(h4.tenders, 'held-out-4 tenders').toBeGreaterThanOrEqual(0.95);
+    expect(h4.time, 'held-out-4 time').toBeGreaterThanOrEqual(0.96);
+    expect(h4.all, 'held-out-4 all').toBeGreaterThanOrEqual(0.902);
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
     // Issue 10's target, on each part of the split on its own (the held-out batches were only ever scored).
+    // Not met on held-out-4 when it was first scored blind: of its 79 receipts at 0.9 or more, 38 were fully correct
+    // (41 wrong, listed by the report). Left failing for the lead to decide; not weakened.
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
     for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
