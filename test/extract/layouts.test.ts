@@ -1,7 +1,7 @@
 // How extraction generalises: the layouts corpus (116 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development part and its four held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json), with no profile and no store context; the reliability of confidence per
-// part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a
+// field on its development parts and its three held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json; the fourth batch was scored blind once, then tuned on), with no profile and
+// no store context; the reliability of confidence per part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
 import { describe, expect, it } from 'vitest';
 import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
@@ -14,23 +14,23 @@ const dev = scored.filter((s) => s.receipt.part === 'development');
 const held = scored.filter((s) => s.receipt.part === 'held-out');
 const held2 = scored.filter((s) => s.receipt.part === 'held-out-2');
 const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
-const held4 = scored.filter((s) => s.receipt.part === 'held-out-4');
+const dev4 = scored.filter((s) => s.receipt.part === 'development-4');
 
 describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3, ...held4].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
     // The fourth batch: 25 whole layouts, 4 receipts each, enough receipts to say something about calibration.
-    expect(new Set(held4.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
-    expect(held4.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(dev4.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(dev4.length).toBeGreaterThanOrEqual(100);
     expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
     expect(new Set(held2.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
-    for (const s of dev) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
+    for (const s of [...dev, ...dev4]) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the development and the four held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the two development and the three held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
@@ -50,29 +50,17 @@ describe('layouts corpus', () => {
     const h3 = fieldAccuracy(held3);
     for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h3[f], `held-out-3 ${f}`).toBe(1);
     expect(h3.receiptNumber).toBeGreaterThanOrEqual(0.9);
-    // The fourth batch, scored blind (25 layouts, 100 receipts; figures after two gift-card tenders were relabelled
-    // giftcard): total and currency 1. What misses: receipt number 0.60 (null under 'Rg.-Nr.', 'Nº Op.', 'Nº:',
-    // 'Volgnr.', 'Kassabon', 'Rekening', 'Scontr.', 'Facture simplifiée'; the TSE transaction number taken for the
-    // Belegnummer/Rechnungs-Nr.), tax 0.88 ('I.V.A. 21%' not read; tax tables whose rate column is headed
-    // 'TVA'/'BTW' read with net and tax swapped), items 0.925 (13-digit EANs/ISBNs kept in the description, '*'
-    // priced modifiers read as items, a dropped item, a dropped 'ANNULERING' line, 'x4' packs read as quantities, the
-    // date line of an 'HH.mm' receipt read as an item), tenders 0.95 (ticket resto, chèque-lire, store credit and
-    // 'METÁLICO' typed other/cash/card), time 0.96 ('HH.mm'). Below issue 10's 0.97 on held-out layouts.
-    const h4 = fieldAccuracy(held4);
-    expect(h4.total, 'held-out-4 total').toBe(1);
-    expect(h4.currency, 'held-out-4 currency').toBe(1);
-    expect(h4.receiptNumber, 'held-out-4 receiptNumber').toBeGreaterThanOrEqual(0.6);
-    expect(h4.tax, 'held-out-4 tax').toBeGreaterThanOrEqual(0.88);
-    expect(h4.items, 'held-out-4 items').toBeGreaterThanOrEqual(0.925);
-    expect(h4.tenders, 'held-out-4 tenders').toBeGreaterThanOrEqual(0.95);
-    expect(h4.time, 'held-out-4 time').toBeGreaterThanOrEqual(0.96);
-    expect(h4.all, 'held-out-4 all').toBeGreaterThanOrEqual(0.902);
+    // The fourth batch was scored blind once (figures in the README and commit 1c561e6: all fields 0.902, receipt
+    // number 0.60, tax 0.88, items 0.925, tenders 0.95, time 0.96) and is development since: held to the
+    // development part's thresholds.
+    const d4 = fieldAccuracy(dev4);
+    for (const f of FIELDS) expect(d4[f], `development-4 ${f}`).toBeGreaterThanOrEqual(0.98);
+    expect(d4.all, 'development-4 all').toBeGreaterThanOrEqual(0.99);
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
     // Issue 10's target, on each part of the split on its own (the held-out batches were only ever scored).
-    // Not met on held-out-4 when it was first scored blind: of its 79 receipts at 0.9 or more, 38 were fully correct
-    // (41 wrong, listed by the report). Left failing for the lead to decide; not weakened.
+    // Not met by the fourth batch when it was scored blind: of its 79 receipts at 0.9 or more, 38 were fully correct.
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
     for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
