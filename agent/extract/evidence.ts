@@ -56,7 +56,7 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   },
   cash: {
     cash: 1, tendered: 0.8, bar: 1, bargeld: 1, gegeben: 1, especes: 1, contant: 1, contanti: 1, efectivo: 1, entregado: 1,
-    'en efectivo': 1, liquide: 0.6, metalico: 1, contado: 1, contante: 1,
+    'en efectivo': 1, liquide: 0.6, metalico: 1, 'al contado': 1, contante: 1,
   },
   voucher: {
     voucher: 1, gutschein: 1, 'titre restaurant': 1, 'ticket restaurant': 1, 'bon d achat': 1, buono: 1, vale: 0.7, tegoedbon: 1,

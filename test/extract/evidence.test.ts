@@ -27,5 +27,7 @@ describe('label evidence', () => {
     expect(tenderOf('Metálico')).toBe('cash');
     expect(tenderOf('Pago al contado')).toBe('cash');
     expect(tenderOf('Contante')).toBe('cash');
+    // A coffee one letter from "contado" is no tender.
+    expect(tenderOf('Cortado')).toBeNull();
   });
 });
