@@ -68,6 +68,19 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
   return null;
 }
 
+/**
+ * True when a labelled receipt number was printed but the card-number mask hid its digits ("Nº: 2025-011-004871"
+ * passes Luhn, so it reads "Nº: ****-***-**4871"): the number is there, and it cannot be read.
+ */
+export function printsMaskedId(rows: readonly Row[]): boolean {
+  for (const row of rows) {
+    if (!row.text.includes('*')) continue;
+    const unmasked = row.text.replace(/\*/g, '0');
+    for (const re of RANKED) if (!re.test(row.text) && re.test(unmasked)) return true;
+  }
+  return false;
+}
+
 /** What a code's data must look like to be a receipt id: 4–24 letters, digits, dashes or slashes, 3+ digits. */
 const ID_SHAPED = /^(?=(?:[^\d]*\d){3})[A-Z0-9][A-Z0-9/-]{3,23}$/i;
 

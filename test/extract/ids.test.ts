@@ -4,10 +4,11 @@
 // "Nº:"; and the German TSE transaction counter, which is not the receipt number when a Beleg or Rechnung
 // number is printed.
 import { describe, expect, it } from 'vitest';
-import { findReceiptNumber } from '../../agent/extract/ids.js';
+import { findReceiptNumber, printsMaskedId } from '../../agent/extract/ids.js';
+import { extractBasket } from '../../agent/extract/index.js';
 import { GENERIC_FIELDS } from '../../agent/extract/fields.js';
 import { rowsOf } from '../../agent/extract/rows.js';
-import { doc, line, lr } from './documents.js';
+import { doc, line, lr, rule } from './documents.js';
 
 const numberOf = (...texts: string[]): string | null => findReceiptNumber(rowsOf(doc(...texts.map((t) => line([0, t])))), GENERIC_FIELDS.receiptNumber);
 
@@ -52,5 +53,21 @@ describe('receipt number labels', () => {
     expect(numberOf('Bonuskaart 4410')).toBeNull();
     expect(numberOf('Volgende keer 10% korting')).toBeNull();
     expect(numberOf('Rekeningnummer NL91ABNA0417164300')).toBeNull();
+  });
+});
+
+describe('a receipt number the card-number mask hid', () => {
+  // 4111-1111-1111-1111 passes Luhn: the mask hides all but its last four digits, label or not.
+  const sale = (idLine: string) =>
+    extractBasket(doc(line([0, 'SHOP']), line([0, idLine]), line([0, '21/02/2025 10:00']), rule(), lr('Pan', '2,00'), rule(), lr('TOTAL', '2,00'), lr('EFECTIVO', '2,00')), { id: 't', currency: 'EUR' })!;
+  it('is no receipt number, and keeps confidence below 0.9', () => {
+    const b = sale('Nº ticket: 4111-1111-1111-1111');
+    expect(b.receiptNumber).toBeNull();
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('is told apart from a masked card or loyalty number, which names no receipt', () => {
+    expect(printsMaskedId(rowsOf(doc(line([0, 'Tarjeta cliente ****5521']), line([0, 'VISA ************1111']), line([0, 'Bonuskaart ****7731']))))).toBe(false);
+    expect(printsMaskedId(rowsOf(doc(line([0, 'Beleg-Nr. ****-****-****-1111']))))).toBe(true);
+    expect(sale('Receipt 4411').confidence).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { extractBasket } from '../../agent/extract/index.js';
 import { gtinValid } from '../../agent/extract/items.js';
 import { doc, line, lr, rule } from './documents.js';
 
-const head: Block[] = [line([0, 'SHOP']), line([0, 'Receipt 2001']), line([0, '03/04/2025 12:00']), rule()];
+const head: Block[] = [line([0, 'SHOP']), line([0, 'Receipt 2001']), line([0, '23/04/2025 12:00']), rule()];
 const extract = (...blocks: Block[]) => extractBasket(doc(...head, ...blocks), { id: 't', currency: 'EUR' })!;
 const lines = (b: ReturnType<typeof extract>) => b.items.map((i) => [i.description, i.quantity, i.amount, i.modifiers.reduce((s, m) => s + (m.amount ?? 0), 0)]);
 
