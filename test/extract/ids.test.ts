@@ -33,6 +33,8 @@ describe('receipt number labels', () => {
     expect(numberOf('Nº Op. 77')).toBe('77');
     expect(numberOf('N° ticket 0412')).toBe('0412');
     expect(numberOf('No. de factura A-310')).toBe('A-310');
+    expect(numberOf('N. doc. 0012-0087')).toBe('0012-0087');
+    expect(numberOf('N° de transaction : 004512')).toBe('004512');
     expect(numberOf('FACTURA SIMPLIFICADA', 'Nº: 2024-03-000118')).toBe('2024-03-000118');
     // "OP:55" is the operator, not an operation number.
     expect(numberOf('OP:55  TILL 2')).toBeNull();
