@@ -3,6 +3,7 @@
 // 1.459/L", a qty/price line above or below the item ("2 @ 1.99", "0.452 kg x 2.20/kg"), and 3- and 4-column
 // tables ("2  Tornillos  6,90", "Paracetamol  2  0.65  1.30", "4471220  Wood Screws  6.49").
 import type { Item } from './basket.js';
+import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
 
 const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal' };
@@ -31,14 +32,6 @@ const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15})\s{2,}(\S.*)$/;
  * ("*********3931  Germinal": nine stars and the last four, as maskPans leaves 13 digits).
  */
 const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
-
-/** GS1 check digit (EAN-8, UPC-A, EAN-13, GTIN-14): weights 3 and 1 from the right, check digit excluded. */
-export function gtinValid(digits: string): boolean {
-  if (!/^\d{8,14}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = digits.length - 2, w = 3; i >= 0; i--, w = 4 - w) sum += (digits.charCodeAt(i) - 48) * w;
-  return (10 - (sum % 10)) % 10 === digits.charCodeAt(digits.length - 1) - 48;
-}
 
 export interface ItemDraft extends Item {
   /** Indent of the item's own line, to tell its indented modifiers apart. */

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from '../../agent/decode/document.js';
 import { extractBasket } from '../../agent/extract/index.js';
-import { gtinValid } from '../../agent/extract/items.js';
+import { gtinValid } from '../../agent/extract/gtin.js';
 import { doc, line, lr, rule } from './documents.js';
 
 const head: Block[] = [line([0, 'SHOP']), line([0, 'Receipt 2001']), line([0, '23/04/2025 12:00']), rule()];
