@@ -1,6 +1,6 @@
 // Item lines the fourth batch showed misread (issue 10): a product-number column (EAN-13, ISBN-13, UPC-A, EAN-8)
 // before the description, one space apart or masked by the card-number mask; a priced modifier under its item
-// with a "*" bullet; a Dutch voided line.
+// with a "*" bullet; a Dutch voided line; an item whose name starts with a tender word.
 import { describe, expect, it } from 'vitest';
 import type { Block } from '../../agent/decode/document.js';
 import { extractBasket } from '../../agent/extract/index.js';
@@ -69,5 +69,18 @@ describe('modifiers and voided lines', () => {
       ['ANNULERING Kaas jong', 1, -450, 0],
       ['Brood', 1, 295, 0],
     ]);
+  });
+});
+
+describe('an item named with a tender word', () => {
+  it('is an item when the sums close only with it ("Bar" is cash in German, "Card" a card)', () => {
+    const b = extract(lr('Lager', '5.40'), lr('Bar Nuts', '2.50'), lr('Card Game', '7.00'), rule(), lr('Subtotal', '14.90'), lr('TOTAL', '14.90'), lr('CASH', '20.00'), lr('CHANGE', '5.10'));
+    expect(lines(b)).toEqual([
+      ['Lager', 1, 540, 0],
+      ['Bar Nuts', 1, 250, 0],
+      ['Card Game', 1, 700, 0],
+    ]);
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['cash', 2000]]);
+    expect(b.confidence).toBe(1);
   });
 });
