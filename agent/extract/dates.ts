@@ -92,9 +92,21 @@ export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | nu
 
 const TIME = /(?<![\d:.])([01]?\d|2[0-3])[:h](\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?(?![\d])/;
 
-/** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32"). */
+/**
+ * "26/07/25 16.20": Italian (and some Dutch and German) tills print the time with a dot. Alone, "16.20" is an amount,
+ * so only right after a numeric date does it read as a time.
+ */
+const DOTTED_TIME_AFTER_DATE = /\d{1,2}[./-]\d{1,2}[./-]\d{2,4},?\s+(?:ore\s+|h\s*)?([01]?\d|2[0-3])\.(\d{2})(?::(\d{2}))?(?![\d.,])/i;
+
+/** True when `text` ends in a numeric date and a dotted time ("26/07/25 16.20"): a date line, not an amount. */
+export function endsInDateAndDottedTime(text: string): boolean {
+  const m = DOTTED_TIME_AFTER_DATE.exec(text);
+  return m !== null && m.index + m[0].length === text.length && Number(m[2]) <= 59;
+}
+
+/** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32", "26/07/25 16.20"). */
 export function findTime(text: string): LocalTime | null {
-  const m = TIME.exec(text);
+  const m = TIME.exec(text) ?? DOTTED_TIME_AFTER_DATE.exec(text);
   if (m === null) return null;
   let hour = Number(m[1]);
   const minute = Number(m[2]);

@@ -56,9 +56,15 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   },
   cash: {
     cash: 1, tendered: 0.8, bar: 1, bargeld: 1, gegeben: 1, especes: 1, contant: 1, contanti: 1, efectivo: 1, entregado: 1,
-    'en efectivo': 1, liquide: 0.6,
+    'en efectivo': 1, liquide: 0.6, metalico: 1, 'al contado': 1, contante: 1,
   },
-  voucher: { voucher: 1, gutschein: 1, 'titre restaurant': 1, 'ticket restaurant': 1, 'bon d achat': 1, buono: 1, vale: 0.7, tegoedbon: 1 },
+  voucher: {
+    voucher: 1, gutschein: 1, 'titre restaurant': 1, 'ticket restaurant': 1, 'bon d achat': 1, buono: 1, vale: 0.7, tegoedbon: 1,
+    // Meal and book vouchers, and a shop's own credit: paid, but neither card nor cash.
+    'titres restaurant': 1, 'ticket resto': 1, 'tickets resto': 1, 'cheque dejeuner': 1, 'cheque repas': 1, 'cheque lire': 1,
+    'cheque cadeau': 1, 'buono pasto': 1, 'buoni pasto': 1, 'ticket comida': 1, 'cheque gourmet': 1, maaltijdcheque: 1,
+    essensgutschein: 1, 'store credit': 1, 'shop credit': 1, 'credit note': 1,
+  },
   giftcard: { 'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1 },
   other: { account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1 },
 };
@@ -69,9 +75,13 @@ export function stripAccents(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
 
+/** A dotted abbreviation of single letters, maybe spaced: "I.V.A.", "B.T.W.", "T. V. A.", "U.St.". */
+const DOTTED_ABBREVIATION = /\b[a-z](?:\.\s?[a-z]{1,2}){1,3}\b\.?/g;
+
 /** Label as evidence reads it: lower case, no accents, currency marks, digits or punctuation; words apart. */
 export function labelWords(label: string): string[] {
   return stripAccents(label.toLowerCase())
+    .replace(DOTTED_ABBREVIATION, (m) => m.replace(/[.\s]/g, ''))
     .replace(/\b(?:eur|gbp|usd|chf|euro)\b|[£€$]/g, ' ')
     .replace(/\d+(?:[.,]\d+)?\s*%?/g, ' ')
     .replace(/[^a-z']+/g, ' ')
@@ -152,7 +162,17 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
   const ws = labelWords(label);
   if (ws.length === 0) return ev;
   const joined = ` ${ws.join(' ')} `;
+  // A word inside a phrase the vocabulary names speaks for that phrase only: "resto" is change, but "ticket resto" is
+  // a meal voucher; "credit" is a card, but "store credit" is not.
+  let inPhrase: Set<string> | null = null;
+  for (const p of vocab.phrases) {
+    if (!joined.includes(` ${p.words.join(' ')} `)) continue;
+    ev[p.concept] = Math.max(ev[p.concept], p.weight);
+    inPhrase ??= new Set();
+    for (const w of p.words) inPhrase.add(w);
+  }
   for (const w of ws) {
+    if (inPhrase?.has(w) === true) continue;
     const hits = vocab.words.get(w);
     if (hits !== undefined) {
       for (const [c, weight] of hits) ev[c] = Math.max(ev[c], weight);
@@ -161,7 +181,6 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
     if (w.length < 5) continue;
     for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
   }
-  for (const p of vocab.phrases) if (joined.includes(` ${p.words.join(' ')} `)) ev[p.concept] = Math.max(ev[p.concept], p.weight);
   // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.
   if (ev.subtotal > 0 || ev.summary >= 1) ev.total = Math.min(ev.total, 0.2);
   if (/\b(?:ht|net|netto|excl|base)\b/.test(joined) && ev.total > 0 && ev.tax === 0) ev.total *= 0.5;

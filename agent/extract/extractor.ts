@@ -20,7 +20,7 @@ import {
   type FieldPatterns,
 } from './fields.js';
 import { dateIsAmbiguous, type BasketContext } from './context.js';
-import { findReceiptNumber, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
+import { findReceiptNumber, printsMaskedId, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
 import { finishItem, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
@@ -240,7 +240,7 @@ export interface ReadSignals {
   ambiguities: string[];
   /** The receipt number came from a barcode or QR code, and on what evidence (ids.ts); null when from the text. */
   idFromCode: CodeEvidence | null;
-  /** No receipt number was found, yet the header prints an id that no label names. */
+  /** No receipt number was found, yet the header prints an id that no label names, or a labelled one masked. */
   unnamedId: boolean;
   /**
    * No receipt number was found, yet a picture is printed after the amounts: tills (and receiptline) print the
@@ -382,7 +382,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     tendersClose: reading.tendersClose,
     ambiguities: body.ambiguities,
     idFromCode,
-    unnamedId: receiptNumber === null && printsUnnamedId(rows),
+    unnamedId: receiptNumber === null && (printsUnnamedId(rows) || printsMaskedId(rows)),
     codeAsPicture: receiptNumber === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
   };

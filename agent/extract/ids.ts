@@ -1,7 +1,7 @@
 // The receipt number: a labelled id printed anywhere ("Receipt No: 4412-0087", "Bon-Nr. 4471", "TRANS # 8841",
 // "Factura simplificada: T005-00234", "Scontrino n. 0087", "N° 0418"), in any of the languages, with a letter
-// prefix or dashes. Labels are ranked: a receipt/ticket/transaction label beats an order, check or tab number,
-// which beats a bare "No."; within a rank the first printed wins. A layout profile's own pattern comes first.
+// prefix or dashes. Labels are ranked: a receipt/ticket/bill label beats a transaction counter (in Germany the
+// TSE's), which beats an order, check or tab number, which beats a bare "No."; within a rank the first printed wins. A layout profile's own pattern comes first.
 // A receipt that prints its number only as a barcode or QR code (receiptline and many tills print a CODE128
 // of it) has it read from the code's data, with the evidence for it (see receiptNumberFromCodes).
 import type { BarcodeRef } from './basket.js';
@@ -9,24 +9,42 @@ import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
 const ID = '((?:[A-Z]{1,4}-?)?\\d[\\dA-Z/-]{0,19})';
-const NUMBER_WORD = '(?:-?\\s*(?:no|nr|number|num|nummer|n[°º.]|#)\\.?)?';
-const labelled = (labels: string): RegExp => new RegExp(`(?:^|[^\\p{L}])(?:${labels})\\b\\.?\\s*${NUMBER_WORD}\\s*[:#.]?\\s*#?\\s*${ID}(?![\\p{L}\\d])`, 'iu');
+// After the id: no letter or digit, and no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3).
+const ID_END = '(?![\\p{L}\\d]|[.,]\\d)';
+// The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº").
+const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|#)\\.?)?';
+// Words that qualify a document label before its number ("Facture simplifiée FS-20771", "Documento commerciale n.").
+const QUALIFIER = '(?:\\s+(?:simplifi[ée]e|simplificada|commerciale|fiscale?|di vendita))?';
+// A number sign before the label ("Nº Op. 118", "N° ticket 0412", "No. de factura 88").
+const SIGN_BEFORE = '(?:(?:n[°º.]|nr\\.?|no\\.|no(?=\\s)|num\\.|#)\\s*(?:de\\s+|di\\s+)?)?';
+// A German compound's linking "s" ("Rechnungs-Nr."), then an abbreviation's dot ("Rg.", "Scontr.").
+const labelled = (labels: string, signBefore = ''): RegExp =>
+  new RegExp(`(?:^|[^\\p{L}])${signBefore}(?:${labels})s?\\.?${QUALIFIER}${NUMBER_WORD}(?!\\p{L})\\s*[:#.]?\\s*#?\\s*${ID}${ID_END}`, 'iu');
 
 const RANKED: RegExp[] = [
+  // The receipt or bill itself, as each language's tills name it.
   labelled(
-    'receipt|rcpt|bon|bonnummer|bonnr|beleg|belegnr|ticket|tkt|scontrino|factura simplificada|factura|facture|invoice|inv|rechnung|documento|doc|' +
-      'transaction|transactie|transaktion|trans|tran|txn|trx|trn|vorgang|vente|sale|ref|addition|conto|quittung|kassenbon|recibo|fattura|' +
+    'receipt|rcpt|bon|beleg|ticket|tkt|scontrino|scontr|factura|facture|invoice|inv|rechnung|rg|documento|doc|vente|sale|ref|' +
+      'addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
       'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso',
+    SIGN_BEFORE,
   ),
+  // "Op." is an operator alone ("OP:55"); after a number sign it is the operation ("Nº Op. 118").
+  new RegExp(`(?:^|[^\\p{L}])n[°º.]\\s*op\\.?\\s*[:#.]?\\s*${ID}${ID_END}`, 'iu'),
+  // A transaction counter ranks below a receipt or bill number: in German receipts it is the TSE's
+  // ("TSE-Transaktion", "Transaktionsnummer"), printed beside the Beleg- or Rechnungsnummer.
+  labelled('transaction|transactie|transaktion|trans|tran|txn|trx|trn|vorgang'),
   // "TX 60218" starts a line or follows a column gap; ", TX 78701" is a Texan address.
-  new RegExp(`(?:^|\\s{2})tx\\s*[:#]?\\s*${ID}(?![\\p{L}\\d])`, 'iu'),
+  new RegExp(`(?:^|\\s{2})tx\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
   labelled('guest check|check|chk|order|bestellung|commande|pedido|ordine|tab'),
   labelled('report|bericht|rapport'),
-  new RegExp(`(?:^|\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*${ID}(?![\\p{L}\\d])`, 'iu'),
+  new RegExp(`(?:^|\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
 ];
 
 /** An id is a number, not a date, a time or an amount that happens to follow a label. */
 function plausible(id: string): boolean {
+  // An IBAN ("Rekeningnummer NL91ABNA0417164300") is the shop's bank account.
+  if (/^[A-Z]{2}\d{2}[A-Z]{4}/.test(id)) return false;
   return !/^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$/.test(id) && !/[/-]$/.test(id);
 }
 
@@ -48,6 +66,19 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     }
   }
   return null;
+}
+
+/**
+ * True when a labelled receipt number was printed but the card-number mask hid its digits ("Nº: 2025-011-004871"
+ * passes Luhn, so it reads "Nº: ****-***-**4871"): the number is there, and it cannot be read.
+ */
+export function printsMaskedId(rows: readonly Row[]): boolean {
+  for (const row of rows) {
+    if (!row.text.includes('*')) continue;
+    const unmasked = row.text.replace(/\*/g, '0');
+    for (const re of RANKED) if (!re.test(row.text) && re.test(unmasked)) return true;
+  }
+  return false;
 }
 
 /** What a code's data must look like to be a receipt id: 4–24 letters, digits, dashes or slashes, 3+ digits. */

@@ -1,8 +1,9 @@
-// One item line read into its parts: description, quantity and unit, unit price, SKU column, tax code. The
+// One item line read into its parts: description, quantity and unit, unit price, SKU or EAN column, tax code. The
 // quantity forms tills print: "2 x Latte", "Latte x2", "2 Latte", "2 x Bananas @ 0.25", "Unleaded 32.15 L @
 // 1.459/L", a qty/price line above or below the item ("2 @ 1.99", "0.452 kg x 2.20/kg"), and 3- and 4-column
 // tables ("2  Tornillos  6,90", "Paracetamol  2  0.65  1.30", "4471220  Wood Screws  6.49").
 import type { Item } from './basket.js';
+import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
 
 const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal' };
@@ -25,6 +26,12 @@ const QTY_DESC = /^(\d{1,3})\s+(\p{L}.*)$/u;
 const DESC_QTY_COLUMN = /^(.+?)\s{2,}(\d{1,3})$/;
 /** SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville". */
 const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15})\s{2,}(\S.*)$/;
+/**
+ * Product-number column before the description, one space enough: an EAN-8, UPC-A, EAN-13/ISBN-13 or GTIN-14
+ * ("4006381333931 HDMI-Kabel"), or such a number the card-number mask hid because it also passes Luhn
+ * ("*********3931  Germinal": nine stars and the last four, as maskPans leaves 13 digits).
+ */
+const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
 
 export interface ItemDraft extends Item {
   /** Indent of the item's own line, to tell its indented modifiers apart. */
@@ -104,6 +111,14 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) {
     const item = newItem(m[1]!, amount, indent);
     setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
+    return item;
+  }
+  m = PRODUCT_NUMBER_DESC.exec(label);
+  if (m !== null) {
+    const item = itemFromLabel(m[2]!, amount, indent);
+    // A number failing its check digit is the shop's own article number; a masked one is kept as none: its digits are gone.
+    if (gtinValid(m[1]!)) item.ean = m[1]!;
+    else if (!m[1]!.startsWith('*')) item.sku = m[1]!;
     return item;
   }
   m = SKU_DESC.exec(label);

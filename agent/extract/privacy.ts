@@ -1,6 +1,7 @@
 // Card numbers and member identifiers never leave extraction unmasked. maskPans is applied to every text span
 // before any other extraction step reads it, and is exported for the daemon and the logger to use on anything
 // else they handle (raw text previews, error messages).
+import { isbn13Valid } from './gtin.js';
 
 /** Digits, optionally grouped by single spaces or dashes ("4111 1111 1111 1111"); at least 13 of them. */
 const DIGIT_RUN = /(?<!\d)\d(?:[ -]?\d){12,}(?!\d)/g;
@@ -40,6 +41,10 @@ function maskRun(run: string): string {
       digits += groups[end]!;
       if (digits.length > MAX_PAN) break;
       if (digits.length < MIN_PAN || !luhnValid(digits)) continue;
+      // An ISBN-13 printed whole (one group) is a book, not a card: no scheme issues 13-digit card numbers under
+      // Bookland's 978/979 (Visa's start with 4, Maestro's with 5 or 6). An EAN-13 is masked still: 4xx is Visa's,
+      // 5xx and 6xx Maestro's, and nothing on the line can be trusted to tell an item from a tender.
+      if (start === end && isbn13Valid(digits)) continue;
       any = true;
       // Hide all but the window's last four digits.
       let keep = 4;
@@ -59,7 +64,8 @@ function maskRun(run: string): string {
 
 /**
  * Masks every full card number (13-19 digits passing Luhn, optionally grouped) in `text` to its last four
- * digits. Deliberately conservative: a 13-digit EAN that happens to pass Luhn is masked too — privacy wins.
+ * digits. Deliberately conservative: a 13-digit EAN that happens to pass Luhn is masked too — privacy wins; only an
+ * ungrouped ISBN-13 (978/979, valid check digit) is left whole, as no card number can take that shape.
  */
 export function maskPans(text: string): string {
   if (text.length < MIN_PAN) return text;

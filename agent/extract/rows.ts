@@ -2,6 +2,7 @@
 // 2+ spaces, tabs and absolute positions), the text left of the amount, the amount on the right, how far the
 // line is indented. Card numbers are masked here, before any other step can read the text.
 import type { PrintedDocument, TextLine } from '../decode/document.js';
+import { endsInDateAndDottedTime } from './dates.js';
 import { parseAmount, type ParsedAmount } from './money.js';
 import { maskPans } from './privacy.js';
 
@@ -97,13 +98,16 @@ function toRow(line: TextLine, index: number): Row {
     bold ||= span.style.bold;
     large ||= span.style.width > 1 || span.style.height > 1;
   }
-  const { label, amount } = splitAmount(cells);
+  const split = splitAmount(cells);
+  const text = cells.map((c) => c.text).join('  ');
+  // "26/07/25  16.20": the time of a date line, printed with a dot, is no amount.
+  const dateLine = split.amount !== null && /\d$/.test(split.label) && endsInDateAndDottedTime(text);
   return {
     index,
     cells,
-    text: cells.map((c) => c.text).join('  '),
-    label,
-    amount,
+    text,
+    label: dateLine ? text : split.label,
+    amount: dateLine ? null : split.amount,
     indent: line.align === 'left' ? (cells[0]?.x ?? 0) : 0,
     align: line.align,
     bold,

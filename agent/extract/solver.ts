@@ -41,11 +41,23 @@ function lineValue(u: Unit): number {
   return v;
 }
 
-/** The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax. */
-function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean, liberal: boolean): { running: number; items: number } {
+/**
+ * The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax.
+ * `tenderWordsAsItems`: a line among the items whose label names a tender ("Bar Snacks": "bar" is cash) is an item,
+ * not a tender printed early; tried only when that is what makes the sums close (`ignoredTender` says there was one).
+ */
+function readBefore(
+  units: readonly Unit[],
+  t: number,
+  roles: Role[],
+  refund: boolean,
+  liberal: boolean,
+  tenderWordsAsItems = false,
+): { running: number; items: number; ignoredTender: boolean } {
   let running = 0;
   let items = 0;
   let closedOnce = false;
+  let ignoredTender = false;
   for (let i = 0; i < t; i++) {
     const u = units[i]!;
     const ev = u.ev;
@@ -63,8 +75,11 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     } else if (items > 0 && ev.tax >= STRONG && ev.tax >= ev.total) role = 'tax';
     else if (items > 0 && ev.charge >= STRONG && ev.charge > ev.total) role = 'charge';
     else if (items > 0 && (u.amount < 0 ? !refund || ev.discount >= 0.8 : ev.discount >= 0.8 && closedOnce)) role = 'discount';
-    else if (items > 0 && (ev.change >= 0.8 || (tenderEvidence(u.ev) >= 0.8 && ev.total < 0.5))) role = 'ignore';
-    else {
+    else if (items > 0 && ev.change >= 0.8) role = 'ignore';
+    else if (items > 0 && !tenderWordsAsItems && tenderEvidence(u.ev) >= 0.8 && ev.total < 0.5) {
+      role = 'ignore';
+      ignoredTender = true;
+    } else {
       role = 'item';
       items++;
     }
@@ -73,7 +88,7 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     else if (role === 'tax') running += u.amount;
     else if (role === 'discount') running -= Math.abs(u.amount) * Math.sign(units[t]!.amount || 1);
   }
-  return { running, items };
+  return { running, items, ignoredTender };
 }
 
 /** The units after the total: tenders until they cover it, then the change; tax lines are inclusive-tax notes. */
@@ -133,6 +148,14 @@ function candidate(units: readonly Unit[], t: number, refund: boolean): Candidat
     const liberal = readBefore(units, t, alt, refund, true);
     if (liberal.running === u.amount && liberal.items > 0) {
       before = liberal;
+      for (let i = 0; i < t; i++) roles[i] = alt[i]!;
+    }
+  }
+  if (before.running !== u.amount && before.ignoredTender) {
+    const alt: Role[] = new Array<Role>(units.length);
+    const asItems = readBefore(units, t, alt, refund, false, true);
+    if (asItems.running === u.amount && asItems.items > 0) {
+      before = asItems;
       for (let i = 0; i < t; i++) roles[i] = alt[i]!;
     }
   }

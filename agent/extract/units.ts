@@ -39,9 +39,10 @@ export interface Body {
 
 const TAX_WORD = /(?:^|[^a-zà-ÿ])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^a-zà-ÿ])/i;
 const TAX_HEADER_ROLE = [
-  ['net', /^(?:net|netto|ht|nett|net amt|excl|base|imponibile|over|basis)$/i],
-  ['gross', /^(?:gross|brutto|ttc|total|totale|totaal|incl|umsatz|importe|importo|bedrag)$/i],
-  ['tax', /^(?:vat|mwst|ust|tva|tax|steuer|btw|iva|cuota|imposta)$/i],
+  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|over|basis)$/i],
+  ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|importe|importo|bedrag)$/i],
+  // "Taxe", "Impuesto": the tax column named by its own word, when the rate column is headed "TVA" or "IVA".
+  ['tax', /^(?:vat|mwst|ust|tva|tax|taxe|taxes|steuer|btw|iva|cuota|imposta|impuesto)$/i],
 ] as const;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
@@ -49,8 +50,13 @@ const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Ré
 const BULLET = /^[+\-*>•~]\s*/;
 /** A priced line under an item that adds to it: "+ Extra Shot 0.60", "> Add Bacon 2.50" (not '-' or '*': minus, stars). */
 const ADD_ON = /^[+>•~]\s*\p{L}/u;
+/**
+ * "* Peppercorn Sauce 3.50": a star, a space and words is a bullet too, under an item that is not starred itself
+ * (a till that stars every item line marks a tax class or an offer with it, not a modifier).
+ */
+const STAR_BULLET = /^\*\s+\p{L}/u;
 const DEPOSIT = /(?:^|[^\p{L}])(?:pfand\p{L}*|leergut\p{L}*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija)(?![\p{L}])/iu;
-const VOIDED = /^(?:void(?:ed)?|storno|correctie|correction|annulation|annul[ée]e?|anulaci[oó]n|anulado|annullo|annullato|cancell?ed)(?![\p{L}])/iu;
+const VOIDED = /^(?:void(?:ed)?|storno|storniert|correctie|annulering|geannuleerd|correction|annulation|annul[ée]e?|anulaci[oó]n|anulado|annullo|annullato|cancell?ed)(?![\p{L}])/iu;
 /** A line that is its own article: a deposit, a bottle return, a voided line (see Unit.article). */
 export function isArticleLabel(label: string): boolean {
   return DEPOSIT.test(label) || VOIDED.test(label);
@@ -308,7 +314,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       current.discounts.push({ description: label.replace(BULLET, ''), amount: -Math.abs(amount.minor) });
       return;
     }
-    const addOn = ADD_ON.test(label) && underItem;
+    const addOn = underItem && (ADD_ON.test(label) || (STAR_BULLET.test(label) && current !== null && !current.description.startsWith('*')));
     if (current !== null && (indented || addOn) && amount.minor > 0 && ev.charge < 0.6 && ev.tax < 0.6) {
       current.modifiers.push({ description: label.replace(BULLET, ''), amount: amount.minor });
       return;

@@ -69,6 +69,16 @@ describe('checks', () => {
     expect(byName(sale({ taxes: [{ code: null, rate: 20, net: null, tax: 133, gross: null }] })).taxes).toBe(true);
     expect(byName(sale({ taxes: [{ code: null, rate: 20, net: null, tax: 100, gross: null }] })).taxes).toBe(false);
   });
+  it('accepts sales tax on the subtotal (less a discount after it) when an untaxed tip follows it', () => {
+    const card = (amount: number) => [{ type: 'card' as const, amount, scheme: null, maskedPan: null, authCode: null, entryMode: null }];
+    const tipped = (tax: number, discounts: ExtractedBasket['discounts'] = []) => {
+      const total = 1800 + discounts.reduce((s, d) => s + d.amount, 0) + tax + 300;
+      return sale({ items: [item(1800), item(300, { description: 'Tip' })], subtotal: 1800, discounts, taxes: [{ code: null, rate: 8, net: null, tax, gross: null }], total, tenders: card(total), change: null });
+    };
+    expect(byName(tipped(144))).toMatchObject({ 'items-total': true, taxes: true });
+    expect(byName(tipped(120, [{ description: 'Reward', amount: -300 }]))).toMatchObject({ 'items-total': true, taxes: true });
+    expect(byName(tipped(150)).taxes).toBe(false);
+  });
   it('voids skip tenders; reports check tenders only when printed; slips need a masked PAN and auth code', () => {
     expect(byName(sale({ kind: 'void', tenders: [], change: null }))).toEqual({ 'total-present': true, 'items-present': true, 'items-total': true });
     expect(byName(sale({ kind: 'report', items: [], tenders: [] }))).toEqual({ 'total-present': true });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findDate, findTime, toIsoLocal } from '../../agent/extract/dates.js';
+import { extractBasket } from '../../agent/extract/index.js';
+import { doc, line, lr, rule } from './documents.js';
 
 describe('findDate', () => {
   it.each([
@@ -35,6 +37,21 @@ describe('findTime', () => {
   it('ignores amounts and impossible times', () => {
     expect(findTime('12.50')).toBeNull();
     expect(findTime('25:10')).toBeNull();
+  });
+  it('reads a time printed with a dot right after a numeric date, and only there', () => {
+    expect(findTime('14/05/25 09.45')).toEqual({ hour: 9, minute: 45, second: 0 });
+    expect(findTime('Data 03-11-2025  ore 18.05')).toEqual({ hour: 18, minute: 5, second: 0 });
+    expect(findTime('Totale 18.05')).toBeNull();
+    expect(findTime('14/05/25 9.75')).toBeNull();
+    expect(findTime('14/05/25 12.50,00')).toBeNull();
+  });
+});
+
+describe('a date line with a dotted time', () => {
+  it('is the transaction time, not an item priced at the time', () => {
+    const b = extractBasket(doc(line([0, 'BAR']), line([0, 'Scontrino 12']), lr('14/05/25', '09.45'), rule(), lr('Caffè', '1,20'), rule(), lr('TOTALE', '1,20'), lr('CONTANTI', '1,20')), { id: 't', currency: 'EUR', timezone: 'Europe/Rome' })!;
+    expect(b.transactionAt).toBe('2025-05-14T09:45:00+02:00');
+    expect(b.items.map((i) => [i.description, i.amount])).toEqual([['Caffè', 120]]);
   });
 });
 

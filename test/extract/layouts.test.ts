@@ -1,7 +1,7 @@
-// How extraction generalises: the layouts corpus (91 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development part and its three held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json), with no profile and no store context; the reliability of confidence per
-// part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a
+// How extraction generalises: the layouts corpus (116 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development parts and its three held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json; the fourth batch was scored blind once, then tuned on), with no profile and
+// no store context; the reliability of confidence per part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
 import { describe, expect, it } from 'vitest';
 import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
@@ -14,19 +14,23 @@ const dev = scored.filter((s) => s.receipt.part === 'development');
 const held = scored.filter((s) => s.receipt.part === 'held-out');
 const held2 = scored.filter((s) => s.receipt.part === 'held-out-2');
 const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
+const dev4 = scored.filter((s) => s.receipt.part === 'development-4');
 
 describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
     const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    // The fourth batch: 25 whole layouts, 4 receipts each, enough receipts to say something about calibration.
+    expect(new Set(dev4.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(dev4.length).toBeGreaterThanOrEqual(100);
     expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
     expect(new Set(held2.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
-    for (const s of dev) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
+    for (const s of [...dev, ...dev4]) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the development and the three held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the two development and the three held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
@@ -46,10 +50,19 @@ describe('layouts corpus', () => {
     const h3 = fieldAccuracy(held3);
     for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h3[f], `held-out-3 ${f}`).toBe(1);
     expect(h3.receiptNumber).toBeGreaterThanOrEqual(0.9);
+    // The fourth batch was scored blind once (figures in the README and commit 1c561e6: all fields 0.902, receipt
+    // number 0.60, tax 0.88, items 0.925, tenders 0.95, time 0.96) and is development since: held to the
+    // development part's thresholds. Measured after tuning on its failure classes: items 0.994 ('x4' packs read as
+    // four, flagged 0.85), receipt number 0.99 (a number the card mask hid, flagged 0.85), every other field 1;
+    // all 0.998.
+    const d4 = fieldAccuracy(dev4);
+    for (const f of FIELDS) expect(d4[f], `development-4 ${f}`).toBeGreaterThanOrEqual(0.98);
+    expect(d4.all, 'development-4 all').toBeGreaterThanOrEqual(0.99);
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
     // Issue 10's target, on each part of the split on its own (the held-out batches were only ever scored).
+    // Not met by the fourth batch when it was scored blind: of its 79 receipts at 0.9 or more, 38 were fully correct.
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
     for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
@@ -81,10 +94,10 @@ const SYNONYMS = {
 
 async function loadGenerator(): Promise<Generator> {
   const base = new URL('../fixtures/layouts/', import.meta.url).href;
-  const [layouts, held2, dev2, held3, render, print] = await Promise.all(
-    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
+  const [layouts, held2, dev2, held3, held4, render, print] = await Promise.all(
+    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'layouts-heldout-4.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
   );
-  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[]), ...(held3!.HELD_OUT_3 as unknown[])];
+  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[]), ...(held3!.HELD_OUT_3 as unknown[]), ...(held4!.HELD_OUT_4 as unknown[])];
   return { ...render!, ...print!, LAYOUTS: all } as unknown as Generator;
 }
 

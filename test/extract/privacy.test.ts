@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { luhnValid, maskIdentifier, maskPans, normaliseMaskedPan } from '../../agent/extract/privacy.js';
+import { gtinValid, isbn13Valid } from '../../agent/extract/gtin.js';
+import { luhnValid, maskIdentifier, maskPans, maskPansInBytes, normaliseMaskedPan } from '../../agent/extract/privacy.js';
 
 describe('maskPans', () => {
   it('masks full card numbers to the last four, keeping the layout', () => {
@@ -21,6 +22,21 @@ describe('maskPans', () => {
   it('masks a Luhn-valid 13-digit EAN too (privacy wins)', () => {
     expect(luhnValid('5006381330069')).toBe(true);
     expect(maskPans('EAN 5006381330069')).toBe('EAN *********0069');
+    // In an item line too: a German EAN's 4xx prefix is Visa's.
+    expect(gtinValid('4006381000093') && luhnValid('4006381000093')).toBe(true);
+    expect(maskPans('4006381000093 Kabel 2m')).toBe('*********0093 Kabel 2m');
+  });
+  it('leaves an ISBN-13 printed whole in clear, also when it passes Luhn, and nothing else shaped like one', () => {
+    expect(isbn13Valid('9780140000009') && luhnValid('9780140000009')).toBe(true);
+    expect(maskPans('9780140000009 The Odyssey')).toBe('9780140000009 The Odyssey');
+    expect(maskPansInBytes(Buffer.from('9780140000009  The Odyssey'))).toEqual(Buffer.from('9780140000009  The Odyssey'));
+    // Failing its own check digit, it is no ISBN: masked.
+    expect(luhnValid('9790000000007') && !isbn13Valid('9790000000007')).toBe(true);
+    expect(maskPans('9790000000007')).toBe('*********0007');
+    // Grouped, or inside a longer run that passes Luhn, it is card-shaped: masked.
+    expect(maskPans('978 0140 0000 09')).toBe('*** **** **00 09');
+    expect(luhnValid('199780140000009')).toBe(true);
+    expect(maskPans('19 9780140000009 x')).toBe('** *********0009 x');
   });
   it('finds a card number that follows other digits in the same run', () => {
     expect(maskPans('1 4111 1111 1111 1111')).toBe('1 **** **** **** 1111');
@@ -43,6 +59,8 @@ describe('maskPans', () => {
               digits += groups[b]!.text;
               if (digits.length > 19) break;
               if (digits.length < 13 || !luhnValid(digits)) continue;
+              // An ISBN-13 printed as one group is left in clear (privacy.ts says why).
+              if (a === b && isbn13Valid(digits)) continue;
               const from = groups[a]!.at;
               const to = groups[b]!.at + groups[b]!.text.length;
               const shown = output.slice(from, to).replace(/\D/g, '');

@@ -1,0 +1,75 @@
+// Receipt-number labels as each language's tills print them (issue 10, the fourth batch): German compounds and
+// abbreviations with their number word attached ("Belegnummer", "Rechnungs-Nr.", "Rg.-Nr."), a number sign
+// before the label ("Nº Op."), Dutch and Italian words ("Kassabon", "Volgnr.", "Rekening", "Scontr."), a bare
+// "Nº:"; and the German TSE transaction counter, which is not the receipt number when a Beleg or Rechnung
+// number is printed.
+import { describe, expect, it } from 'vitest';
+import { findReceiptNumber, printsMaskedId } from '../../agent/extract/ids.js';
+import { extractBasket } from '../../agent/extract/index.js';
+import { GENERIC_FIELDS } from '../../agent/extract/fields.js';
+import { rowsOf } from '../../agent/extract/rows.js';
+import { doc, line, lr, rule } from './documents.js';
+
+const numberOf = (...texts: string[]): string | null => findReceiptNumber(rowsOf(doc(...texts.map((t) => line([0, t])))), GENERIC_FIELDS.receiptNumber);
+
+describe('receipt number labels', () => {
+  it('reads German labels with the number word attached, hyphenated or abbreviated', () => {
+    expect(numberOf('Belegnummer 5521')).toBe('5521');
+    expect(numberOf('Beleg-Nr.: 5522')).toBe('5522');
+    expect(numberOf('Bonnr. 31')).toBe('31');
+    expect(numberOf('Rechnungsnummer 2024/117')).toBe('2024/117');
+    expect(numberOf('Rechnungs-Nr. 9001')).toBe('9001');
+    expect(numberOf('Rg.-Nr. 640')).toBe('640');
+    expect(numberOf('RG-NR 641')).toBe('641');
+  });
+  it('takes the Beleg or Rechnung number before a TSE transaction counter printed earlier or later', () => {
+    expect(numberOf('TSE-Transaktion: 7312', 'Beleg-Nr. 220')).toBe('220');
+    expect(numberOf('Rechnung Nr. 31', 'Transaktionsnummer 99120', 'Signaturzähler 4410')).toBe('31');
+    expect(numberOf('Bon 18', 'Trans.-Nr.: 5012 Kasse 2')).toBe('18');
+    // With no receipt number printed, the transaction counter is the one there is.
+    expect(numberOf('Kasse 3', 'TSE-Transaktionsnummer: 7312')).toBe('7312');
+  });
+  it('reads a number sign before the label, and a bare number sign with a colon', () => {
+    expect(numberOf('Nº Op. 77')).toBe('77');
+    expect(numberOf('N° ticket 0412')).toBe('0412');
+    expect(numberOf('No. de factura A-310')).toBe('A-310');
+    expect(numberOf('N. doc. 0012-0087')).toBe('0012-0087');
+    expect(numberOf('N° de transaction : 004512')).toBe('004512');
+    expect(numberOf('FACTURA SIMPLIFICADA', 'Nº: 2024-03-000118')).toBe('2024-03-000118');
+    // "OP:55" is the operator, not an operation number.
+    expect(numberOf('OP:55  TILL 2')).toBeNull();
+  });
+  it('reads Dutch, Italian, French and Spanish document words', () => {
+    expect(numberOf('Kassabon 3301')).toBe('3301');
+    expect(numberOf('Bonnummer: 3302')).toBe('3302');
+    expect(numberOf('Volgnr. 0087')).toBe('0087');
+    expect(numberOf('Volgnummer 88')).toBe('88');
+    expect(numberOf('Rekening 5120  Tafel 3')).toBe('5120');
+    expect(numberOf('Scontr. 0051  Cassa 2')).toBe('0051');
+    expect(numberOf('DOCUMENTO COMMERCIALE n. 0012-0034')).toBe('0012-0034');
+    expect(numberOf('Facture simplifiée FA-1020')).toBe('FA-1020');
+    expect(numberOf('Operación 4410')).toBe('4410');
+  });
+  it('never takes an amount after a label, a word that only starts like a label, or a bank account', () => {
+    expect(findReceiptNumber(rowsOf(doc(lr('DEVOLUCIÓN', '3,26'), lr('Retour', '1,10'))), GENERIC_FIELDS.receiptNumber)).toBeNull();
+    expect(numberOf('Bonuskaart 4410')).toBeNull();
+    expect(numberOf('Volgende keer 10% korting')).toBeNull();
+    expect(numberOf('Rekeningnummer NL91ABNA0417164300')).toBeNull();
+  });
+});
+
+describe('a receipt number the card-number mask hid', () => {
+  // 4111-1111-1111-1111 passes Luhn: the mask hides all but its last four digits, label or not.
+  const sale = (idLine: string) =>
+    extractBasket(doc(line([0, 'SHOP']), line([0, idLine]), line([0, '21/02/2025 10:00']), rule(), lr('Pan', '2,00'), rule(), lr('TOTAL', '2,00'), lr('EFECTIVO', '2,00')), { id: 't', currency: 'EUR' })!;
+  it('is no receipt number, and keeps confidence below 0.9', () => {
+    const b = sale('Nº ticket: 4111-1111-1111-1111');
+    expect(b.receiptNumber).toBeNull();
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('is told apart from a masked card or loyalty number, which names no receipt', () => {
+    expect(printsMaskedId(rowsOf(doc(line([0, 'Tarjeta cliente ****5521']), line([0, 'VISA ************1111']), line([0, 'Bonuskaart ****7731']))))).toBe(false);
+    expect(printsMaskedId(rowsOf(doc(line([0, 'Beleg-Nr. ****-****-****-1111']))))).toBe(true);
+    expect(sale('Receipt 4411').confidence).toBe(1);
+  });
+});

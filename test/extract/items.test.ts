@@ -1,0 +1,86 @@
+// Item lines the fourth batch showed misread (issue 10): a product-number column (EAN-13, ISBN-13, UPC-A, EAN-8)
+// before the description, one space apart or masked by the card-number mask; a priced modifier under its item
+// with a "*" bullet; a Dutch voided line; an item whose name starts with a tender word.
+import { describe, expect, it } from 'vitest';
+import type { Block } from '../../agent/decode/document.js';
+import { extractBasket } from '../../agent/extract/index.js';
+import { gtinValid } from '../../agent/extract/gtin.js';
+import { doc, line, lr, rule } from './documents.js';
+
+const head: Block[] = [line([0, 'SHOP']), line([0, 'Receipt 2001']), line([0, '23/04/2025 12:00']), rule()];
+const extract = (...blocks: Block[]) => extractBasket(doc(...head, ...blocks), { id: 't', currency: 'EUR' })!;
+const lines = (b: ReturnType<typeof extract>) => b.items.map((i) => [i.description, i.quantity, i.amount, i.modifiers.reduce((s, m) => s + (m.amount ?? 0), 0)]);
+
+describe('product-number columns', () => {
+  it('checks GS1 check digits', () => {
+    expect(['9780141036144', '5000112637922', '036000291452', '96385074'].map(gtinValid)).toEqual([true, true, true, true]);
+    expect(['9780141036145', '1234567', 'ABCDEFGH'].map(gtinValid)).toEqual([false, false, false]);
+  });
+  it('takes an EAN or ISBN column off the description, one space apart, and keeps it as the EAN', () => {
+    const b = extract(lr('9780141036144 Nineteen Eighty-Four', '9.99'), lr('5000112637922  Cola 330ml', '1.10'), rule(), lr('TOTAL', '11.09'), lr('CASH', '11.09'));
+    expect(lines(b)).toEqual([
+      ['Nineteen Eighty-Four', 1, 999, 0],
+      ['Cola 330ml', 1, 110, 0],
+    ]);
+    expect(b.items.map((i) => i.ean)).toEqual(['9780141036144', '5000112637922']);
+  });
+  it('takes off a column number that fails its check digit as an article number, and one the card mask hid as nothing', () => {
+    // 4012345000047 passes Luhn as well as its own check digit, so the card-number mask hides it.
+    const b = extract(lr('4012345000108 Kabeltrommel', '24,99'), lr('4012345000017 Verlängerung', '9,99'), lr('4012345000047 Mineralwasser', '0,89'), rule(), lr('SUMME', '35,87'), lr('BAR', '35,87'));
+    expect(lines(b)).toEqual([
+      ['Kabeltrommel', 1, 2499, 0],
+      ['Verlängerung', 1, 999, 0],
+      ['Mineralwasser', 1, 89, 0],
+    ]);
+    expect(b.items.map((i) => [i.sku, i.ean])).toEqual([
+      [null, '4012345000108'],
+      ['4012345000017', null],
+      [null, null],
+    ]);
+  });
+  it('keeps a number that is part of the name', () => {
+    const b = extract(lr('1000 Piece Puzzle', '12.00'), lr('250000 Rolls Tape', '3.00'), rule(), lr('TOTAL', '15.00'), lr('CASH', '15.00'));
+    expect(lines(b)).toEqual([
+      ['1000 Piece Puzzle', 1, 1200, 0],
+      ['250000 Rolls Tape', 1, 300, 0],
+    ]);
+  });
+});
+
+describe('modifiers and voided lines', () => {
+  it('reads a "*" bulleted priced line under an item as its modifier', () => {
+    const b = extract(lr('Ribeye', '24.00'), lr('* Blue Cheese Butter', '2.50'), lr('Chips', '4.00'), rule(), lr('TOTAL', '30.50'), lr('CARD', '30.50'));
+    expect(lines(b)).toEqual([
+      ['Ribeye', 1, 2400, 250],
+      ['Chips', 1, 400, 0],
+    ]);
+  });
+  it('reads starred item lines as items when every item is starred', () => {
+    const b = extract(lr('* Milk 1L', '1.20'), lr('* Bread', '2.10'), rule(), lr('TOTAL', '3.30'), lr('CASH', '3.30'));
+    expect(lines(b)).toEqual([
+      ['* Milk 1L', 1, 120, 0],
+      ['* Bread', 1, 210, 0],
+    ]);
+  });
+  it('reads a Dutch "ANNULERING" line as a negative item', () => {
+    const b = extract(lr('Kaas jong', '4,50'), lr('ANNULERING Kaas jong', '-4,50'), lr('Brood', '2,95'), rule(), lr('TOTAAL', '2,95'), lr('PIN', '2,95'));
+    expect(lines(b)).toEqual([
+      ['Kaas jong', 1, 450, 0],
+      ['ANNULERING Kaas jong', 1, -450, 0],
+      ['Brood', 1, 295, 0],
+    ]);
+  });
+});
+
+describe('an item named with a tender word', () => {
+  it('is an item when the sums close only with it ("Bar" is cash in German, "Card" a card)', () => {
+    const b = extract(lr('Lager', '5.40'), lr('Bar Nuts', '2.50'), lr('Card Game', '7.00'), rule(), lr('Subtotal', '14.90'), lr('TOTAL', '14.90'), lr('CASH', '20.00'), lr('CHANGE', '5.10'));
+    expect(lines(b)).toEqual([
+      ['Lager', 1, 540, 0],
+      ['Bar Nuts', 1, 250, 0],
+      ['Card Game', 1, 700, 0],
+    ]);
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['cash', 2000]]);
+    expect(b.confidence).toBe(1);
+  });
+});

@@ -1,0 +1,30 @@
+// Tax lines and tables the fourth batch showed misread (issue 10): a tax table whose rate column is headed with
+// the tax word and whose tax column repeats it or names it in its own word ("IVA  Neto  Impuesto  Bruto",
+// "BTW  Netto  BTW  Bruto"), Dutch, Spanish and Italian gross and net words; a dotted tax abbreviation.
+import { describe, expect, it } from 'vitest';
+import type { Block } from '../../agent/decode/document.js';
+import { extractBasket } from '../../agent/extract/index.js';
+import { doc, line, lr, rule } from './documents.js';
+
+const head: Block[] = [line([0, 'SHOP']), line([0, 'Receipt 3001']), line([0, '25/06/2025 18:00']), rule()];
+const extract = (...blocks: Block[]) => extractBasket(doc(...head, ...blocks), { id: 't', currency: 'EUR' })!;
+const taxes = (b: ReturnType<typeof extract>) => b.taxes.map((t) => [t.rate, t.net, t.tax, t.gross]);
+const row = (...cells: string[]) => line(...cells.map((c, i): [number, string] => [i * 12, c]));
+
+describe('tax tables', () => {
+  it('reads a table whose rate column repeats the tax word heading the tax column', () => {
+    const b = extract(lr('Bitterballen', '8,72'), lr('Koffie', '3,00'), rule(), lr('Totaal', '11,72'), lr('Pin', '11,72'), row('BTW', 'Netto', 'BTW', 'Bruto'), row('9%', '10,75', '0,97', '11,72'));
+    expect(taxes(b)).toEqual([[9, 1075, 97, 1172]]);
+    expect(b.confidence).toBe(1);
+  });
+  it('reads a table whose tax column is named by its own word after a rate column headed with the tax word', () => {
+    const b = extract(lr('Jabón', '12,10'), rule(), lr('TOTAL', '12,10'), lr('EFECTIVO', '12,10'), row('IVA', 'Neto', 'Impuesto', 'Bruto'), row('21%', '10,00', '2,10', '12,10'));
+    expect(taxes(b)).toEqual([[21, 1000, 210, 1210]]);
+    const fr = extract(lr('Roman', '10,55'), rule(), lr('Total', '10,55'), lr('Espèces', '10,55'), row('TVA', 'HT', 'Taxe', 'TTC'), row('5,5%', '10,00', '0,55', '10,55'));
+    expect(taxes(fr)).toEqual([[5.5, 1000, 55, 1055]]);
+  });
+  it('reads a dotted tax abbreviation as a tax line', () => {
+    const b = extract(lr('Champú', '6,05'), rule(), lr('TOTAL', '6,05'), lr('TARJETA', '6,05'), lr('I.V.A. 21%', '1,05'));
+    expect(taxes(b)).toEqual([[21, null, 105, null]]);
+  });
+});
