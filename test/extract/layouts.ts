@@ -127,7 +127,7 @@ export function fieldAccuracy(scored: readonly Scored[]): Record<Field | 'all', 
 }
 
 /** Confidence bucket → receipts in it and the share of them fully correct. */
-export function reliability(scored: readonly Scored[]): { bucket: string; receipts: number; fullyCorrect: number }[] {
+export function reliability(scored: readonly Pick<Scored, 'basket' | 'fullyCorrect'>[]): { bucket: string; receipts: number; fullyCorrect: number }[] {
   const buckets = [
     ['< 0.5', 0, 0.5],
     ['0.5–0.9', 0.5, 0.9],

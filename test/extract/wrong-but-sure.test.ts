@@ -1,0 +1,97 @@
+// The classes of wrong-but-sure reading the stress run (stress.test.ts) found, one case each on a hand-built
+// document: read right where the evidence allows, else confidence below 0.9 for the reason the evidence is weak.
+import { describe, expect, it } from 'vitest';
+import type { Block } from '../../agent/decode/document.js';
+import { extractBasket } from '../../agent/extract/index.js';
+import { code128, doc, line, lr, rule } from './documents.js';
+
+const head = (...meta: string[]): Block[] => [line([0, 'SHOP']), ...meta.map((m) => line([0, m])), line([0, '14/02/2025 10:00']), rule()];
+const read = (meta: string[], ...blocks: Block[]) => extractBasket(doc(...head(...meta), ...blocks), { id: 't', currency: 'EUR' })!;
+const sale = [lr('Tea', '2.00'), lr('Scone', '2.85'), rule(), lr('TOTAL', '€4.85'), lr('CASH', '4.85')];
+const lines = (b: ReturnType<typeof read>) => b.items.map((i) => [i.description, i.quantity, i.amount]);
+
+describe('receipt numbers', () => {
+  it('never takes a number from an item line ("Pasty Large No.4")', () => {
+    const b = read([], lr('Pasty Large No.4', '8.50'), rule(), lr('TOTAL', '€8.50'), lr('CASH', '10.00'), lr('CHANGE', '1.50'));
+    expect(b.receiptNumber).toBeNull();
+  });
+  it('stays below 0.9 when the number is under a word label no one can name ("Seq 10488", "TR: 31208")', () => {
+    for (const meta of ['Seq 10488', 'TR: 31208', 'Nota 4821']) {
+      const b = read([meta], ...sale);
+      expect(b.receiptNumber, meta).toBeNull();
+      expect(b.confidence, meta).toBeLessThan(0.9);
+    }
+    // A US state and zip code, a phone or a till number is no receipt number.
+    expect(read(['Albany, NY 12205', 'Tel 01904 612345', 'Till 3 Op 117'], ...sale).confidence).toBe(1);
+  });
+  it('stays below 0.9 when an order number is read while the header prints another id no label names', () => {
+    const b = read(['Order 57  Table 4', 'TR: 10488'], ...sale);
+    expect(b.receiptNumber).toBe('57');
+    expect(b.confidence).toBeLessThan(0.9);
+    expect(read(['Order 57  Table 4'], ...sale).confidence).toBe(1);
+  });
+  it('stays below 0.9 when an order number is read and a barcode carries another id', () => {
+    const b = read(['Order 57  Table 4'], ...sale, code128('10488'));
+    expect(b.receiptNumber).toBe('57');
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('stays below 0.9 when two receipt labels print two ids', () => {
+    const b = read(['Beleg 4471', 'Trans 9902'], ...sale);
+    expect(b.confidence).toBeLessThan(0.9);
+    expect(read(['Beleg 4471'], ...sale).confidence).toBe(1);
+  });
+});
+
+describe('tenders', () => {
+  it('stays below 0.9 when a tender label names no way of paying: its type is unknown', () => {
+    const b = read(['Receipt 1001'], lr('Tea', '2.00'), rule(), lr('TOTAL', '€2.00'), lr('PAYMT', '2.00'));
+    expect(b.tenders.map((t) => t.type)).toEqual(['other']);
+    expect(b.confidence).toBeLessThan(0.9);
+    // A card number under it says it was a card.
+    const card = read(['Receipt 1001'], lr('Tea', '2.00'), rule(), lr('TOTAL', '€2.00'), lr('PAYMT', '2.00'), line([0, 'VISA ************4410']));
+    expect([card.tenders[0]!.type, card.confidence]).toEqual(['card', 1]);
+  });
+});
+
+describe('dates', () => {
+  it('reads day first on a receipt in pounds or euros even when its clock prints AM/PM', () => {
+    const b = extractBasket(doc(line([0, 'SHOP']), line([0, 'Receipt 1001']), line([0, '11/02/2025 8:03 AM']), rule(), lr('Tea', '£2.00'), rule(), lr('TOTAL', '£2.00'), lr('CASH', '2.00')), { id: 't' })!;
+    expect(b.transactionAt?.slice(0, 16)).toBe('2025-02-11T08:03');
+  });
+});
+
+describe('wrapped descriptions', () => {
+  it('starts the next item with a wrapped line under a quantity line: the item above is complete', () => {
+    const b = read(['Receipt 1001'], lr('Pasta 500g', '3.87'), line([0, '3 x 1.29']), line([0, 'Passata pomodoro']), lr('Limited Edition', '0.99'), rule(), lr('TOTAL', '€4.86'), lr('CASH', '4.86'));
+    expect(lines(b)).toEqual([
+      ['Pasta 500g', 3, 387],
+      ['Passata pomodoro Limited Edition', 1, 99],
+    ]);
+  });
+  it('starts the next item with a wrapped line under a priced add-on', () => {
+    const b = read(['Receipt 1001'], lr('2 x Cioccolata', '6.00'), lr('+ panna', '0.50'), line([0, 'Caffè corretto']), lr('Extra Large', '1.80'), rule(), lr('TOTAL', '€8.30'), lr('CASH', '8.30'));
+    expect(lines(b)).toEqual([
+      ['Cioccolata', 2, 600],
+      ['Caffè corretto Extra Large', 1, 180],
+    ]);
+  });
+  it('takes no evidence for the wrap side from a promotion footer or card details', () => {
+    // Between two items and nothing else on the receipt says whose: below 0.9, however the footer reads.
+    const items = [lr('Finest Smoked Salmon', '4.99'), line([0, 'Scottish 200g']), lr('Tea Bags 240s', '4.25'), rule()];
+    const footer = read(['Receipt 1001'], ...items, lr('SETTLE', '€9.24'), lr('CASH', '9.24'), line([0, '']), line([0, 'Win 500.00 in our prize draw']));
+    expect(footer.confidence).toBeLessThan(0.9);
+    const card = read(['Receipt 1001'], ...items, lr('SETTLE', '€9.24'), lr('DEB', '9.24'), line([0, 'girocard']), line([0, 'Kontaktlos']));
+    expect(card.confidence).toBeLessThan(0.9);
+  });
+});
+
+describe('refunds without the word', () => {
+  it('reads negative lines under a negative total as items, not as discounts', () => {
+    const b = read(['Receipt 1001'], lr('Dinner Plates', '34.99-'), lr('Table Runner', '12.99-'), rule(), lr('TTL', '$47.98-'), lr('CSH', '47.98-'));
+    expect(lines(b)).toEqual([
+      ['Dinner Plates', 1, -3499],
+      ['Table Runner', 1, -1299],
+    ]);
+    expect(b.discounts).toEqual([]);
+  });
+});
