@@ -88,9 +88,13 @@ function taxFromTableRow(row: Row, roles: readonly ('net' | 'tax' | 'gross')[]):
 
 type WrapSide = 'above' | 'below';
 
-/** A quantity line ("2 x 3,80  7,60", "0.452 kg @ £2.20/kg  0.99"): the plain line above it is its description. */
+/**
+ * A quantity line that carries its amount ("2 x 3,80  7,60", "0.452 kg @ £2.20/kg  0.99"): the plain line above it
+ * is its description. One that prints only a unit price ("6 x 0,49" over "Mineralwasser  2,94") prices the line
+ * below it.
+ */
 function pricesLineAbove(row: Row | undefined): boolean {
-  return row !== undefined && (qtyLine(row.label.trim()) !== null || (row.cells.length === 1 && qtyLine(row.text) !== null));
+  return row !== undefined && row.amount !== null && row.cells.length > 1 && qtyLine(row.label.trim()) !== null;
 }
 
 function wrappedLine(row: Row | undefined): boolean {
@@ -121,20 +125,35 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
     const ev = roleOf(row);
     return ev.total >= 0.8 || ev.change >= 0.8 || tenderEvidence(ev) >= 0.8;
   };
+  // The first amount that is the sum of the amounts above it closes the item lines (a subtotal or the total,
+  // whatever its label): no item, and what follows ("ITEMS 5", a promotion footer) wraps nothing.
+  let closing = rows.length;
+  let running = 0;
+  let amounts = 0;
+  for (const row of rows) {
+    // "2 x 1,89" alone prints a unit price, not a line's amount.
+    if (row.amount === null || isHeader(row) || (row.cells.length === 1 && qtyLine(row.text) !== null)) continue;
+    if (amounts > 0 && row.amount.minor === running) {
+      closing = row.index;
+      break;
+    }
+    running += row.amount.minor;
+    amounts++;
+  }
   let above = 0;
   let below = 0;
   let between = 0;
   for (let i = 1; i + 1 < rows.length; i++) {
     const row = rows[i]!;
     // Only the item lines: under the total come card details ("girocard", "Contactless") that wrap nothing.
-    if (row.amount !== null && endsItems(row)) break;
+    if (row.index >= closing || (row.amount !== null && endsItems(row))) break;
     // Card details under a tender whose label no one knows ("girocard" under "DEB") are no wrapped description.
     if (isHeader(row) || !wrappedLine(row) || named(row) || tenderEvidence(roleOf(row)) >= 0.8) continue;
     const prev = rows[i - 1]!;
     const next = rows[i + 1]!;
     // A priced add-on ("+ panna 0,50") is not an item's own line: a description cannot wrap under it.
     const prevItem = itemLine(prev) && !BULLET.test(prev.label.trim()) && !isHeader(prev) && !named(prev);
-    const nextItem = itemLine(next) && !named(next);
+    const nextItem = itemLine(next) && !named(next) && next.index !== closing;
     if ((!prevItem && !nextItem) || pricesLineAbove(next)) continue;
     if (STARTS_LOWER.test(row.text)) below++;
     else if (nextItem && STARTS_LOWER.test(next.label)) above++;

@@ -85,6 +85,35 @@ describe('wrapped descriptions', () => {
   });
 });
 
+describe('where the item lines end', () => {
+  it('takes no wrap evidence from a line after the items when the next amount is their sum (an unknown total label)', () => {
+    const b = read(['Receipt 1001'], lr('Finest Smoked Salmon', '4.99'), line([0, 'Scottish 200g']), lr('Tea Bags 240s', '4.25'), rule(), line([0, 'ITEMS 2']), lr('TTL', '€9.24'), lr('CASH', '9.24'));
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('does not count unit-price lines ("2 x 1,89") in the sum that finds that line', () => {
+    const b = read(
+      ['Receipt 1001'],
+      lr('Halfvolle melk', '1,25'),
+      line([0, 'Family Pack']),
+      lr('Goudse kaas jong', '4,59'),
+      lr('Cola 1,5L', '3,78'),
+      line([4, '2 x 1,89']),
+      rule(),
+      line([0, 'ITEMS 3']),
+      lr('AMT', '€ 9,62'),
+      lr('PIN', '9,62'),
+    );
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('ends the item above with a wrapped line printed over a unit-price line: that line prices the item below', () => {
+    const b = read(['Receipt 1001'], lr('Vollmilch 1,5%', '1,19'), line([0, 'Selection Box']), line([4, '6 x 0,49']), lr('Mineralwasser', '2,94'), rule(), lr('SUMME', '4,13 €'), lr('BAR', '4,13'));
+    expect(lines(b)).toEqual([
+      ['Vollmilch 1,5% Selection Box', 1, 119],
+      ['Mineralwasser', 6, 294],
+    ]);
+  });
+});
+
 describe('refunds without the word', () => {
   it('reads negative lines under a negative total as items, not as discounts', () => {
     const b = read(['Receipt 1001'], lr('Dinner Plates', '34.99-'), lr('Table Runner', '12.99-'), rule(), lr('TTL', '$47.98-'), lr('CSH', '47.98-'));
