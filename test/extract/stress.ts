@@ -117,7 +117,7 @@ const MDY_DATES = ['MM/DD/YY', 'MON DD, YYYY', 'YYYY-MM-DD', 'MM-DD-YYYY'];
 const TIMES = ['HH:mm', 'HH:mm:ss', 'HH[h]mm', 'h:mm A'];
 
 /** Words a description can carry that look like quantities, prices or sizes. */
-const DESCRIPTION_NUMBERS = [' 6x330ml', ' 2x500g', ' 3 FOR 2', ' 12PK', ' 1.5L', ' No.4', ' 250g', ' 2 for 1', ' 100 pcs', ' 4x'];
+const DESCRIPTION_NUMBERS = [' 6x330ml', ' 2x500g', ' 3 FOR 2', ' 12PK', ' 1.5L', ' No.4', ' 250g', ' 2 for 1', ' 100 pcs', ' 4x', ' 2 for 3.00', ' SAVE 0.50'];
 
 /** One change to a receipt: to its source data (before render) or to its print ops (after). */
 interface Change {
@@ -161,9 +161,9 @@ export const CHANGES: Change[] = [
       const at = rcptLine(L);
       // escpos-buffer draws codes as images only with an image manager, which the corpus printer has not.
       if (rng() < 0.15 && L.gen.lib !== 'escpos-buffer') {
-        // Only in a barcode: the line goes, the code carries the digits.
+        // Only in a barcode or QR code: the line goes, the code carries the digits.
         L.meta = L.meta.filter((_, i) => i !== at);
-        L.barcode = 'code128';
+        L.barcode = rng() < 0.5 ? 'code128' : 'qr';
         r.rcpt = digits;
         return;
       }
