@@ -1,12 +1,14 @@
 // The layouts corpus (test/fixtures/layouts/) and how extraction is scored on it: field accuracy per field
 // (items F1, total, tenders, tax, currency, receipt number, time), per part of the split (development and
-// held-out), and whether a receipt is fully correct. Shared by the layouts test and bench/score-layouts.ts.
+// held-out), and whether a receipt is fully correct. Shared by the layouts test and the stress run (stress.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CONCEPTS, compileVocabulary, evidenceOf } from '../../agent/extract/evidence.js';
 import { basketsFromBytes, type Basket, type BasketsFromBytesOptions } from '../../agent/extract/index.js';
+import { repoRoot } from '../../bench/repo-root.js';
 
-export const LAYOUTS_DIR = fileURLToPath(new URL('../fixtures/layouts/', import.meta.url));
+/** From the source or from a build (dist/), where the fixtures are not copied. */
+export const LAYOUTS_DIR = join(repoRoot(), 'test', 'fixtures', 'layouts');
 
 export interface ExpectedFields {
   kind: string;
@@ -160,4 +162,13 @@ export function report(scored: readonly Scored[]): string {
     if (wrong.length > 0) lines.push(`  ${tag[s.receipt.part].padEnd(2)} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+/** The words of `labels` that give the vocabulary evidence for any concept: a perturbation must use none. */
+export function knownToVocabulary(labels: readonly string[]): string[] {
+  const vocab = compileVocabulary();
+  return labels.filter((word) => {
+    const ev = evidenceOf(word, vocab);
+    return CONCEPTS.some((c) => ev[c] > 0);
+  });
 }

@@ -5,10 +5,11 @@
 // numbers and amounts, lines between the items and the totals, numbers and pack sizes in descriptions, a wrapped
 // description, amounts short of the right edge. The expected basket comes from render.mjs (the till's arithmetic
 // on the changed source data), never from the extractor. Only development layouts are used: the held-out ones
-// (split.json) are only ever scored by layouts.test.ts. Used by stress.test.ts; STRESS_SEED and STRESS_COUNT
-// set another run, STRESS_LIST=1 prints every wrong reading (see stress.test.ts).
+// (split.json) are only ever scored by layouts.test.ts. Used by stress.test.ts and bench/stress.ts (the script:
+// any seed and count, every wrong reading).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
 import { FIELDS, LAYOUTS_DIR, reliability, scoreReceipt, type ExpectedFields, type Field } from './layouts.js';
 
@@ -62,8 +63,9 @@ interface Fixtures {
 
 /** The development layouts (layouts.mjs less the held-out ones, and layouts-dev-2.mjs) and the generator. */
 export async function loadFixtures(): Promise<Fixtures> {
-  const base = new URL('../fixtures/layouts/', import.meta.url).href;
-  const [layouts, dev2, render, print] = await Promise.all(['layouts.mjs', 'layouts-dev-2.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>));
+  const [layouts, dev2, render, print] = await Promise.all(
+    ['layouts.mjs', 'layouts-dev-2.mjs', 'render.mjs', 'print.mjs'].map((f) => import(pathToFileURL(join(LAYOUTS_DIR, f)).href) as Promise<Record<string, unknown>>),
+  );
   const split = JSON.parse(readFileSync(join(LAYOUTS_DIR, 'split.json'), 'utf8')) as Record<string, unknown>;
   const held = new Set(Object.values(split).filter(Array.isArray).flat() as string[]);
   const all = [...(layouts!.LAYOUTS as Layout[]), ...(dev2!.DEV_2 as Layout[])].filter((l) => !held.has(l.id));
