@@ -2,13 +2,13 @@
 // (items F1, total, tenders, tax, currency, receipt number, time), per part of the split (development and
 // held-out), and whether a receipt is fully correct. Shared by the layouts test and the stress run (stress.ts).
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { CONCEPTS, compileVocabulary, evidenceOf } from '../../agent/extract/evidence.js';
 import { basketsFromBytes, type Basket, type BasketsFromBytesOptions } from '../../agent/extract/index.js';
 import { repoRoot } from '../../bench/repo-root.js';
 
-/** From the source or from a build (dist/), where the fixtures are not copied. */
-export const LAYOUTS_DIR = join(repoRoot(), 'test', 'fixtures', 'layouts');
+/** With its trailing separator, as before; found from the source or from a build (dist/), where the fixtures are not copied. */
+export const LAYOUTS_DIR = `${join(repoRoot(), 'test', 'fixtures', 'layouts')}${sep}`;
 
 export interface ExpectedFields {
   kind: string;
