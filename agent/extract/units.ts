@@ -131,8 +131,8 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
   let running = 0;
   let amounts = 0;
   for (const row of rows) {
-    // "2 x 1,89" alone prints a unit price, not a line's amount.
-    if (row.amount === null || isHeader(row) || (row.cells.length === 1 && qtyLine(row.text) !== null)) continue;
+    // "2 x 1,89" alone prints a unit price, not a line's amount; "You saved 1.20" adds nothing.
+    if (row.amount === null || isHeader(row) || (row.cells.length === 1 && qtyLine(row.text) !== null) || roleOf(row).summary >= 0.8) continue;
     if (amounts > 0 && row.amount.minor === running) {
       closing = row.index;
       break;
@@ -151,9 +151,9 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
     if (isHeader(row) || !wrappedLine(row) || named(row) || tenderEvidence(roleOf(row)) >= 0.8) continue;
     const prev = rows[i - 1]!;
     const next = rows[i + 1]!;
-    // A priced add-on ("+ panna 0,50") is not an item's own line: a description cannot wrap under it.
+    // A priced add-on ("+ panna 0,50") is not an item's own line: a description wraps neither under nor over it.
     const prevItem = itemLine(prev) && !BULLET.test(prev.label.trim()) && !isHeader(prev) && !named(prev);
-    const nextItem = itemLine(next) && !named(next) && next.index !== closing;
+    const nextItem = itemLine(next) && !BULLET.test(next.label.trim()) && !named(next) && next.index !== closing;
     if ((!prevItem && !nextItem) || pricesLineAbove(next)) continue;
     if (STARTS_LOWER.test(row.text)) below++;
     else if (nextItem && STARTS_LOWER.test(next.label)) above++;
@@ -267,8 +267,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
     if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1])) {
       noteUnsettledWrap(label);
+      // The item stays open: its add-ons and modifiers are printed under the wrapped line.
       current.description = `${current.description} ${label}`;
-      current = null;
       return;
     }
     pending = label;

@@ -254,8 +254,18 @@ export const CHANGES: Change[] = [
   {
     name: 'shift',
     ops: (rng, L, ops) => {
+      // Amounts short of the right edge; table columns moved by a few characters where their cells still fit.
       const k = 1 + Math.floor(rng() * 4);
-      return ops.map((o) => (o.op === 'cols' && !o.wide ? { ...o, right: `${o.right}${' '.repeat(k)}` } : o));
+      const move = Math.floor(rng() * 7) - 3;
+      const shifted = (o: Op): Op => {
+        const widths = [...(o.widths as number[])];
+        const cells = o.cells as string[];
+        const at = 1 + Math.floor(rng() * (widths.length - 1));
+        widths[at - 1]! += move;
+        widths[at]! -= move;
+        return widths.every((w, i) => w > cells[i]!.length + 1) ? { ...o, widths } : o;
+      };
+      return ops.map((o) => (o.op === 'cols' && !o.wide ? { ...o, right: `${o.right}${' '.repeat(k)}` } : o.op === 'row' ? shifted(o) : o));
     },
   },
 ];

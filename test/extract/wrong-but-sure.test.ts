@@ -114,6 +114,30 @@ describe('where the item lines end', () => {
   });
 });
 
+describe('wrapped descriptions with add-ons', () => {
+  it('ends the item above with a wrapped line over its add-ons, and keeps the add-ons on it', () => {
+    // "You saved" adds nothing to the sum that ends the items, so the footer gives no evidence either.
+    const b = read(
+      ['Receipt 1001'],
+      lr('Latte Regular', '3.40'),
+      line([0, 'Extra Large']),
+      lr('+ Extra Shot', '0.60'),
+      lr('Scone', '2.85'),
+      rule(),
+      lr('You saved', '£1.20'),
+      lr('NOW PAY', '£6.85'),
+      lr('CASH', '6.85'),
+      line([0, '']),
+      line([0, 'SPEND £20.00 SAVE £5.00']),
+      lr('Next visit voucher', '£2.50'),
+    );
+    expect(b.items.map((i) => [i.description, i.amount, i.modifiers.map((m) => m.amount)])).toEqual([
+      ['Latte Regular Extra Large', 340, [60]],
+      ['Scone', 285, []],
+    ]);
+  });
+});
+
 describe('refunds without the word', () => {
   it('reads negative lines under a negative total as items, not as discounts', () => {
     const b = read(['Receipt 1001'], lr('Dinner Plates', '34.99-'), lr('Table Runner', '12.99-'), rule(), lr('TTL', '$47.98-'), lr('CSH', '47.98-'));
