@@ -107,6 +107,23 @@ function itemLine(row: Row | undefined): boolean {
 }
 
 /**
+ * The index of the first amount that is the sum of the amounts above it (a subtotal or the total, whatever its
+ * label: the arithmetic says the item lines end there), or rows.length when none is.
+ */
+function closingRow(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): number {
+  let running = 0;
+  let amounts = 0;
+  for (const row of rows) {
+    // "2 x 1,89" alone prints a unit price, not a line's amount; "You saved 1.20" adds nothing.
+    if (row.amount === null || isHeader(row) || (row.cells.length === 1 && qtyLine(row.text) !== null) || roleOf(row).summary >= 0.8) continue;
+    if (amounts > 0 && row.amount.minor === running) return row.index;
+    running += row.amount.minor;
+    amounts++;
+  }
+  return rows.length;
+}
+
+/**
  * Which side of a wrapped description its amount is printed on, from the receipt's own evidence: a wrapped
  * line that does not follow an item's own line (it follows a rule, a modifier or a quantity line) can only start
  * the next item; one right before a rule can only end the last; a line that starts in lower case continues
@@ -125,27 +142,13 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
     const ev = roleOf(row);
     return ev.total >= 0.8 || ev.change >= 0.8 || tenderEvidence(ev) >= 0.8;
   };
-  // The first amount that is the sum of the amounts above it closes the item lines (a subtotal or the total,
-  // whatever its label): no item, and what follows ("ITEMS 5", a promotion footer) wraps nothing.
-  let closing = rows.length;
-  let running = 0;
-  let amounts = 0;
-  for (const row of rows) {
-    // "2 x 1,89" alone prints a unit price, not a line's amount; "You saved 1.20" adds nothing.
-    if (row.amount === null || isHeader(row) || (row.cells.length === 1 && qtyLine(row.text) !== null) || roleOf(row).summary >= 0.8) continue;
-    if (amounts > 0 && row.amount.minor === running) {
-      closing = row.index;
-      break;
-    }
-    running += row.amount.minor;
-    amounts++;
-  }
+  const closing = closingRow(rows, isHeader, roleOf);
   let above = 0;
   let below = 0;
   let between = 0;
   for (let i = 1; i + 1 < rows.length; i++) {
     const row = rows[i]!;
-    // Only the item lines: under the total come card details ("girocard", "Contactless") that wrap nothing.
+    // Only the item lines: what follows the closing sum ("ITEMS 5", card details, a promotion footer) wraps nothing.
     if (row.index >= closing || (row.amount !== null && endsItems(row))) break;
     // Card details under a tender whose label no one knows ("girocard" under "DEB") are no wrapped description.
     if (isHeader(row) || !wrappedLine(row) || named(row) || tenderEvidence(roleOf(row)) >= 0.8) continue;
