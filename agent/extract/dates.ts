@@ -92,10 +92,19 @@ export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | nu
 
 const TIME = /(?<![\d:.])([01]?\d|2[0-3])[:h](\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?(?![\d])/;
 
-/** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32"). */
+/**
+ * A time with a point printed right after a date ("02.05.25 18.40", "02-May-2025 18.40"): alone, "18.40" is an amount; after a
+ * date it is the time of day. rows.ts reads no amount from such a line.
+ */
+export const TIME_AFTER_DATE = /(?<![\d.])(?:\d{1,4}([./-])\d{1,2}\1\d{2,4}|\d{1,2}[ -][A-Za-zÀ-ÿ]{3,9}\.?[ -]\d{2,4})\s+([01]?\d|2[0-3])\.([0-5]\d)(?![\d.,])/;
+
+/** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32", "02.05.25 18.40"). */
 export function findTime(text: string): LocalTime | null {
   const m = TIME.exec(text);
-  if (m === null) return null;
+  if (m === null) {
+    const dotted = TIME_AFTER_DATE.exec(text);
+    return dotted === null ? null : { hour: Number(dotted[2]), minute: Number(dotted[3]), second: 0 };
+  }
   let hour = Number(m[1]);
   const minute = Number(m[2]);
   const second = m[3] === undefined ? 0 : Number(m[3]);

@@ -2,6 +2,7 @@
 // 2+ spaces, tabs and absolute positions), the text left of the amount, the amount on the right, how far the
 // line is indented. Card numbers are masked here, before any other step can read the text.
 import type { PrintedDocument, TextLine } from '../decode/document.js';
+import { TIME_AFTER_DATE } from './dates.js';
 import { parseAmount, type ParsedAmount } from './money.js';
 import { maskPans } from './privacy.js';
 
@@ -97,11 +98,14 @@ function toRow(line: TextLine, index: number): Row {
     bold ||= span.style.bold;
     large ||= span.style.width > 1 || span.style.height > 1;
   }
-  const { label, amount } = splitAmount(cells);
+  const split = splitAmount(cells);
+  const text = cells.map((c) => c.text).join('  ');
+  // "02.05.25 18.40": the time of day after a date, not an amount.
+  const { label, amount } = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
   return {
     index,
     cells,
-    text: cells.map((c) => c.text).join('  '),
+    text,
     label,
     amount,
     indent: line.align === 'left' ? (cells[0]?.x ?? 0) : 0,

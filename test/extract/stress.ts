@@ -116,7 +116,7 @@ const ID_LINES: { line: string; prefix?: string }[] = [
 
 const DMY_DATES = ['DD/MM/YYYY', 'DD.MM.YYYY', 'DD-MM-YY', 'DD MON YYYY', 'YYYY-MM-DD', 'DD.MM.YY', 'DD-MON-YYYY'];
 const MDY_DATES = ['MM/DD/YY', 'MON DD, YYYY', 'YYYY-MM-DD', 'MM-DD-YYYY'];
-const TIMES = ['HH:mm', 'HH:mm:ss', 'HH[h]mm', 'h:mm A'];
+const TIMES = ['HH:mm', 'HH:mm:ss', 'HH[h]mm', 'h:mm A', 'HH.mm', 'HH:mm[ Uhr]'];
 
 /** Words a description can carry that look like quantities, prices or sizes. */
 const DESCRIPTION_NUMBERS = [' 6x330ml', ' 2x500g', ' 3 FOR 2', ' 12PK', ' 1.5L', ' No.4', ' 250g', ' 2 for 1', ' 100 pcs', ' 4x', ' 2 for 3.00', ' SAVE 0.50'];

@@ -60,6 +60,15 @@ describe('dates', () => {
   });
 });
 
+describe('times printed with a point', () => {
+  it('reads "18.40" after a date as the time of day, not as an amount', () => {
+    for (const stamp of ['02.05.25 18.40  Kasse 4', '02-May-2025 18.40  Kasse 4']) {
+      const b = extractBasket(doc(line([0, 'SHOP']), line([0, 'Bon-Nr: 3318']), line([0, stamp]), rule(), ...sale), { id: 't', currency: 'EUR' })!;
+      expect([b.transactionAt?.slice(0, 16), b.confidence], stamp).toEqual(['2025-05-02T18:40', 1]);
+    }
+  });
+});
+
 describe('wrapped descriptions', () => {
   it('starts the next item with a wrapped line under a quantity line: the item above is complete', () => {
     const b = read(['Receipt 1001'], lr('Pasta 500g', '3.87'), line([0, '3 x 1.29']), line([0, 'Passata pomodoro']), lr('Limited Edition', '0.99'), rule(), lr('TOTAL', '€4.86'), lr('CASH', '4.86'));
