@@ -146,10 +146,12 @@ export interface ConfidenceSignals {
   ambiguities: readonly string[];
   /** The receipt number was read from a barcode or QR code: `shaped` when only its shape says it is one. */
   idFromCode: 'matched' | 'shaped' | null;
-  /** No receipt number found while the header prints an id that no label names. */
+  /** No receipt number found under a receipt label while the header prints an id no label names, or a code another id. */
   unnamedId: boolean;
-  /** No receipt number found while a picture (a code printed as an image) follows the amounts. */
+  /** No receipt number found under a receipt label while a picture (a code printed as an image) follows the amounts. */
   codeAsPicture: boolean;
+  /** A tender is 'other' only because its label names no way of paying: its type is unknown, not read. */
+  untypedTender: boolean;
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -161,7 +163,8 @@ export const UNVERIFIED_CAP = 0.85;
  * way round and nothing settled the order, when another reading of its lines scored nearly as well, when its
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
  * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
- * we cannot name, a code printed as a picture that cannot be read back).
+ * we cannot name, a code printed as a picture that cannot be read back), or when a tender's type is unknown because
+ * its label names no way of paying.
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
@@ -175,7 +178,8 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     s.ambiguities.length > 0 ||
     s.idFromCode === 'shaped' ||
     s.unnamedId ||
-    s.codeAsPicture;
+    s.codeAsPicture ||
+    s.untypedTender;
   return unverified ? UNVERIFIED_CAP : base;
 }
 

@@ -133,15 +133,22 @@ function inferCurrency(text: string, language: Language | null): string | null {
 
 const NUMERIC_DATE = /(?<![\d.])(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})(?!\d)/;
 
-/** Date order from the receipt: a day above 12 settles it; US addresses, $ and AM/PM point to month first. */
+/** Currencies of countries that write the day first whatever their clocks say (a UK till may print 2:32 PM). */
+const DAY_FIRST_CURRENCIES = new Set(['GBP', 'EUR', 'CHF']);
+
+/**
+ * Date order from the receipt: a day above 12 settles it; $ and US addresses point to month first, and so does
+ * AM/PM, unless the receipt is in pounds, euros or francs.
+ */
 function inferDateOrder(text: string, currency: string | null): DateOrder {
   const m = NUMERIC_DATE.exec(text);
   if (m !== null) {
     if (Number(m[1]) > 12) return 'DMY';
     if (Number(m[3]) > 12) return 'MDY';
   }
-  if (currency === 'USD' || US_ADDRESS.test(text) || /\b\d{1,2}:\d{2}\s?[AP]M\b/i.test(text)) return 'MDY';
-  return 'DMY';
+  if (currency === 'USD' || US_ADDRESS.test(text)) return 'MDY';
+  if (currency !== null && DAY_FIRST_CURRENCIES.has(currency)) return 'DMY';
+  return /\b\d{1,2}:\d{2}\s?[AP]M\b/i.test(text) ? 'MDY' : 'DMY';
 }
 
 /** True when the receipt's numeric date reads the same either way round (03/04 could be March or April). */

@@ -93,21 +93,18 @@ export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | nu
 const TIME = /(?<![\d:.])([01]?\d|2[0-3])[:h](\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?(?![\d])/;
 
 /**
- * "26/07/25 16.20": Italian (and some Dutch and German) tills print the time with a dot. Alone, "16.20" is an amount,
- * so only right after a numeric date does it read as a time.
+ * A time with a point printed right after a date ("02.05.25 18.40", "02-May-2025 18.40", "26/07/25, ore 16.20"): alone, "18.40" is an amount; after a
+ * date it is the time of day. rows.ts reads no amount from such a line.
  */
-const DOTTED_TIME_AFTER_DATE = /\d{1,2}[./-]\d{1,2}[./-]\d{2,4},?\s+(?:ore\s+|h\s*)?([01]?\d|2[0-3])\.(\d{2})(?::(\d{2}))?(?![\d.,])/i;
+export const TIME_AFTER_DATE = /(?<![\d.])(?:\d{1,4}([./-])\d{1,2}\1\d{2,4}|\d{1,2}[ -][A-Za-zÀ-ÿ]{3,9}\.?[ -]\d{2,4}),?\s+(?:ore\s+|h\s*)?([01]?\d|2[0-3])\.([0-5]\d)(?![\d.,])/i;
 
-/** True when `text` ends in a numeric date and a dotted time ("26/07/25 16.20"): a date line, not an amount. */
-export function endsInDateAndDottedTime(text: string): boolean {
-  const m = DOTTED_TIME_AFTER_DATE.exec(text);
-  return m !== null && m.index + m[0].length === text.length && Number(m[2]) <= 59;
-}
-
-/** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32", "26/07/25 16.20"). */
+/** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32", "02.05.25 18.40"). */
 export function findTime(text: string): LocalTime | null {
-  const m = TIME.exec(text) ?? DOTTED_TIME_AFTER_DATE.exec(text);
-  if (m === null) return null;
+  const m = TIME.exec(text);
+  if (m === null) {
+    const dotted = TIME_AFTER_DATE.exec(text);
+    return dotted === null ? null : { hour: Number(dotted[2]), minute: Number(dotted[3]), second: 0 };
+  }
   let hour = Number(m[1]);
   const minute = Number(m[2]);
   const second = m[3] === undefined ? 0 : Number(m[3]);

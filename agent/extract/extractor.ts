@@ -240,15 +240,20 @@ export interface ReadSignals {
   ambiguities: string[];
   /** The receipt number came from a barcode or QR code, and on what evidence (ids.ts); null when from the text. */
   idFromCode: CodeEvidence | null;
-  /** No receipt number was found, yet the header prints an id that no label names, or a labelled one masked. */
+  /**
+   * No receipt number was found under a receipt label, yet the header prints an id that no label names, a labelled
+   * one is masked, or a barcode or QR code carries an id other than the one read.
+   */
   unnamedId: boolean;
   /**
-   * No receipt number was found, yet a picture is printed after the amounts: tills (and receiptline) print the
+   * No receipt number was found under a receipt label, yet a picture is printed after the amounts: tills (and receiptline) print the
    * receipt's QR code or barcode as an image, whose data no one can read back from the text.
    */
   codeAsPicture: boolean;
   /** The receipt's numeric date reads either way round (03/04). */
   ambiguousDate: boolean;
+  /** A tender's label names no way of paying ("TEND", "PAYMT") and nothing else on the receipt tells it. */
+  untypedTender: boolean;
 }
 
 /** Where the header ends: the first rule line printed before any amount (nothing when there is none). */
@@ -289,6 +294,8 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   let total: number | null = null;
   let change: number | null = null;
   const tenderAt: { tender: Tender; row: number }[] = [];
+  /** Tenders whose label names no way of paying: 'other' until a card number or change says what they were. */
+  const untyped = new Set<Tender>();
   reading.roles.forEach((role, i) => {
     const u = units[i]!;
     switch (role) {
@@ -310,7 +317,9 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
         if (body.taxTable.length === 0) taxes.push(taxFromLine(u.row));
         break;
       case 'tender': {
-        const tender = asTender(reading.tenderTypes.get(i) ?? 'other', u.amount);
+        const type = reading.tenderTypes.get(i) ?? null;
+        const tender = asTender(type ?? 'other', u.amount);
+        if (type === null) untyped.add(tender);
         tenders.push(tender);
         tenderAt.push({ tender, row: u.row.index });
         break;
@@ -349,12 +358,14 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   const storeId = firstField(textRows, f.storeId);
   const tillId = firstField(textRows, f.tillId);
   const barcodes = barcodesOf(doc);
-  let receiptNumber = findReceiptNumber(rows, f.receiptNumber);
+  const printed = findReceiptNumber(rows, f.receiptNumber);
+  let receiptNumber = printed?.id ?? null;
   let idFromCode: CodeEvidence | null = null;
-  if (receiptNumber === null) {
-    const fromCode = receiptNumberFromCodes(barcodes, storeId, tillId);
-    if (fromCode !== null) ({ id: receiptNumber, evidence: idFromCode } = fromCode);
-  }
+  // Under a receipt label the text is trusted; an order or check number may not be the receipt's, so a code that
+  // carries another id makes it a guess.
+  const fromCode = printed?.named === true ? null : receiptNumberFromCodes(barcodes, storeId, tillId);
+  if (receiptNumber === null && fromCode !== null) ({ id: receiptNumber, evidence: idFromCode } = fromCode);
+  const weakId = printed?.named !== true && idFromCode !== 'matched';
   const basket: ExtractedBasket = {
     kind,
     merchant: readMerchant(rows, rules, ctx.dateOrder, vatNumber, phone),
@@ -382,9 +393,12 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     tendersClose: reading.tendersClose,
     ambiguities: body.ambiguities,
     idFromCode,
-    unnamedId: receiptNumber === null && (printsUnnamedId(rows) || printsMaskedId(rows)),
-    codeAsPicture: receiptNumber === null && pictureAfterAmounts(doc),
+    unnamedId:
+      weakId &&
+      (printsUnnamedId(rows, receiptNumber) || (receiptNumber === null && printsMaskedId(rows)) || (fromCode !== null && fromCode.id !== receiptNumber)),
+    codeAsPicture: weakId && idFromCode === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
+    untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
   };
   return { basket, signals };
 }

@@ -48,22 +48,41 @@ function plausible(id: string): boolean {
   return !/^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$/.test(id) && !/[/-]$/.test(id);
 }
 
-export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegExp[]): string | null {
+/**
+ * The receipt number printed in the text, and whether it is `named`: read by a profile's pattern, or under a
+ * receipt, ticket or transaction label with no other such label printing another id. An order, check or bare
+ * "No." number is a weaker reading: the receipt may print its own number under a label no one can name.
+ */
+export interface TextReceiptNumber {
+  id: string;
+  named: boolean;
+}
+
+/** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
+function firstUnder(re: RegExp, rows: readonly Row[], except: string | null = null): string | null {
+  for (const row of rows) {
+    if (row.amount !== null) continue;
+    const m = re.exec(row.text);
+    if (m !== null && plausible(m[1]!) && m[1] !== except) return m[1]!;
+  }
+  return null;
+}
+
+export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegExp[]): TextReceiptNumber | null {
   if (patterns !== GENERIC_FIELDS.receiptNumber) {
     // A profile's pattern is the first in its list.
     const own = patterns[0]!;
     for (const row of rows) {
       const m = own.exec(row.text);
       const value = m?.[1] ?? (m?.groups === undefined ? undefined : Object.values(m.groups)[0]);
-      if (value !== undefined && value.trim() !== '') return value.trim();
+      if (value !== undefined && value.trim() !== '') return { id: value.trim(), named: true };
     }
   }
-  for (const re of RANKED) {
-    for (const row of rows) {
-      if (row.amount !== null && row.label === '') continue;
-      const m = re.exec(row.text);
-      if (m !== null && plausible(m[1]!)) return m[1]!;
-    }
+  for (const [rank, re] of RANKED.entries()) {
+    const id = firstUnder(re, rows);
+    if (id === null) continue;
+    // Two receipt labels that print two ids ("Beleg 4471 ... Trans 9902"): either could be the receipt's.
+    return { id, named: rank === 0 && firstUnder(RANKED[0]!, rows, id) === null };
   }
   return null;
 }
@@ -114,16 +133,27 @@ export function receiptNumberFromCodes(codes: readonly BarcodeRef[], storeId: st
   return shaped === null ? null : { id: shaped, evidence: 'shaped' };
 }
 
-/** A label and number the receipt prints that no id label names ("TR:4821" among "ST:2291 OP:55"). */
-const UNNAMED_ID = /(?:^|\s)(\p{Lu}{1,4})\s?[:#]\s?\d{3,}(?![\d.,])/u;
-const KNOWN_LABEL = /^(?:tel|fax|ph|vat|ust|nif|cif|tva|btw|iva|uid|siret|abn|gst|pin|auth|aid|tid|mid|ref)$/i;
+/**
+ * A label and number of three or more digits the receipt prints that no id label names: "TR:4821" among
+ * "ST:2291 OP:55", "Seq 10488", "No. T0412". Not a date, time, price or phone number (the lookahead), nor a
+ * US state and ZIP code ("NY 12205"; "TR: 31208" is an id).
+ */
+const UNNAMED_ID = /(?:^|\s)(\p{L}[\p{L}.]{0,9})\s?[:#.]?\s?((?:\p{Lu}{1,3}-?)?\d{3,})(?![\d.,:/-]|\s?\p{L})/gu;
+/** Labels of the numbers every header prints that are not the receipt's: tax ids, phones, store, till, staff. */
+const KNOWN_LABEL =
+  /^(?:tel|fax|ph|phone|vat|ust|nif|cif|tva|btw|iva|piva|uid|siret|siren|abn|gst|kvk|pin|auth|aid|tid|mid|store|shop|branch|filiale|markt|site|magasin|till|kasse|kassa|caisse|cassa|caja|register|reg|pos|lane|terminal|op|operator|cashier|clerk|server|caissier|caissiere|kassierer|bediener|cajero|cassiere)$/i;
+const US_ZIP = /^[A-Z]{2}$/;
 
-/** True when a row before the first amount prints an id that no label names: it may be the receipt number. */
-export function printsUnnamedId(rows: readonly Row[]): boolean {
+/** True when a row before the first amount prints an id (other than `found`) that no label names: it may be the receipt number. */
+export function printsUnnamedId(rows: readonly Row[], found: string | null = null): boolean {
   for (const row of rows) {
     if (row.amount !== null) return false;
-    const m = UNNAMED_ID.exec(row.text);
-    if (m !== null && !KNOWN_LABEL.test(m[1]!)) return true;
+    if (GENERIC_FIELDS.vatNumber.some((re) => re.test(row.text)) || GENERIC_FIELDS.phone.some((re) => re.test(row.text))) continue;
+    for (const m of row.text.matchAll(UNNAMED_ID)) {
+      const label = m[1]!.replace(/\./g, '');
+      if (m[2] === found || KNOWN_LABEL.test(label) || (US_ZIP.test(label) && /^\d{5}$/.test(m[2]!) && !/[:#]/.test(m[0]))) continue;
+      return true;
+    }
   }
   return false;
 }

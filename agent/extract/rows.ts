@@ -2,7 +2,7 @@
 // 2+ spaces, tabs and absolute positions), the text left of the amount, the amount on the right, how far the
 // line is indented. Card numbers are masked here, before any other step can read the text.
 import type { PrintedDocument, TextLine } from '../decode/document.js';
-import { endsInDateAndDottedTime } from './dates.js';
+import { TIME_AFTER_DATE } from './dates.js';
 import { parseAmount, type ParsedAmount } from './money.js';
 import { maskPans } from './privacy.js';
 
@@ -100,14 +100,14 @@ function toRow(line: TextLine, index: number): Row {
   }
   const split = splitAmount(cells);
   const text = cells.map((c) => c.text).join('  ');
-  // "26/07/25  16.20": the time of a date line, printed with a dot, is no amount.
-  const dateLine = split.amount !== null && /\d$/.test(split.label) && endsInDateAndDottedTime(text);
+  // "02.05.25 18.40": the time of day after a date, not an amount.
+  const { label, amount } = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
   return {
     index,
     cells,
     text,
-    label: dateLine ? text : split.label,
-    amount: dateLine ? null : split.amount,
+    label,
+    amount,
     indent: line.align === 'left' ? (cells[0]?.x ?? 0) : 0,
     align: line.align,
     bold,

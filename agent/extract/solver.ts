@@ -138,9 +138,11 @@ function readAfter(units: readonly Unit[], t: number, roles: Role[]): boolean {
   return closed;
 }
 
-function candidate(units: readonly Unit[], t: number, refund: boolean): Candidate {
+function candidate(units: readonly Unit[], t: number, refundTitle: boolean): Candidate {
   const roles: Role[] = new Array<Role>(units.length);
   const u = units[t]!;
+  // A negative total is money back: its lines print negative as items, whether or not a title says "refund".
+  const refund = refundTitle || u.amount < 0;
   let before = readBefore(units, t, roles, refund, false);
   if (before.running !== u.amount) {
     // One item then an unlabelled line of the same amount: a subtotal only if that makes the sums close.

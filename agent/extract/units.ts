@@ -4,7 +4,7 @@
 // are read here too (their rows are never units), and card-detail lines are kept for the tenders. What each
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
-import { labelEvidence, type Evidence } from './evidence.js';
+import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
 import { itemFromLabel, itemFromPattern, newItem, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
@@ -94,9 +94,13 @@ function taxFromTableRow(row: Row, roles: readonly ('net' | 'tax' | 'gross')[]):
 
 type WrapSide = 'above' | 'below';
 
-/** A quantity line ("2 x 3,80  7,60", "0.452 kg @ £2.20/kg  0.99"): the plain line above it is its description. */
+/**
+ * A quantity line that carries its amount ("2 x 3,80  7,60", "0.452 kg @ £2.20/kg  0.99"): the plain line above it
+ * is its description. One that prints only a unit price ("6 x 0,49" over "Mineralwasser  2,94") prices the line
+ * below it.
+ */
 function pricesLineAbove(row: Row | undefined): boolean {
-  return row !== undefined && (qtyLine(row.label.trim()) !== null || (row.cells.length === 1 && qtyLine(row.text) !== null));
+  return row !== undefined && row.amount !== null && row.cells.length > 1 && qtyLine(row.label.trim()) !== null;
 }
 
 function wrappedLine(row: Row | undefined): boolean {
@@ -109,10 +113,28 @@ function itemLine(row: Row | undefined): boolean {
 }
 
 /**
+ * The index of the first amount that is the sum of the amounts above it (a subtotal or the total, whatever its
+ * label: the arithmetic says the item lines end there), or rows.length when none is.
+ */
+function closingRow(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): number {
+  let running = 0;
+  let amounts = 0;
+  for (const row of rows) {
+    // "2 x 1,89" alone prints a unit price, not a line's amount; "You saved 1.20" adds nothing.
+    if (row.amount === null || isHeader(row) || (row.cells.length === 1 && qtyLine(row.text) !== null) || roleOf(row).summary >= 0.8) continue;
+    if (amounts > 0 && row.amount.minor === running) return row.index;
+    running += row.amount.minor;
+    amounts++;
+  }
+  return rows.length;
+}
+
+/**
  * Which side of a wrapped description its amount is printed on, from the receipt's own evidence: a wrapped
- * line right after a rule can only start the next item; one right before a rule can only end the last; a line
- * that starts in lower case continues something ("ibérico (6 uds)", "with 2 Batteries"). `settled` is false
- * when a wrapped line sits between two items and nothing says which one it belongs to.
+ * line that does not follow an item's own line (it follows a rule, a modifier or a quantity line) can only start
+ * the next item; one right before a rule can only end the last; a line that starts in lower case continues
+ * something ("ibérico (6 uds)", "with 2 Batteries"). `settled` is false when a wrapped line sits between two
+ * items and nothing says which one it belongs to, or when the evidence points both ways.
  */
 function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): { side: WrapSide; settled: boolean } {
   // A label that speaks for a role (SUBTOTAL, SAVINGS, Service) is no item and no wrapped description.
@@ -120,28 +142,36 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
     const ev = roleOf(row);
     return Math.max(ev.total, ev.subtotal, ev.tax, ev.discount, ev.charge, ev.change, ev.summary) >= 0.5;
   };
-  const isTotal = (row: Row): boolean => roleOf(row).total >= 0.8;
+  // The item lines end at the first line a label names as a total, tender or change; what follows (a promotion
+  // footer, "Win 500,00 € in our prize draw") wraps nothing.
+  const endsItems = (row: Row): boolean => {
+    const ev = roleOf(row);
+    return ev.total >= 0.8 || ev.change >= 0.8 || tenderEvidence(ev) >= 0.8;
+  };
+  const closing = closingRow(rows, isHeader, roleOf);
   let above = 0;
   let below = 0;
   let between = 0;
   for (let i = 1; i + 1 < rows.length; i++) {
     const row = rows[i]!;
-    // Only the item lines: under the total come card details ("girocard", "Contactless") that wrap nothing.
-    if (row.amount !== null && isTotal(row)) break;
-    if (isHeader(row) || !wrappedLine(row) || named(row)) continue;
+    // Only the item lines: what follows the closing sum ("ITEMS 5", card details, a promotion footer) wraps nothing.
+    if (row.index >= closing || (row.amount !== null && endsItems(row))) break;
+    // Card details under a tender whose label no one knows ("girocard" under "DEB") are no wrapped description.
+    if (isHeader(row) || !wrappedLine(row) || named(row) || tenderEvidence(roleOf(row)) >= 0.8) continue;
     const prev = rows[i - 1]!;
     const next = rows[i + 1]!;
-    const prevItem = itemLine(prev) && !isHeader(prev) && !named(prev);
-    const nextItem = itemLine(next) && !named(next);
+    // A priced add-on ("+ panna 0,50") is not an item's own line: a description wraps neither under nor over it.
+    const prevItem = itemLine(prev) && !BULLET.test(prev.label.trim()) && !isHeader(prev) && !named(prev);
+    const nextItem = itemLine(next) && !BULLET.test(next.label.trim()) && !named(next) && next.index !== closing;
     if ((!prevItem && !nextItem) || pricesLineAbove(next)) continue;
     if (STARTS_LOWER.test(row.text)) below++;
     else if (nextItem && STARTS_LOWER.test(next.label)) above++;
-    else if (!prevItem && (isSeparator(prev) || prev.cells.length === 0)) above++;
+    else if (!prevItem) above++;
     else if (!nextItem && isSeparator(next)) below++;
-    else if (prevItem && nextItem) between++;
+    else if (nextItem) between++;
   }
-  if (above > below) return { side: 'above', settled: true };
-  return { side: 'below', settled: between === 0 || below > 0 };
+  const settled = (above === 0 || below === 0) && (between === 0 || above + below > 0);
+  return { side: above > below ? 'above' : 'below', settled };
 }
 
 export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, isHeader: (row: Row) => boolean): Body {
@@ -245,17 +275,21 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
     if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1])) {
-      if (!wrap.settled && !wrapNoted) {
-        ambiguities.push(`"${label}": the end of the item above or the start of the next`);
-        wrapNoted = true;
-      }
+      noteUnsettledWrap(label);
+      // The item stays open: its add-ons and modifiers are printed under the wrapped line.
       current.description = `${current.description} ${label}`;
-      current = null;
       return;
     }
     pending = label;
     pendingAt = wrappedLine(row) ? row.index : -1;
     current = null;
+  }
+
+  /** A wrapped line joined to one side while the receipt does not settle which: the other reading is as good. */
+  function noteUnsettledWrap(label: string): void {
+    if (wrap.settled || wrapNoted) return;
+    ambiguities.push(`"${label}": the end of the item above or the start of the next`);
+    wrapNoted = true;
   }
 
   /** "2 @ 3.20" alone: the price at its end is a unit price, for the item above or (by the arithmetic) below. */
@@ -322,8 +356,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (label === '' && pending !== null) return push(row, newItem(pending, amount, row.indent));
     if (label === '') return;
     const item = itemFromLabel(label, amount, row.indent);
-    // A description wrapped onto a second line, its amount on the last: the line above starts this item.
-    if (pending !== null && wrap.side === 'above' && pendingAt === row.index - 1) item.description = `${pending} ${item.description}`;
+    // A description wrapped onto a second line, its amount on the last: the line above starts this item. A
+    // wrapped line that could not end the item above (readPlainRow) starts this one, whatever the receipt's side.
+    if (pending !== null && pendingAt === row.index - 1) {
+      if (wrap.side === 'above') noteUnsettledWrap(pending);
+      item.description = `${pending} ${item.description}`;
+    }
     push(row, item);
   }
 }

@@ -10,7 +10,8 @@ import { GENERIC_FIELDS } from '../../agent/extract/fields.js';
 import { rowsOf } from '../../agent/extract/rows.js';
 import { doc, line, lr, rule } from './documents.js';
 
-const numberOf = (...texts: string[]): string | null => findReceiptNumber(rowsOf(doc(...texts.map((t) => line([0, t])))), GENERIC_FIELDS.receiptNumber);
+const numberOf = (...texts: string[]): string | null =>
+  findReceiptNumber(rowsOf(doc(...texts.map((t) => line([0, t])))), GENERIC_FIELDS.receiptNumber)?.id ?? null;
 
 describe('receipt number labels', () => {
   it('reads German labels with the number word attached, hyphenated or abbreviated', () => {

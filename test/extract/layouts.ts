@@ -1,12 +1,14 @@
 // The layouts corpus (test/fixtures/layouts/) and how extraction is scored on it: field accuracy per field
 // (items F1, total, tenders, tax, currency, receipt number, time), per part of the split (development and
-// held-out), and whether a receipt is fully correct. Shared by the layouts test and bench/score-layouts.ts.
+// held-out), and whether a receipt is fully correct. Shared by the layouts test and the stress run (stress.ts).
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
+import { CONCEPTS, compileVocabulary, evidenceOf } from '../../agent/extract/evidence.js';
 import { basketsFromBytes, type Basket, type BasketsFromBytesOptions } from '../../agent/extract/index.js';
+import { repoRoot } from '../../bench/repo-root.js';
 
-export const LAYOUTS_DIR = fileURLToPath(new URL('../fixtures/layouts/', import.meta.url));
+/** With its trailing separator, as before; found from the source or from a build (dist/), where the fixtures are not copied. */
+export const LAYOUTS_DIR = `${join(repoRoot(), 'test', 'fixtures', 'layouts')}${sep}`;
 
 export interface ExpectedFields {
   kind: string;
@@ -131,7 +133,7 @@ export function fieldAccuracy(scored: readonly Scored[]): Record<Field | 'all', 
 }
 
 /** Confidence bucket → receipts in it and the share of them fully correct. */
-export function reliability(scored: readonly Scored[]): { bucket: string; receipts: number; fullyCorrect: number }[] {
+export function reliability(scored: readonly Pick<Scored, 'basket' | 'fullyCorrect'>[]): { bucket: string; receipts: number; fullyCorrect: number }[] {
   const buckets = [
     ['< 0.5', 0, 0.5],
     ['0.5–0.9', 0.5, 0.9],
@@ -164,4 +166,13 @@ export function report(scored: readonly Scored[]): string {
     if (wrong.length > 0) lines.push(`  ${tag[s.receipt.part].padEnd(2)} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+/** The words of `labels` that give the vocabulary evidence for any concept: a perturbation must use none. */
+export function knownToVocabulary(labels: readonly string[]): string[] {
+  const vocab = compileVocabulary();
+  return labels.filter((word) => {
+    const ev = evidenceOf(word, vocab);
+    return CONCEPTS.some((c) => ev[c] > 0);
+  });
 }

@@ -1,0 +1,350 @@
+// Stress variants of the development layouts (issue 10: confidence that is honest on layouts never seen). Each
+// variant is one development receipt laid out again with a few seeded changes real tills make: total, tender and
+// change labels as abbreviations and synonyms no vocabulary holds, the receipt id under other labels (or beside
+// other ids, or only in a barcode), other date and time formats, promotional footers and loyalty lines with
+// numbers and amounts, lines between the items and the totals, numbers and pack sizes in descriptions, a wrapped
+// description, amounts short of the right edge. The expected basket comes from render.mjs (the till's arithmetic
+// on the changed source data), never from the extractor. Only development layouts are used: the held-out ones
+// (split.json) are only ever scored by layouts.test.ts. Used by stress.test.ts and bench/stress.ts (the script:
+// any seed and count, every wrong reading).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
+import { FIELDS, LAYOUTS_DIR, reliability, scoreReceipt, type ExpectedFields, type Field } from './layouts.js';
+
+// The generator's source data is plain JavaScript (test/fixtures/layouts/*.mjs): typed here as far as used.
+interface Loc {
+  dec: string;
+  sym: string;
+  at: string;
+}
+interface Item {
+  d: string;
+  d2?: string;
+  q?: number;
+  u?: string;
+  sku?: string;
+}
+interface Receipt {
+  rcpt?: string;
+  items: Item[];
+  tenders: { t: string; label?: string }[];
+  [k: string]: unknown;
+}
+interface Layout {
+  id: string;
+  gen: { lib: string; columns: number };
+  loc: Loc;
+  meta: (string | [string, string])[];
+  foot?: string[];
+  labels: Record<string, unknown>;
+  items: string;
+  datePattern: string;
+  timePattern: string;
+  barcode?: string;
+  wrapAmount?: string;
+  receipts: Receipt[];
+  [k: string]: unknown;
+}
+interface Op {
+  op: string;
+  text?: string;
+  left?: string;
+  right?: string;
+  [k: string]: unknown;
+}
+interface Fixtures {
+  layouts: Layout[];
+  render: (layout: Layout, receipt: Receipt) => { ops: Op[]; expected: ExpectedFields };
+  print: (gen: Layout['gen'], ops: Op[]) => Promise<Uint8Array>;
+  money: (minor: number, loc: Loc, withSymbol?: boolean) => string;
+}
+
+/** The development layouts (layouts.mjs less the held-out ones, and layouts-dev-2.mjs) and the generator. */
+export async function loadFixtures(): Promise<Fixtures> {
+  const [layouts, dev2, render, print] = await Promise.all(
+    ['layouts.mjs', 'layouts-dev-2.mjs', 'render.mjs', 'print.mjs'].map((f) => import(pathToFileURL(join(LAYOUTS_DIR, f)).href) as Promise<Record<string, unknown>>),
+  );
+  const split = JSON.parse(readFileSync(join(LAYOUTS_DIR, 'split.json'), 'utf8')) as Record<string, unknown>;
+  const held = new Set(Object.values(split).filter(Array.isArray).flat() as string[]);
+  const all = [...(layouts!.LAYOUTS as Layout[]), ...(dev2!.DEV_2 as Layout[])].filter((l) => !held.has(l.id));
+  return { layouts: all, render: render!.render as Fixtures['render'], print: print!.print as Fixtures['print'], money: render!.money as Fixtures['money'] };
+}
+
+/** mulberry32: a small seeded generator, so a run is the same run every time. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+
+/** Abbreviations and synonyms of the money labels that the vocabulary does not hold (stress.test.ts checks). */
+export const UNKNOWN_LABELS = {
+  total: ['TTL', 'AMT', 'SETTLE', 'NET AMT', 'TOT.', 'NOW PAY'],
+  subtotal: ['STTL', 'SUB', 'GOODS', 'ZWS'],
+  tender: ['CRD', 'DEB', 'EFT', 'TEND', 'CSH', 'PAYMT'],
+  change: ['CHG', 'CHNG', 'RTN', 'WG'],
+};
+
+/**
+ * Ways a till prints the receipt id; {id} is the id. `prefix` gives the id a letter prefix; `barcode` prints it
+ * only as a barcode. Labels a till uses that a reader has never seen ("Seq", "Nota") are here on purpose.
+ */
+const ID_LINES: { line: string; prefix?: string }[] = [
+  { line: 'TR: {id}' },
+  { line: 'Trans {id}' },
+  { line: 'Bon-Nr {id}' },
+  { line: 'Beleg {id}' },
+  { line: 'Txn#{id}' },
+  { line: 'ST:2291 OP:55 TE:12 TR:{id}' },
+  { line: 'Store 0418 Till 3 Trans {id}' },
+  { line: 'Receipt {id}', prefix: 'R' },
+  { line: 'No. {id}', prefix: 'T' },
+  { line: 'Seq {id}' },
+  { line: 'Nota {id}' },
+  { line: 'Ref {id}   Op 12' },
+];
+
+const DMY_DATES = ['DD/MM/YYYY', 'DD.MM.YYYY', 'DD-MM-YY', 'DD MON YYYY', 'YYYY-MM-DD', 'DD.MM.YY', 'DD-MON-YYYY'];
+const MDY_DATES = ['MM/DD/YY', 'MON DD, YYYY', 'YYYY-MM-DD', 'MM-DD-YYYY'];
+const TIMES = ['HH:mm', 'HH:mm:ss', 'HH[h]mm', 'h:mm A', 'HH.mm', 'HH:mm[ Uhr]'];
+
+/** Words a description can carry that look like quantities, prices or sizes. */
+const DESCRIPTION_NUMBERS = [' 6x330ml', ' 2x500g', ' 3 FOR 2', ' 12PK', ' 1.5L', ' No.4', ' 250g', ' 2 for 1', ' 100 pcs', ' 4x', ' 2 for 3.00', ' SAVE 0.50'];
+
+/** One change to a receipt: to its source data (before render) or to its print ops (after). */
+interface Change {
+  name: string;
+  /** False when the change cannot apply to this layout and receipt (no id printed, no item to wrap). */
+  applies?: (L: Layout, r: Receipt) => boolean;
+  source?: (rng: Rng, L: Layout, r: Receipt) => void;
+  ops?: (rng: Rng, L: Layout, ops: Op[], money: (minor: number) => string) => Op[];
+}
+
+/** Characters a description may take: its table column less the generator's gap, or the line less an amount. */
+function descriptionRoom(L: Layout): number {
+  const widths = L.itemWidths as number[] | undefined;
+  if (widths === undefined) return L.gen.columns - 16;
+  return widths[L.items === 'table4' ? 0 : 1]! - 2;
+}
+
+const rcptLine = (L: Layout): number => L.meta.findIndex((m) => (Array.isArray(m) ? m.join(' ') : m).includes('{rcpt}'));
+
+export const CHANGES: Change[] = [
+  {
+    name: 'labels',
+    source: (rng, L, r) => {
+      const labels = { ...L.labels };
+      if (typeof labels.total === 'string' && rng() < 0.7) labels.total = pick(rng, UNKNOWN_LABELS.total);
+      if (labels.subtotal !== undefined && rng() < 0.5) labels.subtotal = pick(rng, UNKNOWN_LABELS.subtotal);
+      if (rng() < 0.5) labels.change = pick(rng, UNKNOWN_LABELS.change);
+      if (rng() < 0.6) {
+        const tender = pick(rng, UNKNOWN_LABELS.tender);
+        for (const t of ['card', 'cash', 'voucher']) labels[t] = tender;
+        r.tenders = r.tenders.map((t) => ({ ...t, label: tender }));
+      }
+      L.labels = labels;
+    },
+  },
+  {
+    name: 'id',
+    applies: (L, r) => r.rcpt !== undefined && rcptLine(L) >= 0,
+    source: (rng, L, r) => {
+      const digits = String(r.rcpt).replace(/\D/g, '') || '4821';
+      const at = rcptLine(L);
+      // escpos-buffer draws codes as images only with an image manager, which the corpus printer has not.
+      if (rng() < 0.15 && L.gen.lib !== 'escpos-buffer') {
+        // Only in a barcode or QR code: the line goes, the code carries the digits.
+        L.meta = L.meta.filter((_, i) => i !== at);
+        L.barcode = rng() < 0.5 ? 'code128' : 'qr';
+        r.rcpt = digits;
+        return;
+      }
+      const way = pick(rng, ID_LINES);
+      r.rcpt = `${way.prefix ?? ''}${digits}`;
+      // The date and time printed on the id's line stay, on a line of their own.
+      const was = [L.meta[at]!].flat().join('  ');
+      const stamp = ['{date}', '{time}'].filter((t) => was.includes(t)).join(' ');
+      L.meta = L.meta.flatMap((m, i) => (i !== at ? [m] : stamp === '' ? [way.line.replace('{id}', '{rcpt}')] : [way.line.replace('{id}', '{rcpt}'), stamp]));
+    },
+  },
+  {
+    name: 'date',
+    source: (rng, L) => {
+      const monthFirst = /^(?:MM|MON)/.test(L.datePattern);
+      L.datePattern = pick(rng, monthFirst ? MDY_DATES : DMY_DATES);
+      L.timePattern = pick(rng, TIMES);
+    },
+  },
+  {
+    name: 'footer',
+    ops: (rng, L, ops, m) => {
+      const lines = [
+        `SPEND ${m(2000)} SAVE ${m(500)} NEXT VISIT`,
+        `2 FOR ${m(300)} ON ALL SNACKS`,
+        `Win ${m(50000)} in our prize draw`,
+        `Offer code 4471 valid to 31/12/2026`,
+        `Free delivery over ${m(4500)}`,
+        `Call 0800 123 456 - 7 days`,
+      ];
+      const n = 1 + Math.floor(rng() * 3);
+      const out = ops.filter((o) => o.op !== 'barcode');
+      for (let k = 0; k < n; k++) out.push({ op: 'text', text: pick(rng, lines), align: 'center' });
+      if (rng() < 0.5) out.push({ op: 'cols', left: 'Next visit voucher', right: m(250) });
+      return [...out, ...ops.filter((o) => o.op === 'barcode')];
+    },
+  },
+  {
+    name: 'between',
+    ops: (rng, L, ops, m) => {
+      // After the rule that closes the items: counts, notes and a savings summary.
+      const rules = ops.flatMap((o, i) => (o.op === 'rule' ? [i] : []));
+      const at = rules[1] ?? rules[0] ?? 0;
+      const extra: Op[] = [];
+      const lines = ['ITEMS 5', '** MEMBER PRICES APPLIED **', 'Artikel: 7', 'Qty 3', 'Bag for life scanned 1'];
+      extra.push({ op: 'text', text: pick(rng, lines), align: 'left' });
+      if (rng() < 0.5) extra.push({ op: 'cols', left: 'You saved', right: m(120) });
+      return [...ops.slice(0, at + 1), ...extra, ...ops.slice(at + 1)];
+    },
+  },
+  {
+    name: 'loyalty',
+    ops: (rng, L, ops, m) => {
+      // Before the footer's blank line: points, their value and a balance.
+      const lines: Op[] = [
+        { op: 'text', text: 'Points earned 42', align: 'left' },
+        { op: 'cols', left: 'Points value', right: m(42) },
+        { op: 'text', text: 'Points balance 1,234', align: 'left' },
+        { op: 'cols', left: 'Reward balance', right: m(1234) },
+      ];
+      const n = 1 + Math.floor(rng() * lines.length);
+      const at = ops.map((o) => o.op).lastIndexOf('blank');
+      return [...ops.slice(0, at), ...lines.slice(0, n), ...ops.slice(at)];
+    },
+  },
+  {
+    name: 'description',
+    source: (rng, L, r) => {
+      const k = Math.floor(rng() * r.items.length);
+      const extra = pick(rng, DESCRIPTION_NUMBERS);
+      // Only where the longer description still fits its column: a generator cuts or wraps one that does not.
+      const fits = (it: Item): boolean => `${it.d}${extra}`.length <= descriptionRoom(L);
+      r.items = r.items.map((it, i) => (i === k && it.d2 === undefined && fits(it) ? { ...it, d: `${it.d}${extra}` } : it));
+    },
+  },
+  {
+    name: 'wrap',
+    // A wrapped description prints without its quantity: only a single plain item can wrap.
+    applies: (L, r) => r.items.some((it) => (it.q ?? 1) === 1 && it.u === undefined && it.d2 === undefined && it.sku === undefined),
+    source: (rng, L, r) => {
+      const k = r.items.findIndex((it) => (it.q ?? 1) === 1 && it.u === undefined && it.d2 === undefined && it.sku === undefined);
+      r.items = r.items.map((it, i) => (i === k ? { ...it, d2: pick(rng, ['Family Pack', 'Selection Box', 'Limited Edition', 'Extra Large']) } : it));
+      L.wrapAmount = rng() < 0.5 ? 'first' : 'last';
+    },
+  },
+  {
+    name: 'shift',
+    ops: (rng, L, ops) => {
+      // Amounts short of the right edge; table columns moved by a few characters where their cells still fit.
+      const k = 1 + Math.floor(rng() * 4);
+      const move = Math.floor(rng() * 7) - 3;
+      const shifted = (o: Op): Op => {
+        const widths = [...(o.widths as number[])];
+        const cells = o.cells as string[];
+        const at = 1 + Math.floor(rng() * (widths.length - 1));
+        widths[at - 1]! += move;
+        widths[at]! -= move;
+        return widths.every((w, i) => w > cells[i]!.length + 1) ? { ...o, widths } : o;
+      };
+      return ops.map((o) => (o.op === 'cols' && !o.wide ? { ...o, right: `${o.right}${' '.repeat(k)}` } : o.op === 'row' ? shifted(o) : o));
+    },
+  },
+];
+
+export interface Variant {
+  name: string;
+  layout: string;
+  changes: string[];
+  bytes: Uint8Array;
+  expected: ExpectedFields;
+}
+
+/** `count` variants from `seed`: layouts and receipts in turn, each with two to four changes drawn by the seed. */
+export async function makeVariants(seed: number, count: number): Promise<Variant[]> {
+  const fx = await loadFixtures();
+  const rng = seeded(seed);
+  const receipts = fx.layouts.flatMap((L) => L.receipts.map((r, i) => ({ L, r, i })));
+  const out: Variant[] = [];
+  for (let n = 0; n < count; n++) {
+    const { L: L0, r: r0, i } = receipts[n % receipts.length]!;
+    const L: Layout = { ...L0, meta: [...L0.meta], foot: [...(L0.foot ?? [])] };
+    const r: Receipt = { ...r0, items: [...r0.items], tenders: [...r0.tenders] };
+    const fits = CHANGES.filter((c) => c.applies?.(L, r) ?? true);
+    const chosen = fits.filter(() => rng() < 0.35);
+    if (chosen.length === 0) chosen.push(pick(rng, fits));
+    for (const c of chosen) c.source?.(rng, L, r);
+    let { ops, expected } = fx.render(L, r);
+    const m = (minor: number): string => fx.money(minor, L.loc, L.loc.sym !== '');
+    for (const c of chosen) if (c.ops !== undefined) ops = c.ops(rng, L, ops, m);
+    out.push({ name: `${L.id}-${i + 1}#${n}`, layout: L.id, changes: chosen.map((c) => c.name), bytes: await fx.print(L.gen, ops), expected });
+  }
+  return out;
+}
+
+export interface StressScore {
+  variant: Variant;
+  basket: Basket | undefined;
+  confidence: number;
+  wrong: Field[];
+}
+
+export function scoreVariants(variants: readonly Variant[]): StressScore[] {
+  return variants.map((variant) => {
+    const basket = basketsFromBytes(variant.bytes)[0];
+    const fields = scoreReceipt(variant.expected, basket);
+    return { variant, basket, confidence: basket?.confidence ?? 0, wrong: FIELDS.filter((f) => fields[f] < 1) };
+  });
+}
+
+/** What a wrong field was read as, against what the till printed. */
+function describe(s: StressScore, f: Field): string {
+  const b = s.basket;
+  const e = s.variant.expected;
+  switch (f) {
+    case 'receiptNumber':
+      return `receipt number ${b?.receiptNumber} (want ${e.receiptNumber})`;
+    case 'time':
+      return `time ${b?.transactionAt} (want ${e.transactionAt})`;
+    case 'total':
+      return `total ${b?.total} (want ${e.total})`;
+    case 'tenders':
+      return `tenders ${JSON.stringify(b?.tenders.map((t) => [t.type, t.amount]))} change ${b?.change} (want ${JSON.stringify(e.tenders.map((t) => [t.type, t.amount]))} change ${e.change})`;
+    case 'items':
+      return `items ${JSON.stringify(b?.items.map((i) => [i.description, i.quantity, i.amount]))}`;
+    default:
+      return f;
+  }
+}
+
+/** The reliability table and every wrong reading at confidence ≥ 0.9 (all wrong readings with `all`). */
+export function stressReport(scored: readonly StressScore[], all = false): string {
+  const rel = reliability(scored.map((s) => ({ basket: s.basket, fullyCorrect: s.wrong.length === 0 })));
+  const lines = [`stress: ${scored.length} variants`, 'confidence  variants  fully correct'];
+  for (const r of rel) lines.push(`${r.bucket.padEnd(12)}${String(r.receipts).padStart(8)}  ${r.fullyCorrect.toFixed(3).padStart(13)}`);
+  for (const s of scored) {
+    if (s.wrong.length === 0 || (!all && s.confidence < 0.9)) continue;
+    lines.push(`  ${s.variant.name.padEnd(34)} conf ${s.confidence.toFixed(2)} [${s.variant.changes.join(',')}] ${s.wrong.map((f) => describe(s, f)).join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
+export const wrongButSure = (scored: readonly StressScore[]): StressScore[] => scored.filter((s) => s.confidence >= 0.9 && s.wrong.length > 0);
