@@ -22,8 +22,8 @@ export interface ExpectedFields {
   taxes: { rate: number | null; tax: number }[];
 }
 
-/** The parts of the split: development (tuned on), and the four held-out batches (only scored). */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'held-out-4'] as const;
+/** The parts of the split: development (tuned on), and the five held-out batches (only scored). */
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'held-out-4', 'held-out-5'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -37,18 +37,19 @@ export interface LayoutReceipt {
 }
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
-  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[]; heldOut2: string[]; heldOut3: string[]; heldOut4: string[] };
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[]; heldOut2: string[]; heldOut3: string[]; heldOut4: string[]; heldOut5: string[] };
   const held = new Set(split.heldOut);
   const held2 = new Set(split.heldOut2);
   const held3 = new Set(split.heldOut3);
   const held4 = new Set(split.heldOut4);
+  const held5 = new Set(split.heldOut5);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.bin'))
     .sort()
     .map((file) => {
       const name = file.slice(0, -'.bin'.length);
       const e = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { layout: string; language: string; basket: ExpectedFields };
-      const part: Part = held.has(e.layout) ? 'held-out' : held2.has(e.layout) ? 'held-out-2' : held3.has(e.layout) ? 'held-out-3' : held4.has(e.layout) ? 'held-out-4' : 'development';
+      const part: Part = held.has(e.layout) ? 'held-out' : held2.has(e.layout) ? 'held-out-2' : held3.has(e.layout) ? 'held-out-3' : held4.has(e.layout) ? 'held-out-4' : held5.has(e.layout) ? 'held-out-5' : 'development';
       return { name, layout: e.layout, language: e.language, part, heldOut: part !== 'development', bytes: new Uint8Array(readFileSync(join(dir, file))), expected: e.basket };
     });
 }
@@ -155,7 +156,7 @@ export function report(scored: readonly Scored[]): string {
   tables[0]!.forEach((r, k) => {
     lines.push(`${r.bucket.padEnd(12)}${tables.map((t) => `${String(t[k]!.receipts).padStart(13)}  ${pct(t[k]!.fullyCorrect).padStart(7)}`).join('  ')}`);
   });
-  const tag: Record<Part, string> = { development: 'D', 'held-out': 'H', 'held-out-2': 'H2', 'held-out-3': 'H3', 'held-out-4': 'H4' };
+  const tag: Record<Part, string> = { development: 'D', 'held-out': 'H', 'held-out-2': 'H2', 'held-out-3': 'H3', 'held-out-4': 'H4', 'held-out-5': 'H5' };
   for (const s of scored) {
     const wrong = FIELDS.filter((f) => s.fields[f] < 1);
     if (wrong.length > 0) lines.push(`  ${tag[s.receipt.part].padEnd(2)} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
