@@ -17,6 +17,12 @@ const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
 const held4 = scored.filter((s) => s.receipt.part === 'held-out-4');
 const held5 = scored.filter((s) => s.receipt.part === 'held-out-5');
 
+/** Each field of a part at or above its measured floor (a floor of 1 means every receipt right). */
+function atLeast(part: string, inPart: typeof scored, floors: Partial<Record<(typeof FIELDS)[number] | 'all', number>>): void {
+  const acc = fieldAccuracy(inPart);
+  for (const [f, floor] of Object.entries(floors)) expect(acc[f as keyof typeof acc], `${part} ${f}`).toBeGreaterThanOrEqual(floor);
+}
+
 describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
@@ -62,21 +68,26 @@ describe('layouts corpus', () => {
     // priced modifiers read as items, a dropped item, a dropped 'ANNULERING' line, 'x4' packs read as quantities, the
     // date line of an 'HH.mm' receipt read as an item), tenders 0.95 (ticket resto, chèque-lire, store credit and
     // 'METÁLICO' typed other/cash/card), time 0.96 ('HH.mm'). Below issue 10's 0.97 on held-out layouts.
-    const h4 = fieldAccuracy(held4);
-    expect(h4.total, 'held-out-4 total').toBe(1);
-    expect(h4.currency, 'held-out-4 currency').toBe(1);
-    expect(h4.receiptNumber, 'held-out-4 receiptNumber').toBeGreaterThanOrEqual(0.6);
-    expect(h4.tax, 'held-out-4 tax').toBeGreaterThanOrEqual(0.88);
-    expect(h4.items, 'held-out-4 items').toBeGreaterThanOrEqual(0.925);
-    expect(h4.tenders, 'held-out-4 tenders').toBeGreaterThanOrEqual(0.95);
-    expect(h4.time, 'held-out-4 time').toBeGreaterThanOrEqual(0.96);
-    expect(h4.all, 'held-out-4 all').toBeGreaterThanOrEqual(0.902);
+    atLeast('held-out-4', held4, { total: 1, currency: 1, receiptNumber: 0.6, tax: 0.88, items: 0.925, tenders: 0.95, time: 0.96, all: 0.902 });
+    // The fifth batch, scored blind (25 layouts, 100 receipts, committed before this first run): total, currency and
+    // time 1. What misses: receipt number 0.84 (null under 'Leihschein', 'Fra. Simplificada:', 'Bill' and 'Tck' among
+    // 'Tda 0412 Caja 02'), tax 0.92 (fr-camping-epicerie's 'TVA HT Taxe TTC' table read with net as the tax,
+    // it-spaccio-cascina's 'IVA% Imponibile Imposta Lordo' table read with gross as the tax), items 0.948 ('2 Stk.
+    // Waschgang 8kg' kept 'Stk.' in the description; an Elgin VOX's ESC t 1 (cp1252 on Elgin) decoded as another
+    // table, so 'ü'/'ß' come out wrong; 'ANNUL.' and 'Article annulé' voided lines dropped; an item dropped on a
+    // florist and on a ski-hire receipt; a '2 @ 8.99' line under an item with a coupon read as a modifier), tenders
+    // 0.95 ('Geschenkgutschein', 'Bon camping', 'Museumcadeaukaart' typed other, 'CINE-CHEQUE' cash, 'Wash Club
+    // Credit' card). Below issue 10's 0.97 on held-out layouts.
+    atLeast('held-out-5', held5, { total: 1, currency: 1, time: 1, receiptNumber: 0.84, tax: 0.92, items: 0.947, tenders: 0.95, all: 0.951 });
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
     // Issue 10's target, on each part of the split on its own (the held-out batches were only ever scored).
     // Not met on held-out-4 when it was first scored blind: of its 79 receipts at 0.9 or more, 38 were fully correct
     // (41 wrong, listed by the report). Left failing for the lead to decide; not weakened.
+    // Not met on held-out-5 either when it was first scored blind: of its 79 receipts at 0.9 or more, 54 were fully
+    // correct (25 wrong: 15 receipt numbers, 7 items, 3 tender types; listed by the report). The loop stops at
+    // held-out-4, so held-out-5 is not reached while held-out-4 fails; it would fail too. Not weakened.
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
     for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
