@@ -162,7 +162,18 @@ export class LineBuilder {
       const stop = Math.min(end, i + (cap - len));
       while (i < stop) {
         const v = table[buf[i]!]!;
-        if (v === 0 || x > lastX) break;
+        if (v === 0 || x > lastX) {
+          // A single space between two characters that fit stays in the span ("ITEM 01 MILK"): taken here as
+          // the outer loop would take it (a pending space, then the character), without leaving the word.
+          if (buf[i] !== SPACE || i + 1 >= stop || x + advance > lastX) break;
+          const w = table[buf[i + 1]!]!;
+          if (w === 0) break;
+          units[len++] = SPACE;
+          units[len++] = w;
+          x += 2 * advance;
+          i += 2;
+          continue;
+        }
         units[len++] = v;
         x += advance;
         i++;

@@ -54,6 +54,14 @@ describe('text lines and spans', () => {
     expect(blocksOf(x, LF)).toEqual([line([span('x'.repeat(48), 0)]), line([span('xx', 0)])]);
   });
 
+  it('wraps at a single space between words as at any character: a space that fits is kept only if what follows fits', () => {
+    // A 120-dot area holds 10 Font A characters.
+    const blocks = (text: string): unknown[] => [...decode(bytes(text, LF), { paperWidth: 120 })[0]!.blocks];
+    expect(blocks('ABCDEFGH IJ')).toEqual([line([span('ABCDEFGH I', 0)]), line([span('J', 0)])]);
+    expect(blocks('ABCDEFGHI J')).toEqual([line([span('ABCDEFGHI', 0)]), line([span('J', 0)])]);
+    expect(blocks('ABCDEFG H IJ')).toEqual([line([span('ABCDEFG H', 0)]), line([span('IJ', 0)])]);
+  });
+
   it('feeds lines with ESC d, feeds dots with ESC J and notes reverse feeds', () => {
     expect(blocksOf('A', ESC, 'd', 3)).toEqual([line([span('A', 0)]), line([]), line([])]);
     expect(blocksOf('A', ESC, 'J', 40, ESC, 'J', 40)).toEqual([line([span('A', 0)])]);
