@@ -115,8 +115,8 @@ export class EscPosDecoder {
   private text(buf: Uint8Array, i: number, end: number, base: number): number {
     const p = this.p;
     const line = p.line;
-    const style = p.style.style;
-    const advance = p.style.advance;
+    let style = p.style.style;
+    let advance = p.style.advance;
     const table = p.table;
     const units = table.units;
     // Plain single-byte text takes the fast run; Kanji mode and user-defined characters go char by char.
@@ -127,7 +127,17 @@ export class EscPosDecoder {
         if (i >= end) return i;
       }
       const b = buf[i]!;
-      if (b < 0x20) return i;
+      if (b < 0x20) {
+        // LF between two lines of text prints the line, as in every command set this decoder reads, and the next
+        // line goes on here rather than through the command loop. Anything else is for the loop.
+        if (b !== LF || i + 1 >= end || buf[i + 1]! < 0x20) return i;
+        p.lineFeed(base + i + 1);
+        // The line feed ends one-line double width (SO).
+        style = p.style.style;
+        advance = p.style.advance;
+        i++;
+        continue;
+      }
       if (b >= 0x80 && p.utf8) {
         i = this.utf8Char(buf, i, end, base);
         continue;

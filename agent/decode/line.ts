@@ -2,12 +2,20 @@
 // and the horizontal print position. Spans become objects only when the line is finished, so a character
 // costs a table lookup, a store and an add. A run of two or more spaces (or any explicit move) ends a span;
 // a single space stays inside it; spaces are never part of a span's ends.
+// Latin-1 lines stay in the buffer after they are finished, and their spans get their text when the document
+// is handed out (or the batch fills): one native string for many lines, since the call that makes a string
+// from bytes costs more than a receipt line's whole decode.
 import type { Alignment, Span, TextLine, TextStyle } from './document.js';
 import type { CharTable } from './chartable.js';
 
 /** Caps that keep one line bounded whatever the job sends (x can move back with ESC \ and overprint). */
 export const MAX_LINE_UNITS = 4096;
 export const MAX_LINE_SPANS = 512;
+/**
+ * Latin-1 units of finished lines kept for one string before their spans get text: a receipt's lines usually
+ * fit, and a span's text, a slice of that string, keeps at most this much alive.
+ */
+const TEXT_BATCH_UNITS = 4096;
 
 const SPACE = 0x20;
 /** A line's UTF-16 units before it has had a character above U+00FF. */
@@ -23,6 +31,9 @@ const proto = Buffer.prototype as unknown as { latin1Slice?: Slice; ucs2Slice?: 
 const latin1Slice: Slice = proto.latin1Slice ?? function (this: Buffer, start, end) { return this.toString('latin1', start, end); };
 const ucs2Slice: Slice = proto.ucs2Slice ?? function (this: Buffer, start, end) { return this.toString('utf16le', start, end); };
 
+/** A span as built here: its text is filled in when its line's batch becomes a string. */
+type BuiltSpan = { -readonly [K in keyof Span]: Span[K] };
+
 export class LineBuilder {
   /** Print position in dots from the start of the line (the left margin). */
   x = 0;
@@ -36,11 +47,21 @@ export class LineBuilder {
    */
   // Contents past `len` are never read, so neither buffer needs zeroing; the UTF-16 one is made at the first
   // wide character, since most decoders (one per job) never meet one.
-  private readonly latin1Units = Buffer.allocUnsafe(MAX_LINE_UNITS);
+  // `latin1Units` holds the batch (finished Latin-1 lines whose spans wait for text) and then the current line.
+  private readonly latin1Units = Buffer.allocUnsafe(TEXT_BATCH_UNITS + MAX_LINE_UNITS);
   private wideUnits = NO_WIDE_UNITS;
   private wideUnitBytes = Buffer.alloc(0);
   private wide = false;
+  /** Units of finished lines in `latin1Units`: where the current line begins while it is Latin-1. */
+  private batchLen = 0;
+  /** Where the current line begins in its buffer (`batchLen`, or 0 in `wideUnits`), and where it ends. */
+  private lineFrom = 0;
   private len = 0;
+  /** Spans of finished Latin-1 lines, and where their text lies in the batch. */
+  private readonly waiting: (BuiltSpan | undefined)[] = [];
+  private readonly waitingFrom: number[] = [];
+  private readonly waitingTo: number[] = [];
+  private waitingCount = 0;
   private readonly spanFrom: number[] = [];
   private readonly spanTo: number[] = [];
   private readonly spanX: number[] = [];
@@ -88,6 +109,7 @@ export class LineBuilder {
     const table = this.wide ? chars.runWide : chars.runLatin1;
     const units: Uint8Array | Uint16Array = this.wide ? this.wideUnits : this.latin1Units;
     const lastX = limit - advance;
+    const cap = this.lineFrom + MAX_LINE_UNITS;
     let x = this.x;
     let len = this.len;
     let pending = this.pendingSpaces;
@@ -128,19 +150,30 @@ export class LineBuilder {
           this.openFrom = len;
           this.openX = x;
           this.openStyle = style;
-        } else if (len < MAX_LINE_UNITS) units[len++] = SPACE;
+        } else if (len < cap) units[len++] = SPACE;
         else this.dropped++;
         pending = 0;
       }
-      if (len < MAX_LINE_UNITS) units[len++] = u;
+      if (len < cap) units[len++] = u;
       else this.dropped++;
       x += advance;
       i++;
       // The rest of the word: no spaces, no span changes, so fewer checks per character.
-      const stop = Math.min(end, i + (MAX_LINE_UNITS - len));
+      const stop = Math.min(end, i + (cap - len));
       while (i < stop) {
         const v = table[buf[i]!]!;
-        if (v === 0 || x > lastX) break;
+        if (v === 0 || x > lastX) {
+          // A single space between two characters that fit stays in the span ("ITEM 01 MILK"): taken here as
+          // the outer loop would take it (a pending space, then the character), without leaving the word.
+          if (buf[i] !== SPACE || i + 1 >= stop || x + advance > lastX) break;
+          const w = table[buf[i + 1]!]!;
+          if (w === 0) break;
+          units[len++] = SPACE;
+          units[len++] = w;
+          x += 2 * advance;
+          i += 2;
+          continue;
+        }
         units[len++] = v;
         x += advance;
         i++;
@@ -187,29 +220,52 @@ export class LineBuilder {
     let offset = left;
     if (align === 'center') offset += Math.max(0, Math.floor((area - lineWidth) / 2));
     else if (align === 'right') offset += Math.max(0, area - lineWidth);
-    const spans: Span[] = new Array<Span>(this.spanCount);
-    const text =
-      this.spanCount === 0
-        ? ''
-        : this.wide
-          ? ucs2Slice.call(this.wideUnitBytes, 0, this.len * 2)
-          : latin1Slice.call(this.latin1Units, 0, this.len);
-    for (let i = 0; i < this.spanCount; i++) {
+    const count = this.spanCount;
+    const spans: Span[] = new Array<Span>(count);
+    const wideText = this.wide && count > 0 ? ucs2Slice.call(this.wideUnitBytes, 0, this.len * 2) : '';
+    for (let i = 0; i < count; i++) {
       const x = this.spanX[i]! + offset;
-      spans[i] = {
-        text: text.slice(this.spanFrom[i]!, this.spanTo[i]!),
+      const from = this.spanFrom[i]!;
+      const to = this.spanTo[i]!;
+      const span: BuiltSpan = {
+        text: this.wide ? wideText.slice(from, to) : '',
         x,
         width: this.spanEndX[i]! - this.spanX[i]!,
         column: Math.round(x / gridDots),
         style: this.spanStyle[i]!,
       };
+      spans[i] = span;
+      if (!this.wide) this.await(span, from, to);
     }
+    // A Latin-1 line's units stay in the batch for its spans' text.
+    if (!this.wide) this.batchLen = this.len;
     this.clear();
+    if (this.batchLen > TEXT_BATCH_UNITS) this.flushText();
     return { kind: 'text', spans, align };
   }
 
+  /**
+   * Gives every finished span its text: called before a document is handed out, since its spans may still be
+   * waiting. The line being built, if any, moves to the start of the buffer.
+   */
+  flushText(): void {
+    if (this.waitingCount > 0) {
+      const text = latin1Slice.call(this.latin1Units, 0, this.batchLen);
+      for (let i = 0; i < this.waitingCount; i++) {
+        this.waiting[i]!.text = text.slice(this.waitingFrom[i]!, this.waitingTo[i]!);
+        // Not held until the next batch overwrites it: the span belongs to a document handed out now.
+        this.waiting[i] = undefined;
+      }
+      this.waitingCount = 0;
+    }
+    if (this.batchLen === 0) return;
+    if (!this.wide) this.moveLine(-this.batchLen);
+    this.batchLen = 0;
+  }
+
   clear(): void {
-    this.len = 0;
+    this.lineFrom = this.batchLen;
+    this.len = this.batchLen;
     this.wide = false;
     this.spanCount = 0;
     this.open = false;
@@ -234,8 +290,32 @@ export class LineBuilder {
     this.touched = true;
   }
 
+  private await(span: BuiltSpan, from: number, to: number): void {
+    const i = this.waitingCount++;
+    this.waiting[i] = span;
+    this.waitingFrom[i] = from;
+    this.waitingTo[i] = to;
+  }
+
+  /** Moves the current line's units and span bounds by `delta` positions in the Latin-1 buffer. */
+  private moveLine(delta: number): void {
+    this.latin1Units.copyWithin(this.lineFrom + delta, this.lineFrom, this.len);
+    this.shiftLine(delta);
+  }
+
+  /** The current line's bounds and its spans' bounds, `delta` positions on. */
+  private shiftLine(delta: number): void {
+    this.lineFrom += delta;
+    this.len += delta;
+    this.openFrom += delta;
+    for (let i = 0; i < this.spanCount; i++) {
+      this.spanFrom[i] = this.spanFrom[i]! + delta;
+      this.spanTo[i] = this.spanTo[i]! + delta;
+    }
+  }
+
   private push(unit: number): void {
-    if (this.len >= MAX_LINE_UNITS) {
+    if (this.len - this.lineFrom >= MAX_LINE_UNITS) {
       this.dropped++;
       return;
     }
@@ -255,7 +335,10 @@ export class LineBuilder {
     }
     const from = this.latin1Units;
     const to = this.wideUnits;
-    for (let i = 0; i < this.len; i++) to[i] = from[i]!;
+    const start = this.lineFrom;
+    for (let i = start; i < this.len; i++) to[i - start] = from[i]!;
+    // Bounds were in the Latin-1 buffer, after the batch; the line now begins at 0 of the UTF-16 one.
+    this.shiftLine(-start);
     this.wide = true;
   }
 

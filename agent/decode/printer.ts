@@ -165,6 +165,8 @@ export class Printer {
   }
 
   endDocument(end: number): void {
+    // The document's text lines may still wait for their text (LineBuilder makes it a batch at a time).
+    this.line.flushText();
     const issues = this.issues;
     if (this.droppedIssues > 0) {
       issues.push({ offset: this.lastDroppedAt, message: `${this.droppedIssues} further issues not kept` });

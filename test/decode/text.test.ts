@@ -1,7 +1,8 @@
 // Text layout: spans, columns, positioning, styles, alignment, margins, code pages and Kanji.
 import { describe, expect, it } from 'vitest';
 import { decode } from '../../agent/decode/index.js';
-import { ESC, FS, GS, HT, LF, bytes, decodeSplit, doc, event, line, span, style } from './helpers.js';
+import { ESC, FS, GS, HT, LF, bytes, decodeSplit, doc, event, line, span, style, toJson } from './helpers.js';
+import type { Span } from '../../agent/decode/document.js';
 
 const INIT = event('initialize', 'ESC @');
 /** Blocks of the single document decoded from `input`. */
@@ -51,6 +52,14 @@ describe('text lines and spans', () => {
   it('wraps at the print area like the printer does', () => {
     const x = 'x'.repeat(50);
     expect(blocksOf(x, LF)).toEqual([line([span('x'.repeat(48), 0)]), line([span('xx', 0)])]);
+  });
+
+  it('wraps at a single space between words as at any character: a space that fits is kept only if what follows fits', () => {
+    // A 120-dot area holds 10 Font A characters.
+    const blocks = (text: string): unknown[] => [...decode(bytes(text, LF), { paperWidth: 120 })[0]!.blocks];
+    expect(blocks('ABCDEFGH IJ')).toEqual([line([span('ABCDEFGH I', 0)]), line([span('J', 0)])]);
+    expect(blocks('ABCDEFGHI J')).toEqual([line([span('ABCDEFGHI', 0)]), line([span('J', 0)])]);
+    expect(blocks('ABCDEFG H IJ')).toEqual([line([span('ABCDEFG H', 0)]), line([span('IJ', 0)])]);
   });
 
   it('feeds lines with ESC d, feeds dots with ESC J and notes reverse feeds', () => {
@@ -193,5 +202,38 @@ describe('style state is reset by ESC @', () => {
       line([span('A', 0)]),
     ]);
     expect(style()).toEqual(style({}));
+  });
+});
+
+describe('span text made a batch of lines at a time', () => {
+  // Item lines of two spans, 'ITEM nnnn ...' and a price; every tenth has PC437 0xC4 (U+2500), which makes that
+  // line UTF-16, and every seventh an 0x82 (é, still Latin-1). 400 lines are several batches of text.
+  const itemLine = (n: number): { bytes: Uint8Array; spans: Span[] } => {
+    const name = `ITEM ${String(n).padStart(4, '0')} ${n % 7 === 0 ? 'CAF\x82' : 'TEA'}${n % 10 === 0 ? ' \xc4\xc4' : ''}`;
+    const price = `${n}.99`;
+    const text = name.replace(/\x82/g, 'é').replace(/\xc4/g, '─');
+    return { bytes: bytes(name, '    ', price, LF), spans: [span(text, 0), span(price, (name.length + 4) * 12)] };
+  };
+  const items = Array.from({ length: 400 }, (_, n) => itemLine(n));
+  const input = bytes(...items.map((l) => l.bytes), GS, 'V', 0);
+
+  it('gives every span of a long document its own text, whichever buffer its line was in', () => {
+    const docs = decode(input);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]!.blocks).toEqual([...items.map((l) => line(l.spans)), event('cut', 'GS V', { mode: 'full' })]);
+  });
+
+  it('decodes the long document the same however the bytes are split', () => {
+    const whole = toJson(decode(input));
+    for (let cut = 1; cut < input.length; cut += 997) expect(toJson(decodeSplit(input, [cut, cut + 13, cut + 500]))).toBe(whole);
+  });
+
+  it('keeps the text of a line a document split ended in the middle of (the line goes on in the next one)', () => {
+    // maxBlocks 16: the BEL event is block 16, so the document ends while 'CD' is open and 'AB' closed.
+    const blank = new Array<number>(15).fill(LF);
+    const docs = decode(bytes('x', LF, ...blank.slice(1), 'AB  CD', 0x07, 'EF', LF, 'GH', LF), { maxBlocks: 16 });
+    expect(docs.map((d) => d.blocks.length)).toEqual([16, 2]);
+    expect(docs[0]!.blocks[0]).toEqual(line([span('x', 0)]));
+    expect(docs[1]!.blocks).toEqual([line([span('AB', 0), span('CDEF', 48)]), line([span('GH', 0)])]);
   });
 });
