@@ -281,7 +281,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     pending = label;
-    pendingAt = wrappedLine(row) ? row.index : -1;
+    // On a receipt that wraps below the amount, a plain line starts the next item only when it cannot end one
+    // above; with no item above at all it is the header's last line ("CAFÉ CORNER" over the first item).
+    pendingAt = wrappedLine(row) && (wrap.side === 'above' || units.length > 0) ? row.index : -1;
     current = null;
   }
 

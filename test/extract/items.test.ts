@@ -84,3 +84,13 @@ describe('an item named with a tender word', () => {
     expect(b.confidence).toBe(1);
   });
 });
+
+describe('the line above the first item', () => {
+  // Found by the daemon's printer-setup test after the stress work: a wrapped line that cannot end an item above
+  // starts the next one, but with no item above at all it is the shop's name, printed right over the first item.
+  it('is not part of its description when the receipt wraps nothing', () => {
+    const b = extractBasket(doc(line([0, 'CAFÉ CORNER']), lr('Crème brûlée', '£4.50'), lr('TOTAL', '£4.50'), lr('Cash', '£5.00'), lr('Change', '£0.50')), { id: 't' })!;
+    expect(b.merchant.name).toBe('CAFÉ CORNER');
+    expect(b.items.map((i) => i.description)).toEqual(['Crème brûlée']);
+  });
+});
