@@ -16,6 +16,11 @@ import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js'
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 /** Restarts wait 0.5 s, 1 s, 2 s … up to 30 s while the worker keeps dying; the count resets once it stores a job. */
 const RESTART = { initialMs: 500, maxMs: 30_000 };
+/**
+ * Captured bytes held for a worker that is restarting, handed to it once it runs: a till printing in that half
+ * second still gets its receipt stored. Past this (a worker that cannot start), bytes are counted lost again.
+ */
+const HOLD_WHILE_RESTARTING_BYTES = 16 * 1024 * 1024;
 
 export interface DrainResult {
   pendingJobs: number;
@@ -44,6 +49,11 @@ export class ProcessingWorker implements CaptureChannel {
   readonly #syncs = new Map<number, () => void>();
   #nextToken = 1;
   #storeHealth: StoreHealth | null = null;
+  /** What the capture sent while no worker ran (a restart), in order, for the next worker; and the bytes in it. */
+  #waiting: ToWorker[] = [];
+  #waitingBytes = 0;
+  /** Sessions the stopped worker had open: the next one opens them before anything that waited. */
+  #reopen: [number, SessionInfo][] = [];
 
   constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; onJob: (summary: JobSummary) => void }) {
     this.#settings = settings;
@@ -95,8 +105,12 @@ export class ProcessingWorker implements CaptureChannel {
     worker.on('message', (message: FromWorker) => this.#onMessage(message));
     worker.on('error', (error) => this.#log.error({ err: error }, 'processing worker failed'));
     worker.once('exit', (code) => this.#onExit(worker, code));
-    // Sessions already open (a restart) carry on in the new worker from their next bytes.
-    for (const [session, info] of this.sink.openSessions) this.#post({ t: 'open', session, info });
+    // Sessions open when the last worker stopped carry on in this one, then what was captured meanwhile.
+    for (const [session, info] of this.#reopen) worker.postMessage({ t: 'open', session, info } satisfies ToWorker);
+    this.#reopen = [];
+    for (const message of this.#waiting) worker.postMessage(message, message.t === 'data' ? [message.bytes.buffer as ArrayBuffer] : []);
+    this.#waiting = [];
+    this.#waitingBytes = 0;
     return ready;
   }
 
@@ -118,7 +132,13 @@ export class ProcessingWorker implements CaptureChannel {
     Atomics.store(this.#draining, 0, 1);
     clearTimeout(this.#restartTimer);
     const worker = this.#worker;
-    if (worker === undefined) return undefined;
+    if (worker === undefined) {
+      // Stopped while a worker was restarting: what waited for it goes nowhere, and is counted.
+      this.#lostBytes += this.#waitingBytes;
+      this.#waiting = [];
+      this.#waitingBytes = 0;
+      return undefined;
+    }
     const drained = new Promise<DrainResult>((resolve) => {
       this.#drained = resolve;
     });
@@ -147,6 +167,11 @@ export class ProcessingWorker implements CaptureChannel {
   data(session: number, bytes: Uint8Array, at: number): void {
     const worker = this.#worker;
     if (worker === undefined) {
+      if (this.#restarting && this.#waitingBytes + bytes.byteLength <= HOLD_WHILE_RESTARTING_BYTES) {
+        this.#waiting.push({ t: 'data', session, bytes, at });
+        this.#waitingBytes += bytes.byteLength;
+        return;
+      }
       this.#lostBytes += bytes.byteLength;
       this.sink.acknowledge(bytes.byteLength);
       return;
@@ -159,8 +184,8 @@ export class ProcessingWorker implements CaptureChannel {
   }
 
   sync(session: number): Promise<void> {
-    // Nothing to wait for without a worker, nor while the store is down: the till's close goes on at once.
-    if (this.#worker === undefined || this.#storeHealth?.outage != null) return Promise.resolve();
+    // Nothing to wait for without a worker to come, nor while the store is down: the till's close goes on at once.
+    if ((this.#worker === undefined && !this.#restarting) || this.#storeHealth?.outage != null) return Promise.resolve();
     const token = this.#nextToken++;
     return new Promise((resolve) => {
       this.#syncs.set(token, resolve);
@@ -173,7 +198,13 @@ export class ProcessingWorker implements CaptureChannel {
   }
 
   #post(message: ToWorker): void {
-    this.#worker?.postMessage(message);
+    if (this.#worker !== undefined) this.#worker.postMessage(message);
+    else if (this.#restarting && message.t !== 'configure') this.#waiting.push(message);
+  }
+
+  /** No worker runs, and one is to be started again (not stopping). */
+  get #restarting(): boolean {
+    return this.#worker === undefined && this.#restartTimer !== undefined && !this.#stopping;
   }
 
   #onMessage(message: FromWorker): void {
@@ -223,16 +254,18 @@ export class ProcessingWorker implements CaptureChannel {
     if (this.#worker === worker) this.#worker = undefined;
     this.#releaseSyncs();
     if (this.#stopping) return;
+    this.#reopen = [...this.sink.openSessions];
     const inFlight = this.sink.backlogBytes;
     this.sink.resetBacklog();
     // One worker per agent: no herd to spread out, so the plain doubling (no jitter).
     const restartInMs = backoffDelay(++this.#restarts, RESTART, () => 1);
     this.#log.error(
       { exitCode: code, lostBytes: inFlight, restartInMs },
-      'processing worker stopped; restarting it (printing is not affected; jobs in progress are lost)',
+      'processing worker stopped; restarting it (printing is not affected; what it held is replayed from the journal, and bytes captured meanwhile wait for it)',
     );
     this.#lostBytes += inFlight;
     this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
       // A restart's failure is the same as the first's: logged as it happens (see 'fatal'), retried with backoff.
       this.start().catch(() => undefined);
     }, restartInMs);

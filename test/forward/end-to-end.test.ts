@@ -112,18 +112,19 @@ describe('forwarding end to end', () => {
     expect(preview).toContain('>CAFÉ NOIR<');
   });
 
-  it('starts forwarding again when the processing worker that hosts it dies: the receipt it was decoding and the next arrive', async () => {
+  it('starts forwarding again when the processing worker that hosts it dies: the receipt it was decoding and one printed while it restarts arrive', async () => {
     const b = await backend();
     const tillPort = await freePort();
     const marker = join(dir, 'worker-exited');
     const daemon = await startDaemon(config(tillPort, b.url), { dir, env: { POSBRIDGE_FAULTS: `worker-exit-once=${marker}` } });
     cleanup.push(() => daemon.stop('SIGKILL'));
     await printJob(tillPort, RECEIPTS[0]!);
-    await daemon.waitForLog((l) => l.msg.startsWith('forwarding stopped; starting it again'), 'forwarding to notice the worker died', 20_000);
+    await daemon.waitForLog((l) => l.msg.startsWith('processing worker stopped; restarting it'), 'the worker to be gone', 20_000);
     expect(existsSync(marker)).toBe(true);
-    // Bytes captured while the worker restarts are lost (counted); the next receipt goes once it is back.
-    await daemon.waitForLog((l) => l.msg.startsWith('recovered 1 capture sessions'), 'the restarted worker to replay the journal', 20_000);
+    // Printed while no worker runs (its restart waits 0.5 s): held for the next worker, not lost. (Bytes posted in
+    // the instant the thread is exiting, before its exit is seen, are lost with it and counted as lost.)
     await printJob(tillPort, RECEIPTS[1]!);
+    await daemon.waitForLog((l) => l.msg.startsWith('forwarding stopped; starting it again'), 'forwarding to notice the worker died', 20_000);
     const held = await receiptsOnceThere(b, 2);
     expect(held).toHaveLength(2);
     expectCaptureOrder(held);
