@@ -7,7 +7,7 @@
 //   await os.stop();
 // The OS tree is made once by debootstrap (.ci/run does it; see osTreeProblem for the command).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const DEFAULT_OS_TREE = '/var/tmp/posbridge-test-os';
@@ -40,6 +40,15 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** A process's command name, or undefined once it is gone. */
+function commandOf(pid: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function bootOsContainer(tree: string, checkout: string, bootTimeoutMs = 60_000): Promise<OsContainer> {
   const nspawn = spawn(
     'systemd-nspawn',
@@ -57,13 +66,16 @@ export async function bootOsContainer(tree: string, checkout: string, bootTimeou
   nspawn.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
   nspawn.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
 
-  // The container's PID 1 is systemd-nspawn's child; nsenter joins all its namespaces.
+  // The container's PID 1 is systemd-nspawn's child once it has become systemd; nsenter joins all its namespaces.
+  // Not just any child: nspawn forks helpers of its own first, and one seen before it exits leaves nsenter a pid
+  // that is gone ("stat of /proc/N/ns/user failed", seen once in CI).
   const deadline = Date.now() + bootTimeoutMs;
   let init: string | undefined;
   while (init === undefined) {
     if (nspawn.exitCode !== null) throw new Error(`systemd-nspawn exited ${nspawn.exitCode}:\n${output}`);
     if (Date.now() > deadline) throw new Error(`the container did not start in ${bootTimeoutMs} ms:\n${output}`);
-    init = spawnSync('pgrep', ['-P', String(nspawn.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0] || undefined;
+    const children = spawnSync('pgrep', ['-P', String(nspawn.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    init = children.find((pid) => commandOf(pid) === 'systemd');
     if (init === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const pid1 = init;
