@@ -41,25 +41,14 @@ const RANKED: RegExp[] = [
   new RegExp(`(?:^|\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
 ];
 
-/** The ranks whose label names the receipt itself: the receipt or bill, and the transaction counter. */
 const TRANSACTION_RANK = 2;
+/** The ranks whose label names the receipt itself: the receipt or bill, and the transaction counter. */
 const NAMING_RANKS = new Set([0, TRANSACTION_RANK]);
 /**
  * A German till's TSE block prints the fiscal module's own transaction counter ("TSE-Transaktion",
  * "Transaktionsnummer") beside the Beleg or Rechnung number: it is never the receipt's number, so no rival to it.
  */
 const FISCAL_COUNTER = /\bTSE\b|transaktion/i;
-
-/** A transaction counter other than the fiscal one prints an id other than `id`. */
-function rivalCounter(rows: readonly Row[], id: string): boolean {
-  const re = RANKED[TRANSACTION_RANK]!;
-  for (const row of rows) {
-    if (row.amount !== null || FISCAL_COUNTER.test(row.text)) continue;
-    const m = re.exec(row.text);
-    if (m !== null && plausible(m[1]!) && m[1] !== id) return true;
-  }
-  return false;
-}
 
 /** An id is a number, not a date, a time or an amount that happens to follow a label. */
 function plausible(id: string): boolean {
@@ -103,7 +92,9 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     if (id === null) continue;
     // Two labels of one rank that print two ids ("Beleg 4471 ... Bon 9902"), or a receipt number beside a
     // transaction counter that is not the fiscal one ("Beleg 4471 ... Trans 9902"): either could be the receipt's.
-    const rival = firstUnder(re, rows, id) !== null || (rank === 0 && rivalCounter(rows, id));
+    const rival =
+      firstUnder(re, rows, id) !== null ||
+      (rank === 0 && firstUnder(RANKED[TRANSACTION_RANK]!, rows.filter((row) => !FISCAL_COUNTER.test(row.text)), id) !== null);
     return { id, named: NAMING_RANKS.has(rank) && !rival };
   }
   return null;
