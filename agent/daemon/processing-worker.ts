@@ -108,9 +108,7 @@ export class ProcessingWorker implements CaptureChannel {
     // Sessions open when the last worker stopped carry on in this one, then what was captured meanwhile.
     for (const [session, info] of this.#reopen) worker.postMessage({ t: 'open', session, info } satisfies ToWorker);
     this.#reopen = [];
-    for (const message of this.#waiting) worker.postMessage(message, message.t === 'data' ? [message.bytes.buffer as ArrayBuffer] : []);
-    this.#waiting = [];
-    this.#waitingBytes = 0;
+    for (const message of this.#takeWaiting()) worker.postMessage(message, message.t === 'data' ? [message.bytes.buffer as ArrayBuffer] : []);
     return ready;
   }
 
@@ -135,8 +133,7 @@ export class ProcessingWorker implements CaptureChannel {
     if (worker === undefined) {
       // Stopped while a worker was restarting: what waited for it goes nowhere, and is counted.
       this.#lostBytes += this.#waitingBytes;
-      this.#waiting = [];
-      this.#waitingBytes = 0;
+      this.#takeWaiting();
       return undefined;
     }
     const drained = new Promise<DrainResult>((resolve) => {
@@ -200,6 +197,14 @@ export class ProcessingWorker implements CaptureChannel {
   #post(message: ToWorker): void {
     if (this.#worker !== undefined) this.#worker.postMessage(message);
     else if (this.#restarting && message.t !== 'configure') this.#waiting.push(message);
+  }
+
+  /** What waited for a worker, handed over once: nothing waits after. */
+  #takeWaiting(): ToWorker[] {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    this.#waitingBytes = 0;
+    return waiting;
   }
 
   /** No worker runs, and one is to be started again (not stopping). */
