@@ -240,6 +240,10 @@ NotifyAccess=all
 WatchdogSec=30
 User=$user
 Environment=POSBRIDGE_DATA=$DATA_DIR
+# Two malloc arenas, not glibc's default of up to eight per core: captured bytes are allocated on the passthrough
+# thread and freed on the processing worker, and with an arena per thread glibc keeps each arena's peak resident.
+# Measured with bench/store.ts's 50 MB flood: peak RSS up to exit 237-257 MiB without it, 188-198 MiB with it.
+Environment=MALLOC_ARENA_MAX=2
 ExecStart=$node_bin $PREFIX/bin/posbridge.js run --config $ETC_DIR/posbridge.yaml
 ExecReload=/bin/kill -HUP \$MAINPID
 KillSignal=SIGTERM

@@ -7,7 +7,9 @@
 //    how fast it is captured durably (every connection's close waits until its bytes are on disk), the daemon's
 //    CPU time for it, the most bytes waiting between capture and the journal, the daemon's peak RSS (VmHWM) idle,
 //    during the flood and up to its exit after SIGTERM (storing the decoder's backlog), and that every byte is
-//    stored. Target: peak RSS under 150 MB. Run once with the default captureBacklogBytes and once with less.
+//    stored. Target: peak RSS under 150 MB. Run with the default captureBacklogBytes as `posbridge run` starts, then
+//    with the allocator environment of the systemd unit install.sh writes (MALLOC_ARENA_MAX), and with less allowed
+//    in flight.
 // Run alone with `npm run build && node dist/bench/store.js`.
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -122,13 +124,25 @@ function flood(port: number, bytes: Buffer): Promise<void> {
   });
 }
 
-async function benchFlood(dir: string, receipt: Buffer, captureBacklogBytes?: number): Promise<void> {
+/** The allocator settings the systemd unit from install.sh starts the daemon with (its `Environment=MALLOC_*` lines). */
+async function unitAllocatorEnvironment(): Promise<Record<string, string>> {
+  const script = await readFile(join(repositoryRoot(), 'install.sh'), 'utf8');
+  const env = Object.fromEntries([...script.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  if (Object.keys(env).length === 0) throw new Error('install.sh: no Environment=MALLOC_* line in the unit it writes');
+  return env;
+}
+
+async function benchFlood(dir: string, receipt: Buffer, options: { captureBacklogBytes?: number; env?: Record<string, string> } = {}): Promise<void> {
+  const { captureBacklogBytes, env } = options;
   const port = await freePort();
-  const data = join(dir, `flood-${captureBacklogBytes ?? 'default'}`);
-  const limit = captureBacklogBytes === undefined ? 'default captureBacklogBytes' : `captureBacklogBytes ${captureBacklogBytes / 1024 / 1024} MiB`;
+  const data = join(dir, `flood-${captureBacklogBytes ?? 'default'}-${env === undefined ? 'plain' : 'unit'}`);
+  const limit = [
+    captureBacklogBytes === undefined ? 'default captureBacklogBytes' : `captureBacklogBytes ${captureBacklogBytes / 1024 / 1024} MiB`,
+    env === undefined ? 'started as `posbridge run`' : `as the systemd unit starts it (${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})`,
+  ].join(', ');
   const daemon = await startDaemon(
     { dataDir: data, ...(captureBacklogBytes !== undefined && { captureBacklogBytes }), links: [{ name: 'bench', till: { kind: 'tcp', host: '127.0.0.1', port, maxConnections: FLOOD_CONNECTIONS * 2 }, printer: { kind: 'none' } }] },
-    { dir },
+    { dir, ...(env !== undefined && { env }) },
   );
   const pid = daemon.child.pid!;
   const perConnection = Math.floor(FLOOD_BYTES / FLOOD_CONNECTIONS / receipt.length);
@@ -188,8 +202,10 @@ export async function benchStore(): Promise<void> {
     const receipt = await readFile(join(repositoryRoot(), 'test', 'fixtures', 'receipts', 'coffee-tm-t88-card.bin'));
     await benchWritePath(dir, receipt);
     await benchFlood(dir, receipt);
+    const env = await unitAllocatorEnvironment();
+    await benchFlood(dir, receipt, { env });
     // The same flood with less allowed in flight: memory bounded by the setting, the excess shed (never printing).
-    await benchFlood(dir, receipt, 32 * 1024 * 1024);
+    await benchFlood(dir, receipt, { captureBacklogBytes: 32 * 1024 * 1024, env });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

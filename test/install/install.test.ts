@@ -58,7 +58,7 @@ describe('install.sh', () => {
     expect(config).toMatchObject({ dataDir: '/var/lib/posbridge', admin: { listen: '127.0.0.1:8790' } });
 
     const unit = readFileSync(at('etc/systemd/system/posbridge.service'), 'utf8');
-    for (const line of ['Type=notify', 'WatchdogSec=30', 'Restart=always', 'User=posbridge', 'UMask=0077', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'PrivateTmp=yes', 'ReadWritePaths=/var/lib/posbridge', 'WantedBy=multi-user.target']) {
+    for (const line of ['Type=notify', 'WatchdogSec=30', 'Restart=always', 'User=posbridge', 'UMask=0077', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'PrivateTmp=yes', 'ReadWritePaths=/var/lib/posbridge', 'Environment=MALLOC_ARENA_MAX=2', 'WantedBy=multi-user.target']) {
       expect(unit).toContain(`\n${line}\n`);
     }
     expect(unit).toMatch(/\nExecStart=\S+node \/opt\/posbridge\/bin\/posbridge\.js run --config \/etc\/posbridge\/posbridge\.yaml\n/);
