@@ -342,8 +342,9 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     if (tender.type === 'other' && (hit || own.maskedPan !== null || own.scheme !== null)) tender.type = 'card';
     if (tender.type === 'card') Object.assign(tender, { scheme: own.scheme, maskedPan: own.maskedPan, authCode: own.authCode, entryMode: own.entryMode });
   });
-  // A tender of unknown type that was overpaid and given change back is cash.
-  if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other') t.type = 'cash';
+  // A tender whose label names no way of paying, overpaid and given change back, is cash; a labelled cheque or
+  // account stays what its label says.
+  if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other' && untyped.has(t)) t.type = 'cash';
 
   const finished = items.map(finishItem);
   if (kind === null) {

@@ -43,6 +43,15 @@ describe('receipt numbers', () => {
 });
 
 describe('tenders', () => {
+  it('keeps a tender whose label names it (a cheque, an account) when change is given: only an untyped one is cash', () => {
+    const b = read(['Receipt 1001'], lr('Tea', '43.30'), rule(), lr('TOTAL', '€43.30'), lr('CHEQUE', '10.00'), lr('CASH', '40.00'), lr('CHANGE', '6.70'));
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([
+      ['other', 1000],
+      ['cash', 4000],
+    ]);
+    const untyped = read(['Receipt 1001'], lr('Tea', '43.30'), rule(), lr('TOTAL', '€43.30'), lr('TEND', '50.00'), lr('CHANGE', '6.70'));
+    expect(untyped.tenders.map((t) => [t.type, t.amount])).toEqual([['cash', 5000]]);
+  });
   it('stays below 0.9 when a tender label names no way of paying: its type is unknown', () => {
     const b = read(['Receipt 1001'], lr('Tea', '2.00'), rule(), lr('TOTAL', '€2.00'), lr('PAYMT', '2.00'));
     expect(b.tenders.map((t) => t.type)).toEqual(['other']);
