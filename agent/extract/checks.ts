@@ -152,6 +152,8 @@ export interface ConfidenceSignals {
   codeAsPicture: boolean;
   /** A tender is 'other' only because its label names no way of paying: its type is unknown, not read. */
   untypedTender: boolean;
+  /** The shop's or an item's words came out in another script inside Latin words: decoded in the wrong code page. */
+  misreadText: boolean;
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -163,8 +165,9 @@ export const UNVERIFIED_CAP = 0.85;
  * way round and nothing settled the order, when another reading of its lines scored nearly as well, when its
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
  * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
- * we cannot name, a code printed as a picture that cannot be read back), or when a tender's type is unknown because
- * its label names no way of paying.
+ * we cannot name, a code printed as a picture that cannot be read back), when a tender's type is unknown because
+ * its label names no way of paying, or when the shop's or an item's words were decoded in another code page than
+ * the printer printed them in (letters of another script inside Latin words).
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
@@ -179,7 +182,8 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     s.idFromCode === 'shaped' ||
     s.unnamedId ||
     s.codeAsPicture ||
-    s.untypedTender;
+    s.untypedTender ||
+    s.misreadText;
   return unverified ? UNVERIFIED_CAP : base;
 }
 
