@@ -16,12 +16,19 @@ const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
  * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).
  */
 const PIECES = '(?:stk|st|stück|stueck|stuks|pcs|pc|pce|pces|ea|pz|pzi|pzs|uds|ud|unid|un)';
+/**
+ * The word or sign between a quantity and its unit price. "á" is the "@" of a printer set to the Latin American
+ * character set (ESC R 12, which the generic 58 and 80 mm printers select at start-up).
+ */
+const AT = '(?:@|at|à|á)';
+const TIMES = `(?:${AT}|x|×)`;
 /** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
-export const QTY_LINE = new RegExp(`^${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
-const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
+const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
 /** "2 x Bananas @ 0.25" */
-const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+(?:@|at|à)\\s*${PRICE}$`, 'i');
+const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${PRICE}$`, 'i');
 /** 4-column table row: "Paracetamol 16s  2  0.65" (description, quantity, unit price; the amount is split off). */
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${UNIT})?\\s{2,}${PRICE}$`, 'i');
 /**

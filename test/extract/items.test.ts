@@ -115,6 +115,18 @@ describe('modifiers and voided lines', () => {
   });
 });
 
+describe('a quantity line printed in a national character set', () => {
+  // ESC R 12 (Latin America), which the generic 58 and 80 mm printers select at start-up, prints 0x40 as "á": the
+  // till's "2 @ 8.99" comes out "2 á 8.99" (the fifth batch's pharmacy).
+  it('reads "á" where the till sent "@"', () => {
+    const b = extract(lr('VITAMINA C 1000MG', '17.98'), line([2, '2 á 8.99']), lr('PAÑUELOS', '3.87'), line([2, '3 á 1.29']), rule(), lr('TOTAL', '21.85'), lr('EFECTIVO', '21.85'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['VITAMINA C 1000MG', 2, 899, 1798],
+      ['PAÑUELOS', 3, 129, 387],
+    ]);
+  });
+});
+
 describe('voided lines marked by an abbreviation or after a word for the line', () => {
   // The fifth batch printed "ANNUL. Sprite 50cl" and "Article annulé Gaz camping": a voided line is a negative item,
   // not a discount, however the till abbreviates the mark or names the line before it.
