@@ -130,44 +130,19 @@ describe('a quantity line printed in a national character set', () => {
 describe('voided lines marked by an abbreviation or after a word for the line', () => {
   // The fifth batch printed "ANNUL. Sprite 50cl" and "Article annulé Gaz camping": a voided line is a negative item,
   // not a discount, however the till abbreviates the mark or names the line before it.
-  it('reads an abbreviated void mark as a negative item', () => {
-    const b = extract(
-      lr('Croissant', '1,20'),
-      lr('ANNUL. Croissant', '-1,20'),
-      lr('Café crème', '2,80'),
-      lr('Anul. Café crème', '-2,80'),
-      lr('Brioche', '2,10'),
-      rule(),
-      lr('TOTAL', '2,10'),
-      lr('ESPECES', '2,10'),
-    );
+  it.each([
+    ['an abbreviated mark', ['ANNUL. Croissant', 'Anul. Café crème'], ['TOTAL', 'ESPECES']],
+    ['a mark after a word for the line', ['Artikel storniert Croissant', 'Item void Café crème'], ['SUMME', 'BAR']],
+  ])('reads %s as a negative item', (_, [first, second], [total, tender]) => {
+    const b = extract(lr('Croissant', '1,20'), lr(first!, '-1,20'), lr('Café crème', '2,80'), lr(second!, '-2,80'), lr('Brioche', '2,10'), rule(), lr(total!, '2,10'), lr(tender!, '2,10'));
     expect(lines(b)).toEqual([
       ['Croissant', 1, 120, 0],
-      ['ANNUL. Croissant', 1, -120, 0],
+      [first, 1, -120, 0],
       ['Café crème', 1, 280, 0],
-      ['Anul. Café crème', 1, -280, 0],
+      [second, 1, -280, 0],
       ['Brioche', 1, 210, 0],
     ]);
     expect(b.discounts).toEqual([]);
-  });
-  it('reads a void mark after a word for the line ("Artikel storniert", "Item void") as a negative item', () => {
-    const b = extract(
-      lr('Milch 1L', '1,09'),
-      lr('Artikel storniert Milch 1L', '-1,09'),
-      lr('Butter', '2,19'),
-      lr('Item void Butter', '-2,19'),
-      lr('Brot', '3,20'),
-      rule(),
-      lr('SUMME', '3,20'),
-      lr('BAR', '3,20'),
-    );
-    expect(lines(b)).toEqual([
-      ['Milch 1L', 1, 109, 0],
-      ['Artikel storniert Milch 1L', 1, -109, 0],
-      ['Butter', 1, 219, 0],
-      ['Item void Butter', 1, -219, 0],
-      ['Brot', 1, 320, 0],
-    ]);
   });
 });
 
