@@ -68,6 +68,22 @@ function tendersCheck(b: ExtractedBasket): Check {
   return check('tenders', ok, `tenders ${formatMinor(paid)} less change ${formatMinor(b.change ?? 0)} = ${formatMinor(net)}; total ${b.total === null ? 'none' : formatMinor(b.total)}`);
 }
 
+/**
+ * The sum of the lines a till marks taxable ("Paper Towels  4.99 TX"), with their own discounts, when others carry no
+ * mark: US tills add sales tax to those lines only (groceries and prescriptions go untaxed). Null when every line
+ * or none is marked, where the subtotal is the base.
+ */
+function taxableLines(items: readonly Item[]): number | null {
+  let marked = 0;
+  let sum = 0;
+  for (const item of items) {
+    if (item.taxCode === null) continue;
+    marked++;
+    sum += lineTotal(item);
+  }
+  return marked === 0 || marked === items.length ? null : sum;
+}
+
 function taxesCheck(b: ExtractedBasket): Check {
   const wrong: string[] = [];
   for (const t of b.taxes) {
@@ -97,7 +113,7 @@ function taxesCheck(b: ExtractedBasket): Check {
     const discounts = b.discounts.reduce((s, d) => s + d.amount, 0);
     const onSubtotal = (base: number | null): boolean => base !== null && Math.abs(Math.round((base * t.rate!) / 100) - t.tax) <= ROUNDING;
     const fits = Math.abs(inclusive - t.tax) <= ROUNDING || Math.abs(exclusive - t.tax) <= ROUNDING;
-    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts)) {
+    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !onSubtotal(taxableLines(b.items))) {
       wrong.push(`tax ${formatMinor(t.tax)} is not ${t.rate}% of total ${formatMinor(b.total)}`);
     }
   }
