@@ -70,16 +70,20 @@ describe('layouts corpus', () => {
     expect(d4.all, 'development-4 all').toBeGreaterThanOrEqual(0.99);
     // The fifth batch was scored blind (figures in the README and at 419e4dc: all fields 0.963, items 0.95, tenders
     // 0.95, receipt number 0.84, the rest 1; 63 of 75 at 0.9 or more fully correct) and is development since: held
-    // to the development part's thresholds.
+    // to the development part's thresholds, and to its figures measured after tuning on its failure classes: items
+    // 0.987 (two garden-centre receipts from an Elgin printer whose ESC t numbering, decoded in Epson's, garbles
+    // their umlauts; flagged 0.85), every other field 1; all 0.998.
     const d5 = fieldAccuracy(dev5);
     for (const f of FIELDS) expect(d5[f], `development-5 ${f}`).toBeGreaterThanOrEqual(0.98);
     expect(d5.all, 'development-5 all').toBeGreaterThanOrEqual(0.99);
+    atLeast('development-5', dev5, { items: 0.987, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 });
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
     // Issue 10's target, on each part of the split on its own (the held-out batches were only ever scored).
     // Not met by the fourth batch when it was scored blind: of its 79 receipts at 0.9 or more, 38 were fully correct.
-    // Not met by the fifth batch when it was scored blind: of its 75 receipts at 0.9 or more, 63 were fully correct.
+    // Not met by the fifth batch when it was scored blind: of its 75 receipts at 0.9 or more, 63 were fully correct;
+    // after tuning, 93 of its 100 are at 0.9 or more, all fully correct (held below).
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
     for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
@@ -90,6 +94,7 @@ describe('layouts corpus', () => {
     }
     const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
+    expect(reliability(dev5).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-5 receipts at >= 0.9').toBeGreaterThanOrEqual(93);
   });
 });
 
