@@ -92,6 +92,11 @@ describe('receipt number labels of hire, delivery and abbreviated documents', ()
     expect(namedNumberOf('Bill #5510')).toEqual({ id: '5510', named: true });
     // A server called Bill is no label, nor a bill of fare.
     expect(numberOf('Served by Bill', 'Table 12')).toBeNull();
+    // "Bill 2 of 3", "Ticket 1 de 2": the part of a split, not the number.
+    expect(numberOf('Split bill 2 of 3')).toBeNull();
+    expect(numberOf('Receipt 1 of 2')).toBeNull();
+    expect(numberOf('Ticket 1 de 2')).toBeNull();
+    expect(numberOf('Beleg 2 von 2', 'Beleg-Nr. 4471')).toBe('4471');
   });
 });
 
