@@ -66,8 +66,9 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     essensgutschein: 1, 'store credit': 1, 'shop credit': 1, 'credit note': 1,
     // Cheques for a purpose (a cinema's, culture, holidays) are vouchers; a bare cheque is a bank cheque (other).
     'cheque cinema': 1, 'cine cheque': 1, cinecheque: 1, 'cheque culture': 1, 'cheque vacances': 1, 'cheques vacances': 1,
-    // A club's, a member's or an account's credit is the shop's own money, not a credit card.
-    'club credit': 1, 'member credit': 1, 'loyalty credit': 1, 'account credit': 1, 'rewards credit': 1, 'reward credit': 1,
+    // A club's, a member's or an account's credit is the shop's own money, not a credit card; below 1, so that a card
+    // named after a club ("Club Credit Card") stays a card.
+    'club credit': 0.9, 'member credit': 0.9, 'loyalty credit': 0.9, 'account credit': 0.9, 'rewards credit': 0.9, 'reward credit': 0.9,
     // A French "bon" (bon cadeau, bon camping) is a voucher; weak, as a German or Dutch "Bon" is the receipt itself.
     bon: 0.5, 'bon cadeau': 1, cadeaubon: 1, waardebon: 1, boekenbon: 1,
   },

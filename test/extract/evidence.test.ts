@@ -34,6 +34,7 @@ describe('label evidence', () => {
     for (const label of ['Member Credit', 'Club credit', 'Loyalty Credit', 'Account credit', 'Rewards credit']) expect(tenderOf(label), label).toBe('voucher');
     expect(tenderOf('Credit')).toBe('card');
     expect(tenderOf('Credit card')).toBe('card');
+    expect(tenderOf('Club Credit Card')).toBe('card');
   });
   it('reads a German or Dutch voucher or gift card compound by its last word', () => {
     for (const label of ['Warengutschein', 'Einkaufsgutschein', 'Cadeaubon', 'Waardebon', 'Boekenbon']) expect(tenderOf(label), label).toBe('voucher');
