@@ -68,6 +68,22 @@ function tendersCheck(b: ExtractedBasket): Check {
   return check('tenders', ok, `tenders ${formatMinor(paid)} less change ${formatMinor(b.change ?? 0)} = ${formatMinor(net)}; total ${b.total === null ? 'none' : formatMinor(b.total)}`);
 }
 
+/**
+ * The sum of the lines a till marks taxable ("Paper Towels  4.99 TX"), with their own discounts, when others carry no
+ * mark: US tills add sales tax to those lines only (groceries and prescriptions go untaxed). Null when every line
+ * or none is marked, where the subtotal is the base.
+ */
+function taxableLines(items: readonly Item[]): number | null {
+  let marked = 0;
+  let sum = 0;
+  for (const item of items) {
+    if (item.taxCode === null) continue;
+    marked++;
+    sum += lineTotal(item);
+  }
+  return marked === 0 || marked === items.length ? null : sum;
+}
+
 function taxesCheck(b: ExtractedBasket): Check {
   const wrong: string[] = [];
   for (const t of b.taxes) {
@@ -97,7 +113,7 @@ function taxesCheck(b: ExtractedBasket): Check {
     const discounts = b.discounts.reduce((s, d) => s + d.amount, 0);
     const onSubtotal = (base: number | null): boolean => base !== null && Math.abs(Math.round((base * t.rate!) / 100) - t.tax) <= ROUNDING;
     const fits = Math.abs(inclusive - t.tax) <= ROUNDING || Math.abs(exclusive - t.tax) <= ROUNDING;
-    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts)) {
+    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !onSubtotal(taxableLines(b.items))) {
       wrong.push(`tax ${formatMinor(t.tax)} is not ${t.rate}% of total ${formatMinor(b.total)}`);
     }
   }
@@ -152,6 +168,8 @@ export interface ConfidenceSignals {
   codeAsPicture: boolean;
   /** A tender is 'other' only because its label names no way of paying: its type is unknown, not read. */
   untypedTender: boolean;
+  /** The shop's or an item's words came out in another script inside Latin words: decoded in the wrong code page. */
+  misreadText: boolean;
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -163,8 +181,9 @@ export const UNVERIFIED_CAP = 0.85;
  * way round and nothing settled the order, when another reading of its lines scored nearly as well, when its
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
  * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
- * we cannot name, a code printed as a picture that cannot be read back), or when a tender's type is unknown because
- * its label names no way of paying.
+ * we cannot name, a code printed as a picture that cannot be read back), when a tender's type is unknown because
+ * its label names no way of paying, or when the shop's or an item's words were decoded in another code page than
+ * the printer printed them in (letters of another script inside Latin words).
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
@@ -179,7 +198,8 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     s.idFromCode === 'shaped' ||
     s.unnamedId ||
     s.codeAsPicture ||
-    s.untypedTender;
+    s.untypedTender ||
+    s.misreadText;
   return unverified ? UNVERIFIED_CAP : base;
 }
 

@@ -64,9 +64,17 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'titres restaurant': 1, 'ticket resto': 1, 'tickets resto': 1, 'cheque dejeuner': 1, 'cheque repas': 1, 'cheque lire': 1,
     'cheque cadeau': 1, 'buono pasto': 1, 'buoni pasto': 1, 'ticket comida': 1, 'cheque gourmet': 1, maaltijdcheque: 1,
     essensgutschein: 1, 'store credit': 1, 'shop credit': 1, 'credit note': 1,
+    // Cheques for a purpose (a cinema's, culture, holidays) are vouchers; a bare cheque is a bank cheque (other).
+    'cheque cinema': 1, 'cine cheque': 1, cinecheque: 1, 'cheque culture': 1, 'cheque vacances': 1, 'cheques vacances': 1,
+    // A club's, a member's or an account's credit is the shop's own money, not a credit card; below 1, so that a card
+    // named after a club ("Club Credit Card") stays a card.
+    'club credit': 0.9, 'member credit': 0.9, 'loyalty credit': 0.9, 'account credit': 0.9, 'rewards credit': 0.9, 'reward credit': 0.9,
+    // A French "bon" (bon cadeau, bon camping) is a voucher; weak, as a German or Dutch "Bon" is the receipt itself.
+    bon: 0.5, 'bon cadeau': 1, cadeaubon: 1, waardebon: 1, boekenbon: 1,
   },
   giftcard: { 'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1 },
-  other: { account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1 },
+  // "Chèque bancaire": a bank's cheque, not a bank card.
+  other: { account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1 },
 };
 
 export type Evidence = Record<Concept, number>;
@@ -121,6 +129,8 @@ export interface CompiledVocabulary {
   phrases: { words: string[]; concept: Concept; weight: number }[];
   /** Words of 6+ letters for fuzzy matching, by first letter (fuzzy matches keep the first letter). */
   fuzzy: Map<string, { word: string; concept: Concept; weight: number }[]>;
+  /** Voucher and gift-card words that end a German or Dutch compound ("Geschenkgutschein", "Museumcadeaukaart"). */
+  compoundHeads: { word: string; concept: Concept; weight: number }[];
   /** Evidence already worked out, by label: tills print the same labels all day. */
   cache: Map<string, Evidence>;
 }
@@ -128,10 +138,20 @@ export interface CompiledVocabulary {
 /** Labels remembered per vocabulary; the cache starts over when full. */
 const CACHE_LIMIT = 20_000;
 
+/**
+ * The concepts whose words head compounds: German and Dutch write a voucher's or gift card's kind before it in one
+ * word ("Warengutschein", "Winkelcadeaukaart"). Other concepts' words end compounds that mean something else
+ * ("Steuerbetrag" is no total, "Kundenkarte" no way of paying).
+ */
+const COMPOUND_CONCEPTS: ReadonlySet<Concept> = new Set(['voucher', 'giftcard']);
+/** Shorter heads ("bon") end too many other words. */
+const COMPOUND_HEAD_MIN = 7;
+
 export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}): CompiledVocabulary {
   const words = new Map<string, [Concept, number][]>();
   const phrases: CompiledVocabulary['phrases'] = [];
   const fuzzy: CompiledVocabulary['fuzzy'] = new Map();
+  const compoundHeads: CompiledVocabulary['compoundHeads'] = [];
   const add = (concept: Concept, text: string, weight: number): void => {
     const ws = labelWords(text);
     if (ws.length === 0) return;
@@ -145,13 +165,14 @@ export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}
         bucket.push({ word: w, concept, weight: weight * 0.8 });
         fuzzy.set(w[0]!, bucket);
       }
+      if (w.length >= COMPOUND_HEAD_MIN && COMPOUND_CONCEPTS.has(concept)) compoundHeads.push({ word: w, concept, weight: weight * 0.9 });
     } else phrases.push({ words: ws, concept, weight });
   };
   for (const concept of CONCEPTS) {
     for (const [text, weight] of Object.entries(CONCEPT_WORDS[concept])) add(concept, text, weight);
     for (const text of extra[concept] ?? []) add(concept, text, 1);
   }
-  return { words, phrases, fuzzy, cache: new Map() };
+  return { words, phrases, fuzzy, compoundHeads, cache: new Map() };
 }
 
 const empty = (): Evidence => ({ total: 0, subtotal: 0, change: 0, tax: 0, discount: 0, charge: 0, summary: 0, refund: 0, card: 0, cash: 0, voucher: 0, giftcard: 0, other: 0 });
@@ -180,6 +201,8 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
     }
     if (w.length < 5) continue;
     for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
+    // A compound's first part is at least a short word of its own ("Warengutschein"), never a stray letter or two.
+    for (const h of vocab.compoundHeads) if (w.length >= h.word.length + 3 && w.endsWith(h.word)) ev[h.concept] = Math.max(ev[h.concept], h.weight);
   }
   // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.
   if (ev.subtotal > 0 || ev.summary >= 1) ev.total = Math.min(ev.total, 0.2);

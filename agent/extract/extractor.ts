@@ -27,6 +27,7 @@ import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
 import type { Row } from './rows.js';
 import { isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
+import { misreadInCodePage } from './scripts.js';
 import { solve } from './solver.js';
 import { readBody } from './units.js';
 
@@ -254,6 +255,17 @@ export interface ReadSignals {
   ambiguousDate: boolean;
   /** A tender's label names no way of paying ("TEND", "PAYMT") and nothing else on the receipt tells it. */
   untypedTender: boolean;
+  /** The shop's name or address or an item's description was decoded in another code page than it was printed in (scripts.ts). */
+  misreadText: boolean;
+}
+
+/** The basket's own words (shop, items, discounts) read in another code page than they were printed in. */
+function printsMisreadText(b: ExtractedBasket): boolean {
+  if (b.merchant.name !== null && misreadInCodePage(b.merchant.name)) return true;
+  if (b.merchant.address !== null && misreadInCodePage(b.merchant.address)) return true;
+  for (const item of b.items) if (misreadInCodePage(item.description)) return true;
+  for (const d of b.discounts) if (misreadInCodePage(d.description)) return true;
+  return false;
 }
 
 /** Where the header ends: the first rule line printed before any amount (nothing when there is none). */
@@ -342,8 +354,9 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     if (tender.type === 'other' && (hit || own.maskedPan !== null || own.scheme !== null)) tender.type = 'card';
     if (tender.type === 'card') Object.assign(tender, { scheme: own.scheme, maskedPan: own.maskedPan, authCode: own.authCode, entryMode: own.entryMode });
   });
-  // A tender of unknown type that was overpaid and given change back is cash.
-  if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other') t.type = 'cash';
+  // A tender whose label names no way of paying, overpaid and given change back, is cash; a labelled cheque or
+  // account stays what its label says.
+  if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other' && untyped.has(t)) t.type = 'cash';
 
   const finished = items.map(finishItem);
   if (kind === null) {
@@ -399,6 +412,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     codeAsPicture: weakId && idFromCode === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
+    misreadText: printsMisreadText(basket),
   };
   return { basket, signals };
 }

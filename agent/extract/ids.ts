@@ -9,12 +9,14 @@ import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
 const ID = '((?:[A-Z]{1,4}-?)?\\d[\\dA-Z/-]{0,19})';
-// After the id: no letter or digit, and no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3).
-const ID_END = '(?![\\p{L}\\d]|[.,]\\d)';
+// After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), and no count of parts
+// ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number).
+const ID_END = '(?![\\p{L}\\d]|[.,]\\d|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d)';
 // The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº").
 const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|#)\\.?)?';
-// Words that qualify a document label before its number ("Facture simplifiée FS-20771", "Documento commerciale n.").
-const QUALIFIER = '(?:\\s+(?:simplifi[ée]e|simplificada|commerciale|fiscale?|di vendita))?';
+// Words that qualify a document label before its number ("Facture simplifiée FS-20771", "Documento commerciale n.",
+// "Fra. Simp."), whole or abbreviated.
+const QUALIFIER = '(?:\\s+(?:simplifi[ée]e|simplificada|simplif|simpl|simp|commerciale|fiscale?|di vendita)\\.?)?';
 // A number sign before the label ("Nº Op. 118", "N° ticket 0412", "No. de factura 88").
 const SIGN_BEFORE = '(?:(?:n[°º.]|nr\\.?|no\\.|no(?=\\s)|num\\.|#)\\s*(?:de\\s+|di\\s+)?)?';
 // A German compound's linking "s" ("Rechnungs-Nr."), then an abbreviation's dot ("Rg.", "Scontr.").
@@ -22,10 +24,13 @@ const labelled = (labels: string, signBefore = ''): RegExp =>
   new RegExp(`(?:^|[^\\p{L}])${signBefore}(?:${labels})s?\\.?${QUALIFIER}${NUMBER_WORD}(?!\\p{L})\\s*[:#.]?\\s*#?\\s*${ID}${ID_END}`, 'iu');
 
 const RANKED: RegExp[] = [
-  // The receipt or bill itself, as each language's tills name it.
+  // The receipt or bill itself, as each language's tills name it: a hire slip, rental contract or delivery note is
+  // the document a hire shop or a yard prints. "Fra." and "Fact." (factura, facture) only with their point: "Fra
+  // Angelico", "Factory" are no labels.
   labelled(
-    'receipt|rcpt|bon|beleg|ticket|tkt|scontrino|scontr|factura|facture|invoice|inv|rechnung|rg|documento|doc|vente|sale|ref|' +
-      'addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
+    'receipt|rcpt|bon|beleg|ticket|tkt|tck|tiq|scontrino|scontr|factura|facture|fra(?=\\.)|fact(?=\\.)|invoice|inv|rechnung|rg|' +
+      'documento|doc|vente|sale|ref|bill|addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
+      'leihschein|mietschein|mietvertrag|lieferschein|' +
       'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso',
     SIGN_BEFORE,
   ),
@@ -36,7 +41,7 @@ const RANKED: RegExp[] = [
   labelled('transaction|transactie|transaktion|trans|tran|txn|trx|trn|vorgang'),
   // "TX 60218" starts a line or follows a column gap; ", TX 78701" is a Texan address.
   new RegExp(`(?:^|\\s{2})tx\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
-  labelled('guest check|check|chk|order|bestellung|commande|pedido|ordine|tab'),
+  labelled('guest check|check|chk|order|bestellung|auftrag|commande|pedido|ordine|tab'),
   labelled('report|bericht|rapport'),
   new RegExp(`(?:^|\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
 ];

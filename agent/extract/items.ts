@@ -1,7 +1,7 @@
 // One item line read into its parts: description, quantity and unit, unit price, SKU or EAN column, tax code. The
-// quantity forms tills print: "2 x Latte", "Latte x2", "2 Latte", "2 x Bananas @ 0.25", "Unleaded 32.15 L @
-// 1.459/L", a qty/price line above or below the item ("2 @ 1.99", "0.452 kg x 2.20/kg"), and 3- and 4-column
-// tables ("2  Tornillos  6,90", "Paracetamol  2  0.65  1.30", "4471220  Wood Screws  6.49").
+// quantity forms tills print: "2 x Latte", "Latte x2", "2 Latte", "2 Stk. Brezel", "2 x Bananas @ 0.25",
+// "Unleaded 32.15 L @ 1.459/L", a qty/price line above or below the item ("2 @ 1.99", "0.452 kg x 2.20/kg"), and 3-
+// and 4-column tables ("2  Tornillos  6,90", "Paracetamol  2  0.65  1.30", "4471220  Wood Screws  6.49").
 import type { Item } from './basket.js';
 import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
@@ -11,19 +11,36 @@ const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?)';
 const NUM = '(\\d+(?:[.,]\\d+)?)';
 // A unit price prints its decimals ("5x50" in a name is not 5 at 50).
 const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
-const PIECES = '(?:st|stk|pcs|pc|ea)';
+/**
+ * The count's unit word, printed beside a quantity and never part of the name: Stk./St./Stück (German), pcs/pc/ea
+ * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).
+ */
+const PIECES = '(?:stk|st|stück|stueck|stuks|pcs|pc|pce|pces|ea|pz|pzi|pzs|uds|ud|unid|un)';
+/**
+ * The word or sign between a quantity and its unit price. "á" is the "@" of a printer set to the Latin American
+ * character set (ESC R 12, which the generic 58 and 80 mm printers select at start-up).
+ */
+const AT = '(?:@|at|à|á)';
+const TIMES = `(?:${AT}|x|×)`;
 /** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
-export const QTY_LINE = new RegExp(`^${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
-const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*(?:@|x|×|at|à)\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?$`, 'i');
+const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
 /** "2 x Bananas @ 0.25" */
-const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+(?:@|at|à)\\s*${PRICE}$`, 'i');
+const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${PRICE}$`, 'i');
 /** 4-column table row: "Paracetamol 16s  2  0.65" (description, quantity, unit price; the amount is split off). */
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${UNIT})?\\s{2,}${PRICE}$`, 'i');
-const QTY_X_DESC = /^(\d{1,4})\s*[x×*]\s*(\p{L}.*)$/iu;
+/**
+ * "2 Stk. Waschgang", "3 pcs x Spring Roll", "Trockner  2 Stk": the unit word after a quantity. The short ones that
+ * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
+ */
+const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
+const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*]\\s*(\\p{L}.*)$`, 'iu');
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
-const QTY_DESC = /^(\d{1,3})\s+(\p{L}.*)$/u;
-const DESC_QTY_COLUMN = /^(.+?)\s{2,}(\d{1,3})$/;
+const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
+/** A quantity column after the name ("Trockner 30 Min   2 Stk."): two spaces apart, so not a pack size ("Uova 6 pz"). */
+const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}(\\d{1,3})${PIECES_AFTER}$`, 'iu');
 /** SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville". */
 const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15})\s{2,}(\S.*)$/;
 /**

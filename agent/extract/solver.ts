@@ -42,22 +42,42 @@ function lineValue(u: Unit): number {
 }
 
 /**
- * The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax.
- * `tenderWordsAsItems`: a line among the items whose label names a tender ("Bar Snacks": "bar" is cash) is an item,
- * not a tender printed early; tried only when that is what makes the sums close (`ignoredTender` says there was one).
+ * How the units before the total are read when the plain reading does not close the sum (each tried only then):
+ * `liberal`: one item then an unlabelled line of the same amount is a subtotal; `tenderWordsAsItems`: a line among
+ * the items whose label names a tender ("Bar Snacks": "bar" is cash) is an item, not a tender printed early;
+ * `sumsAsItems`: an unlabelled line that is the sum of the items above it ("38,00 + 6,00" over "Langlauf-Set 44,00")
+ * is an item, not a subtotal.
  */
-function readBefore(
-  units: readonly Unit[],
-  t: number,
-  roles: Role[],
-  refund: boolean,
-  liberal: boolean,
-  tenderWordsAsItems = false,
-): { running: number; items: number; ignoredTender: boolean } {
+interface BeforeMode {
+  liberal?: boolean;
+  tenderWordsAsItems?: boolean;
+  sumsAsItems?: boolean;
+}
+
+interface Before {
+  running: number;
+  items: number;
+  /** A line naming a tender was left out of the items (`tenderWordsAsItems` may read it). */
+  ignoredTender: boolean;
+  /** A line was read as a subtotal by its amount alone (`sumsAsItems` may read it). */
+  sumAsSubtotal: boolean;
+}
+
+/** The other readings, in order, and whether the reading so far leaves room for each. */
+const ALTERNATIVES: readonly { mode: BeforeMode; applies: (b: Before) => boolean }[] = [
+  { mode: { liberal: true }, applies: () => true },
+  { mode: { tenderWordsAsItems: true }, applies: (b) => b.ignoredTender },
+  { mode: { sumsAsItems: true }, applies: (b) => b.sumAsSubtotal },
+];
+
+/** The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax. */
+function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean, mode: BeforeMode): Before {
+  const { liberal = false, tenderWordsAsItems = false, sumsAsItems = false } = mode;
   let running = 0;
   let items = 0;
   let closedOnce = false;
   let ignoredTender = false;
+  let sumAsSubtotal = false;
   for (let i = 0; i < t; i++) {
     const u = units[i]!;
     const ev = u.ev;
@@ -68,10 +88,15 @@ function readBefore(
       items++;
     } else if (ev.summary >= 0.8) role = 'summary';
     // Two or more items summing exactly to the next amount is no coincidence: it is a subtotal, whatever its label.
-    else if (items > 0 && (ev.subtotal >= 0.8 || (u.amount === running && running !== 0 && (items >= 2 || liberal || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))) {
+    else if (
+      items > 0 &&
+      (ev.subtotal >= 0.8 ||
+        (!sumsAsItems && u.amount === running && running !== 0 && (items >= 2 || liberal || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))
+    ) {
       // A labelled subtotal stays one when the sums do not close (a line lost): the checks then say so.
       role = 'subtotal';
       closedOnce = true;
+      if (ev.subtotal < 0.8) sumAsSubtotal = true;
     } else if (items > 0 && ev.tax >= STRONG && ev.tax >= ev.total) role = 'tax';
     else if (items > 0 && ev.charge >= STRONG && ev.charge > ev.total) role = 'charge';
     else if (items > 0 && (u.amount < 0 ? !refund || ev.discount >= 0.8 : ev.discount >= 0.8 && closedOnce)) role = 'discount';
@@ -88,7 +113,7 @@ function readBefore(
     else if (role === 'tax') running += u.amount;
     else if (role === 'discount') running -= Math.abs(u.amount) * Math.sign(units[t]!.amount || 1);
   }
-  return { running, items, ignoredTender };
+  return { running, items, ignoredTender, sumAsSubtotal };
 }
 
 /** The units after the total: tenders until they cover it, then the change; tax lines are inclusive-tax notes. */
@@ -143,21 +168,15 @@ function candidate(units: readonly Unit[], t: number, refundTitle: boolean): Can
   const u = units[t]!;
   // A negative total is money back: its lines print negative as items, whether or not a title says "refund".
   const refund = refundTitle || u.amount < 0;
-  let before = readBefore(units, t, roles, refund, false);
-  if (before.running !== u.amount) {
-    // One item then an unlabelled line of the same amount: a subtotal only if that makes the sums close.
+  let before = readBefore(units, t, roles, refund, {});
+  // Another reading is taken only when it makes the sums close.
+  for (const alternative of ALTERNATIVES) {
+    if (before.running === u.amount) break;
+    if (!alternative.applies(before)) continue;
     const alt: Role[] = new Array<Role>(units.length);
-    const liberal = readBefore(units, t, alt, refund, true);
-    if (liberal.running === u.amount && liberal.items > 0) {
-      before = liberal;
-      for (let i = 0; i < t; i++) roles[i] = alt[i]!;
-    }
-  }
-  if (before.running !== u.amount && before.ignoredTender) {
-    const alt: Role[] = new Array<Role>(units.length);
-    const asItems = readBefore(units, t, alt, refund, false, true);
-    if (asItems.running === u.amount && asItems.items > 0) {
-      before = asItems;
+    const other = readBefore(units, t, alt, refund, alternative.mode);
+    if (other.running === u.amount && other.items > 0) {
+      before = other;
       for (let i = 0; i < t; i++) roles[i] = alt[i]!;
     }
   }

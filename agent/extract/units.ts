@@ -56,7 +56,12 @@ const ADD_ON = /^[+>•~]\s*\p{L}/u;
  */
 const STAR_BULLET = /^\*\s+\p{L}/u;
 const DEPOSIT = /(?:^|[^\p{L}])(?:pfand\p{L}*|leergut\p{L}*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija)(?![\p{L}])/iu;
-const VOIDED = /^(?:void(?:ed)?|storno|storniert|correctie|annulering|geannuleerd|correction|annulation|annul[ée]e?|anulaci[oó]n|anulado|annullo|annullato|cancell?ed)(?![\p{L}])/iu;
+/**
+ * The mark of a line voided at the till, whole or abbreviated ("ANNUL.", "Anul.", "Storn."), maybe after a word for
+ * the line itself ("Article annulé", "Artikel storniert", "Item void").
+ */
+const VOIDED =
+  /^(?:(?:article|artikel|art\.|item|line|ligne|posten|position|art[ií]culo|articolo|riga|regel)\s+)?(?:void(?:ed)?|storno|storniert|storn\.|correctie|annulering|geannuleerd|correction|annulation|annul[ée]e?|annul\.|anulaci[oó]n|anulad[oa]|anul\.|annullo|annullat[oa]|cancell?ed)(?![\p{L}])/iu;
 /** A line that is its own article: a deposit, a bottle return, a voided line (see Unit.article). */
 export function isArticleLabel(label: string): boolean {
   return DEPOSIT.test(label) || VOIDED.test(label);

@@ -107,6 +107,10 @@ describe('code page numbering of other printer makers (escpos-buffer models)', (
     { model: 'MP-4200 TH', numbering: 'bematech', pages: ['cp850', 'cp437', 'cp860', 'cp858', 'cp866', 'utf8'] },
     { model: 'DR800', numbering: 'daruma', pages: ['iso88591', 'cp850', 'cp1252', 'cp437'] },
     { model: 'I9', numbering: 'elgin', pages: ['cp1252', 'cp850', 'cp437', 'cp860', 'cp858'] },
+    // The rest of Elgin's range shares the I9's profile (escpos-buffer capabilities: I7, VOX, VOX+ and NIX are
+    // 'elgin'): ESC t 1 is Windows-1252 on all of them, where Epson's 1 is Katakana.
+    { model: 'VOX', numbering: 'elgin', pages: ['cp1252', 'cp850', 'cp437', 'cp860', 'cp858'] },
+    { model: 'I7', numbering: 'elgin', pages: ['cp1252', 'cp858'] },
     {
       model: 'POS-80',
       numbering: 'generic',
@@ -140,6 +144,7 @@ describe('code page numbering of other printer makers (escpos-buffer models)', (
   it.each([
     ['DR800', 'daruma', 'cp1252'],
     ['I9', 'elgin', 'cp1252'],
+    ['VOX', 'elgin', 'cp1252'],
     ['MP-4200 TH', 'bematech', 'cp858'],
     ['POS-80', 'generic', 'cp1252'],
   ] as const)('%s %s text is wrong under Epson numbers: the numbering matters', async (model, numbering, page) => {

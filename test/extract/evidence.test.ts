@@ -23,6 +23,31 @@ describe('label evidence', () => {
     expect(tenderOf('Credit')).toBe('card');
     expect(tenderOf('Chèque')).toBe('other');
   });
+  // The fifth batch's voucher tenders ("CINE-CHEQUE", a wash club's credit, "Geschenkgutschein", a museum's gift
+  // card written as one word, a campsite's "Bon"), in other wordings and shops.
+  it('types cheques for a purpose (cinema, culture, holidays, a gift) as vouchers, a bare cheque as other', () => {
+    for (const label of ['Chèque cinéma', 'Ciné-chèque', 'CINECHEQUE', 'Chèques-Vacances', 'Chèque culture', 'Chèque cadeau'])
+      expect(tenderOf(label), label).toBe('voucher');
+    expect(tenderOf('Chèque bancaire')).toBe('other');
+  });
+  it("types a club's, a member's or an account's credit as a voucher, a bare credit as a card", () => {
+    for (const label of ['Member Credit', 'Club credit', 'Loyalty Credit', 'Account credit', 'Rewards credit']) expect(tenderOf(label), label).toBe('voucher');
+    expect(tenderOf('Credit')).toBe('card');
+    expect(tenderOf('Credit card')).toBe('card');
+    expect(tenderOf('Club Credit Card')).toBe('card');
+  });
+  it('reads a German or Dutch voucher or gift card compound by its last word', () => {
+    for (const label of ['Warengutschein', 'Einkaufsgutschein', 'Cadeaubon', 'Waardebon', 'Boekenbon']) expect(tenderOf(label), label).toBe('voucher');
+    for (const label of ['Winkelcadeaukaart', 'Boekencadeaukaart', 'Stadtgeschenkkarte']) expect(tenderOf(label), label).toBe('giftcard');
+    // A word that only starts with one, or a card that is no way of paying ("Kundenkarte": a loyalty card), is none.
+    expect(tenderOf('Gutscheinnummer')).toBeNull();
+    expect(tenderOf('Kundenkarte')).toBeNull();
+  });
+  it('types a French "bon" (bon cadeau, bon camping) as a voucher and leaves a German "Bon-Summe" the total', () => {
+    expect(tenderOf('Bon cadeau')).toBe('voucher');
+    expect(tenderOf('BON FIDELITE')).toBe('voucher');
+    expect(evidenceOf('Bon-Summe', vocab).total).toBe(1);
+  });
   it('types Spanish and Italian cash words as cash', () => {
     expect(tenderOf('Metálico')).toBe('cash');
     expect(tenderOf('Pago al contado')).toBe('cash');

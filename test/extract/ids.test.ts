@@ -2,7 +2,7 @@
 // abbreviations with their number word attached ("Belegnummer", "Rechnungs-Nr.", "Rg.-Nr."), a number sign
 // before the label ("Nº Op."), Dutch and Italian words ("Kassabon", "Volgnr.", "Rekening", "Scontr."), a bare
 // "Nº:"; and the German TSE transaction counter, which is not the receipt number when a Beleg or Rechnung
-// number is printed.
+// number is printed. The fifth batch: hire and delivery documents, abbreviated invoice and ticket labels, bills.
 import { describe, expect, it } from 'vitest';
 import { findReceiptNumber, printsMaskedId } from '../../agent/extract/ids.js';
 import { extractBasket } from '../../agent/extract/index.js';
@@ -12,6 +12,8 @@ import { doc, line, lr, rule } from './documents.js';
 
 const numberOf = (...texts: string[]): string | null =>
   findReceiptNumber(rowsOf(doc(...texts.map((t) => line([0, t])))), GENERIC_FIELDS.receiptNumber)?.id ?? null;
+/** The number and whether its label names the receipt itself (a bare "No." or an order number does not). */
+const namedNumberOf = (...texts: string[]) => findReceiptNumber(rowsOf(doc(...texts.map((t) => line([0, t])))), GENERIC_FIELDS.receiptNumber);
 
 describe('receipt number labels', () => {
   it('reads German labels with the number word attached, hyphenated or abbreviated', () => {
@@ -56,6 +58,45 @@ describe('receipt number labels', () => {
     expect(numberOf('Bonuskaart 4410')).toBeNull();
     expect(numberOf('Volgende keer 10% korting')).toBeNull();
     expect(numberOf('Rekeningnummer NL91ABNA0417164300')).toBeNull();
+  });
+});
+
+describe('receipt number labels of hire, delivery and abbreviated documents', () => {
+  // The fifth batch's classes (a hire slip's number, an abbreviated "factura simplificada", "Tck" among store and
+  // till ids, a tea room's bill), in other wordings: each names the document the receipt is.
+  it('reads German hire, rental and delivery documents as the receipt itself', () => {
+    expect(namedNumberOf('Leihschein Nr. 8812')).toEqual({ id: '8812', named: true });
+    expect(namedNumberOf('Mietvertrag MV-2025-0412')).toEqual({ id: 'MV-2025-0412', named: true });
+    expect(namedNumberOf('Mietschein: 30917')).toEqual({ id: '30917', named: true });
+    expect(namedNumberOf('Lieferschein-Nr. 5512', 'Kunde 4410')).toEqual({ id: '5512', named: true });
+    // An order ("Auftrag") is a weaker reading, as an order number is in every language.
+    expect(namedNumberOf('Auftragsnr. 6610')).toEqual({ id: '6610', named: false });
+  });
+  it('reads abbreviated Spanish and French invoice labels, with or without their qualifier', () => {
+    expect(namedNumberOf('FRA. SIMP. A-22019')).toEqual({ id: 'A-22019', named: true });
+    expect(namedNumberOf('Fra.: 2025/00871')).toEqual({ id: '2025/00871', named: true });
+    expect(namedNumberOf('Fact. simplif. nº 3310')).toEqual({ id: '3310', named: true });
+    expect(namedNumberOf('Fact. N° 4471')).toEqual({ id: '4471', named: true });
+    // The abbreviation needs its point: "Fra" or "Fact" in a word or a name is no label.
+    expect(numberOf('Via Fra Angelico 12')).toBeNull();
+    expect(numberOf('Factory Outlet 2210')).toBeNull();
+  });
+  it('reads "Tck" and "Tiq." for a ticket beside store and till ids', () => {
+    expect(namedNumberOf('Tienda 88  Caja 4  Tck 00418')).toEqual({ id: '00418', named: true });
+    expect(namedNumberOf('TCK#: 7781  TPV 2')).toEqual({ id: '7781', named: true });
+    expect(namedNumberOf('Mag. 12  Tiq. 5512')).toEqual({ id: '5512', named: true });
+  });
+  it('reads a bill number as the receipt', () => {
+    expect(namedNumberOf('Bill 2207  Server Tom')).toEqual({ id: '2207', named: true });
+    expect(namedNumberOf('BILL NO: 118', 'Table 12')).toEqual({ id: '118', named: true });
+    expect(namedNumberOf('Bill #5510')).toEqual({ id: '5510', named: true });
+    // A server called Bill is no label, nor a bill of fare.
+    expect(numberOf('Served by Bill', 'Table 12')).toBeNull();
+    // "Bill 2 of 3", "Ticket 1 de 2": the part of a split, not the number.
+    expect(numberOf('Split bill 2 of 3')).toBeNull();
+    expect(numberOf('Receipt 1 of 2')).toBeNull();
+    expect(numberOf('Ticket 1 de 2')).toBeNull();
+    expect(numberOf('Beleg 2 von 2', 'Beleg-Nr. 4471')).toBe('4471');
   });
 });
 

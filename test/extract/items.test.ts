@@ -47,6 +47,49 @@ describe('product-number columns', () => {
   });
 });
 
+describe('a unit word beside the quantity', () => {
+  // The fifth batch printed "2 Stk. Waschgang 8kg": the count's unit word is no part of the name. Tills in each
+  // language print their own (Stk./St. in German, pcs in English, pz. in Italian, un./uds in Spanish, st. in Dutch).
+  it('is taken off with the quantity before the description', () => {
+    const b = extract(
+      lr('3 Stk Laugenbrezel', '2,85'),
+      lr('2 St. Mohnbrötchen', '0,90'),
+      lr('2 pcs Spring Roll', '5,00'),
+      lr('4 pz. Cornetto', '4,80'),
+      lr('3 un. Pan de leche', '1,50'),
+      lr('2 uds Croqueta', '3,00'),
+      lr('6 st. Krentenbol', '3,00'),
+      rule(),
+      lr('SUMME', '21,05'),
+      lr('BAR', '21,05'),
+    );
+    expect(lines(b)).toEqual([
+      ['Laugenbrezel', 3, 285, 0],
+      ['Mohnbrötchen', 2, 90, 0],
+      ['Spring Roll', 2, 500, 0],
+      ['Cornetto', 4, 480, 0],
+      ['Pan de leche', 3, 150, 0],
+      ['Croqueta', 2, 300, 0],
+      ['Krentenbol', 6, 300, 0],
+    ]);
+  });
+  it('is taken off a quantity column after the description and a quantity line under it', () => {
+    const b = extract(lr('Trockner 30 Min   2 Stk.', '5,00'), lr('Waschmittel', '2,40'), line([2, '2 pz x 1,20']), rule(), lr('SUMME', '7,40'), lr('BAR', '7,40'));
+    expect(lines(b)).toEqual([
+      ['Trockner 30 Min', 2, 500, 0],
+      ['Waschmittel', 2, 240, 0],
+    ]);
+  });
+  it('stays in a name whose number is a pack size ("Uova 6 pz", "Eier 10 Stk"), or that starts like a unit ("St Ives")', () => {
+    const b = extract(lr('Uova 6 pz', '3,20'), lr('Eier 10 Stk', '2,99'), lr('2 St Ives Scrub', '7,00'), rule(), lr('TOTALE', '13,19'), lr('CONTANTI', '13,19'));
+    expect(lines(b)).toEqual([
+      ['Uova 6 pz', 1, 320, 0],
+      ['Eier 10 Stk', 1, 299, 0],
+      ['St Ives Scrub', 2, 700, 0],
+    ]);
+  });
+});
+
 describe('modifiers and voided lines', () => {
   it('reads a "*" bulleted priced line under an item as its modifier', () => {
     const b = extract(lr('Ribeye', '24.00'), lr('* Blue Cheese Butter', '2.50'), lr('Chips', '4.00'), rule(), lr('TOTAL', '30.50'), lr('CARD', '30.50'));
@@ -69,6 +112,37 @@ describe('modifiers and voided lines', () => {
       ['ANNULERING Kaas jong', 1, -450, 0],
       ['Brood', 1, 295, 0],
     ]);
+  });
+});
+
+describe('a quantity line printed in a national character set', () => {
+  // ESC R 12 (Latin America), which the generic 58 and 80 mm printers select at start-up, prints 0x40 as "á": the
+  // till's "2 @ 8.99" comes out "2 á 8.99" (the fifth batch's pharmacy).
+  it('reads "á" where the till sent "@"', () => {
+    const b = extract(lr('VITAMINA C 1000MG', '17.98'), line([2, '2 á 8.99']), lr('PAÑUELOS', '3.87'), line([2, '3 á 1.29']), rule(), lr('TOTAL', '21.85'), lr('EFECTIVO', '21.85'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['VITAMINA C 1000MG', 2, 899, 1798],
+      ['PAÑUELOS', 3, 129, 387],
+    ]);
+  });
+});
+
+describe('voided lines marked by an abbreviation or after a word for the line', () => {
+  // The fifth batch printed "ANNUL. Sprite 50cl" and "Article annulé Gaz camping": a voided line is a negative item,
+  // not a discount, however the till abbreviates the mark or names the line before it.
+  it.each([
+    ['an abbreviated mark', ['ANNUL. Croissant', 'Anul. Café crème'], ['TOTAL', 'ESPECES']],
+    ['a mark after a word for the line', ['Artikel storniert Croissant', 'Item void Café crème'], ['SUMME', 'BAR']],
+  ])('reads %s as a negative item', (_, [first, second], [total, tender]) => {
+    const b = extract(lr('Croissant', '1,20'), lr(first!, '-1,20'), lr('Café crème', '2,80'), lr(second!, '-2,80'), lr('Brioche', '2,10'), rule(), lr(total!, '2,10'), lr(tender!, '2,10'));
+    expect(lines(b)).toEqual([
+      ['Croissant', 1, 120, 0],
+      [first, 1, -120, 0],
+      ['Café crème', 1, 280, 0],
+      [second, 1, -280, 0],
+      ['Brioche', 1, 210, 0],
+    ]);
+    expect(b.discounts).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // How extraction generalises: the layouts corpus (141 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development parts and its four held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json; the fourth batch was scored blind once, then tuned on), with no profile and
+// field on its development parts and its three held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json; the fourth and fifth batches were scored blind, then tuned on), with no profile and
 // no store context; the reliability of confidence per part; and a label-perturbation run where every total,
 // subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
@@ -15,7 +15,7 @@ const held = scored.filter((s) => s.receipt.part === 'held-out');
 const held2 = scored.filter((s) => s.receipt.part === 'held-out-2');
 const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
 const dev4 = scored.filter((s) => s.receipt.part === 'development-4');
-const held5 = scored.filter((s) => s.receipt.part === 'held-out-5');
+const dev5 = scored.filter((s) => s.receipt.part === 'development-5');
 
 /** Each field of a part at or above its measured floor (a floor of 1 means every receipt right). */
 function atLeast(part: string, inPart: typeof scored, floors: Partial<Record<(typeof FIELDS)[number] | 'all', number>>): void {
@@ -27,20 +27,20 @@ describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3, ...held5].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
     // The fifth batch, written blind like the fourth: 25 more whole layouts, 4 receipts each.
-    expect(new Set(held5.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
-    expect(held5.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(dev5.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(dev5.length).toBeGreaterThanOrEqual(100);
     // The fourth batch: 25 whole layouts, 4 receipts each, enough receipts to say something about calibration.
     expect(new Set(dev4.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
     expect(dev4.length).toBeGreaterThanOrEqual(100);
     expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
     expect(new Set(held2.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
-    for (const s of [...dev, ...dev4]) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
+    for (const s of [...dev, ...dev4, ...dev5]) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the two development and the four held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the three development and the three held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
@@ -68,37 +68,33 @@ describe('layouts corpus', () => {
     const d4 = fieldAccuracy(dev4);
     for (const f of FIELDS) expect(d4[f], `development-4 ${f}`).toBeGreaterThanOrEqual(0.98);
     expect(d4.all, 'development-4 all').toBeGreaterThanOrEqual(0.99);
-    // The fifth batch, blind: written and committed before the extractor was ever run on it, by a writer who never
-    // read the extractor, and never seen by anyone tuning it. First scored at c065a2d: all 0.951 (items 0.948,
-    // tenders 0.95, tax 0.92, receipt number 0.84, the rest 1). Scored again after the calibration and fourth-batch
-    // work, still blind: all 0.963; tax, total, currency and time 1. What misses: receipt number 0.84 (a hire slip's
-    // 'Leihschein', a Spanish 'Fra. Simplificada:', a 'Tck' among store and till ids, a tea room's 'Bill'; all
-    // flagged 0.85), items 0.95 ('Stk.' kept in four laundrette descriptions; umlauts of an Elgin printer's own ESC t
-    // numbering; a voided 'ANNUL.' line dropped; three more flagged low), tenders 0.95 (gift and cinema vouchers and
-    // a wash-club credit typed other, cash or card). Below issue 10's 0.97 on held-out layouts.
-    atLeast('held-out-5', held5, { total: 1, currency: 1, time: 1, tax: 1, receiptNumber: 0.84, items: 0.949, tenders: 0.95, all: 0.962 });
+    // The fifth batch was scored blind (figures in the README and at 419e4dc: all fields 0.963, items 0.95, tenders
+    // 0.95, receipt number 0.84, the rest 1; 63 of 75 at 0.9 or more fully correct) and is development since: held
+    // to the development part's thresholds, and to its figures measured after tuning on its failure classes: items
+    // 0.987 (two garden-centre receipts from an Elgin printer whose ESC t numbering, decoded in Epson's, garbles
+    // their umlauts; flagged 0.85), every other field 1; all 0.998.
+    const d5 = fieldAccuracy(dev5);
+    for (const f of FIELDS) expect(d5[f], `development-5 ${f}`).toBeGreaterThanOrEqual(0.98);
+    expect(d5.all, 'development-5 all').toBeGreaterThanOrEqual(0.99);
+    atLeast('development-5', dev5, { items: 0.987, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 });
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
     // Issue 10's target, on each part of the split on its own (the held-out batches were only ever scored).
     // Not met by the fourth batch when it was scored blind: of its 79 receipts at 0.9 or more, 38 were fully correct.
-    // Not met by the fifth batch, blind: of its receipts at 0.9 or more, 54 of 79 were fully correct at first
-    // scoring, 63 of 75 after the calibration and fourth-batch work (12 wrong at confidence 1: 'Stk.' descriptions,
-    // 'Leihschein' numbers, the Elgin umlauts, an 'ANNUL.' line, two voucher types). Held at that measured figure
-    // below, the target kept for every part that has been tuned on or met it.
+    // Not met by the fifth batch when it was scored blind: of its 75 receipts at 0.9 or more, 63 were fully correct;
+    // after tuning, 93 of its 100 are at 0.9 or more, all fully correct (held below).
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
-    for (const part of PARTS.filter((p) => p !== 'held-out-5')) {
+    for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
       const top = inPart.filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
       const wrongButSure = top.filter((s) => !s.fullyCorrect).map((s) => s.receipt.name);
       expect(wrongButSure, `${part}: wrong at confidence >= 0.9`).toEqual([]);
       expect(top.length / inPart.length, `${part}: share at confidence >= 0.9`).toBeGreaterThanOrEqual(0.6);
     }
-    const top = reliability(scored.filter((s) => s.receipt.part !== 'held-out-5')).find((r) => r.bucket === '0.9–1.0')!;
+    const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
-    const blind = reliability(held5).find((r) => r.bucket === '0.9–1.0')!;
-    expect(blind.receipts, 'held-out-5 receipts at >= 0.9').toBeGreaterThanOrEqual(75);
-    expect(blind.fullyCorrect, 'held-out-5 share fully correct at >= 0.9').toBeGreaterThanOrEqual(0.84);
+    expect(reliability(dev5).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-5 receipts at >= 0.9').toBeGreaterThanOrEqual(93);
   });
 });
 

@@ -101,6 +101,26 @@ describe('receipt numbers', () => {
   });
 });
 
+describe('an item that happens to be the sum of the items above it', () => {
+  // The fifth batch's ski hire: 38,00 + 6,00 over 44,00 read as a subtotal, and the total no longer closed.
+  it('is an item when only that closes the sum to the total, and stays a subtotal when the sum closes with it one', () => {
+    const b = extract(lr('Tagesticket Kind', '12,00'), lr('Leihhelm', '8,00'), lr('Tagesticket Erw.', '20,00'), rule(), lr('SUMME', '40,00 €'), lr('BAR', '40,00'));
+    expect(b.items.map((i) => [i.description, i.amount])).toEqual([
+      ['Tagesticket Kind', 1200],
+      ['Leihhelm', 800],
+      ['Tagesticket Erw.', 2000],
+    ]);
+    expect(b.confidence).toBe(1);
+    const sub = extract(lr('Tea', '2.00'), lr('Scone', '3.00'), lr('GOODS', '5.00'), lr('Service', '0.50'), rule(), lr('TOTAL', '£5.50'), lr('CASH', '5.50'));
+    expect(sub.subtotal).toBe(500);
+    expect(sub.items.map((i) => [i.description, i.amount])).toEqual([
+      ['Tea', 200],
+      ['Scone', 300],
+      ['Service', 50],
+    ]);
+  });
+});
+
 describe('node-thermal-printer tender line', () => {
   it('captures the masked card number printed on the tender line itself', () => {
     const { ThermalPrinter, PrinterTypes, CharacterSet } = ntp;

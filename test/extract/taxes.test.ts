@@ -28,3 +28,24 @@ describe('tax tables', () => {
     expect(taxes(b)).toEqual([[21, null, 105, null]]);
   });
 });
+
+describe('sales tax on the taxable lines only', () => {
+  // The fifth batch's deli and pharmacy: US tills add sales tax to the lines they mark taxable ("T", "TX") and not
+  // to the others (groceries, prescriptions), so the tax is the rate of those lines, not of the subtotal.
+  const usd = (...blocks: Block[]) => extractBasket(doc(line([0, 'MARKET']), line([0, 'Receipt 3001']), line([0, '06/25/2025 6:00 PM']), rule(), ...blocks), { id: 't' })!;
+  it('checks the tax against the sum of the lines marked with a tax code when others have none', () => {
+    // 4.99 + 12.00 = 16.99 taxable at 7% = 1.19; the milk and the bread are not.
+    const b = usd(lr('Milk 1 Gal', '3.49'), lr('Paper Towels', '4.99 TX'), lr('Bread', '2.99'), lr('Batteries AA', '12.00 TX'), rule(), lr('SUBTOTAL', '23.47'), lr('SALES TAX 7%', '1.19'), lr('TOTAL', '$24.66'), lr('CASH', '24.66'));
+    expect(b.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
+    expect(b.confidence).toBe(1);
+  });
+  it('takes a store coupon under a taxable line off its taxable amount', () => {
+    // (9.99 - 2.00) + 3.50 = 11.49 taxable at 6% = 0.69.
+    const b = usd(lr('Shampoo', '9.99 T'), lr('STORE COUPON', '2.00-'), lr('Lotion', '3.50 T'), lr('RX COPAY', '15.00'), rule(), lr('SUBTOTAL', '26.49'), lr('TAX 6%', '0.69'), lr('BALANCE DUE', '$27.18'), lr('VISA', '27.18'));
+    expect(b.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
+  });
+  it('still fails a tax that is the rate of neither the taxable lines nor the subtotal', () => {
+    const b = usd(lr('Milk 1 Gal', '3.49'), lr('Paper Towels', '4.99 TX'), rule(), lr('SUBTOTAL', '8.48'), lr('SALES TAX 7%', '0.50'), lr('TOTAL', '$8.98'), lr('CASH', '8.98'));
+    expect(b.checks.find((c) => c.name === 'taxes')?.ok).toBe(false);
+  });
+});
