@@ -4,7 +4,7 @@
 // loads nothing heavy: the few values help shows (choices, defaults) come from modules without dependencies.
 // One module on purpose (the entry point too): each ESM module loaded costs start-up time and memory of its own,
 // and one more here took `--version` from 46 to 51 MiB.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from './commander.js';
 import { VERSION } from '../version.js';
 import { CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS } from '../decode/setup-names.js';
 import { PRINTER_MODEL_NAMES } from '../decode/models.js';

@@ -4,9 +4,9 @@
 // the first receipt shows while the rest is still being read. Only what the chosen format needs is loaded: the
 // renderer of that format, and the extractor only for baskets.
 import { once } from 'node:events';
-import type { Command } from 'commander';
-import { DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
-import { resolveOptions } from '../decode/options.js';
+import type { Command } from './commander.js';
+import type { PrintedDocument } from '../decode/document.js';
+import { DecoderOptionsError, resolveOptions, type DecoderOptions } from '../decode/options.js';
 import { isTimeZone } from '../extract/dates.js';
 import type { LayoutProfile } from '../extract/index.js';
 import { documentsOf, jobsOf } from './capture-file.js';
