@@ -198,16 +198,23 @@ const program = new Command()
   .name('posbridge')
   .description('ESC/POS print-path bridge: capture, decode, extract, store and forward till receipts.')
   .version(VERSION);
-// Commands register below, one line each, in the order `posbridge --help` lists them.
-defineParse(program);
-defineProfile(program);
-defineRun(program);
-defineTail(program);
-defineTestPrint(program);
-defineStatus(program);
-defineBackfill(program);
-defineImport(program);
-defineDevBackend(program);
-defineDoctor(program);
+/** Every command's definition, in the order `posbridge --help` lists them. */
+const COMMANDS: readonly [name: string, define: (program: Command) => void][] = [
+  ['parse', defineParse],
+  ['profile', defineProfile],
+  ['run', defineRun],
+  ['tail', defineTail],
+  ['test-print', defineTestPrint],
+  ['status', defineStatus],
+  ['backfill', defineBackfill],
+  ['import', defineImport],
+  ['dev-backend', defineDevBackend],
+  ['doctor', defineDoctor],
+];
+// A command named first on the command line is the only one defined: commander dispatches to it, and its help and
+// errors are its own, so the other commands' options would be built for nothing (a few milliseconds of start-up).
+// Anything else (--help, help, --version, a mistyped command) gets them all, to list them or suggest one.
+const named = COMMANDS.find(([name]) => name === process.argv[2]);
+for (const [, define] of named === undefined ? COMMANDS : [named]) define(program);
 
 await program.parseAsync(process.argv);
