@@ -1,5 +1,16 @@
 #!/usr/bin/env node
 // The CLI is compiled to dist/ by `npm install` (the prepare script); this shim keeps the bin path stable.
+import module from 'node:module';
+
+// Node 22.1+ can keep V8's compiled code of the modules below between runs, so that a command's start-up does not
+// compile them again (Node 20 cannot: there each run compiles them). Node's own cache folder under the OS's
+// temporary folder (NODE_COMPILE_CACHE names another, NODE_DISABLE_COMPILE_CACHE turns it off); one that cannot be
+// written leaves the cache off and the command runs as without it.
+try {
+  module.enableCompileCache?.();
+} catch {
+  // the same: no cache
+}
 // turbofan.js first: it holds V8's Turbofan off before the rest of the CLI loads (it says why).
 await import('../dist/agent/cli/turbofan.js');
 await import('../dist/agent/cli/main.js');

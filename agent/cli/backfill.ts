@@ -3,7 +3,7 @@
 // (what it queued is delivered by the daemon or the next backfill). The engine is agent/forward/backfill.ts.
 import { hostname } from 'node:os';
 import { SingleBar } from 'cli-progress';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from './commander.js';
 import { ConfigError, loadAgentConfig, printerSetupsOf, type AgentConfig } from '../config.js';
 import { loadProfiles } from '../extract/index.js';
 import { runBackfill, type BackfillProgress, type BackfillSummary } from '../forward/backfill.js';

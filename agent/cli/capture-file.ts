@@ -2,7 +2,10 @@
 // as soon as the decoder completes it. Memory stays bounded by the largest job, whatever the file's size.
 import { createReadStream } from 'node:fs';
 import { printsSomething } from '../capture/printed.js';
-import { Decoder, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
+// The decoder's own modules, not decode/index.js: the index also loads the Transform stream, which files do not need.
+import { Decoder } from '../decode/dialect-decoder.js';
+import type { PrintedDocument } from '../decode/document.js';
+import type { DecoderOptions } from '../decode/options.js';
 import { PanMasker } from '../extract/privacy.js';
 
 /** Bytes read at a time; the decoder's output does not depend on it. */

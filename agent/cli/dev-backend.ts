@@ -2,7 +2,7 @@
 // end-to-end tests: it implements docs/backend-api.md, keeps what it receives in its own SQLite file, shows it at
 // `/`, and misbehaves on request. It prints its URL on stdout once it listens; SIGTERM/SIGINT close it cleanly.
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from './commander.js';
 import { z } from 'zod';
 import { DEFAULT_DATA_DIR, DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, type DevBackendOptions } from '../dev-backend/config.js';
 import { startDevBackend } from '../dev-backend/server.js';

@@ -4,7 +4,7 @@
 // loads nothing heavy: the few values help shows (choices, defaults) come from modules without dependencies.
 // One module on purpose (the entry point too): each ESM module loaded costs start-up time and memory of its own,
 // and one more here took `--version` from 46 to 51 MiB.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from './commander.js';
 import { VERSION } from '../version.js';
 import { CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS } from '../decode/setup-names.js';
 import { PRINTER_MODEL_NAMES } from '../decode/models.js';
@@ -198,16 +198,23 @@ const program = new Command()
   .name('posbridge')
   .description('ESC/POS print-path bridge: capture, decode, extract, store and forward till receipts.')
   .version(VERSION);
-// Commands register below, one line each, in the order `posbridge --help` lists them.
-defineParse(program);
-defineProfile(program);
-defineRun(program);
-defineTail(program);
-defineTestPrint(program);
-defineStatus(program);
-defineBackfill(program);
-defineImport(program);
-defineDevBackend(program);
-defineDoctor(program);
+/** Every command's definition, in the order `posbridge --help` lists them. */
+const COMMANDS: readonly [name: string, define: (program: Command) => void][] = [
+  ['parse', defineParse],
+  ['profile', defineProfile],
+  ['run', defineRun],
+  ['tail', defineTail],
+  ['test-print', defineTestPrint],
+  ['status', defineStatus],
+  ['backfill', defineBackfill],
+  ['import', defineImport],
+  ['dev-backend', defineDevBackend],
+  ['doctor', defineDoctor],
+];
+// A command named first on the command line is the only one defined: commander dispatches to it, and its help and
+// errors are its own, so the other commands' options would be built for nothing (a few milliseconds of start-up).
+// Anything else (--help, help, --version, a mistyped command) gets them all, to list them or suggest one.
+const named = COMMANDS.find(([name]) => name === process.argv[2]);
+for (const [, define] of named === undefined ? COMMANDS : [named]) define(program);
 
 await program.parseAsync(process.argv);

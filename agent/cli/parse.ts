@@ -4,11 +4,11 @@
 // the first receipt shows while the rest is still being read. Only what the chosen format needs is loaded: the
 // renderer of that format, and the extractor only for baskets.
 import { once } from 'node:events';
-import type { Command } from 'commander';
-import { DecoderOptionsError, type DecoderOptions, type PrintedDocument } from '../decode/index.js';
-import { resolveOptions } from '../decode/options.js';
+import type { Command } from './commander.js';
+import type { PrintedDocument } from '../decode/document.js';
+import { DecoderOptionsError, resolveOptions, type DecoderOptions } from '../decode/options.js';
 import { isTimeZone } from '../extract/dates.js';
-import type { LayoutProfile } from '../extract/index.js';
+import type { LayoutProfile } from '../extract/profile.js';
 import { documentsOf, jobsOf } from './capture-file.js';
 import type { ParseFormat } from './main.js';
 
@@ -102,11 +102,12 @@ export async function parse(files: string[], options: ParseOptions, command: Com
   if (baskets) {
     if (!isTimeZone(options.timezone)) command.error(`error: --timezone '${options.timezone}' is not an IANA timezone`);
     if (options.currency !== undefined && !/^[A-Z]{3}$/.test(options.currency)) command.error(`error: --currency '${options.currency}' is not an ISO 4217 code such as GBP`);
-    const { localeInfo, loadProfiles } = await import('../extract/index.js');
+    const { localeInfo } = await import('../extract/context.js');
     if (options.locale !== undefined && localeInfo(options.locale) === null) command.error(`error: --locale '${options.locale}' is not a locale such as en-GB or de-DE`);
     let profiles: LayoutProfile[] = [];
     try {
-      profiles = loadProfiles(options.profile ?? []);
+      // The loader (YAML, zod) only when there are profiles to load.
+      if (options.profile !== undefined) profiles = (await import('../extract/profile.js')).loadProfiles(options.profile);
     } catch (err) {
       command.error(`error: ${(err as Error).message}`);
     }
@@ -143,7 +144,7 @@ export async function parse(files: string[], options: ParseOptions, command: Com
  * (sha256 of the job's bytes) and the baskets are those extract's basketsFromFile gives for the whole file.
  */
 async function writeBaskets(files: string[], options: BasketOptions): Promise<void> {
-  const { documentId, extractBasket } = await import('../extract/index.js');
+  const { documentId, extractBasket } = await import('../extract/extract-basket.js');
   const { profiles, timezone, currency, locale } = options;
   for (const file of files) {
     try {

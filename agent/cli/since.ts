@@ -1,6 +1,6 @@
 // A point in time as the operator types it on the command line (`tail --since`, `backfill --from/--to`): kept apart
 // from the commands so that commander can check the value while it reads the options.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from './commander.js';
 import { toIsoLocal } from '../extract/dates.js';
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -163,8 +163,3 @@ export function loadProfiles(dirOrFiles: string[]): LayoutProfile[] {
   }
   return profiles;
 }
-
-/** "name@version", as baskets record it. */
-export function profileLabel(p: LayoutProfile): string {
-  return `${p.name}@${p.version}`;
-}

@@ -4,8 +4,14 @@ import type { Merchant, TenderType } from './basket.js';
 import type { DateOrder } from './dates.js';
 import { compileVocabulary, type CompiledVocabulary, type Concept } from './evidence.js';
 import { GENERIC_FIELDS, type FieldPatterns } from './fields.js';
-import { profileLabel, type LayoutProfile } from './profile.js';
+// Only the profile's type: the loader's module brings zod and the YAML parser, which extraction does not need.
+import type { LayoutProfile } from './profile.js';
 import { anyWord, GENERIC_VOCABULARY, normaliseLabel, wholeLabel, type Vocabulary } from './vocabulary.js';
+
+/** "name@version", as baskets record it. */
+export function profileLabel(p: LayoutProfile): string {
+  return `${p.name}@${p.version}`;
+}
 
 export interface Rules {
   profile: string | null;

@@ -1,6 +1,6 @@
 // Each command loads only what it uses: `--version` and `--help` load no command's work, `parse` of a receipt
 // loads the decoder and the text renderer but not the store, the daemon, OCR, logging or the network clients,
-// and only `--json` loads the extractor; `backfill --reparse` loads OCR only when it meets a picture. Seen from inside real runs of the built CLI: a module hook preloaded
+// and only `--json` loads the extractor (without zod or YAML); `backfill --reparse` loads OCR only when it meets a picture. Seen from inside real runs of the built CLI: a module hook preloaded
 // with `node --import` logs every module the process loads.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -73,10 +73,12 @@ describe('posbridge loads only what the command uses', () => {
     expect(codepageEncoder(await modulesLoaded('parse', '--code-page-numbering', 'star', RECEIPT))).toBe(true);
   });
 
-  it('parse --json loads the extractor, still without the store, daemon, OCR or sinks', async () => {
+  it('parse --json loads the extractor, still without the store, daemon, OCR or sinks, and without zod or YAML', async () => {
     const modules = await modulesLoaded('parse', '--json', RECEIPT);
-    expect(modules.some((url) => url.endsWith('/dist/agent/extract/index.js'))).toBe(true);
-    expect(heavy(modules).filter((url) => !url.includes('/node_modules/zod/') && !url.includes('/node_modules/yaml/'))).toEqual([]);
+    expect(modules.some((url) => url.endsWith('/dist/agent/extract/extract-basket.js'))).toBe(true);
+    // The extract index re-exports the basket's zod schema and the profile loader; extraction needs neither.
+    expect(modules.filter((url) => url.endsWith('/dist/agent/extract/index.js'))).toEqual([]);
+    expect(heavy(modules)).toEqual([]);
   });
 
   it('backfill --reparse of text receipts (OCR on, as by default) does not load OCR', async () => {
