@@ -324,6 +324,20 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     return false;
   }
 
+  /**
+   * A negative line that repeats an earlier item's description after some mark and takes off exactly its amount
+   * ("Línea anulada Tostada", "RETT. Bignè", "Sofortstorno Pizza"): the till cancelled that item, whatever its
+   * word for it, so the line is a negative article, not a discount.
+   */
+  function cancelsEarlierItem(label: string, minor: number): boolean {
+    if (minor >= 0) return false;
+    const text = label.toLowerCase();
+    return units.some((u) => {
+      const name = u.item.description.toLowerCase();
+      return u.amount === -minor && name.length >= 3 && text.length > name.length + 1 && text.endsWith(name) && /[\s.:]$/.test(text.slice(0, -name.length));
+    });
+  }
+
   function readMoneyRow(row: Row): void {
     const amount = row.amount!;
     if (readPatternRow(row)) return;
@@ -345,7 +359,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
         return;
       }
     }
-    if (isArticleLabel(label)) return push(row, itemFromLabel(label, amount, row.indent), true);
+    if (isArticleLabel(label) || cancelsEarlierItem(label, amount.minor)) return push(row, itemFromLabel(label, amount, row.indent), true);
     const ev = evidenceFor(label);
     // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
     // prints negative, so only the word counts there.

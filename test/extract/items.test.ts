@@ -168,3 +168,28 @@ describe('the line above the first item', () => {
     expect(b.items.map((i) => i.description)).toEqual(['Crème brûlée']);
   });
 });
+
+describe('a negative line that names the line above it', () => {
+  // The sixth batch voided lines with marks no word list held ("Línea anulada …", "RETT. …", "Vervallen regel …",
+  // "Sofortstorno …"): whatever a till calls it, a negative line that repeats an earlier item's description and
+  // takes off exactly its amount cancels that item, so it is a negative item, not a discount.
+  it.each([
+    ['Cancelado Bocadillo mixto', 'Bocadillo mixto'],
+    ['Regel weg Bocadillo mixto', 'Bocadillo mixto'],
+    ['Rimosso Bocadillo mixto', 'Bocadillo mixto'],
+    ['X-Korr. Bocadillo mixto', 'Bocadillo mixto'],
+  ])('reads "%s" as a negative item', (voided, name) => {
+    const b = extract(lr('Zumo naranja', '2,20'), lr(name, '3,40'), lr(voided, '-3,40'), lr('Café solo', '1,30'), rule(), lr('TOTAL', '3,50'), lr('EFECTIVO', '3,50'));
+    expect(lines(b)).toEqual([
+      ['Zumo naranja', 1, 220, 0],
+      [name, 1, 340, 0],
+      [voided, 1, -340, 0],
+      ['Café solo', 1, 130, 0],
+    ]);
+    expect(b.discounts).toEqual([]);
+  });
+  it('keeps a discount that takes off less than the line as that line\'s discount', () => {
+    const b = extract(lr('Zumo naranja', '2,20'), lr('Bocadillo mixto', '3,40'), lr('Promo Bocadillo mixto', '-0,40'), rule(), lr('TOTAL', '5,20'), lr('EFECTIVO', '5,20'));
+    expect(b.items.map((i) => i.description)).toEqual(['Zumo naranja', 'Bocadillo mixto']);
+  });
+});
