@@ -40,10 +40,13 @@ export interface Body {
 const TAX_WORD = /(?:^|[^a-zà-ÿ])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^a-zà-ÿ])/i;
 const TAX_HEADER_ROLE = [
   ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|over|basis)$/i],
-  ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|importe|importo|bedrag)$/i],
+  ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|omzet|importe|importo|bedrag)$/i],
   // "Taxe", "Impuesto": the tax column named by its own word, when the rate column is headed "TVA" or "IVA".
   ['tax', /^(?:vat|mwst|ust|tva|tax|taxe|taxes|steuer|btw|iva|cuota|imposta|impuesto)$/i],
 ] as const;
+/** "BTW-bedrag", "MwSt Betrag", "VAT amount", "Cuota IVA": a tax word and a word for an amount head one column, the
+ * tax ("IVA  Importe" is two: the Spanish importe is the gross). */
+const TAX_AMOUNT_HEADING = /\b(?:(?:vat|mwst|ust|tva|tax|steuer|btw|iva)[\s-]+(?:bedrag|betrag|amount|amt|montant)|cuota\s+iva)\b/gi;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
@@ -76,7 +79,7 @@ function taxHeaderRoles(row: Row): ('net' | 'tax' | 'gross')[] | null {
   if (row.amount !== null || !TAX_WORD.test(row.text)) return null;
   // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one.
   const at = new Map<'net' | 'tax' | 'gross', number>();
-  row.text.split(/[\s:%]+/).forEach((word, i) => {
+  row.text.replace(TAX_AMOUNT_HEADING, 'tax').split(/[\s:%]+/).forEach((word, i) => {
     const w = word.replace(/[.()]/g, '');
     for (const [role, re] of TAX_HEADER_ROLE) if (re.test(w)) at.set(role, i);
   });

@@ -23,6 +23,16 @@ describe('tax tables', () => {
     const fr = extract(lr('Roman', '10,55'), rule(), lr('Total', '10,55'), lr('Espèces', '10,55'), row('TVA', 'HT', 'Taxe', 'TTC'), row('5,5%', '10,00', '0,55', '10,55'));
     expect(taxes(fr)).toEqual([[5.5, 1000, 55, 1055]]);
   });
+  it('reads a tax column named in two words ("MwSt Betrag", "VAT amount") and a turnover column as the gross', () => {
+    // The sixth batch headed its tables "BTW  Omzet  BTW-bedrag" and "Code  BTW  Netto  BTW bedrag": the tax word
+    // followed by a word for an amount names one column, not a rate column and a gross column.
+    const de = extract(lr('Brezel', '2,14'), rule(), lr('SUMME', '2,14'), lr('BAR', '2,14'), row('Satz', 'Netto', 'MwSt Betrag'), row('7%', '2,00', '0,14'));
+    expect(taxes(de)).toEqual([[7, 200, 14, null]]);
+    const uk = extract(lr('Sandwich', '6.00'), rule(), lr('TOTAL', '6.00'), lr('CARD', '6.00'), row('Code', 'VAT', 'Net', 'VAT-amount'), row('A', '20%', '5.00', '1.00'));
+    expect(taxes(uk)).toEqual([[20, 500, 100, null]]);
+    const nl = extract(lr('Frikandel', '10,90'), rule(), lr('Totaal', '10,90'), lr('Pin', '10,90'), row('BTW', 'Omzet', 'BTW-bedrag'), row('9%', '10,90', '0,90'));
+    expect(taxes(nl)).toEqual([[9, null, 90, 1090]]);
+  });
   it('reads a dotted tax abbreviation as a tax line', () => {
     const b = extract(lr('Champú', '6,05'), rule(), lr('TOTAL', '6,05'), lr('TARJETA', '6,05'), lr('I.V.A. 21%', '1,05'));
     expect(taxes(b)).toEqual([[21, null, 105, null]]);
