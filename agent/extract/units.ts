@@ -39,7 +39,7 @@ export interface Body {
 
 const TAX_WORD = /(?:^|[^a-zà-ÿ])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^a-zà-ÿ])/i;
 const TAX_HEADER_ROLE = [
-  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|over|basis)$/i],
+  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|imponible|over|basis)$/i],
   ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|omzet|importe|importo|bedrag)$/i],
   // "Taxe", "Impuesto": the tax column named by its own word, when the rate column is headed "TVA" or "IVA".
   ['tax', /^(?:vat|mwst|ust|tva|tax|taxe|taxes|steuer|btw|iva|cuota|imposta|impuesto)$/i],

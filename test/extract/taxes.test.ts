@@ -32,6 +32,9 @@ describe('tax tables', () => {
     expect(taxes(uk)).toEqual([[20, 500, 100, null]]);
     const nl = extract(lr('Frikandel', '10,90'), rule(), lr('Totaal', '10,90'), lr('Pin', '10,90'), row('BTW', 'Omzet', 'BTW-bedrag'), row('9%', '10,90', '0,90'));
     expect(taxes(nl)).toEqual([[9, null, 90, 1090]]);
+    // Spanish: the net is the "base imponible", the tax the "cuota (de IVA)".
+    const es = extract(lr('Gafas de lectura', '24,20'), rule(), lr('TOTAL', '24,20'), lr('TARJETA', '24,20'), row('%', 'Imponible', 'Cuota IVA'), row('21%', '20,00', '4,20'));
+    expect(taxes(es)).toEqual([[21, 2000, 420, null]]);
   });
   it('reads a dotted tax abbreviation as a tax line', () => {
     const b = extract(lr('Champú', '6,05'), rule(), lr('TOTAL', '6,05'), lr('TARJETA', '6,05'), lr('I.V.A. 21%', '1,05'));
