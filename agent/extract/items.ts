@@ -41,8 +41,12 @@ const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
 /** A quantity column after the name ("Trockner 30 Min   2 Stk."): two spaces apart, so not a pack size ("Uova 6 pz"). */
 const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}(\\d{1,3})${PIECES_AFTER}$`, 'iu');
-/** SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville". */
-const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15})\s{2,}(\S.*)$/;
+/**
+ * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville"; a service code of
+ * letters only when its shape says code, hyphenated ("SV-REV  Revisión") or capitals before a mixed-case name
+ * ("EXAM  Eye Examination"; "EXT CORD" or "BIO  APPLES" on an all-capitals till stay names).
+ */
+const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{2,8}(?:-[A-Z0-9]{1,8})+|[A-Z]{2,8}(?=\s{2,}\p{Lu}\p{Ll}))\s{2,}(\S.*)$/u;
 /**
  * Product-number column before the description, one space enough: an EAN-8, UPC-A, EAN-13/ISBN-13 or GTIN-14
  * ("4006381333931 HDMI-Kabel"), or such a number the card-number mask hid because it also passes Luhn

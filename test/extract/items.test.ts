@@ -193,3 +193,20 @@ describe('a negative line that names the line above it', () => {
     expect(b.items.map((i) => i.description)).toEqual(['Zumo naranja', 'Bocadillo mixto']);
   });
 });
+
+describe('a service code of letters before the description', () => {
+  // The sixth batch's opticians printed "EXAM  Eye Examination" and "SV-REV  Revisión" beside numbered codes: a
+  // column of letters is a code when it is hyphenated or capitals before a mixed-case name.
+  it('is taken off the description', () => {
+    const b = extract(lr('CONS  Consultation', '45.00'), lr('LAB-FEE  Blood panel', '30.00'), lr('VAC2  Booster jab', '25.00'), rule(), lr('TOTAL', '100.00'), lr('CARD', '100.00'));
+    expect(b.items.map((i) => [i.description, i.sku])).toEqual([
+      ['Consultation', 'CONS'],
+      ['Blood panel', 'LAB-FEE'],
+      ['Booster jab', 'VAC2'],
+    ]);
+  });
+  it('stays in a name on a till that prints in capitals', () => {
+    const b = extract(lr('BIO  APPLES', '2.00'), lr('EXT CORD 50FT', '24.99'), rule(), lr('TOTAL', '26.99'), lr('CASH', '26.99'));
+    expect(b.items.map((i) => i.description)).toEqual(['BIO  APPLES', 'EXT CORD 50FT']);
+  });
+});
