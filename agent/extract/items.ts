@@ -6,8 +6,10 @@ import type { Item } from './basket.js';
 import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
 
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal' };
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
 const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?)';
+/** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
+const COLUMN_UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?|m)';
 const NUM = '(\\d+(?:[.,]\\d+)?)';
 // A unit price prints its decimals ("5x50" in a name is not 5 at 50).
 const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
@@ -29,8 +31,11 @@ export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
 /** "2 x Bananas @ 0.25" */
 const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${PRICE}$`, 'i');
-/** 4-column table row: "Paracetamol 16s  2  0.65" (description, quantity, unit price; the amount is split off). */
-const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${UNIT})?\\s{2,}${PRICE}$`, 'i');
+/**
+ * 4-column table row: "Paracetamol 16s  2  0.65" (description, quantity, unit price; the amount is split off). On a
+ * return or a bottle return the unit price prints negative like the amount ("Deck screws  1  -34.99").
+ */
+const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
  * "2 Stk. Waschgang", "3 pcs x Spring Roll", "Trockner  2 Stk": the unit word after a quantity. The short ones that
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.

@@ -210,3 +210,22 @@ describe('a service code of letters before the description', () => {
     expect(b.items.map((i) => i.description)).toEqual(['BIO  APPLES', 'EXT CORD 50FT']);
   });
 });
+
+describe('table columns of a measured or returned line', () => {
+  // The sixth batch's timber yard printed "Joist  4.800 m  6.10  29.28" and its credit note "Screws  1  -34.99
+  // -34.99": a length is a quantity column, and a return's unit price prints negative like its amount.
+  it('reads a length in metres as the quantity column', () => {
+    const b = extract(lr('Rope nylon 10mm  12.5 m  0.80', '10.00'), lr('Fabric cotton  2 m  7.50', '15.00'), rule(), lr('TOTAL', '25.00'), lr('CARD', '25.00'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unit, i.amount])).toEqual([
+      ['Rope nylon 10mm', 12.5, 'm', 1000],
+      ['Fabric cotton', 2, 'm', 1500],
+    ]);
+  });
+  it('reads a negative unit price column on a returned line', () => {
+    const b = extract(lr('Leeg krat bier  2  -3,90', '-7,80'), lr('Jenever jonge  1  14,99', '14,99'), rule(), lr('Totaal', '7,19'), lr('Pin', '7,19'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['Leeg krat bier', 2, 390, -780],
+      ['Jenever jonge', 1, 1499, 1499],
+    ]);
+  });
+});
