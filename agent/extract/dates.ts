@@ -61,6 +61,8 @@ function valid(d: LocalDate): LocalDate | null {
 const NUMERIC_DATE = /(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])/;
 const NAMED_DMY = /(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s*|-)(?:of\s+)?([A-Za-zÀ-ÿ]{3,9})\.?,?(?:\s+|-)(\d{2,4})(?!\d)/;
 const NAMED_MDY = /\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b/;
+/** "Mar14'25", "Jun 3'26": a hospitality till's month name, day and apostrophed short year. */
+const NAMED_MDY_APOSTROPHE = /\b([A-Za-z]{3,9})\.?\s?(\d{1,2})\s?['’](\d{2})\b/;
 
 /** First date printed in `text`, read with `order` for all-numeric forms (ISO year-first is always recognised). */
 export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | null {
@@ -82,10 +84,10 @@ export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | nu
       if (d !== null) return d;
     }
   }
-  const us = NAMED_MDY.exec(text);
+  const us = NAMED_MDY.exec(text) ?? NAMED_MDY_APOSTROPHE.exec(text);
   if (us !== null) {
     const month = monthOf(us[1]!);
-    if (month !== null) return valid({ year: Number(us[3]), month, day: Number(us[2]) });
+    if (month !== null) return valid({ year: fullYear(us[3]!), month, day: Number(us[2]) });
   }
   return null;
 }

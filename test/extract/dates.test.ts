@@ -16,6 +16,9 @@ describe('findDate', () => {
     ['Jun 14, 2025', 'DMY', { year: 2025, month: 6, day: 14 }],
     ['Monday 6th of April 2015', 'DMY', { year: 2015, month: 4, day: 6 }],
     ['1er janvier 2025', 'DMY', { year: 2025, month: 1, day: 1 }],
+    // Hospitality systems (Micros, Aloha) print the month's name, the day and an apostrophe before a short year.
+    ["OCT07'24 11:02AM", 'DMY', { year: 2024, month: 10, day: 7 }],
+    ["Jun 3'26", 'DMY', { year: 2026, month: 6, day: 3 }],
   ] as const)('%s (%s)', (text, order, date) => {
     expect(findDate(text, order)).toEqual(date);
   });
