@@ -229,3 +229,16 @@ describe('table columns of a measured or returned line', () => {
     ]);
   });
 });
+
+describe("a line's tax rate printed after its price", () => {
+  // The sixth batch's documento commerciale printed "CAFFE'  2,40 10%": an Italian fiscal till prints each line's
+  // IVA rate after its price, one space or a column apart, so the price is still the line's amount.
+  it('reads the amount before the rate', () => {
+    const b = extract(lr('PANINO PROSCIUTTO', '4,50 10%'), lr('GIORNALE', '1,80 4%'), line([0, 'SIGARETTE'], [300, '6,50'], [380, 'ES']), rule(), lr('TOTALE', '12,80'), lr('CONTANTI', '12,80'));
+    expect(lines(b)).toEqual([
+      ['PANINO PROSCIUTTO', 1, 450, 0],
+      ['GIORNALE', 1, 180, 0],
+      ['SIGARETTE', 1, 650, 0],
+    ]);
+  });
+});
