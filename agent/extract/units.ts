@@ -273,7 +273,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     const qty = qtyLine(label);
     if (qty !== null) {
-      attachQty(qty);
+      attachQty(qty, row);
       return;
     }
     const indented = current !== null && row.indent > current.indentAt + 12;
@@ -303,9 +303,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   }
 
   /** "2 @ 3.20" alone: the price at its end is a unit price, for the item above or (by the arithmetic) below. */
-  function attachQty(qty: { qty: string; unit: string | undefined; price: string }): void {
+  function attachQty(qty: { qty: string; unit: string | undefined; price: string }, row: Row): void {
     const expect = qtyTimesPrice(qty.qty, qty.price);
     if (current !== null && current.quantity === 1 && expect !== null && Math.abs(expect - Math.abs(current.amount)) <= 1) {
+      // Between two lines of the same amount the quantity prices either: only the till's habit would say which.
+      const next = rows[row.index + 1];
+      if (itemLine(next) && Math.abs(Math.abs(next!.amount!.minor) - expect) <= 1) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
       setQuantity(current, qty.qty, qty.unit, qty.price);
       return;
     }
@@ -348,7 +351,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const indented = current !== null && row.indent > current.indentAt + 12;
     if (row.cells.length === 1) {
       const only = qtyLine(row.text);
-      if (only !== null) return attachQty(only);
+      if (only !== null) return attachQty(only, row);
     }
     const qty = qtyLine(label);
     if (qty !== null) {

@@ -181,3 +181,20 @@ describe('refunds without the word', () => {
     expect(b.discounts).toEqual([]);
   });
 });
+
+describe('a quantity line between two lines of the same amount', () => {
+  // The sixth batch's documento commerciale printed "2 x 5,00" between two 10,00 lines: the arithmetic closes
+  // whichever line it prices, and a single receipt may not show which side this till prints it on.
+  it('stays below 0.9', () => {
+    const b = read([], lr('Top-up card', '20.00'), line([24, '4 x 5.00']), lr('Scratchcard', '20.00'), lr('Milk', '1.10'), rule(), lr('TOTAL', '€41.10'), lr('CASH', '41.10'));
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('stays sure when only one neighbour has that amount', () => {
+    const b = read([], lr('Top-up card', '20.00'), line([24, '4 x 5.00']), lr('Milk', '1.10'), rule(), lr('TOTAL', '€21.10'), lr('CASH', '21.10'));
+    expect(lines(b)).toEqual([
+      ['Top-up card', 4, 2000],
+      ['Milk', 1, 110],
+    ]);
+    expect(b.confidence).toBe(1);
+  });
+});
