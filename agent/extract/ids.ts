@@ -9,11 +9,13 @@ import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
 const ID = '((?:[A-Z]{1,4}-?)?\\d[\\dA-Z/-]{0,19})';
-// After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), and no count of parts
-// ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number).
-const ID_END = '(?![\\p{L}\\d]|[.,]\\d|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d)';
-// The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº").
-const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|#)\\.?)?';
+// After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), no count of parts
+// ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number), and no period of time
+// ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy).
+const PERIOD = '(?:days?|tage?n?|jours?|d[ií]as|giorni|dagen|weeks?|wochen|semaines?|semanas?|settimane|weken|months?|monate?n?|mois|meses|mesi|maanden)';
+const ID_END = `(?![\\p{L}\\d]|[.,]\\d|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d|\\s+${PERIOD}(?!\\p{L}))`;
+// The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº", "Receipt ID").
+const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|id|#)\\.?)?';
 // Words that qualify a document label before its number ("Facture simplifiée FS-20771", "Documento commerciale n.",
 // "Fra. Simp."), whole or abbreviated.
 const QUALIFIER = '(?:\\s+(?:simplifi[ée]e|simplificada|simplif|simpl|simp|commerciale|fiscale?|di vendita)\\.?)?';
