@@ -11,8 +11,9 @@ const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?)';
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?|m)';
 const NUM = '(\\d+(?:[.,]\\d+)?)';
-// A unit price prints its decimals ("5x50" in a name is not 5 at 50).
-const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), a
+// lone box-drawing glyph or '?' is a '€' printed in a code page the decoder could not map ("39,90 ╒/kg").
+const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|[?\\uFFFD\\u2500-\\u259F])?';
 /**
  * The count's unit word, printed beside a quantity and never part of the name: Stk./St./Stück (German), pcs/pc/ea
  * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).

@@ -349,10 +349,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (readPatternRow(row)) return;
     const label = row.label.trim();
     const indented = current !== null && row.indent > current.indentAt + 12;
-    if (row.cells.length === 1) {
-      const only = qtyLine(row.text);
-      if (only !== null) return attachQty(only, row);
-    }
+    // "2 x 1,20" alone, in one cell or with its price in a column of its own ("6 x   0,95"): a unit price.
+    const only = qtyLine(row.text);
+    if (only !== null) return attachQty(only, row);
     const qty = qtyLine(label);
     if (qty !== null) {
       if (pending !== null) {

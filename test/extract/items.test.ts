@@ -242,3 +242,22 @@ describe("a line's tax rate printed after its price", () => {
     ]);
   });
 });
+
+describe('weighed and counted lines under their item', () => {
+  // The sixth batch's butcher printed "0,540 kg x 39,90 ╒/kg" (a '€' in a code page the decoder could not map) and
+  // "6 x   0,95" with the unit price in a column of its own, under each item.
+  it('reads the weight when the unit price carries an unmapped currency glyph', () => {
+    const b = extract(lr('Rinderfilet', '14,32'), line([36, '0,312 kg x 45,90 ╒/kg']), lr('Senf', '1,99'), rule(), lr('SUMME', '16,31'), lr('BAR', '16,31'));
+    expect(lines(b)).toEqual([
+      ['Rinderfilet', 0.312, 1432, 0],
+      ['Senf', 1, 199, 0],
+    ]);
+  });
+  it('reads a count whose unit price is printed in a column of its own', () => {
+    const b = extract(lr('Nürnberger', '3,60'), line([36, '4 x'], [300, '0,90']), lr('Senf', '1,99'), rule(), lr('SUMME', '5,59'), lr('BAR', '5,59'));
+    expect(lines(b)).toEqual([
+      ['Nürnberger', 4, 360, 0],
+      ['Senf', 1, 199, 0],
+    ]);
+  });
+});
