@@ -71,10 +71,16 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'club credit': 0.9, 'member credit': 0.9, 'loyalty credit': 0.9, 'account credit': 0.9, 'rewards credit': 0.9, 'reward credit': 0.9,
     // A French "bon" (bon cadeau, bon camping) is a voucher; weak, as a German or Dutch "Bon" is the receipt itself.
     bon: 0.5, 'bon cadeau': 1, cadeaubon: 1, waardebon: 1, boekenbon: 1,
+    // A French credit note spent as a tender; a shop's cash-back reward, whatever its "cash" says.
+    avoir: 0.9, 'cash reward': 1, 'reward cash': 1, 'reward voucher': 1, 'reward certificate': 1,
   },
   giftcard: { 'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1 },
   // "Chèque bancaire": a bank's cheque, not a bank card.
-  other: { account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1 },
+  // A deposit or down payment made at ordering: paid, but by no card or cash today.
+  other: {
+    account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1,
+    'deposit paid': 1, anzahlung: 1, acompte: 1, 'a cuenta': 1, acconto: 1, aanbetaling: 1,
+  },
 };
 
 export type Evidence = Record<Concept, number>;

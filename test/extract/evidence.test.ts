@@ -56,3 +56,16 @@ describe('label evidence', () => {
     expect(tenderOf('Cortado')).toBeNull();
   });
 });
+
+describe('tenders the sixth batch typed wrong', () => {
+  // A deposit or down payment made earlier is paid, but by no card or cash today: 'other'. A French "avoir" (a
+  // credit note) and a shop's cash-back reward are the shop's own money: vouchers, whatever "cash" says.
+  it('reads a deposit paid earlier as other', () => {
+    for (const label of ['Deposit paid', 'Less deposit paid 02/05', 'Anzahlung', 'Acompte versé', 'Pago a cuenta', 'Acconto', 'Aanbetaling']) expect(tenderOf(label), label).toBe('other');
+  });
+  it('reads a French credit note and a cash reward as vouchers', () => {
+    for (const label of ['Avoir', 'Avoir n° 1182', 'Bonus Cash Reward', 'Reward cash', 'Reward voucher']) expect(tenderOf(label), label).toBe('voucher');
+    expect(tenderOf('Cash')).toBe('cash');
+    expect(tenderOf('Paid by card')).toBe('card');
+  });
+});
