@@ -30,6 +30,10 @@ const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*${TIMES}\\s*${PRIC
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
+/** Minor units below which a share of the amount is no price a single piece is sold at (see DESC_X_QTY). */
+const PIECE_PRICE_FLOOR = 50;
+/** "2x0,25" at the end of a name: a count and a price with no space between them and the "x". */
+const COMPACT_COUNT_AT_PRICE = /\s\d{1,3}[x×]\d+[.,]\d+$/i;
 /** "2 x Bananas @ 0.25" */
 const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${PRICE}$`, 'i');
 /**
@@ -138,6 +142,8 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) {
     const item = newItem(m[1]!, amount, indent);
     setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
+    // "Pfand 2x0,25" written tight is as often the name of the line (a deposit for two bottles) as its quantity.
+    if (COMPACT_COUNT_AT_PRICE.test(label)) item.ambiguity = `"${label}": a quantity of ${m[2]} or part of the name`;
     return item;
   }
   m = PRODUCT_NUMBER_DESC.exec(label);
@@ -170,13 +176,18 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // "Free Range Eggs x6" at 1.99 is a pack size: a quantity must divide the amount. "Plasters x20", "Cotton Pads
   // 2 x 100", "Windeln Gr.4 x 44" are packs too: tills print a count of ten or more, or a count after a size, as
   // part of the name. A small count that divides the amount ("Latte x2", "Jambon x4") reads either way.
-  if (m !== null && Number(m[2]) > 0 && Number(m[2]) < 10 && !/\d$/.test(m[1]!) && amount.minor % Number(m[2]) === 0) {
-    const item = newItem(m[1]!, amount, indent);
-    setQuantity(item, m[2]!, undefined, undefined);
-    item.ambiguity = `"${label}": a quantity of ${m[2]} or a pack size`;
+  const divides = m !== null && Number(m[2]) > 0 && !/\d$/.test(m[1]!) && amount.minor % Number(m[2]) === 0;
+  if (divides && Number(m![2]) < 10) {
+    const item = newItem(m![1]!, amount, indent);
+    setQuantity(item, m![2]!, undefined, undefined);
+    item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
     return item;
   }
-  return newItem(label, amount, indent);
+  const item = newItem(label, amount, indent);
+  // A count of ten or more is read as a pack, but one that divides the amount into a price a piece could sell at
+  // may be a dozen sold ("Macarons x12" at 13,20); "Plasters x20" at 2.00 is no twenty at 10p.
+  if (divides && amount.minor / Number(m![2]) >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
+  return item;
 }
 
 /** An item from a profile's item pattern with named groups. */

@@ -198,3 +198,29 @@ describe('a quantity line between two lines of the same amount', () => {
     expect(b.confidence).toBe(1);
   });
 });
+
+describe('a count of ten or more after the name', () => {
+  // The sixth batch's pâtisserie printed "Macarons x12" at 13,20: twelve at 1,10 or a box of twelve. Read as a pack,
+  // as "Plasters x20" is; when the count divides the amount nothing on the line says which, so below 0.9.
+  it('stays below 0.9 when the count divides the amount into a price a piece sells at', () => {
+    const b = read([], lr('Cannelés x12', '18.00'), rule(), lr('TOTAL', '€18.00'), lr('CASH', '18.00'));
+    expect(lines(b)).toEqual([['Cannelés x12', 1, 1800]]);
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('stays sure when it does not divide, or leaves pennies a piece (a pack)', () => {
+    expect(read([], lr('Plasters x20', '2.49'), rule(), lr('TOTAL', '€2.49'), lr('CASH', '2.49')).confidence).toBe(1);
+    expect(read([], lr('Cotton buds x100', '1.00'), rule(), lr('TOTAL', '€1.00'), lr('CASH', '1.00')).confidence).toBe(1);
+  });
+});
+
+describe('a count and a price written tight after the name', () => {
+  // The sixth batch's pizza delivery printed "Pfand 2x0,25" as the name of a deposit line: read as two at 0,25 the
+  // sums close just as well, so below 0.9. Spaced ("Cola 2 x 1,50") it is the till's quantity.
+  it('stays below 0.9', () => {
+    const b = read([], lr('Cola 0,33l', '3.00'), lr('Dosenpfand 2x0,25', '0.50'), rule(), lr('TOTAL', '€3.50'), lr('CASH', '3.50'));
+    expect(b.confidence).toBeLessThan(0.9);
+    const spaced = read([], lr('Cola 0,33l 2 x 1,50', '3.00'), rule(), lr('TOTAL', '€3.00'), lr('CASH', '3.00'));
+    expect(lines(spaced)).toEqual([['Cola 0,33l', 2, 300]]);
+    expect(spaced.confidence).toBe(1);
+  });
+});
