@@ -308,7 +308,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (current !== null && current.quantity === 1 && expect !== null && Math.abs(expect - Math.abs(current.amount)) <= 1) {
       // Between two lines of the same amount the quantity prices either: only the till's habit would say which.
       const next = rows[row.index + 1];
-      if (itemLine(next) && Math.abs(Math.abs(next!.amount!.minor) - expect) <= 1) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
+      if (itemLine(next) && Math.abs(next!.amount!.minor) === expect) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
       setQuantity(current, qty.qty, qty.unit, qty.price);
       return;
     }
