@@ -170,6 +170,8 @@ export interface ConfidenceSignals {
   untypedTender: boolean;
   /** The shop's or an item's words came out in another script inside Latin words: decoded in the wrong code page. */
   misreadText: boolean;
+  /** Traces of a field left unread that the sums cannot see: a column in a description, unread tax rows (leftovers.ts). */
+  unreadTraces: readonly string[];
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -182,8 +184,9 @@ export const UNVERIFIED_CAP = 0.85;
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
  * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
  * we cannot name, a code printed as a picture that cannot be read back), when a tender's type is unknown because
- * its label names no way of paying, or when the shop's or an item's words were decoded in another code page than
- * the printer printed them in (letters of another script inside Latin words).
+ * its label names no way of paying, when the shop's or an item's words were decoded in another code page than
+ * the printer printed them in (letters of another script inside Latin words), or when the receipt still shows a
+ * field left unread (a column inside a description, a weight line not applied, tax rows or a time of day unread).
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
@@ -199,7 +202,8 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     s.unnamedId ||
     s.codeAsPicture ||
     s.untypedTender ||
-    s.misreadText;
+    s.misreadText ||
+    s.unreadTraces.length > 0;
   return unverified ? UNVERIFIED_CAP : base;
 }
 

@@ -22,6 +22,7 @@ import {
 import { dateIsAmbiguous, type BasketContext } from './context.js';
 import { findReceiptNumber, printsMaskedId, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
 import { finishItem, type ItemDraft } from './items.js';
+import { unreadTraces } from './leftovers.js';
 import { parseRate } from './money.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
 import type { Row } from './rows.js';
@@ -257,6 +258,8 @@ export interface ReadSignals {
   untypedTender: boolean;
   /** The shop's name or address or an item's description was decoded in another code page than it was printed in (scripts.ts). */
   misreadText: boolean;
+  /** Traces on the receipt of a field left unread (leftovers.ts). */
+  unreadTraces: string[];
 }
 
 /** The basket's own words (shop, items, discounts) read in another code page than they were printed in. */
@@ -413,6 +416,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     ambiguousDate: dateIsAmbiguous(rows),
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
     misreadText: printsMisreadText(basket),
+    unreadTraces: unreadTraces(rows, basket),
   };
   return { basket, signals };
 }

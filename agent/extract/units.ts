@@ -206,6 +206,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     pendingEan = null;
     if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
       setQuantity(item, pendingQty.qty, pendingQty.unit, pendingQty.price);
+    } else if (pendingQty !== null) {
+      // Quantity × unit price is the amount of neither line beside it: some line's quantity went unread.
+      ambiguities.push(`"${pendingQty.qty} x ${pendingQty.price}": a quantity line that prices neither line beside it`);
     }
     pendingQty = null;
     const label = row.amount === null ? item.description : row.label;
