@@ -95,9 +95,18 @@ function readMerchant(rows: readonly Row[], rules: Rules, dateOrder: DateOrder, 
   };
 }
 
+/**
+ * A date of another event than the sale: an expiry, a next visit, a payment due, when a repair or cleaning is ready
+ * ("Gültig bis 20.03.2025", "Valid until 31/12/25", "Próxima revisión 09/2026", "Prêt le 21/03"). Not a collection
+ * or delivery: a takeaway prints its order type before the sale's own time ("COLLECTION 19/12/2025 18:44").
+ */
+const OTHER_EVENT_DATE =
+  /\b(?:valid|g[üu]ltig|geldig|valable|v[aá]lid[oa]|expir\w*|ablauf|scad\w*|vence|caduc\w*|until|jusqu|hasta|fino al|tot en met|next|n[äa]chste\w*|volgende|prochaine?|pr[oó]xim[ao]|prossim[ao]|due|f[äa]llig|ready|fertig|pr[eê]te?s?|retirer)\b/i;
+
 function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone: string): string | null {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
+    if (OTHER_EVENT_DATE.test(row.text)) continue;
     const date = findDate(row.text, dateOrder);
     if (date === null) continue;
     const time = findTime(row.text) ?? findTime(rows[i + 1]?.text ?? '') ?? findTime(rows[i - 1]?.text ?? '');
