@@ -69,19 +69,19 @@ function tendersCheck(b: ExtractedBasket): Check {
 }
 
 /**
- * The sum of the lines a till marks taxable ("Paper Towels  4.99 TX"), with their own discounts, when others carry no
- * mark: US tills add sales tax to those lines only (groceries and prescriptions go untaxed). Null when every line
- * or none is marked, where the subtotal is the base.
+ * The sums the sales tax may be charged on when the lines carry tax codes: the lines a till marks taxable
+ * ("Paper Towels  4.99 TX") when others carry no mark, or each code's lines when every line carries one of two or
+ * more codes ("4.99 T", "8.99 N": taxable and not). US tills add sales tax to the taxable lines only (groceries and
+ * prescriptions go untaxed). Empty when every line carries the same code or none, where the subtotal is the base.
  */
-function taxableLines(items: readonly Item[]): number | null {
+function taxableBases(items: readonly Item[]): number[] {
+  const byCode = new Map<string | null, number>();
+  for (const item of items) byCode.set(item.taxCode, (byCode.get(item.taxCode) ?? 0) + lineTotal(item));
+  if (byCode.size < 2) return [];
+  if (!byCode.has(null)) return [...byCode.values()];
   let marked = 0;
-  let sum = 0;
-  for (const item of items) {
-    if (item.taxCode === null) continue;
-    marked++;
-    sum += lineTotal(item);
-  }
-  return marked === 0 || marked === items.length ? null : sum;
+  for (const [code, sum] of byCode) if (code !== null) marked += sum;
+  return [marked];
 }
 
 function taxesCheck(b: ExtractedBasket): Check {
@@ -113,7 +113,7 @@ function taxesCheck(b: ExtractedBasket): Check {
     const discounts = b.discounts.reduce((s, d) => s + d.amount, 0);
     const onSubtotal = (base: number | null): boolean => base !== null && Math.abs(Math.round((base * t.rate!) / 100) - t.tax) <= ROUNDING;
     const fits = Math.abs(inclusive - t.tax) <= ROUNDING || Math.abs(exclusive - t.tax) <= ROUNDING;
-    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !onSubtotal(taxableLines(b.items))) {
+    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !taxableBases(b.items).some(onSubtotal)) {
       wrong.push(`tax ${formatMinor(t.tax)} is not ${t.rate}% of total ${formatMinor(b.total)}`);
     }
   }

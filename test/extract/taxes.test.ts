@@ -46,6 +46,14 @@ describe('sales tax on the taxable lines only', () => {
   // The fifth batch's deli and pharmacy: US tills add sales tax to the lines they mark taxable ("T", "TX") and not
   // to the others (groceries, prescriptions), so the tax is the rate of those lines, not of the subtotal.
   const usd = (...blocks: Block[]) => extractBasket(doc(line([0, 'MARKET']), line([0, 'Receipt 3001']), line([0, '06/25/2025 6:00 PM']), rule(), ...blocks), { id: 't' })!;
+  it('checks the tax against the lines of one code when every line carries a taxable or a non-taxable code', () => {
+    // The sixth batch's drugstore marked every line T or N: 6.00 + 4.00 = 10.00 taxable at 6.25% = 0.63.
+    const b = usd(lr('Vitamins', '12.49 N'), lr('Shampoo', '6.00 T'), lr('Sunscreen', '4.00 T'), rule(), lr('SUBTOTAL', '22.49'), lr('SALES TAX 6.25%', '0.63'), lr('TOTAL', '$23.12'), lr('CASH', '23.12'));
+    expect(b.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
+    expect(b.confidence).toBe(1);
+    const wrong = usd(lr('Vitamins', '12.49 N'), lr('Shampoo', '6.00 T'), lr('Sunscreen', '4.00 T'), rule(), lr('SUBTOTAL', '22.49'), lr('SALES TAX 6.25%', '0.71'), lr('TOTAL', '$23.20'), lr('CASH', '23.20'));
+    expect(wrong.checks.find((c) => c.name === 'taxes')?.ok).toBe(false);
+  });
   it('checks the tax against the sum of the lines marked with a tax code when others have none', () => {
     // 4.99 + 12.00 = 16.99 taxable at 7% = 1.19; the milk and the bread are not.
     const b = usd(lr('Milk 1 Gal', '3.49'), lr('Paper Towels', '4.99 TX'), lr('Bread', '2.99'), lr('Batteries AA', '12.00 TX'), rule(), lr('SUBTOTAL', '23.47'), lr('SALES TAX 7%', '1.19'), lr('TOTAL', '$24.66'), lr('CASH', '24.66'));
