@@ -109,11 +109,12 @@ function taxesCheck(b: ExtractedBasket): Check {
     const t = b.taxes[0]!;
     const inclusive = Math.round((b.total * t.rate!) / (100 + t.rate!));
     const exclusive = Math.round(((b.total - t.tax) * t.rate!) / 100);
-    // Sales tax on top of the subtotal (less a discount printed after it), with a tip after it that is not taxed.
+    // Sales tax on top of the subtotal or the taxable lines (less a discount or coupon printed after them), with a tip
+    // after it that is not taxed.
     const discounts = b.discounts.reduce((s, d) => s + d.amount, 0);
     const onSubtotal = (base: number | null): boolean => base !== null && Math.abs(Math.round((base * t.rate!) / 100) - t.tax) <= ROUNDING;
     const fits = Math.abs(inclusive - t.tax) <= ROUNDING || Math.abs(exclusive - t.tax) <= ROUNDING;
-    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !taxableBases(b.items).some(onSubtotal)) {
+    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !taxableBases(b.items).some((base) => onSubtotal(base) || onSubtotal(base + discounts))) {
       wrong.push(`tax ${formatMinor(t.tax)} is not ${t.rate}% of total ${formatMinor(b.total)}`);
     }
   }
