@@ -309,9 +309,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   function attachQty(qty: { qty: string; unit: string | undefined; price: string }, row: Row): void {
     const expect = qtyTimesPrice(qty.qty, qty.price);
     if (current !== null && current.quantity === 1 && expect !== null && Math.abs(expect - Math.abs(current.amount)) <= 1) {
-      // Between two lines of the same amount the quantity prices either: only the till's habit would say which.
+      // Between two lines of the same amount the quantity prices either: only the till's habit would say which. A
+      // line that takes the one above back ("Storno …  -5,96") is no second candidate.
       const next = rows[row.index + 1];
-      if (itemLine(next) && Math.abs(next!.amount!.minor) === expect) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
+      if (itemLine(next) && next!.amount!.minor === Math.sign(current.amount) * expect) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
       setQuantity(current, qty.qty, qty.unit, qty.price);
       return;
     }

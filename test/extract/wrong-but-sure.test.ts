@@ -189,6 +189,10 @@ describe('a quantity line between two lines of the same amount', () => {
     const b = read([], lr('Top-up card', '20.00'), line([24, '4 x 5.00']), lr('Scratchcard', '20.00'), lr('Milk', '1.10'), rule(), lr('TOTAL', '€41.10'), lr('CASH', '41.10'));
     expect(b.confidence).toBeLessThan(0.9);
   });
+  it('stays sure when the line below takes the one above back', () => {
+    const b = read([], lr('Brie', '4.20'), line([24, '0,300 kg x 14,00/kg']), lr('Void Brie', '-4.20'), lr('Milk', '1.10'), rule(), lr('TOTAL', '€1.10'), lr('CASH', '1.10'));
+    expect(b.confidence).toBe(1);
+  });
   it('stays sure when only one neighbour has that amount', () => {
     const b = read([], lr('Top-up card', '20.00'), line([24, '4 x 5.00']), lr('Milk', '1.10'), rule(), lr('TOTAL', '€21.10'), lr('CASH', '21.10'));
     expect(lines(b)).toEqual([
