@@ -80,6 +80,9 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   other: {
     account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1,
     'deposit paid': 1, anzahlung: 1, acompte: 1, 'a cuenta': 1, acconto: 1, aanbetaling: 1,
+    // Paid elsewhere: charged to a hotel room, or online before delivery.
+    'room charge': 1, 'charge to room': 1, 'room account': 1, paypal: 1, 'paid online': 1, 'online bezahlt': 1,
+    'online betaald': 1, 'paye en ligne': 1, 'pagato online': 1, 'pagado online': 1,
   },
 };
 

@@ -63,6 +63,9 @@ describe('tenders the sixth batch typed wrong', () => {
   it('reads a deposit paid earlier as other', () => {
     for (const label of ['Deposit paid', 'Less deposit paid 02/05', 'Anzahlung', 'Acompte versé', 'Pago a cuenta', 'Acconto', 'Aanbetaling']) expect(tenderOf(label), label).toBe('other');
   });
+  it('reads a room charge and an online payment as other', () => {
+    for (const label of ['Charge to Room 118', 'Room charge', 'PayPal', 'Paid online', 'Online betaald', 'Payé en ligne']) expect(tenderOf(label), label).toBe('other');
+  });
   it('reads a French credit note and a cash reward as vouchers', () => {
     for (const label of ['Avoir', 'Avoir n° 1182', 'Bonus Cash Reward', 'Reward cash', 'Reward voucher']) expect(tenderOf(label), label).toBe('voucher');
     expect(tenderOf('Cash')).toBe('cash');
