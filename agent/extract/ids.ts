@@ -159,9 +159,12 @@ export function receiptNumberFromCodes(codes: readonly BarcodeRef[], storeId: st
  * US state and ZIP code ("NY 12205"; "TR: 31208" is an id).
  */
 const UNNAMED_ID = /(?:^|\s)(\p{L}[\p{L}.]{0,9})\s?[:#.]?\s?((?:\p{Lu}{1,3}-?)?\d{3,})(?![\d.,:/-]|\s?\p{L})/gu;
-/** Labels of the numbers every header prints that are not the receipt's: tax ids, phones, store, till, staff. */
+/**
+ * Labels of the numbers every header prints that are not the receipt's: tax ids, phones, store, till, staff, and the
+ * year a shop was founded ("Churrería desde 1951", "Bakers since 1987", "seit 1928").
+ */
 const KNOWN_LABEL =
-  /^(?:tel|fax|ph|phone|vat|ust|nif|cif|tva|btw|iva|piva|uid|siret|siren|abn|gst|kvk|pin|auth|aid|tid|mid|store|shop|branch|filiale|markt|site|magasin|till|kasse|kassa|caisse|cassa|caja|register|reg|pos|lane|terminal|op|operator|cashier|clerk|server|caissier|caissiere|kassierer|bediener|cajero|cassiere)$/i;
+  /^(?:tel|fax|ph|phone|vat|ust|nif|cif|tva|btw|iva|piva|uid|siret|siren|abn|gst|kvk|pin|auth|aid|tid|mid|store|shop|branch|filiale|markt|site|magasin|till|kasse|kassa|caisse|cassa|caja|register|reg|pos|lane|terminal|op|operator|cashier|clerk|server|caissier|caissiere|kassierer|bediener|cajero|cassiere|since|est|seit|depuis|desde|dal|sinds)$/i;
 const US_ZIP = /^[A-Z]{2}$/;
 
 /** True when a row before the first amount prints an id (other than `found`) that no label names: it may be the receipt number. */

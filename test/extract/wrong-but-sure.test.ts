@@ -29,6 +29,10 @@ describe('receipt numbers', () => {
     expect(b.receiptNumber).toBe('57');
     expect(b.confidence).toBeLessThan(0.9);
     expect(read(['Order 57  Table 4'], ...sale).confidence).toBe(1);
+    // The year a shop was founded is no id.
+    for (const since of ['Family bakers since 1987', 'Metzgerei seit 1928', 'Pâtisserie depuis 1962', 'Horno desde 1951']) {
+      expect(read(['Order 57  Table 4', since], ...sale).confidence, since).toBe(1);
+    }
   });
   it('stays below 0.9 when an order number is read and a barcode carries another id', () => {
     const b = read(['Order 57  Table 4'], ...sale, code128('10488'));
