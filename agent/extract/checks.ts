@@ -71,12 +71,15 @@ function tendersCheck(b: ExtractedBasket): Check {
 /**
  * The sums the sales tax may be charged on when the lines carry tax codes: the lines a till marks taxable
  * ("Paper Towels  4.99 TX") when others carry no mark, or each code's lines when every line carries one of two or
- * more codes ("4.99 T", "8.99 N": taxable and not). US tills add sales tax to the taxable lines only (groceries and
- * prescriptions go untaxed). Empty when every line carries the same code or none, where the subtotal is the base.
+ * more codes ("4.99 T", "8.99 N": taxable and not), or nothing when every line carries one code (a fuel stop's "F"
+ * lines under a sales tax of 0.00). US tills add sales tax to the taxable lines only (groceries and prescriptions go
+ * untaxed). Empty when no line carries a code, where the subtotal is the base.
  */
 function taxableBases(items: readonly Item[]): number[] {
   const byCode = new Map<string | null, number>();
   for (const item of items) byCode.set(item.taxCode, (byCode.get(item.taxCode) ?? 0) + lineTotal(item));
+  // Every line under one code and a sales tax of nothing: the code marks lines the tax is not on (fuel, "F").
+  if (byCode.size === 1 && !byCode.has(null)) return [0];
   if (byCode.size < 2) return [];
   if (!byCode.has(null)) return [...byCode.values()];
   let marked = 0;

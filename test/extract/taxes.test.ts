@@ -54,6 +54,9 @@ describe('sales tax on the taxable lines only', () => {
     // A store coupon after the subtotal comes off the taxable lines: (10.00 - 2.00) at 6.25% = 0.50.
     const coupon = usd(lr('Vitamins', '12.49 N'), lr('Shampoo', '6.00 T'), lr('Sunscreen', '4.00 T'), rule(), lr('SUBTOTAL', '22.49'), lr('STORE COUPON', '2.00-'), lr('SALES TAX 6.25%', '0.50'), lr('TOTAL', '$20.99'), lr('CASH', '20.99'));
     expect(coupon.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
+    // Every line under one code and no tax on them: the code marks untaxed lines.
+    const untaxed = usd(lr('Diesel', '41.20 F'), lr('Kerosene', '12.00 F'), rule(), lr('SUBTOTAL', '53.20'), lr('SALES TAX 6.25%', '0.00'), lr('TOTAL', '$53.20'), lr('CASH', '53.20'));
+    expect(untaxed.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
     const wrong = usd(lr('Vitamins', '12.49 N'), lr('Shampoo', '6.00 T'), lr('Sunscreen', '4.00 T'), rule(), lr('SUBTOTAL', '22.49'), lr('SALES TAX 6.25%', '0.71'), lr('TOTAL', '$23.20'), lr('CASH', '23.20'));
     expect(wrong.checks.find((c) => c.name === 'taxes')?.ok).toBe(false);
   });
