@@ -39,6 +39,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   charge: {
     service: 1, 'service charge': 1, tip: 1, gratuity: 1, trinkgeld: 1, bedienung: 0.8, propina: 1, mancia: 1, coperto: 1,
     pourboire: 1, fooi: 1, 'bag levy': 1, delivery: 0.8, cover: 0.6,
+    // A word of its own, so that no one-letter slip reads it as "change" ("Cutting charge", "Delivery charge").
+    charge: 0.3,
   },
   summary: {
     'total savings': 1, 'you saved': 1, 'savings total': 1, ersparnis: 1, 'sie sparen': 1, economies: 1, 'total discount': 1,

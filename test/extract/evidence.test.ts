@@ -63,6 +63,10 @@ describe('tenders the sixth batch typed wrong', () => {
   it('reads a deposit paid earlier as other', () => {
     for (const label of ['Deposit paid', 'Less deposit paid 02/05', 'Anzahlung', 'Acompte versé', 'Pago a cuenta', 'Acconto', 'Aanbetaling']) expect(tenderOf(label), label).toBe('other');
   });
+  it('never reads "charge" as "change" by a one-letter slip', () => {
+    for (const label of ['Cutting charge', 'Key cutting charge', 'Fitting charge']) expect(evidenceOf(label, vocab).change, label).toBe(0);
+    expect(evidenceOf('Wechselgld', vocab).change).toBeGreaterThan(0.5);
+  });
   it('reads a room charge and an online payment as other', () => {
     for (const label of ['Charge to Room 118', 'Room charge', 'PayPal', 'Paid online', 'Online betaald', 'Payé en ligne']) expect(tenderOf(label), label).toBe('other');
   });
