@@ -83,10 +83,14 @@ describe('layouts corpus', () => {
     atLeast('development-5', dev5, { items: 0.987, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 });
     // The sixth batch was scored blind (figures in the README: at 08adfe7 all fields 0.943; at 365f459 all 0.952,
     // items 0.891, tax 0.88, tenders 0.97, receipt number 0.96, time 0.96, total and currency 1; 45 of 68 at 0.9 or
-    // more fully correct) and is development since: held to the development part's thresholds.
+    // more fully correct) and is development since: held to the development part's thresholds, and to its figures
+    // measured after tuning on its failure classes: items 0.991 (a quantity line between two lines of one amount, a
+    // dozen that may be a box, a deposit named "2x0,25": each read one way and flagged 0.85), every other field 1;
+    // all 0.999.
     const d6 = fieldAccuracy(dev6);
     for (const f of FIELDS) expect(d6[f], `development-6 ${f}`).toBeGreaterThanOrEqual(0.98);
     expect(d6.all, 'development-6 all').toBeGreaterThanOrEqual(0.99);
+    atLeast('development-6', dev6, { items: 0.991, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 });
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
@@ -95,7 +99,8 @@ describe('layouts corpus', () => {
     // Not met by the fifth batch when it was scored blind: of its 75 receipts at 0.9 or more, 63 were fully correct;
     // after tuning, 93 of its 100 are at 0.9 or more, all fully correct (held below).
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
-    // Not met by the sixth batch when it was scored blind: of its 68 receipts at 0.9 or more, 45 were fully correct.
+    // Not met by the sixth batch when it was scored blind: of its 68 receipts at 0.9 or more, 45 were fully correct;
+    // after tuning, 90 of its 100 are at 0.9 or more, all fully correct (held below).
     for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
       const top = inPart.filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
@@ -106,6 +111,7 @@ describe('layouts corpus', () => {
     const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
     expect(reliability(dev5).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-5 receipts at >= 0.9').toBeGreaterThanOrEqual(93);
+    expect(reliability(dev6).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-6 receipts at >= 0.9').toBeGreaterThanOrEqual(90);
   });
 });
 
