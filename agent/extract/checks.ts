@@ -172,6 +172,8 @@ export interface ConfidenceSignals {
   codeAsPicture: boolean;
   /** A tender is 'other' only because its label names no way of paying: its type is unknown, not read. */
   untypedTender: boolean;
+  /** A card tender rests on a weak word ("paid") and prints no card details: a guess. */
+  weaklyTypedTender: boolean;
   /** The shop's or an item's words came out in another script inside Latin words: decoded in the wrong code page. */
   misreadText: boolean;
   /** Traces of a field left unread that the sums cannot see: a column in a description, unread tax rows (leftovers.ts). */
@@ -188,7 +190,7 @@ export const UNVERIFIED_CAP = 0.85;
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
  * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
  * we cannot name, a code printed as a picture that cannot be read back), when a tender's type is unknown because
- * its label names no way of paying, when the shop's or an item's words were decoded in another code page than
+ * its label names no way of paying or only a weak word does, when the shop's or an item's words were decoded in another code page than
  * the printer printed them in (letters of another script inside Latin words), or when the receipt still shows a
  * field left unread (a column inside a description, a weight line not applied, tax rows or a time of day unread).
  */
@@ -206,6 +208,7 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     s.unnamedId ||
     s.codeAsPicture ||
     s.untypedTender ||
+    s.weaklyTypedTender ||
     s.misreadText ||
     s.unreadTraces.length > 0;
   return unverified ? UNVERIFIED_CAP : base;

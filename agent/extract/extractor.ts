@@ -103,6 +103,9 @@ function readMerchant(rows: readonly Row[], rules: Rules, dateOrder: DateOrder, 
 const OTHER_EVENT_DATE =
   /\b(?:valid|g[üu]ltig|geldig|valable|v[aá]lid[oa]|expir\w*|ablauf|scad\w*|vence|caduc\w*|until|jusqu|hasta|fino al|tot en met|next|n[äa]chste\w*|volgende|prochaine?|pr[oó]xim[ao]|prossim[ao]|due|f[äa]llig|ready|fertig|pr[eê]te?s?|retirer)\b/i;
 
+/** Card evidence below this is a hint ("paid", "pago"), not a name of the way of paying. */
+const TENDER_WORD = 0.6;
+
 function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone: string): string | null {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -265,6 +268,8 @@ export interface ReadSignals {
   ambiguousDate: boolean;
   /** A tender's label names no way of paying ("TEND", "PAYMT") and nothing else on the receipt tells it. */
   untypedTender: boolean;
+  /** A card tender rests on a weak word ("Deposit paid": "paid" is weak card evidence) and prints no card details. */
+  weaklyTypedTender: boolean;
   /** The shop's name or address or an item's description was decoded in another code page than it was printed in (scripts.ts). */
   misreadText: boolean;
   /** Traces on the receipt of a field left unread (leftovers.ts). */
@@ -320,6 +325,8 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   const tenderAt: { tender: Tender; row: number }[] = [];
   /** Tenders whose label names no way of paying: 'other' until a card number or change says what they were. */
   const untyped = new Set<Tender>();
+  /** Tenders typed card by a weak word only ("paid", "pago"): a card payment prints its card's details. */
+  const weaklyTyped = new Set<Tender>();
   reading.roles.forEach((role, i) => {
     const u = units[i]!;
     switch (role) {
@@ -344,6 +351,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
         const type = reading.tenderTypes.get(i) ?? null;
         const tender = asTender(type ?? 'other', u.amount);
         if (type === null) untyped.add(tender);
+        else if (type === 'card' && u.ev.card < TENDER_WORD) weaklyTyped.add(tender);
         tenders.push(tender);
         tenderAt.push({ tender, row: u.row.index });
         break;
@@ -424,6 +432,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     codeAsPicture: weakId && idFromCode === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
+    weaklyTypedTender: tenders.some((t) => weaklyTyped.has(t) && t.maskedPan === null && t.scheme === null),
     misreadText: printsMisreadText(basket),
     unreadTraces: unreadTraces(rows, basket),
   };

@@ -264,3 +264,17 @@ describe('fields left unread that the sums cannot see', () => {
     expect(read([], ...sale).confidence).toBe(1);
   });
 });
+
+describe('a card tender on a weak word', () => {
+  // The sixth batch's optician took "Deposit paid 21/03" for a card: "paid" hints at a card and nothing more. A card
+  // payment prints its card's details; without them the type is a guess.
+  it('stays below 0.9 with no card details', () => {
+    const b = read([], lr('Repair', '40.00'), rule(), lr('TOTAL', '€40.00'), lr('Paid in advance', '40.00'));
+    expect(b.tenders.map((t) => t.type)).toEqual(['card']);
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('stays sure when the card details are printed', () => {
+    const b = read([], lr('Repair', '40.00'), rule(), lr('TOTAL', '€40.00'), lr('Paid', '40.00'), line([24, 'VISA ************4242']));
+    expect(b.confidence).toBe(1);
+  });
+});
