@@ -7,9 +7,10 @@ import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
 
 const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
-const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?)';
+const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?';
+const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
-const COLUMN_UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?|m)';
+const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
 const NUM = '(\\d+(?:[.,]\\d+)?)';
 // A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), a
 // lone box-drawing glyph or '?' is a '€' printed in a code page the decoder could not map ("39,90 ╒/kg").

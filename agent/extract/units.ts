@@ -44,8 +44,10 @@ const TAX_HEADER_ROLE = [
   // "Taxe", "Impuesto": the tax column named by its own word, when the rate column is headed "TVA" or "IVA".
   ['tax', /^(?:vat|mwst|ust|tva|tax|taxe|taxes|steuer|btw|iva|cuota|imposta|impuesto)$/i],
 ] as const;
-/** "BTW-bedrag", "MwSt Betrag", "VAT amount", "Cuota IVA": a tax word and a word for an amount head one column, the
- * tax ("IVA  Importe" is two: the Spanish importe is the gross). */
+/**
+ * "BTW-bedrag", "MwSt Betrag", "VAT amount", "Cuota IVA": a tax word and a word for an amount head one column, the
+ * tax ("IVA  Importe" is two: the Spanish importe is the gross).
+ */
 const TAX_AMOUNT_HEADING = /\b(?:(?:vat|mwst|ust|tva|tax|steuer|btw|iva)[\s-]+(?:bedrag|betrag|amount|amt|montant)|cuota\s+iva)\b/gi;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
