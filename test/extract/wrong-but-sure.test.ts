@@ -190,15 +190,15 @@ describe('a quantity line between two lines of the same amount', () => {
   // The sixth batch's documento commerciale printed "2 x 5,00" between two 10,00 lines: the arithmetic closes
   // whichever line it prices, and a single receipt may not show which side this till prints it on.
   it('stays below 0.9', () => {
-    const b = read([], lr('Top-up card', '20.00'), line([24, '4 x 5.00']), lr('Scratchcard', '20.00'), lr('Milk', '1.10'), rule(), lr('TOTAL', '€41.10'), lr('CASH', '41.10'));
+    const b = read([], lr('Top-up card', '20.00'), line([3, '4 x 5.00']), lr('Scratchcard', '20.00'), lr('Milk', '1.10'), rule(), lr('TOTAL', '€41.10'), lr('CASH', '41.10'));
     expect(b.confidence).toBeLessThan(0.9);
   });
   it('stays sure when the line below takes the one above back', () => {
-    const b = read([], lr('Brie', '4.20'), line([24, '0,300 kg x 14,00/kg']), lr('Void Brie', '-4.20'), lr('Milk', '1.10'), rule(), lr('TOTAL', '€1.10'), lr('CASH', '1.10'));
+    const b = read([], lr('Brie', '4.20'), line([3, '0,300 kg x 14,00/kg']), lr('Void Brie', '-4.20'), lr('Milk', '1.10'), rule(), lr('TOTAL', '€1.10'), lr('CASH', '1.10'));
     expect(b.confidence).toBe(1);
   });
   it('stays sure when only one neighbour has that amount', () => {
-    const b = read([], lr('Top-up card', '20.00'), line([24, '4 x 5.00']), lr('Milk', '1.10'), rule(), lr('TOTAL', '€21.10'), lr('CASH', '21.10'));
+    const b = read([], lr('Top-up card', '20.00'), line([3, '4 x 5.00']), lr('Milk', '1.10'), rule(), lr('TOTAL', '€21.10'), lr('CASH', '21.10'));
     expect(lines(b)).toEqual([
       ['Top-up card', 4, 2000],
       ['Milk', 1, 110],
@@ -243,15 +243,15 @@ describe('fields left unread that the sums cannot see', () => {
     expect(b.confidence).toBeLessThan(0.9);
   });
   it('stays below 0.9 when a weight line under an item was not read as its quantity', () => {
-    const b = read([], lr('Gouda jong', '6.12'), line([36, '0,510 kg x 12,00 ¤/kg']), rule(), lr('TOTAL', '€6.12'), lr('CASH', '6.12'));
+    const b = read([], lr('Gouda jong', '6.12'), line([3, '0,510 kg x 12,00 ¤/kg']), rule(), lr('TOTAL', '€6.12'), lr('CASH', '6.12'));
     expect(b.confidence).toBeLessThan(0.9);
   });
   it('stays below 0.9 when a quantity line prices neither line beside it', () => {
-    const b = read([], lr('Cheddar', '3.10'), line([36, '2 x 1.20']), lr('Crackers', '1.95'), rule(), lr('TOTAL', '€5.05'), lr('CASH', '5.05'));
+    const b = read([], lr('Cheddar', '3.10'), line([3, '2 x 1.20']), lr('Crackers', '1.95'), rule(), lr('TOTAL', '€5.05'), lr('CASH', '5.05'));
     expect(b.confidence).toBeLessThan(0.9);
   });
   it('stays below 0.9 when rows with a rate and amounts were read as no tax', () => {
-    const b = read([], ...sale, line([0, 'Sats'], [120, 'Grundlag'], [240, 'Moms']), line([0, '25%'], [120, '3,88'], [240, '0,97']));
+    const b = read([], ...sale, line([0, 'Sats'], [12, 'Grundlag'], [30, 'Moms']), line([0, '25%'], [12, '3,88'], [30, '0,97']));
     expect(b.taxes).toEqual([]);
     expect(b.confidence).toBeLessThan(0.9);
   });
@@ -274,7 +274,7 @@ describe('a card tender on a weak word', () => {
     expect(b.confidence).toBeLessThan(0.9);
   });
   it('stays sure when the card details are printed', () => {
-    const b = read([], lr('Repair', '40.00'), rule(), lr('TOTAL', '€40.00'), lr('Paid', '40.00'), line([24, 'VISA ************4242']));
+    const b = read([], lr('Repair', '40.00'), rule(), lr('TOTAL', '€40.00'), lr('Paid', '40.00'), line([2, 'VISA ************4242']));
     expect(b.confidence).toBe(1);
   });
 });
