@@ -75,6 +75,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     bon: 0.5, 'bon cadeau': 1, cadeaubon: 1, waardebon: 1, boekenbon: 1,
     // A French credit note spent as a tender; a shop's cash-back reward, whatever its "cash" says.
     avoir: 0.9, 'cash reward': 1, 'reward cash': 1, 'reward voucher': 1, 'reward certificate': 1,
+    // A British book or gift token.
+    token: 0.8, 'book token': 1, 'gift token': 1,
   },
   giftcard: { 'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1 },
   // "Chèque bancaire": a bank's cheque, not a bank card.

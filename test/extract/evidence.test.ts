@@ -70,8 +70,8 @@ describe('tenders the sixth batch typed wrong', () => {
   it('reads a room charge and an online payment as other', () => {
     for (const label of ['Charge to Room 118', 'Room charge', 'PayPal', 'Paid online', 'Online betaald', 'Payé en ligne']) expect(tenderOf(label), label).toBe('other');
   });
-  it('reads a French credit note and a cash reward as vouchers', () => {
-    for (const label of ['Avoir', 'Avoir n° 1182', 'Bonus Cash Reward', 'Reward cash', 'Reward voucher']) expect(tenderOf(label), label).toBe('voucher');
+  it('reads a French credit note, a cash reward and a British book token as vouchers', () => {
+    for (const label of ['Avoir', 'Avoir n° 1182', 'Bonus Cash Reward', 'Reward cash', 'Reward voucher', 'National Book Token', 'Gift token']) expect(tenderOf(label), label).toBe('voucher');
     expect(tenderOf('Cash')).toBe('cash');
     expect(tenderOf('Paid by card')).toBe('card');
   });
