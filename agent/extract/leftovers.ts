@@ -7,8 +7,11 @@ import { findTime } from './dates.js';
 import { parseRate } from './money.js';
 import { amountsIn, type Row } from './rows.js';
 
-/** A column gap followed by a number inside a description ("Retour krat  1  -3,90", "Joist 47x150  4.800 m  6.10"). */
-const COLUMN_IN_DESCRIPTION = /\S\s{2,}[-−]?\d/;
+/**
+ * A price left in a description after a column gap ("Retour krat  1  -3,90", "Joist 47x150  4.800 m  6.10"): a
+ * unit price or amount column the reading did not take. A size column ("Cola  1,5 L", "Wine  0,75 l") is no price.
+ */
+const COLUMN_IN_DESCRIPTION = /\S\s{2,}(?:\S+\s+)*[-−]?\d+[.,]\d\d(?!\d|\s*\p{L})/u;
 
 /**
  * A weight or count at a unit price, however its unit or currency printed ("0,540 kg x 39,90 ╒/kg", "3 pc @ 1.20"):
@@ -31,10 +34,13 @@ function taxRowsLeftUnread(rows: readonly Row[], taxes: readonly Tax[]): boolean
   return rows.some((row) => row.amount !== null && parseRate(row.text) !== null && amountsIn(row).length >= 2);
 }
 
-/** A time of day printed on a receipt whose transaction time was not read, or was read as a date alone. */
+/** Opening hours ("Ma t/m zo 11:00 - 21:30", "08:00-18:00"): a range of times, not the sale's. */
+const TIME_RANGE = /\d{1,2}[:.h]\d{2}\s*(?:-|–|to|bis|à|a)\s*\d{1,2}[:.h]\d{2}/i;
+
+/** A time of day printed on a receipt whose date and time were not read: the date is in a form no one reads. */
 function timeLeftUnread(rows: readonly Row[], transactionAt: string | null): boolean {
-  if (transactionAt !== null && transactionAt.includes('T')) return false;
-  return rows.some((row) => row.amount === null && findTime(row.text) !== null);
+  if (transactionAt !== null) return false;
+  return rows.some((row) => row.amount === null && findTime(row.text) !== null && !TIME_RANGE.test(row.text));
 }
 
 /** Why a field the checks cannot see may be wrong: one reason per trace found (empty when none). */

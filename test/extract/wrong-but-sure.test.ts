@@ -278,3 +278,12 @@ describe('a card tender on a weak word', () => {
     expect(b.confidence).toBe(1);
   });
 });
+
+describe('traces that are no field left unread', () => {
+  it('stays sure with a size column in a description, or opening hours on a receipt that prints a date alone', () => {
+    const size = read([], line([0, 'Cola'], [10, '1,5 L'], [44, '2.19']), lr('Cheese', '4.99'), rule(), lr('TOTAL', '€7.18'), lr('CASH', '7.18'));
+    expect(size.confidence).toBe(1);
+    const hours = extractBasket(doc(line([0, 'CAFE']), line([0, 'Receipt 1201']), line([0, '24/06/2025']), rule(), ...sale, line([0, 'Open daily 08:00-18:00'])), { id: 't', currency: 'EUR' })!;
+    expect(hours.confidence).toBe(1);
+  });
+});
