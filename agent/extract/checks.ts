@@ -69,19 +69,22 @@ function tendersCheck(b: ExtractedBasket): Check {
 }
 
 /**
- * The sum of the lines a till marks taxable ("Paper Towels  4.99 TX"), with their own discounts, when others carry no
- * mark: US tills add sales tax to those lines only (groceries and prescriptions go untaxed). Null when every line
- * or none is marked, where the subtotal is the base.
+ * The sums the sales tax may be charged on when the lines carry tax codes: the lines a till marks taxable
+ * ("Paper Towels  4.99 TX") when others carry no mark, or each code's lines when every line carries one of two or
+ * more codes ("4.99 T", "8.99 N": taxable and not), or nothing when every line carries one code (a fuel stop's "F"
+ * lines under a sales tax of 0.00). US tills add sales tax to the taxable lines only (groceries and prescriptions go
+ * untaxed). Empty when no line carries a code, where the subtotal is the base.
  */
-function taxableLines(items: readonly Item[]): number | null {
+function taxableBases(items: readonly Item[]): number[] {
+  const byCode = new Map<string | null, number>();
+  for (const item of items) byCode.set(item.taxCode, (byCode.get(item.taxCode) ?? 0) + lineTotal(item));
+  // Every line under one code and a sales tax of nothing: the code marks lines the tax is not on (fuel, "F").
+  if (byCode.size === 1 && !byCode.has(null)) return [0];
+  if (byCode.size < 2) return [];
+  if (!byCode.has(null)) return [...byCode.values()];
   let marked = 0;
-  let sum = 0;
-  for (const item of items) {
-    if (item.taxCode === null) continue;
-    marked++;
-    sum += lineTotal(item);
-  }
-  return marked === 0 || marked === items.length ? null : sum;
+  for (const [code, sum] of byCode) if (code !== null) marked += sum;
+  return [marked];
 }
 
 function taxesCheck(b: ExtractedBasket): Check {
@@ -109,11 +112,12 @@ function taxesCheck(b: ExtractedBasket): Check {
     const t = b.taxes[0]!;
     const inclusive = Math.round((b.total * t.rate!) / (100 + t.rate!));
     const exclusive = Math.round(((b.total - t.tax) * t.rate!) / 100);
-    // Sales tax on top of the subtotal (less a discount printed after it), with a tip after it that is not taxed.
+    // Sales tax on top of the subtotal or the taxable lines (less a discount or coupon printed after them), with a tip
+    // after it that is not taxed.
     const discounts = b.discounts.reduce((s, d) => s + d.amount, 0);
     const onSubtotal = (base: number | null): boolean => base !== null && Math.abs(Math.round((base * t.rate!) / 100) - t.tax) <= ROUNDING;
     const fits = Math.abs(inclusive - t.tax) <= ROUNDING || Math.abs(exclusive - t.tax) <= ROUNDING;
-    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !onSubtotal(taxableLines(b.items))) {
+    if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !taxableBases(b.items).some((base) => onSubtotal(base) || onSubtotal(base + discounts))) {
       wrong.push(`tax ${formatMinor(t.tax)} is not ${t.rate}% of total ${formatMinor(b.total)}`);
     }
   }
@@ -168,8 +172,12 @@ export interface ConfidenceSignals {
   codeAsPicture: boolean;
   /** A tender is 'other' only because its label names no way of paying: its type is unknown, not read. */
   untypedTender: boolean;
+  /** A card tender rests on a weak word ("paid") and prints no card details: a guess. */
+  weaklyTypedTender: boolean;
   /** The shop's or an item's words came out in another script inside Latin words: decoded in the wrong code page. */
   misreadText: boolean;
+  /** Traces of a field left unread that the sums cannot see: a column in a description, unread tax rows (leftovers.ts). */
+  unreadTraces: readonly string[];
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -182,8 +190,9 @@ export const UNVERIFIED_CAP = 0.85;
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
  * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
  * we cannot name, a code printed as a picture that cannot be read back), when a tender's type is unknown because
- * its label names no way of paying, or when the shop's or an item's words were decoded in another code page than
- * the printer printed them in (letters of another script inside Latin words).
+ * its label names no way of paying or only a weak word does, when the shop's or an item's words were decoded in another code page than
+ * the printer printed them in (letters of another script inside Latin words), or when the receipt still shows a
+ * field left unread (a column inside a description, a weight line not applied, tax rows or a time of day unread).
  */
 export function calibratedConfidence(checks: readonly Check[], b: ExtractedBasket, s: ConfidenceSignals): number {
   const base = confidenceOf(checks);
@@ -199,7 +208,9 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     s.unnamedId ||
     s.codeAsPicture ||
     s.untypedTender ||
-    s.misreadText;
+    s.weaklyTypedTender ||
+    s.misreadText ||
+    s.unreadTraces.length > 0;
   return unverified ? UNVERIFIED_CAP : base;
 }
 

@@ -1,5 +1,5 @@
 // Dates and times as receipts print them (UK/EU day-first, ISO, US month-first by profile, month names in
-// English, German and French) → ISO 8601 local time with the offset of the configured IANA timezone.
+// English, German, French, Dutch, Spanish and Italian) → ISO 8601 local time with the offset of the configured IANA timezone.
 
 /** The till clock's zone when the config names none (here, not in index.ts, so the CLI's help can show it cheaply). */
 export const DEFAULT_TIMEZONE = 'Europe/London';
@@ -18,19 +18,20 @@ export interface LocalTime {
 }
 
 const MONTHS: Record<string, number> = {};
+// English, German, French, then Dutch, Spanish and Italian names and their abbreviations.
 const MONTH_NAMES: string[][] = [
-  ['jan', 'januar', 'janvier', 'janv', 'jän', 'jänner'],
-  ['feb', 'februar', 'février', 'fevrier', 'févr', 'fevr'],
-  ['mar', 'märz', 'maerz', 'mars', 'mrz'],
-  ['apr', 'april', 'avril', 'avr'],
-  ['may', 'mai'],
-  ['jun', 'juni', 'juin'],
-  ['jul', 'juli', 'juillet', 'juil'],
-  ['aug', 'august', 'août', 'aout'],
-  ['sep', 'sept', 'september', 'septembre'],
-  ['oct', 'okt', 'oktober', 'october', 'octobre'],
-  ['nov', 'november', 'novembre'],
-  ['dec', 'dez', 'dezember', 'december', 'décembre', 'decembre', 'déc'],
+  ['jan', 'januar', 'janvier', 'janv', 'jän', 'jänner', 'januari', 'ene', 'enero', 'gen', 'gennaio'],
+  ['feb', 'februar', 'février', 'fevrier', 'févr', 'fevr', 'februari', 'febrero', 'febbraio'],
+  ['mar', 'märz', 'maerz', 'mars', 'mrz', 'mrt', 'maart', 'marzo'],
+  ['apr', 'april', 'avril', 'avr', 'abr', 'abril', 'aprile'],
+  ['may', 'mai', 'mei', 'mayo', 'mag', 'maggio'],
+  ['jun', 'juni', 'juin', 'junio', 'giu', 'giugno'],
+  ['jul', 'juli', 'juillet', 'juil', 'julio', 'lug', 'luglio'],
+  ['aug', 'august', 'août', 'aout', 'augustus', 'ago', 'agosto'],
+  ['sep', 'sept', 'september', 'septembre', 'septiembre', 'set', 'settembre'],
+  ['oct', 'okt', 'oktober', 'october', 'octobre', 'octubre', 'ott', 'ottobre'],
+  ['nov', 'november', 'novembre', 'noviembre'],
+  ['dec', 'dez', 'dezember', 'december', 'décembre', 'decembre', 'déc', 'dic', 'diciembre', 'dicembre'],
 ];
 MONTH_NAMES.forEach((names, i) => names.forEach((n) => (MONTHS[n] = i + 1)));
 const ENGLISH_FULL = ['january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -59,8 +60,11 @@ function valid(d: LocalDate): LocalDate | null {
 }
 
 const NUMERIC_DATE = /(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])/;
-const NAMED_DMY = /(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s*|-)(?:of\s+)?([A-Za-zÀ-ÿ]{3,9})\.?,?(?:\s+|-)(\d{2,4})(?!\d)/;
+// "6th of April 2015", "3 de enero de 2025": English, Spanish and Italian join day, month and year with a word.
+const NAMED_DMY = /(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s*|-)(?:(?:of|de|del|di)\s+)?([A-Za-zÀ-ÿ]{3,9})\.?,?(?:\s+(?:de|del)\s+|\s+|-)(\d{2,4})(?!\d)/;
 const NAMED_MDY = /\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\b/;
+/** "Mar14'25", "Jun 3'26": a hospitality till's month name, day and apostrophed short year. */
+const NAMED_MDY_APOSTROPHE = /\b([A-Za-z]{3,9})\.?\s?(\d{1,2})\s?['’](\d{2})\b/;
 
 /** First date printed in `text`, read with `order` for all-numeric forms (ISO year-first is always recognised). */
 export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | null {
@@ -82,10 +86,10 @@ export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | nu
       if (d !== null) return d;
     }
   }
-  const us = NAMED_MDY.exec(text);
+  const us = NAMED_MDY.exec(text) ?? NAMED_MDY_APOSTROPHE.exec(text);
   if (us !== null) {
     const month = monthOf(us[1]!);
-    if (month !== null) return valid({ year: Number(us[3]), month, day: Number(us[2]) });
+    if (month !== null) return valid({ year: fullYear(us[3]!), month, day: Number(us[2]) });
   }
   return null;
 }

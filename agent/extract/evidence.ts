@@ -39,6 +39,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   charge: {
     service: 1, 'service charge': 1, tip: 1, gratuity: 1, trinkgeld: 1, bedienung: 0.8, propina: 1, mancia: 1, coperto: 1,
     pourboire: 1, fooi: 1, 'bag levy': 1, delivery: 0.8, cover: 0.6,
+    // A word of its own, so that no one-letter slip reads it as "change" ("Cutting charge", "Delivery charge").
+    charge: 0.3,
   },
   summary: {
     'total savings': 1, 'you saved': 1, 'savings total': 1, ersparnis: 1, 'sie sparen': 1, economies: 1, 'total discount': 1,
@@ -71,10 +73,21 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'club credit': 0.9, 'member credit': 0.9, 'loyalty credit': 0.9, 'account credit': 0.9, 'rewards credit': 0.9, 'reward credit': 0.9,
     // A French "bon" (bon cadeau, bon camping) is a voucher; weak, as a German or Dutch "Bon" is the receipt itself.
     bon: 0.5, 'bon cadeau': 1, cadeaubon: 1, waardebon: 1, boekenbon: 1,
+    // A French credit note spent as a tender; a shop's cash-back reward, whatever its "cash" says.
+    avoir: 0.9, 'cash reward': 1, 'reward cash': 1, 'reward voucher': 1, 'reward certificate': 1,
+    // A British book or gift token.
+    token: 0.8, 'book token': 1, 'gift token': 1,
   },
   giftcard: { 'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1 },
   // "Chèque bancaire": a bank's cheque, not a bank card.
-  other: { account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1 },
+  // A deposit or down payment made at ordering: paid, but by no card or cash today.
+  other: {
+    account: 0.8, 'on account': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1,
+    'deposit paid': 1, anzahlung: 1, acompte: 1, 'a cuenta': 1, acconto: 1, aanbetaling: 1,
+    // Paid elsewhere: charged to a hotel room, or online before delivery.
+    'room charge': 1, 'charge to room': 1, 'room account': 1, paypal: 1, 'paid online': 1, 'online bezahlt': 1,
+    'online betaald': 1, 'paye en ligne': 1, 'pagato online': 1, 'pagado online': 1,
+  },
 };
 
 export type Evidence = Record<Concept, number>;

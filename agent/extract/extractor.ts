@@ -22,6 +22,7 @@ import {
 import { dateIsAmbiguous, type BasketContext } from './context.js';
 import { findReceiptNumber, printsMaskedId, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
 import { finishItem, type ItemDraft } from './items.js';
+import { unreadTraces } from './leftovers.js';
 import { parseRate } from './money.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
 import type { Row } from './rows.js';
@@ -94,9 +95,21 @@ function readMerchant(rows: readonly Row[], rules: Rules, dateOrder: DateOrder, 
   };
 }
 
+/**
+ * A date of another event than the sale: an expiry, a next visit, a payment due, when a repair or cleaning is ready
+ * ("Gültig bis 20.03.2025", "Valid until 31/12/25", "Próxima revisión 09/2026", "Prêt le 21/03"). Not a collection
+ * or delivery: a takeaway prints its order type before the sale's own time ("COLLECTION 19/12/2025 18:44").
+ */
+const OTHER_EVENT_DATE =
+  /\b(?:valid|g[üu]ltig|geldig|valable|v[aá]lid[oa]|expir\w*|ablauf|scad\w*|vence|caduc\w*|until|jusqu|hasta|fino al|tot en met|next|n[äa]chste\w*|volgende|prochaine?|pr[oó]xim[ao]|prossim[ao]|due|f[äa]llig|ready|fertig|pr[eê]te?s?|retirer)\b/i;
+
+/** Card evidence below this is a hint ("paid", "pago"), not a name of the way of paying. */
+const TENDER_WORD = 0.6;
+
 function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone: string): string | null {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
+    if (OTHER_EVENT_DATE.test(row.text)) continue;
     const date = findDate(row.text, dateOrder);
     if (date === null) continue;
     const time = findTime(row.text) ?? findTime(rows[i + 1]?.text ?? '') ?? findTime(rows[i - 1]?.text ?? '');
@@ -255,8 +268,12 @@ export interface ReadSignals {
   ambiguousDate: boolean;
   /** A tender's label names no way of paying ("TEND", "PAYMT") and nothing else on the receipt tells it. */
   untypedTender: boolean;
+  /** A card tender rests on a weak word ("Deposit paid": "paid" is weak card evidence) and prints no card details. */
+  weaklyTypedTender: boolean;
   /** The shop's name or address or an item's description was decoded in another code page than it was printed in (scripts.ts). */
   misreadText: boolean;
+  /** Traces on the receipt of a field left unread (leftovers.ts). */
+  unreadTraces: string[];
 }
 
 /** The basket's own words (shop, items, discounts) read in another code page than they were printed in. */
@@ -308,6 +325,8 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   const tenderAt: { tender: Tender; row: number }[] = [];
   /** Tenders whose label names no way of paying: 'other' until a card number or change says what they were. */
   const untyped = new Set<Tender>();
+  /** Tenders typed card by a weak word only ("paid", "pago"): a card payment prints its card's details. */
+  const weaklyTyped = new Set<Tender>();
   reading.roles.forEach((role, i) => {
     const u = units[i]!;
     switch (role) {
@@ -332,6 +351,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
         const type = reading.tenderTypes.get(i) ?? null;
         const tender = asTender(type ?? 'other', u.amount);
         if (type === null) untyped.add(tender);
+        else if (type === 'card' && u.ev.card < TENDER_WORD) weaklyTyped.add(tender);
         tenders.push(tender);
         tenderAt.push({ tender, row: u.row.index });
         break;
@@ -412,7 +432,9 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     codeAsPicture: weakId && idFromCode === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
+    weaklyTypedTender: tenders.some((t) => weaklyTyped.has(t) && t.maskedPan === null && t.scheme === null),
     misreadText: printsMisreadText(basket),
+    unreadTraces: unreadTraces(rows, basket),
   };
   return { basket, signals };
 }

@@ -9,11 +9,13 @@ import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
 const ID = '((?:[A-Z]{1,4}-?)?\\d[\\dA-Z/-]{0,19})';
-// After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), and no count of parts
-// ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number).
-const ID_END = '(?![\\p{L}\\d]|[.,]\\d|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d)';
-// The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº").
-const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|#)\\.?)?';
+// After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), no count of parts
+// ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number), and no period of time
+// ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy).
+const PERIOD = '(?:days?|tage?n?|jours?|d[ií]as|giorni|dagen|weeks?|wochen|semaines?|semanas?|settimane|weken|months?|monate?n?|mois|meses|mesi|maanden)';
+const ID_END = `(?![\\p{L}\\d]|[.,]\\d|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d|\\s+${PERIOD}(?!\\p{L}))`;
+// The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº", "Receipt ID").
+const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|id|#)\\.?)?';
 // Words that qualify a document label before its number ("Facture simplifiée FS-20771", "Documento commerciale n.",
 // "Fra. Simp."), whole or abbreviated.
 const QUALIFIER = '(?:\\s+(?:simplifi[ée]e|simplificada|simplif|simpl|simp|commerciale|fiscale?|di vendita)\\.?)?';
@@ -157,9 +159,12 @@ export function receiptNumberFromCodes(codes: readonly BarcodeRef[], storeId: st
  * US state and ZIP code ("NY 12205"; "TR: 31208" is an id).
  */
 const UNNAMED_ID = /(?:^|\s)(\p{L}[\p{L}.]{0,9})\s?[:#.]?\s?((?:\p{Lu}{1,3}-?)?\d{3,})(?![\d.,:/-]|\s?\p{L})/gu;
-/** Labels of the numbers every header prints that are not the receipt's: tax ids, phones, store, till, staff. */
+/**
+ * Labels of the numbers every header prints that are not the receipt's: tax ids, phones, store, till, staff, and the
+ * year a shop was founded ("Churrería desde 1951", "Bakers since 1987", "seit 1928").
+ */
 const KNOWN_LABEL =
-  /^(?:tel|fax|ph|phone|vat|ust|nif|cif|tva|btw|iva|piva|uid|siret|siren|abn|gst|kvk|pin|auth|aid|tid|mid|store|shop|branch|filiale|markt|site|magasin|till|kasse|kassa|caisse|cassa|caja|register|reg|pos|lane|terminal|op|operator|cashier|clerk|server|caissier|caissiere|kassierer|bediener|cajero|cassiere)$/i;
+  /^(?:tel|fax|ph|phone|vat|ust|nif|cif|tva|btw|iva|piva|uid|siret|siren|abn|gst|kvk|pin|auth|aid|tid|mid|store|shop|branch|filiale|markt|site|magasin|till|kasse|kassa|caisse|cassa|caja|register|reg|pos|lane|terminal|op|operator|cashier|clerk|server|caissier|caissiere|kassierer|bediener|cajero|cassiere|since|est|seit|depuis|desde|dal|sinds)$/i;
 const US_ZIP = /^[A-Z]{2}$/;
 
 /** True when a row before the first amount prints an id (other than `found`) that no label names: it may be the receipt number. */

@@ -6,11 +6,15 @@ import type { Item } from './basket.js';
 import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
 
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal' };
-const UNIT = '(kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?)';
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
+const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?';
+const UNIT = `(${UNIT_WORDS})`;
+/** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
+const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
 const NUM = '(\\d+(?:[.,]\\d+)?)';
-// A unit price prints its decimals ("5x50" in a name is not 5 at 50).
-const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR)?';
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), a
+// lone box-drawing glyph or '?' is a '€' printed in a code page the decoder could not map ("39,90 ╒/kg").
+const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|[?\\uFFFD\\u2500-\\u259F])?';
 /**
  * The count's unit word, printed beside a quantity and never part of the name: Stk./St./Stück (German), pcs/pc/ea
  * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).
@@ -27,10 +31,17 @@ const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*${TIMES}\\s*${PRIC
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
+/** Minor units below which a share of the amount is no price a single piece is sold at (see DESC_X_QTY). */
+const PIECE_PRICE_FLOOR = 50;
+/** "2x0,25" at the end of a name: a count and a price with no space between them and the "x". */
+const COMPACT_COUNT_AT_PRICE = /\s\d{1,3}[x×]\d+[.,]\d+$/i;
 /** "2 x Bananas @ 0.25" */
 const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${PRICE}$`, 'i');
-/** 4-column table row: "Paracetamol 16s  2  0.65" (description, quantity, unit price; the amount is split off). */
-const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${UNIT})?\\s{2,}${PRICE}$`, 'i');
+/**
+ * 4-column table row: "Paracetamol 16s  2  0.65" (description, quantity, unit price; the amount is split off). On a
+ * return or a bottle return the unit price prints negative like the amount ("Deck screws  1  -34.99").
+ */
+const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
  * "2 Stk. Waschgang", "3 pcs x Spring Roll", "Trockner  2 Stk": the unit word after a quantity. The short ones that
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
@@ -41,8 +52,12 @@ const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
 /** A quantity column after the name ("Trockner 30 Min   2 Stk."): two spaces apart, so not a pack size ("Uova 6 pz"). */
 const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}(\\d{1,3})${PIECES_AFTER}$`, 'iu');
-/** SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville". */
-const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15})\s{2,}(\S.*)$/;
+/**
+ * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville"; a service code of
+ * letters only when its shape says code, hyphenated ("SV-REV  Revisión") or capitals before a mixed-case name
+ * ("EXAM  Eye Examination"; "EXT CORD" or "BIO  APPLES" on an all-capitals till stay names).
+ */
+const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{2,8}(?:-[A-Z0-9]{1,8})+|[A-Z]{2,8}(?=\s{2,}\p{Lu}\p{Ll}))\s{2,}(\S.*)$/u;
 /**
  * Product-number column before the description, one space enough: an EAN-8, UPC-A, EAN-13/ISBN-13 or GTIN-14
  * ("4006381333931 HDMI-Kabel"), or such a number the card-number mask hid because it also passes Luhn
@@ -128,6 +143,8 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) {
     const item = newItem(m[1]!, amount, indent);
     setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
+    // "Pfand 2x0,25" written tight is as often the name of the line (a deposit for two bottles) as its quantity.
+    if (COMPACT_COUNT_AT_PRICE.test(label)) item.ambiguity = `"${label}": a quantity of ${m[2]} or part of the name`;
     return item;
   }
   m = PRODUCT_NUMBER_DESC.exec(label);
@@ -160,13 +177,18 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // "Free Range Eggs x6" at 1.99 is a pack size: a quantity must divide the amount. "Plasters x20", "Cotton Pads
   // 2 x 100", "Windeln Gr.4 x 44" are packs too: tills print a count of ten or more, or a count after a size, as
   // part of the name. A small count that divides the amount ("Latte x2", "Jambon x4") reads either way.
-  if (m !== null && Number(m[2]) > 0 && Number(m[2]) < 10 && !/\d$/.test(m[1]!) && amount.minor % Number(m[2]) === 0) {
-    const item = newItem(m[1]!, amount, indent);
-    setQuantity(item, m[2]!, undefined, undefined);
-    item.ambiguity = `"${label}": a quantity of ${m[2]} or a pack size`;
+  const divides = m !== null && Number(m[2]) > 0 && !/\d$/.test(m[1]!) && amount.minor % Number(m[2]) === 0;
+  if (divides && Number(m![2]) < 10) {
+    const item = newItem(m![1]!, amount, indent);
+    setQuantity(item, m![2]!, undefined, undefined);
+    item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
     return item;
   }
-  return newItem(label, amount, indent);
+  const item = newItem(label, amount, indent);
+  // A count of ten or more is read as a pack, but one that divides the amount into a price a piece could sell at
+  // may be a dozen sold ("Macarons x12" at 13,20); "Plasters x20" at 2.00 is no twenty at 10p.
+  if (divides && amount.minor / Number(m![2]) >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
+  return item;
 }
 
 /** An item from a profile's item pattern with named groups. */

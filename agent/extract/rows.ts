@@ -30,7 +30,7 @@ export interface Row {
   readonly large: boolean;
 }
 
-const TAX_CODE_CELL = /^([A-Z]{1,2}|\d)\*?$/;
+const TAX_CODE_CELL = /^([A-Z]{1,2}|\d|\d{1,2}(?:[.,]\d{1,2})?%)\*?$/;
 
 /** Splits a trailing amount off `text` when it is separated by single spaces only ("TOTAL 12.50", "Tea 2,40 A"). */
 function trailingAmount(text: string): { label: string; amount: ParsedAmount } | null {

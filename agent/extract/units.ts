@@ -39,11 +39,16 @@ export interface Body {
 
 const TAX_WORD = /(?:^|[^a-zà-ÿ])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^a-zà-ÿ])/i;
 const TAX_HEADER_ROLE = [
-  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|over|basis)$/i],
-  ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|importe|importo|bedrag)$/i],
+  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|imponible|over|basis)$/i],
+  ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|omzet|importe|importo|bedrag)$/i],
   // "Taxe", "Impuesto": the tax column named by its own word, when the rate column is headed "TVA" or "IVA".
   ['tax', /^(?:vat|mwst|ust|tva|tax|taxe|taxes|steuer|btw|iva|cuota|imposta|impuesto)$/i],
 ] as const;
+/**
+ * "BTW-bedrag", "MwSt Betrag", "VAT amount", "Cuota IVA": a tax word and a word for an amount head one column, the
+ * tax ("IVA  Importe" is two: the Spanish importe is the gross).
+ */
+const TAX_AMOUNT_HEADING = /\b(?:(?:vat|mwst|ust|tva|tax|steuer|btw|iva)[\s-]+(?:bedrag|betrag|amount|amt|montant)|cuota\s+iva)\b/gi;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
@@ -76,7 +81,7 @@ function taxHeaderRoles(row: Row): ('net' | 'tax' | 'gross')[] | null {
   if (row.amount !== null || !TAX_WORD.test(row.text)) return null;
   // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one.
   const at = new Map<'net' | 'tax' | 'gross', number>();
-  row.text.split(/[\s:%]+/).forEach((word, i) => {
+  row.text.replace(TAX_AMOUNT_HEADING, 'tax').split(/[\s:%]+/).forEach((word, i) => {
     const w = word.replace(/[.()]/g, '');
     for (const [role, re] of TAX_HEADER_ROLE) if (re.test(w)) at.set(role, i);
   });
@@ -203,6 +208,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     pendingEan = null;
     if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
       setQuantity(item, pendingQty.qty, pendingQty.unit, pendingQty.price);
+    } else if (pendingQty !== null) {
+      // Quantity × unit price is the amount of neither line beside it: some line's quantity went unread.
+      ambiguities.push(`"${pendingQty.qty} x ${pendingQty.price}": a quantity line that prices neither line beside it`);
     }
     pendingQty = null;
     const label = row.amount === null ? item.description : row.label;
@@ -270,7 +278,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     const qty = qtyLine(label);
     if (qty !== null) {
-      attachQty(qty);
+      attachQty(qty, row);
       return;
     }
     const indented = current !== null && row.indent > current.indentAt + 12;
@@ -300,9 +308,13 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   }
 
   /** "2 @ 3.20" alone: the price at its end is a unit price, for the item above or (by the arithmetic) below. */
-  function attachQty(qty: { qty: string; unit: string | undefined; price: string }): void {
+  function attachQty(qty: { qty: string; unit: string | undefined; price: string }, row: Row): void {
     const expect = qtyTimesPrice(qty.qty, qty.price);
     if (current !== null && current.quantity === 1 && expect !== null && Math.abs(expect - Math.abs(current.amount)) <= 1) {
+      // Between two lines of the same amount the quantity prices either: only the till's habit would say which. A
+      // line that takes the one above back ("Storno …  -5,96") is no second candidate.
+      const next = rows[row.index + 1];
+      if (itemLine(next) && next!.amount!.minor === Math.sign(current.amount) * expect) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
       setQuantity(current, qty.qty, qty.unit, qty.price);
       return;
     }
@@ -324,15 +336,28 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     return false;
   }
 
+  /**
+   * A negative line that repeats an earlier item's description after some mark and takes off exactly its amount
+   * ("Línea anulada Tostada", "RETT. Bignè", "Sofortstorno Pizza"): the till cancelled that item, whatever its
+   * word for it, so the line is a negative article, not a discount.
+   */
+  function cancelsEarlierItem(label: string, minor: number): boolean {
+    if (minor >= 0) return false;
+    const text = label.toLowerCase();
+    return units.some((u) => {
+      const name = u.item.description.toLowerCase();
+      return u.amount === -minor && name.length >= 3 && text.length > name.length + 1 && text.endsWith(name) && /[\s.:]$/.test(text.slice(0, -name.length));
+    });
+  }
+
   function readMoneyRow(row: Row): void {
     const amount = row.amount!;
     if (readPatternRow(row)) return;
     const label = row.label.trim();
     const indented = current !== null && row.indent > current.indentAt + 12;
-    if (row.cells.length === 1) {
-      const only = qtyLine(row.text);
-      if (only !== null) return attachQty(only);
-    }
+    // "2 x 1,20" alone, in one cell or with its price in a column of its own ("6 x   0,95"): a unit price.
+    const only = qtyLine(row.text);
+    if (only !== null) return attachQty(only, row);
     const qty = qtyLine(label);
     if (qty !== null) {
       if (pending !== null) {
@@ -345,7 +370,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
         return;
       }
     }
-    if (isArticleLabel(label)) return push(row, itemFromLabel(label, amount, row.indent), true);
+    if (isArticleLabel(label) || cancelsEarlierItem(label, amount.minor)) return push(row, itemFromLabel(label, amount, row.indent), true);
     const ev = evidenceFor(label);
     // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
     // prints negative, so only the word counts there.

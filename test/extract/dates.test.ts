@@ -16,6 +16,16 @@ describe('findDate', () => {
     ['Jun 14, 2025', 'DMY', { year: 2025, month: 6, day: 14 }],
     ['Monday 6th of April 2015', 'DMY', { year: 2015, month: 4, day: 6 }],
     ['1er janvier 2025', 'DMY', { year: 2025, month: 1, day: 1 }],
+    // Hospitality systems (Micros, Aloha) print the month's name, the day and an apostrophe before a short year.
+    ["OCT07'24 11:02AM", 'DMY', { year: 2024, month: 10, day: 7 }],
+    ["Jun 3'26", 'DMY', { year: 2026, month: 6, day: 3 }],
+    // Dutch, Spanish and Italian month names.
+    ['di 4 mrt 2025', 'DMY', { year: 2025, month: 3, day: 4 }],
+    ['17 mei 2025', 'DMY', { year: 2025, month: 5, day: 17 }],
+    ['3 de enero de 2025', 'DMY', { year: 2025, month: 1, day: 3 }],
+    ['12-dic-2024', 'DMY', { year: 2024, month: 12, day: 12 }],
+    ['5 giugno 2025', 'DMY', { year: 2025, month: 6, day: 5 }],
+    ['21 ott 2025', 'DMY', { year: 2025, month: 10, day: 21 }],
   ] as const)('%s (%s)', (text, order, date) => {
     expect(findDate(text, order)).toEqual(date);
   });
@@ -68,5 +78,19 @@ describe('toIsoLocal', () => {
   it('uses the offset before a DST change in the skipped and the repeated hour', () => {
     expect(toIsoLocal(d(2025, 3, 30), t(1, 30), 'Europe/London')).toBe('2025-03-30T01:30:00+00:00');
     expect(toIsoLocal(d(2025, 10, 26), t(1, 30), 'Europe/London')).toBe('2025-10-26T01:30:00+01:00');
+  });
+});
+
+describe('the date of another event than the sale', () => {
+  // A dry cleaner, a repair shop or an optician prints when to collect or come back, a voucher when it expires:
+  // such a date, even printed first, is not the transaction's. A takeaway's "COLLECTION 19/12/2025 18:44" is.
+  it.each([
+    ['Fertig ab: 20.03.2025 16:00', '18.03.2025 09:12', '2025-03-18T09:12'],
+    ['Gutschein gültig bis 31.12.2025', '18.03.2025 09:12', '2025-03-18T09:12'],
+    ['Valid until 31/12/2025', '18/03/2025 09:12', '2025-03-18T09:12'],
+    ['Prêt le 21/03/2025 à 10:00', '18/03/2025 09:12', '2025-03-18T09:12'],
+  ])('skips "%s"', (event, sale, at) => {
+    const b = extractBasket(doc(line([0, 'SHOP']), line([0, event]), line([0, sale]), line([0, 'Receipt 3391']), rule(), lr('Service', '9.00'), rule(), lr('TOTAL', '€9.00'), lr('CASH', '9.00')), { id: 't', currency: 'EUR' })!;
+    expect(b.transactionAt?.slice(0, 16)).toBe(at);
   });
 });

@@ -56,3 +56,23 @@ describe('label evidence', () => {
     expect(tenderOf('Cortado')).toBeNull();
   });
 });
+
+describe('tenders the sixth batch typed wrong', () => {
+  // A deposit or down payment made earlier is paid, but by no card or cash today: 'other'. A French "avoir" (a
+  // credit note) and a shop's cash-back reward are the shop's own money: vouchers, whatever "cash" says.
+  it('reads a deposit paid earlier as other', () => {
+    for (const label of ['Deposit paid', 'Less deposit paid 02/05', 'Anzahlung', 'Acompte versé', 'Pago a cuenta', 'Acconto', 'Aanbetaling']) expect(tenderOf(label), label).toBe('other');
+  });
+  it('never reads "charge" as "change" by a one-letter slip', () => {
+    for (const label of ['Cutting charge', 'Key cutting charge', 'Fitting charge']) expect(evidenceOf(label, vocab).change, label).toBe(0);
+    expect(evidenceOf('Wechselgld', vocab).change).toBeGreaterThan(0.5);
+  });
+  it('reads a room charge and an online payment as other', () => {
+    for (const label of ['Charge to Room 118', 'Room charge', 'PayPal', 'Paid online', 'Online betaald', 'Payé en ligne']) expect(tenderOf(label), label).toBe('other');
+  });
+  it('reads a French credit note, a cash reward and a British book token as vouchers', () => {
+    for (const label of ['Avoir', 'Avoir n° 1182', 'Bonus Cash Reward', 'Reward cash', 'Reward voucher', 'National Book Token', 'Gift token']) expect(tenderOf(label), label).toBe('voucher');
+    expect(tenderOf('Cash')).toBe('cash');
+    expect(tenderOf('Paid by card')).toBe('card');
+  });
+});

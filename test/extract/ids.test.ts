@@ -86,6 +86,18 @@ describe('receipt number labels of hire, delivery and abbreviated documents', ()
     expect(namedNumberOf('TCK#: 7781  TPV 2')).toEqual({ id: '7781', named: true });
     expect(namedNumberOf('Mag. 12  Tiq. 5512')).toEqual({ id: '5512', named: true });
   });
+  it('reads "ID" as the number word ("Receipt ID", "Ticket-ID", "Transaction ID")', () => {
+    expect(namedNumberOf('Ticket-ID: 88120')).toEqual({ id: '88120', named: true });
+    expect(namedNumberOf('TRANSACTION ID 5531207')).toEqual({ id: '5531207', named: true });
+  });
+  it('never takes a period of time after a label ("RETURNS: 30 DAYS", "Umtausch 14 Tage")', () => {
+    // The sixth batch's drugstore printed "RETURNS: 60 DAYS WITH RECEIPT" under its "Receipt ID": a count of days,
+    // weeks or months is a return policy, not the receipt's number, nor a rival to it.
+    expect(numberOf('RETURN WITHIN 30 DAYS')).toBeNull();
+    expect(numberOf('Retour binnen 14 dagen')).toBeNull();
+    expect(namedNumberOf('Bon 7731', 'Retour: 14 dagen met bon')).toEqual({ id: '7731', named: true });
+    expect(namedNumberOf('Rcpt ID 22917', 'Refunds: 90 days')).toEqual({ id: '22917', named: true });
+  });
   it('reads a bill number as the receipt', () => {
     expect(namedNumberOf('Bill 2207  Server Tom')).toEqual({ id: '2207', named: true });
     expect(namedNumberOf('BILL NO: 118', 'Table 12')).toEqual({ id: '118', named: true });

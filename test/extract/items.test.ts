@@ -168,3 +168,96 @@ describe('the line above the first item', () => {
     expect(b.items.map((i) => i.description)).toEqual(['Crème brûlée']);
   });
 });
+
+describe('a negative line that names the line above it', () => {
+  // The sixth batch voided lines with marks no word list held ("Línea anulada …", "RETT. …", "Vervallen regel …",
+  // "Sofortstorno …"): whatever a till calls it, a negative line that repeats an earlier item's description and
+  // takes off exactly its amount cancels that item, so it is a negative item, not a discount.
+  it.each([
+    ['Cancelado Bocadillo mixto', 'Bocadillo mixto'],
+    ['Regel weg Bocadillo mixto', 'Bocadillo mixto'],
+    ['Rimosso Bocadillo mixto', 'Bocadillo mixto'],
+    ['X-Korr. Bocadillo mixto', 'Bocadillo mixto'],
+  ])('reads "%s" as a negative item', (voided, name) => {
+    const b = extract(lr('Zumo naranja', '2,20'), lr(name, '3,40'), lr(voided, '-3,40'), lr('Café solo', '1,30'), rule(), lr('TOTAL', '3,50'), lr('EFECTIVO', '3,50'));
+    expect(lines(b)).toEqual([
+      ['Zumo naranja', 1, 220, 0],
+      [name, 1, 340, 0],
+      [voided, 1, -340, 0],
+      ['Café solo', 1, 130, 0],
+    ]);
+    expect(b.discounts).toEqual([]);
+  });
+  it('keeps a discount that takes off less than the line as that line\'s discount', () => {
+    const b = extract(lr('Zumo naranja', '2,20'), lr('Bocadillo mixto', '3,40'), lr('Promo Bocadillo mixto', '-0,40'), rule(), lr('TOTAL', '5,20'), lr('EFECTIVO', '5,20'));
+    expect(b.items.map((i) => i.description)).toEqual(['Zumo naranja', 'Bocadillo mixto']);
+  });
+});
+
+describe('a service code of letters before the description', () => {
+  // The sixth batch's opticians printed "EXAM  Eye Examination" and "SV-REV  Revisión" beside numbered codes: a
+  // column of letters is a code when it is hyphenated or capitals before a mixed-case name.
+  it('is taken off the description', () => {
+    const b = extract(lr('CONS  Consultation', '45.00'), lr('LAB-FEE  Blood panel', '30.00'), lr('VAC2  Booster jab', '25.00'), rule(), lr('TOTAL', '100.00'), lr('CARD', '100.00'));
+    expect(b.items.map((i) => [i.description, i.sku])).toEqual([
+      ['Consultation', 'CONS'],
+      ['Blood panel', 'LAB-FEE'],
+      ['Booster jab', 'VAC2'],
+    ]);
+  });
+  it('stays in a name on a till that prints in capitals', () => {
+    const b = extract(lr('BIO  APPLES', '2.00'), lr('EXT CORD 50FT', '24.99'), rule(), lr('TOTAL', '26.99'), lr('CASH', '26.99'));
+    expect(b.items.map((i) => i.description)).toEqual(['BIO  APPLES', 'EXT CORD 50FT']);
+  });
+});
+
+describe('table columns of a measured or returned line', () => {
+  // The sixth batch's timber yard printed "Joist  4.800 m  6.10  29.28" and its credit note "Screws  1  -34.99
+  // -34.99": a length is a quantity column, and a return's unit price prints negative like its amount.
+  it('reads a length in metres as the quantity column', () => {
+    const b = extract(lr('Rope nylon 10mm  12.5 m  0.80', '10.00'), lr('Fabric cotton  2 m  7.50', '15.00'), rule(), lr('TOTAL', '25.00'), lr('CARD', '25.00'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unit, i.amount])).toEqual([
+      ['Rope nylon 10mm', 12.5, 'm', 1000],
+      ['Fabric cotton', 2, 'm', 1500],
+    ]);
+  });
+  it('reads a negative unit price column on a returned line', () => {
+    const b = extract(lr('Leeg krat bier  2  -3,90', '-7,80'), lr('Jenever jonge  1  14,99', '14,99'), rule(), lr('Totaal', '7,19'), lr('Pin', '7,19'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unitPrice, i.amount])).toEqual([
+      ['Leeg krat bier', 2, 390, -780],
+      ['Jenever jonge', 1, 1499, 1499],
+    ]);
+  });
+});
+
+describe("a line's tax rate printed after its price", () => {
+  // The sixth batch's documento commerciale printed "CAFFE'  2,40 10%": an Italian fiscal till prints each line's
+  // IVA rate after its price, one space or a column apart, so the price is still the line's amount.
+  it('reads the amount before the rate', () => {
+    const b = extract(lr('PANINO PROSCIUTTO', '4,50 10%'), lr('GIORNALE', '1,80 4%'), line([0, 'SIGARETTE'], [40, '6,50'], [46, 'ES']), rule(), lr('TOTALE', '12,80'), lr('CONTANTI', '12,80'));
+    expect(lines(b)).toEqual([
+      ['PANINO PROSCIUTTO', 1, 450, 0],
+      ['GIORNALE', 1, 180, 0],
+      ['SIGARETTE', 1, 650, 0],
+    ]);
+  });
+});
+
+describe('weighed and counted lines under their item', () => {
+  // The sixth batch's butcher printed "0,540 kg x 39,90 ╒/kg" (a '€' in a code page the decoder could not map) and
+  // "6 x   0,95" with the unit price in a column of its own, under each item.
+  it('reads the weight when the unit price carries an unmapped currency glyph', () => {
+    const b = extract(lr('Rinderfilet', '14,32'), line([3, '0,312 kg x 45,90 ╒/kg']), lr('Senf', '1,99'), rule(), lr('SUMME', '16,31'), lr('BAR', '16,31'));
+    expect(lines(b)).toEqual([
+      ['Rinderfilet', 0.312, 1432, 0],
+      ['Senf', 1, 199, 0],
+    ]);
+  });
+  it('reads a count whose unit price is printed in a column of its own', () => {
+    const b = extract(lr('Nürnberger', '3,60'), line([3, '4 x'], [20, '0,90']), lr('Senf', '1,99'), rule(), lr('SUMME', '5,59'), lr('BAR', '5,59'));
+    expect(lines(b)).toEqual([
+      ['Nürnberger', 4, 360, 0],
+      ['Senf', 1, 199, 0],
+    ]);
+  });
+});

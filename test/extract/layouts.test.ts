@@ -1,6 +1,6 @@
 // How extraction generalises: the layouts corpus (166 layouts, 7 languages, 5 third-party generators) scored per
 // field on its development parts and its three held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json; the fourth and fifth batches were scored blind, then tuned on), with no profile and
+// test/fixtures/layouts/split.json; the fourth, fifth and sixth batches were scored blind, then tuned on), with no profile and
 // no store context; the reliability of confidence per part; and a label-perturbation run where every total,
 // subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
@@ -16,7 +16,7 @@ const held2 = scored.filter((s) => s.receipt.part === 'held-out-2');
 const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
 const dev4 = scored.filter((s) => s.receipt.part === 'development-4');
 const dev5 = scored.filter((s) => s.receipt.part === 'development-5');
-const held6 = scored.filter((s) => s.receipt.part === 'held-out-6');
+const dev6 = scored.filter((s) => s.receipt.part === 'development-6');
 
 /** Each field of a part at or above its measured floor (a floor of 1 means every receipt right). */
 function atLeast(part: string, inPart: typeof scored, floors: Partial<Record<(typeof FIELDS)[number] | 'all', number>>): void {
@@ -28,10 +28,10 @@ describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3, ...held6].map((s) => s.receipt.layout));
-    // The sixth batch, blind: 25 more whole layouts, 4 receipts each.
-    expect(new Set(held6.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
-    expect(held6.length).toBeGreaterThanOrEqual(100);
+    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    // The sixth batch, written blind like the fourth and fifth: 25 more whole layouts, 4 receipts each.
+    expect(new Set(dev6.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(dev6.length).toBeGreaterThanOrEqual(100);
     // The fifth batch, written blind like the fourth: 25 more whole layouts, 4 receipts each.
     expect(new Set(dev5.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
     expect(dev5.length).toBeGreaterThanOrEqual(100);
@@ -41,10 +41,10 @@ describe('layouts corpus', () => {
     expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
     expect(new Set(held2.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
-    for (const s of [...dev, ...dev4, ...dev5]) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
+    for (const s of [...dev, ...dev4, ...dev5, ...dev6]) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the three development and the three held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the four development and the three held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
@@ -81,12 +81,16 @@ describe('layouts corpus', () => {
     for (const f of FIELDS) expect(d5[f], `development-5 ${f}`).toBeGreaterThanOrEqual(0.98);
     expect(d5.all, 'development-5 all').toBeGreaterThanOrEqual(0.99);
     atLeast('development-5', dev5, { items: 0.987, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 });
-    // The sixth batch, blind: written and committed before the extractor was ever run on it, by a writer who never
-    // read the extractor, and never seen by anyone tuning it. Scored at 08adfe7 (before this batch's session's
-    // tuning): all 0.943 (items 0.889, tax 0.88, tenders 0.95, receipt number 0.92, time 0.96, total and currency
-    // 1). Scored again after the fifth batch's tuning (365f459), still blind: all 0.952 (items 0.892, tax 0.88,
-    // tenders 0.97, receipt number 0.96, time 0.96, total and currency 1). Below issue 10's 0.97 on held-out layouts.
-    atLeast('held-out-6', held6, { total: 1, currency: 1, items: 0.891, tax: 0.88, tenders: 0.97, receiptNumber: 0.96, time: 0.96, all: 0.951 });
+    // The sixth batch was scored blind (figures in the README: at 08adfe7 all fields 0.943; at 365f459 all 0.952,
+    // items 0.891, tax 0.88, tenders 0.97, receipt number 0.96, time 0.96, total and currency 1; 45 of 68 at 0.9 or
+    // more fully correct) and is development since: held to the development part's thresholds, and to its figures
+    // measured after tuning on its failure classes: items 0.991 (a quantity line between two lines of one amount, a
+    // dozen that may be a box, a deposit named "2x0,25": each read one way and flagged 0.85), every other field 1;
+    // all 0.999.
+    const d6 = fieldAccuracy(dev6);
+    for (const f of FIELDS) expect(d6[f], `development-6 ${f}`).toBeGreaterThanOrEqual(0.98);
+    expect(d6.all, 'development-6 all').toBeGreaterThanOrEqual(0.99);
+    atLeast('development-6', dev6, { items: 0.991, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 });
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
@@ -95,21 +99,19 @@ describe('layouts corpus', () => {
     // Not met by the fifth batch when it was scored blind: of its 75 receipts at 0.9 or more, 63 were fully correct;
     // after tuning, 93 of its 100 are at 0.9 or more, all fully correct (held below).
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
-    for (const part of PARTS.filter((p) => p !== 'held-out-6')) {
+    // Not met by the sixth batch when it was scored blind: of its 68 receipts at 0.9 or more, 45 were fully correct;
+    // after tuning, 90 of its 100 are at 0.9 or more, all fully correct (held below).
+    for (const part of PARTS) {
       const inPart = scored.filter((s) => s.receipt.part === part);
       const top = inPart.filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
       const wrongButSure = top.filter((s) => !s.fullyCorrect).map((s) => s.receipt.name);
       expect(wrongButSure, `${part}: wrong at confidence >= 0.9`).toEqual([]);
       expect(top.length / inPart.length, `${part}: share at confidence >= 0.9`).toBeGreaterThanOrEqual(0.6);
     }
-    const top = reliability(scored.filter((s) => s.receipt.part !== 'held-out-6')).find((r) => r.bucket === '0.9–1.0')!;
+    const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
-    // Not met by the sixth batch, blind: of its receipts at 0.9 or more, 41 of 65 were fully correct at 08adfe7 and
-    // 45 of 68 after the fifth batch's tuning. Held at that measured figure, the target kept for every other part.
-    const blind = reliability(held6).find((r) => r.bucket === '0.9–1.0')!;
-    expect(blind.receipts, 'held-out-6 receipts at >= 0.9').toBeGreaterThanOrEqual(68);
-    expect(blind.fullyCorrect, 'held-out-6 share fully correct at >= 0.9').toBeGreaterThanOrEqual(0.66);
     expect(reliability(dev5).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-5 receipts at >= 0.9').toBeGreaterThanOrEqual(93);
+    expect(reliability(dev6).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-6 receipts at >= 0.9').toBeGreaterThanOrEqual(90);
   });
 });
 
@@ -131,10 +133,18 @@ const SYNONYMS = {
 
 async function loadGenerator(): Promise<Generator> {
   const base = new URL('../fixtures/layouts/', import.meta.url).href;
-  const [layouts, held2, dev2, held3, held4, held5, render, print] = await Promise.all(
-    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'layouts-heldout-4.mjs', 'layouts-heldout-5.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
+  const [layouts, held2, dev2, held3, held4, held5, held6, render, print] = await Promise.all(
+    ['layouts.mjs', 'layouts-heldout-2.mjs', 'layouts-dev-2.mjs', 'layouts-heldout-3.mjs', 'layouts-heldout-4.mjs', 'layouts-heldout-5.mjs', 'layouts-heldout-6.mjs', 'render.mjs', 'print.mjs'].map((f) => import(base + f) as Promise<Record<string, unknown>>),
   );
-  const all = [...(layouts!.LAYOUTS as unknown[]), ...(held2!.HELD_OUT_2 as unknown[]), ...(dev2!.DEV_2 as unknown[]), ...(held3!.HELD_OUT_3 as unknown[]), ...(held4!.HELD_OUT_4 as unknown[]), ...(held5!.HELD_OUT_5 as unknown[])];
+  const all = [
+    ...(layouts!.LAYOUTS as unknown[]),
+    ...(held2!.HELD_OUT_2 as unknown[]),
+    ...(dev2!.DEV_2 as unknown[]),
+    ...(held3!.HELD_OUT_3 as unknown[]),
+    ...(held4!.HELD_OUT_4 as unknown[]),
+    ...(held5!.HELD_OUT_5 as unknown[]),
+    ...(held6!.HELD_OUT_6 as unknown[]),
+  ];
   return { ...render!, ...print!, LAYOUTS: all } as unknown as Generator;
 }
 
@@ -171,7 +181,8 @@ describe('label perturbation', () => {
       }
     }
     process.stdout.write(`\nlabel perturbation: ${right}/${g.LAYOUTS.length} receipts with total, tenders and change right\n${lines.join('\n')}\n`);
-    // Every layout of all three parts. Every miss there may ever be must carry low confidence.
+    // Every layout of every part, the sixth batch since it became development. Every miss there may ever be must
+    // carry low confidence.
     expect(right).toBe(g.LAYOUTS.length);
     expect(dishonest).toEqual([]);
   });

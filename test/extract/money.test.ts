@@ -22,6 +22,9 @@ describe('parseAmount', () => {
     // A '€' printed in a code page the decoder could not map (escpos-buffer's I9 and POS-80 models).
     ['11,60 ╒', 1160, null, null],
     ['20,90 ?', 2090, null, null],
+    // The rate a fiscal till prints after each line's price (an Italian documento commerciale: "1,50 22%").
+    ['1,50 22%', 150, null, '22%'],
+    ['3,20 5,5%', 320, null, '5,5%'],
   ])('%s → %i', (text, minor, currency, taxCode) => {
     expect(parseAmount(text)).toEqual({ minor, decimals: 2, currency, taxCode });
   });

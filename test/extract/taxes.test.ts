@@ -23,6 +23,19 @@ describe('tax tables', () => {
     const fr = extract(lr('Roman', '10,55'), rule(), lr('Total', '10,55'), lr('Espèces', '10,55'), row('TVA', 'HT', 'Taxe', 'TTC'), row('5,5%', '10,00', '0,55', '10,55'));
     expect(taxes(fr)).toEqual([[5.5, 1000, 55, 1055]]);
   });
+  it('reads a tax column named in two words ("MwSt Betrag", "VAT amount") and a turnover column as the gross', () => {
+    // The sixth batch headed its tables "BTW  Omzet  BTW-bedrag" and "Code  BTW  Netto  BTW bedrag": the tax word
+    // followed by a word for an amount names one column, not a rate column and a gross column.
+    const de = extract(lr('Brezel', '2,14'), rule(), lr('SUMME', '2,14'), lr('BAR', '2,14'), row('Satz', 'Netto', 'MwSt Betrag'), row('7%', '2,00', '0,14'));
+    expect(taxes(de)).toEqual([[7, 200, 14, null]]);
+    const uk = extract(lr('Sandwich', '6.00'), rule(), lr('TOTAL', '6.00'), lr('CARD', '6.00'), row('Code', 'VAT', 'Net', 'VAT-amount'), row('A', '20%', '5.00', '1.00'));
+    expect(taxes(uk)).toEqual([[20, 500, 100, null]]);
+    const nl = extract(lr('Frikandel', '10,90'), rule(), lr('Totaal', '10,90'), lr('Pin', '10,90'), row('BTW', 'Omzet', 'BTW-bedrag'), row('9%', '10,90', '0,90'));
+    expect(taxes(nl)).toEqual([[9, null, 90, 1090]]);
+    // Spanish: the net is the "base imponible", the tax the "cuota (de IVA)".
+    const es = extract(lr('Gafas de lectura', '24,20'), rule(), lr('TOTAL', '24,20'), lr('TARJETA', '24,20'), row('%', 'Imponible', 'Cuota IVA'), row('21%', '20,00', '4,20'));
+    expect(taxes(es)).toEqual([[21, 2000, 420, null]]);
+  });
   it('reads a dotted tax abbreviation as a tax line', () => {
     const b = extract(lr('Champú', '6,05'), rule(), lr('TOTAL', '6,05'), lr('TARJETA', '6,05'), lr('I.V.A. 21%', '1,05'));
     expect(taxes(b)).toEqual([[21, null, 105, null]]);
@@ -33,6 +46,20 @@ describe('sales tax on the taxable lines only', () => {
   // The fifth batch's deli and pharmacy: US tills add sales tax to the lines they mark taxable ("T", "TX") and not
   // to the others (groceries, prescriptions), so the tax is the rate of those lines, not of the subtotal.
   const usd = (...blocks: Block[]) => extractBasket(doc(line([0, 'MARKET']), line([0, 'Receipt 3001']), line([0, '06/25/2025 6:00 PM']), rule(), ...blocks), { id: 't' })!;
+  it('checks the tax against the lines of one code when every line carries a taxable or a non-taxable code', () => {
+    // The sixth batch's drugstore marked every line T or N: 6.00 + 4.00 = 10.00 taxable at 6.25% = 0.63.
+    const b = usd(lr('Vitamins', '12.49 N'), lr('Shampoo', '6.00 T'), lr('Sunscreen', '4.00 T'), rule(), lr('SUBTOTAL', '22.49'), lr('SALES TAX 6.25%', '0.63'), lr('TOTAL', '$23.12'), lr('CASH', '23.12'));
+    expect(b.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
+    expect(b.confidence).toBe(1);
+    // A store coupon after the subtotal comes off the taxable lines: (10.00 - 2.00) at 6.25% = 0.50.
+    const coupon = usd(lr('Vitamins', '12.49 N'), lr('Shampoo', '6.00 T'), lr('Sunscreen', '4.00 T'), rule(), lr('SUBTOTAL', '22.49'), lr('STORE COUPON', '2.00-'), lr('SALES TAX 6.25%', '0.50'), lr('TOTAL', '$20.99'), lr('CASH', '20.99'));
+    expect(coupon.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
+    // Every line under one code and no tax on them: the code marks untaxed lines.
+    const untaxed = usd(lr('Diesel', '41.20 F'), lr('Kerosene', '12.00 F'), rule(), lr('SUBTOTAL', '53.20'), lr('SALES TAX 6.25%', '0.00'), lr('TOTAL', '$53.20'), lr('CASH', '53.20'));
+    expect(untaxed.checks.find((c) => c.name === 'taxes')?.ok).toBe(true);
+    const wrong = usd(lr('Vitamins', '12.49 N'), lr('Shampoo', '6.00 T'), lr('Sunscreen', '4.00 T'), rule(), lr('SUBTOTAL', '22.49'), lr('SALES TAX 6.25%', '0.71'), lr('TOTAL', '$23.20'), lr('CASH', '23.20'));
+    expect(wrong.checks.find((c) => c.name === 'taxes')?.ok).toBe(false);
+  });
   it('checks the tax against the sum of the lines marked with a tax code when others have none', () => {
     // 4.99 + 12.00 = 16.99 taxable at 7% = 1.19; the milk and the bread are not.
     const b = usd(lr('Milk 1 Gal', '3.49'), lr('Paper Towels', '4.99 TX'), lr('Bread', '2.99'), lr('Batteries AA', '12.00 TX'), rule(), lr('SUBTOTAL', '23.47'), lr('SALES TAX 7%', '1.19'), lr('TOTAL', '$24.66'), lr('CASH', '24.66'));

@@ -1,0 +1,54 @@
+// What a reading left unread that the arithmetic cannot miss: a column still inside an item's description, a
+// weight or count line under an item that did not become its quantity, a tax table no header named, a time of day
+// printed on a receipt whose time was not read. The sums close either way, so only these traces say that a field
+// is wrong or missing; each lowers confidence (checks.ts), never the reading itself.
+import type { Item, Tax } from './basket.js';
+import { findTime } from './dates.js';
+import { parseRate } from './money.js';
+import { amountsIn, type Row } from './rows.js';
+
+/**
+ * A price left in a description after a column gap ("Retour krat  1  -3,90", "Joist 47x150  4.800 m  6.10"): a
+ * unit price or amount column the reading did not take. A size column ("Cola  1,5 L", "Wine  0,75 l") is no price.
+ */
+const COLUMN_IN_DESCRIPTION = /\S\s{2,}(?:\S+\s+)*[-−]?\d+[.,]\d\d(?!\d|\s*\p{L})/u;
+
+/**
+ * A weight or count at a unit price, however its unit or currency printed ("0,540 kg x 39,90 ╒/kg", "3 pc @ 1.20"):
+ * looser than items.ts's quantity line, to see the ones it could not read.
+ */
+const QUANTITY_AT_PRICE = /\d\s*(?:\p{L}{1,3}\.?)?\s*(?:x|×|@|à|á)\s*\d+[.,]\d\d/iu;
+
+/** An item whose description still holds a table column, or whose weight or count line under it was not applied. */
+function itemLeftUnread(item: Item): boolean {
+  if (COLUMN_IN_DESCRIPTION.test(item.description)) return true;
+  return item.quantity === 1 && item.modifiers.some((m) => m.amount === null && QUANTITY_AT_PRICE.test(m.description));
+}
+
+/**
+ * Rows with a rate and two or more amounts when no tax was read ("21%  6,00  1,04"): a tax table whose header
+ * no word list names. Lines with a single amount ("Service 12.5%  7.44") are charges, not tax rows.
+ */
+function taxRowsLeftUnread(rows: readonly Row[], taxes: readonly Tax[]): boolean {
+  if (taxes.length > 0) return false;
+  return rows.some((row) => row.amount !== null && parseRate(row.text) !== null && amountsIn(row).length >= 2);
+}
+
+/** Opening hours ("Ma t/m zo 11:00 - 21:30", "08:00-18:00"): a range of times, not the sale's. */
+const TIME_RANGE = /\d{1,2}[:.h]\d{2}\s*(?:-|–|to|bis|à|a)\s*\d{1,2}[:.h]\d{2}/i;
+
+/** A time of day printed on a receipt whose date and time were not read: the date is in a form no one reads. */
+function timeLeftUnread(rows: readonly Row[], transactionAt: string | null): boolean {
+  if (transactionAt !== null) return false;
+  return rows.some((row) => row.amount === null && findTime(row.text) !== null && !TIME_RANGE.test(row.text));
+}
+
+/** Why a field the checks cannot see may be wrong: one reason per trace found (empty when none). */
+export function unreadTraces(rows: readonly Row[], b: { items: readonly Item[]; taxes: readonly Tax[]; transactionAt: string | null }): string[] {
+  const traces: string[] = [];
+  const item = b.items.find(itemLeftUnread);
+  if (item !== undefined) traces.push(`item "${item.description}": a column or a quantity line left unread`);
+  if (taxRowsLeftUnread(rows, b.taxes)) traces.push('rows with a rate and amounts, but no tax read');
+  if (timeLeftUnread(rows, b.transactionAt)) traces.push('a time of day printed, but no transaction time read');
+  return traces;
+}
