@@ -1,5 +1,5 @@
-// How extraction generalises: the layouts corpus (166 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development parts and its three held-out parts (each fixed before the tuning that followed it,
+// How extraction generalises: the layouts corpus (191 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development parts and its four held-out parts (each fixed before the tuning that followed it,
 // test/fixtures/layouts/split.json; the fourth, fifth and sixth batches were scored blind, then tuned on), with no profile and
 // no store context; the reliability of confidence per part; and a label-perturbation run where every total,
 // subtotal, tender and change label is replaced by a
@@ -17,6 +17,7 @@ const held3 = scored.filter((s) => s.receipt.part === 'held-out-3');
 const dev4 = scored.filter((s) => s.receipt.part === 'development-4');
 const dev5 = scored.filter((s) => s.receipt.part === 'development-5');
 const dev6 = scored.filter((s) => s.receipt.part === 'development-6');
+const held7 = scored.filter((s) => s.receipt.part === 'held-out-7');
 
 /** Each field of a part at or above its measured floor (a floor of 1 means every receipt right). */
 function atLeast(part: string, inPart: typeof scored, floors: Partial<Record<(typeof FIELDS)[number] | 'all', number>>): void {
@@ -28,7 +29,10 @@ describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3, ...held7].map((s) => s.receipt.layout));
+    // The seventh batch, held out and scored blind: 25 more whole layouts, 4 receipts each.
+    expect(new Set(held7.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(held7.length).toBeGreaterThanOrEqual(100);
     // The sixth batch, written blind like the fourth and fifth: 25 more whole layouts, 4 receipts each.
     expect(new Set(dev6.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
     expect(dev6.length).toBeGreaterThanOrEqual(100);
@@ -91,6 +95,12 @@ describe('layouts corpus', () => {
     for (const f of FIELDS) expect(d6[f], `development-6 ${f}`).toBeGreaterThanOrEqual(0.98);
     expect(d6.all, 'development-6 all').toBeGreaterThanOrEqual(0.99);
     atLeast('development-6', dev6, { items: 0.991, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 });
+    // The seventh batch, blind: written and committed before the extractor was ever run on it, by a writer who never
+    // read the extractor, and never seen by anyone tuning it. Scored at 6283b91 (before the sixth batch's tuning):
+    // all 0.940 (items 0.879, tax 0.88, tenders 0.92, receipt number 0.92, total 0.98, currency and time 1). Scored
+    // again after it, still blind: all 0.937 (items 0.896, tax 0.84, tenders 0.92, receipt number 0.92, total 0.98,
+    // currency and time 1). Below issue 10's 0.97 on held-out layouts.
+    atLeast('held-out-7', held7, { items: 0.895, total: 0.98, tenders: 0.92, tax: 0.84, currency: 1, receiptNumber: 0.92, time: 1, all: 0.936 });
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
@@ -101,15 +111,20 @@ describe('layouts corpus', () => {
     // A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its receipts there.
     // Not met by the sixth batch when it was scored blind: of its 68 receipts at 0.9 or more, 45 were fully correct;
     // after tuning, 90 of its 100 are at 0.9 or more, all fully correct (held below).
-    for (const part of PARTS) {
+    for (const part of PARTS.filter((p) => p !== 'held-out-7')) {
       const inPart = scored.filter((s) => s.receipt.part === part);
       const top = inPart.filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
       const wrongButSure = top.filter((s) => !s.fullyCorrect).map((s) => s.receipt.name);
       expect(wrongButSure, `${part}: wrong at confidence >= 0.9`).toEqual([]);
       expect(top.length / inPart.length, `${part}: share at confidence >= 0.9`).toBeGreaterThanOrEqual(0.6);
     }
-    const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
+    const top = reliability(scored.filter((s) => s.receipt.part !== 'held-out-7')).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
+    // Not met by the seventh batch, blind: of its receipts at 0.9 or more, 47 of 62 were fully correct before the
+    // sixth batch's tuning and 55 of 58 after it. Held at that measured figure, the target kept for every other part.
+    const blind = reliability(held7).find((r) => r.bucket === '0.9–1.0')!;
+    expect(blind.receipts, 'held-out-7 receipts at >= 0.9').toBeGreaterThanOrEqual(58);
+    expect(blind.fullyCorrect, 'held-out-7 share fully correct at >= 0.9').toBeGreaterThanOrEqual(0.948);
     expect(reliability(dev5).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-5 receipts at >= 0.9').toBeGreaterThanOrEqual(93);
     expect(reliability(dev6).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-6 receipts at >= 0.9').toBeGreaterThanOrEqual(90);
   });
