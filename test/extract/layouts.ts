@@ -26,10 +26,9 @@ export interface ExpectedFields {
 
 /**
  * The parts of the split: development (tuned on), the held-out batches (only scored), and the fourth and fifth
- * batches, scored blind and then tuned on (development-4, development-5, development-6); the seventh batch is
- * held out (held-out-7), scored blind.
+ * batches, scored blind and then tuned on (development-4, development-5, development-6, development-7).
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'held-out-7'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -43,21 +42,21 @@ export interface LayoutReceipt {
 }
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
-  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[]; heldOut2: string[]; heldOut3: string[]; development4: string[]; development5: string[]; development6: string[]; heldOut7: string[] };
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[]; heldOut2: string[]; heldOut3: string[]; development4: string[]; development5: string[]; development6: string[]; development7: string[] };
   const held = new Set(split.heldOut);
   const held2 = new Set(split.heldOut2);
   const held3 = new Set(split.heldOut3);
   const dev4 = new Set(split.development4);
   const dev5 = new Set(split.development5);
   const dev6 = new Set(split.development6);
-  const held7 = new Set(split.heldOut7);
+  const dev7 = new Set(split.development7);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.bin'))
     .sort()
     .map((file) => {
       const name = file.slice(0, -'.bin'.length);
       const e = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { layout: string; language: string; basket: ExpectedFields };
-      const part: Part = held.has(e.layout) ? 'held-out' : held2.has(e.layout) ? 'held-out-2' : held3.has(e.layout) ? 'held-out-3' : dev4.has(e.layout) ? 'development-4' : dev5.has(e.layout) ? 'development-5' : dev6.has(e.layout) ? 'development-6' : held7.has(e.layout) ? 'held-out-7' : 'development';
+      const part: Part = held.has(e.layout) ? 'held-out' : held2.has(e.layout) ? 'held-out-2' : held3.has(e.layout) ? 'held-out-3' : dev4.has(e.layout) ? 'development-4' : dev5.has(e.layout) ? 'development-5' : dev6.has(e.layout) ? 'development-6' : dev7.has(e.layout) ? 'development-7' : 'development';
       return { name, layout: e.layout, language: e.language, part, heldOut: part.startsWith('held-out'), bytes: new Uint8Array(readFileSync(join(dir, file))), expected: e.basket };
     });
 }
@@ -164,7 +163,7 @@ export function report(scored: readonly Scored[]): string {
   tables[0]!.forEach((r, k) => {
     lines.push(`${r.bucket.padEnd(12)}${tables.map((t) => `${String(t[k]!.receipts).padStart(13)}  ${pct(t[k]!.fullyCorrect).padStart(7)}`).join('  ')}`);
   });
-  const tag: Record<Part, string> = { development: 'D', 'held-out': 'H', 'held-out-2': 'H2', 'held-out-3': 'H3', 'development-4': 'D4', 'development-5': 'D5', 'development-6': 'D6', 'held-out-7': 'H7' };
+  const tag: Record<Part, string> = { development: 'D', 'held-out': 'H', 'held-out-2': 'H2', 'held-out-3': 'H3', 'development-4': 'D4', 'development-5': 'D5', 'development-6': 'D6', 'development-7': 'D7' };
   for (const s of scored) {
     const wrong = FIELDS.filter((f) => s.fields[f] < 1);
     if (wrong.length > 0) lines.push(`  ${tag[s.receipt.part].padEnd(2)} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
