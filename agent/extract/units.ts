@@ -49,6 +49,12 @@ const TAX_HEADER_ROLE = [
  * tax ("IVA  Importe" is two: the Spanish importe is the gross).
  */
 const TAX_AMOUNT_HEADING = /\b(?:(?:vat|mwst|ust|tva|tax|steuer|btw|iva)[\s-]+(?:bedrag|betrag|amount|amt|montant)|cuota\s+iva)\b/gi;
+/**
+ * "VAT  Rate  Sales  VAT", "Rate  Goods  VAT", "TVA  HT  Montant": a word for an amount that does not say which one
+ * heads a column the row's own arithmetic names (the net, the gross or the tax, against the rate).
+ */
+const AMOUNT_HEADING = /^(?:sales|goods|amount|amt|value|montant|betrag|wert|waarde|ventas|valor|valore)$/i;
+type TaxRole = 'net' | 'tax' | 'gross';
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
@@ -77,28 +83,60 @@ const STARTS_LOWER = /^\p{Ll}/u;
 const TOTAL_ROW = /\b(?:total|summe|gesamt|totaal|totale)\b/i;
 
 /** Roles of a tax table's amount columns, left to right, from its header line; null if not a tax header. */
-function taxHeaderRoles(row: Row): ('net' | 'tax' | 'gross')[] | null {
+function taxHeaderRoles(row: Row): (TaxRole | 'amount')[] | null {
   if (row.amount !== null || !TAX_WORD.test(row.text)) return null;
-  // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one.
-  const at = new Map<'net' | 'tax' | 'gross', number>();
-  row.text.replace(TAX_AMOUNT_HEADING, 'tax').split(/[\s:%]+/).forEach((word, i) => {
+  // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one. A tax
+  // word and an amount word name one column only inside one cell: "BTW  Bedrag  BTW" is three columns.
+  const at = new Map<TaxRole | 'amount', number>();
+  const words = row.cells.flatMap((c) => c.text.replace(TAX_AMOUNT_HEADING, 'tax').split(/[\s:%]+/));
+  words.forEach((word, i) => {
     const w = word.replace(/[.()]/g, '');
     for (const [role, re] of TAX_HEADER_ROLE) if (re.test(w)) at.set(role, i);
+    if (AMOUNT_HEADING.test(w) && !at.has('amount')) at.set('amount', i);
   });
   const roles = [...at.entries()].sort((a, b) => a[1] - b[1]).map(([role]) => role);
-  return roles.length >= 2 ? roles : null;
+  return roles.filter((r) => r !== 'amount').length >= 1 && roles.length >= 2 ? roles : null;
 }
 
-function taxFromTableRow(row: Row, roles: readonly ('net' | 'tax' | 'gross')[]): Tax | null {
+/** Whether `minor` in `role` agrees with what the row already holds at its rate (to a cent of rounding). */
+function fitsRole(role: TaxRole, minor: number, t: Tax): boolean {
+  const r = t.rate;
+  if (r === null) return false;
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1;
+  const net = role === 'net' ? minor : t.net;
+  const gross = role === 'gross' ? minor : t.gross;
+  const tax = role === 'tax' ? minor : t.tax;
+  if (net !== null && gross !== null) return near(net * (100 + r), gross * 100) || near(net + tax, gross);
+  return net !== null ? near((net * r) / 100, tax) : gross !== null && near((gross * r) / (100 + r), tax);
+}
+
+function taxFromTableRow(row: Row, roles: readonly (TaxRole | 'amount')[]): Tax | null {
   const amounts = amountsIn(row);
   if (amounts.length < 2) return null;
   const tax: Tax = { code: null, rate: parseRate(row.text), net: null, tax: 0, gross: null };
   const first = row.cells[0]?.text.split(/\s+/)[0] ?? '';
   if (TAX_CODE.test(first)) tax.code = first;
+  const filled = new Set<TaxRole>();
+  let unnamed: number | null = null;
   amounts.slice(-roles.length).forEach((a, i) => {
     const role = roles[roles.length - Math.min(amounts.length, roles.length) + i]!;
-    tax[role] = a.minor;
+    if (role === 'amount') unnamed = a.minor;
+    else {
+      tax[role] = a.minor;
+      filled.add(role);
+    }
   });
+  if (unnamed !== null) {
+    const a: number = unnamed;
+    // At a rate of nothing the net and the gross are one amount; otherwise the role the rate makes add up.
+    if (tax.rate === 0 && tax.tax === 0) {
+      tax.net = a;
+      tax.gross = a;
+    } else {
+      const role = (['net', 'gross', 'tax'] as const).find((r) => !filled.has(r) && fitsRole(r, a, tax));
+      if (role !== undefined) tax[role] = a;
+    }
+  }
   return tax;
 }
 
@@ -200,7 +238,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   /** A qty/price line printed above its item ("  6 x 0,49" then "Water  2,94"), waiting for it. */
   let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
   let afterRule = false;
-  let taxRoles: ('net' | 'tax' | 'gross')[] | null = null;
+  let taxRoles: (TaxRole | 'amount')[] | null = null;
   let started = rules.itemsStart === null;
 
   const push = (row: Row, item: ItemDraft, article = false): void => {

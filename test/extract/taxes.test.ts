@@ -76,3 +76,22 @@ describe('sales tax on the taxable lines only', () => {
     expect(b.checks.find((c) => c.name === 'taxes')?.ok).toBe(false);
   });
 });
+
+describe('tax tables with a column the header names only as an amount', () => {
+  // The seventh batch headed its tables "VAT  Rate  Sales  VAT", "Rate  Goods  VAT", "TVA  HT  Montant" and
+  // "BTW  Bedrag  BTW": a word for an amount that does not say which, its role found by the row's rate.
+  it('reads the amount column as the gross or the net, whichever the rate and the tax agree with', () => {
+    const gross = extract(lr('Sandwich', '12.00'), rule(), lr('TOTAL', '12.00'), lr('CARD', '12.00'), row('VAT', 'Amount', 'VAT'), row('A', '20%', '12.00', '2.00'));
+    expect(taxes(gross)).toEqual([[20, null, 200, 1200]]);
+    const net = extract(lr('Quaderno', '12,20'), rule(), lr('TOTALE', '12,20'), lr('CONTANTI', '12,20'), row('Aliquota', 'Valore', 'Imposta'), row('22%', '10,00', '2,20'));
+    expect(taxes(net)).toEqual([[22, 1000, 220, null]]);
+  });
+  it('reads an amount column after a net column as the tax, under a rate column headed with the tax word', () => {
+    const b = extract(lr('Couscous', '11,00'), rule(), lr('TOTAL', '11,00'), lr('CB', '11,00'), row('TVA', 'HT', 'Montant'), row('A', '10%', '10,00', '1,00'));
+    expect(taxes(b)).toEqual([[10, 1000, 100, null]]);
+  });
+  it('reads a tax word and an amount word in two cells as two columns', () => {
+    const b = extract(lr('Zaailingen', '4,00 L'), lr('Pot', '12,10 H'), rule(), lr('Totaal', '16,10'), lr('Pin', '16,10'), row('BTW', 'Bedrag', 'BTW'), row('H', '21%', '12,10', '2,10'), row('L', '0%', '4,00', '0,00'));
+    expect(taxes(b)).toEqual([[21, null, 210, 1210], [0, null, 0, 400]]);
+  });
+});
