@@ -8,7 +8,8 @@ import type { BarcodeRef } from './basket.js';
 import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
-const ID = '((?:[A-Z]{1,4}-?)?\\d[\\dA-Z/-]{0,19})';
+// A letter prefix may end in a dash or a slash ("T005-00234", "J/25/0884": a workshop's job of the year).
+const ID = '((?:[A-Z]{1,4}[-/]?)?\\d[\\dA-Z/-]{0,19})';
 // After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), no count of parts
 // ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number), and no period of time
 // ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy).
@@ -24,6 +25,9 @@ const SIGN_BEFORE = '(?:(?:n[°º.]|nr\\.?|no\\.|no(?=\\s)|num\\.|#)\\s*(?:de\\s
 // A German compound's linking "s" ("Rechnungs-Nr."), then an abbreviation's dot ("Rg.", "Scontr.").
 const labelled = (labels: string, signBefore = ''): RegExp =>
   new RegExp(`(?:^|[^\\p{L}])${signBefore}(?:${labels})s?\\.?${QUALIFIER}${NUMBER_WORD}(?!\\p{L})\\s*[:#.]?\\s*#?\\s*${ID}${ID_END}`, 'iu');
+
+/** A bare "No." after one of these is the shop's own registration ("Testing Station No.", "Branch No.", "Licence No."). */
+const SHOP_REGISTRATION = '(?:station|store|shop|branch|site|premises|reg|registration|licen[cs]e|company|vat)';
 
 const RANKED: RegExp[] = [
   // The receipt or bill itself, as each language's tills name it: a hire slip, rental contract or delivery note is
@@ -43,9 +47,10 @@ const RANKED: RegExp[] = [
   labelled('transaction|transactie|transaktion|trans|tran|txn|trx|trn|vorgang'),
   // "TX 60218" starts a line or follows a column gap; ", TX 78701" is a Texan address.
   new RegExp(`(?:^|\\s{2})tx\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
-  labelled('guest check|check|chk|order|bestellung|auftrag|commande|pedido|ordine|tab'),
+  // A workshop's job card or work order is the document a garage or a repairer prints.
+  labelled('guest check|check|chk|order|bestellung|auftrag|commande|pedido|ordine|tab|job(?: card)?|work ?order|repair order|werkstattauftrag|werkorder|orden de trabajo'),
   labelled('report|bericht|rapport'),
-  new RegExp(`(?:^|\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
+  new RegExp(`(?:^|\\s)(?<!${SHOP_REGISTRATION}\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
 ];
 
 const TRANSACTION_RANK = 2;

@@ -110,6 +110,17 @@ describe('receipt number labels of hire, delivery and abbreviated documents', ()
     expect(numberOf('Ticket 1 de 2')).toBeNull();
     expect(numberOf('Beleg 2 von 2', 'Beleg-Nr. 4471')).toBe('4471');
   });
+  it("reads a workshop's job or work order number, with a letter and slashes before its digits", () => {
+    // The seventh batch's garage: a job card's number is the document's, above any bare "No." of the shop's own.
+    expect(numberOf('Job No: W/24/1172')).toBe('W/24/1172');
+    expect(numberOf('Work Order # 55190')).toBe('55190');
+    expect(numberOf('Werkstattauftrag 8812')).toBe('8812');
+  });
+  it("never takes the shop's own registration under a bare 'No.' ('Station No.', 'Branch No.', 'Licence No.')", () => {
+    expect(numberOf('Approved Testing Station No. T22014')).toBeNull();
+    expect(numberOf('Branch No. 0412', 'Sale No. 88120')).toBe('88120');
+    expect(numberOf('Premises Licence No. 2291', 'No. 7781')).toBe('7781');
+  });
 });
 
 describe('a receipt number the card-number mask hid', () => {
