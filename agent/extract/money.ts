@@ -31,11 +31,12 @@ export function currencyOf(token: string): string | null {
 
 // One amount, anchored: optional sign or parenthesis, optional currency before or after, digits with an optional
 // thousands grouping, a decimal separator with 2 or 3 digits, optional trailing minus, optional tax code or rate
-// (fiscal tills print the line's rate after its price: "1,50 22%"). After
+// (fiscal tills print the line's rate after its price: "1,50 22%", or without its sign: "1,50 22"; a numbered
+// class: "6,21 T1"). After
 // the digits, a lone '?', replacement character or box-drawing glyph is a currency sign printed in a code page
 // the decoder could not map (an escpos-buffer I9 or POS-80 printing '€' as '╒'): still money, currency unknown.
 const AMOUNT_RE =
-  /^(\()?\s*([-−–])?\s*(£|€|\$|EUR|GBP|USD|CHF)?\s*([-−–])?\s*(\d{1,3}(?:[.,' ]\d{3})+|\d+)([.,])(\d{2,3})\s*(£|€|EUR|GBP|CHF|[?\uFFFD\u2500-\u259F])?\s*(-)?\s*(\))?(?:\s+([A-Z]{1,2}|\d|\d{1,2}(?:[.,]\d{1,2})?%)\*?|([A-Z])\*?)?$/u;
+  /^(\()?\s*([-−–])?\s*(£|€|\$|EUR|GBP|USD|CHF)?\s*([-−–])?\s*(\d{1,3}(?:[.,' ]\d{3})+|\d+)([.,])(\d{2,3})\s*(£|€|EUR|GBP|CHF|[?\uFFFD\u2500-\u259F])?\s*(-)?\s*(\))?(?:\s+([A-Z]{1,2}|[A-Z]\d|\d{1,2}|\d{1,2}(?:[.,]\d{1,2})?%)\*?|([A-Z])\*?)?$/u;
 
 /**
  * Parses one printed amount (the whole string must be the amount, optionally with currency and tax code).

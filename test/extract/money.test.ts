@@ -25,6 +25,11 @@ describe('parseAmount', () => {
     // The rate a fiscal till prints after each line's price (an Italian documento commerciale: "1,50 22%").
     ['1,50 22%', 150, null, '22%'],
     ['3,20 5,5%', 320, null, '5,5%'],
+    // A rate printed without its sign ("4,20 10", an Italian cash register's VAT column) and a numbered tax class
+    // ("7,45 T2", "2,99 B1"): the code after the price, not a second number.
+    ['4,20 10', 420, null, '10'],
+    ['7,45 T2', 745, null, 'T2'],
+    ['2,99 B1', 299, null, 'B1'],
   ])('%s → %i', (text, minor, currency, taxCode) => {
     expect(parseAmount(text)).toEqual({ minor, decimals: 2, currency, taxCode });
   });
