@@ -66,7 +66,8 @@ const ADD_ON = /^[+>•~]\s*\p{L}/u;
  * (a till that stars every item line marks a tax class or an offer with it, not a modifier).
  */
 const STAR_BULLET = /^\*\s+\p{L}/u;
-const DEPOSIT = /(?:^|[^\p{L}])(?:pfand\p{L}*|leergut\p{L}*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija)(?![\p{L}])/iu;
+// A US core charge ("CORE CHARGE", "CORE CHG") is the refundable deposit on a part's old unit.
+const DEPOSIT = /(?:^|[^\p{L}])(?:pfand\p{L}*|leergut\p{L}*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija|core (?:charge|chg))(?![\p{L}])/iu;
 /**
  * The mark of a line voided at the till, whole or abbreviated ("ANNUL.", "Anul.", "Storn."), maybe after a word for
  * the line itself ("Article annulé", "Artikel storniert", "Item void").

@@ -22,6 +22,17 @@ describe('articles whatever their sign or indent', () => {
     ]);
     expect(b.confidence).toBe(1);
   });
+  it("reads a core charge under a part as an item of its own: the refundable deposit on the old part", () => {
+    // The seventh batch's auto-parts store printed it indented under the battery; tills name it as the deposit it is.
+    const under = (label: string, amount: string) => line([2, label], [48 - amount.length, amount]);
+    const b = extract(lr('ALTERNATOR REMAN 11042', '189.99'), under('CORE CHARGE', '45.00'), lr('STARTER 3512', '129.00'), under('CORE CHG', '30.00'), rule(), lr('TOTAL', '393.99'), lr('VISA', '393.99'));
+    expect(lines(b)).toEqual([
+      ['ALTERNATOR REMAN 11042', 1, 18999, 0],
+      ['CORE CHARGE', 1, 4500, 0],
+      ['STARTER 3512', 1, 12900, 0],
+      ['CORE CHG', 1, 3000, 0],
+    ]);
+  });
   it('reads a voided line as a negative item, not a discount', () => {
     const b = extract(lr('Cream Soda', '3.25'), lr('VOID Cream Soda', '-3.25'), lr('Knish', '4.95'), rule(), lr('TOTAL', '€4.95'), lr('CASH', '5.00'), lr('CHANGE', '0.05'));
     expect(lines(b)).toEqual([
