@@ -55,6 +55,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'ec-karte': 1, karte: 1, kartenzahlung: 1, girocard: 1, cb: 1, carte: 1, bancaire: 1, pin: 1, pinbetaling: 1, pinnen: 1,
     tarjeta: 1, carta: 1, bancomat: 1, elettronico: 1, electronico: 1, 'apple pay': 1, 'google pay': 1, 'v pay': 1, 'sans contact': 1,
     kaart: 1, paid: 0.4, pago: 0.4, plastic: 0,
+    // Germany's debit scheme before girocard: its "cash" is no cash.
+    'ec cash': 1, 'electronic cash': 1,
   },
   cash: {
     cash: 1, tendered: 0.8, bar: 1, bargeld: 1, gegeben: 1, especes: 1, contant: 1, contanti: 1, efectivo: 1, entregado: 1,
@@ -78,7 +80,12 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     // A British book or gift token.
     token: 0.8, 'book token': 1, 'gift token': 1,
   },
-  giftcard: { 'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1 },
+  giftcard: {
+    'gift card': 1, giftcard: 1, geschenkkarte: 1, 'carte cadeau': 1, cadeaukaart: 1, 'tarjeta regalo': 1,
+    // The Dutch national gift schemes are stored-value cards, whatever their "bon" says: spent in many shops.
+    'nationale boekenbon': 1, 'nationale bioscoopbon': 1, 'nationale kadobon': 1, 'nationale cadeaubon': 1, 'nationale tuinbon': 1,
+    'nationale sportbon': 1, 'nationale bloemenbon': 1,
+  },
   // "Chèque bancaire": a bank's cheque, not a bank card.
   // A deposit or down payment made at ordering: paid, but by no card or cash today.
   other: {

@@ -60,6 +60,12 @@ describe('label evidence', () => {
 describe('tenders the sixth batch typed wrong', () => {
   // A deposit or down payment made earlier is paid, but by no card or cash today: 'other'. A French "avoir" (a
   // credit note) and a shop's cash-back reward are the shop's own money: vouchers, whatever "cash" says.
+  it("reads the German 'EC-Cash' and 'electronic cash' as the debit card they are, never as cash", () => {
+    for (const label of ['EC-Cash', 'EC Cash', 'Electronic Cash', 'ec-cash Zahlung']) expect(tenderOf(label), label).toBe('card');
+  });
+  it("reads a Dutch national gift scheme ('Nationale Bioscoopbon', 'Nationale Kadobon') as the gift card it is issued as", () => {
+    for (const label of ['Nationale Bioscoopbon', 'Nationale Kadobon', 'NATIONALE TUINBON']) expect(tenderOf(label), label).toBe('giftcard');
+  });
   it('reads a deposit paid earlier as other', () => {
     for (const label of ['Deposit paid', 'Less deposit paid 02/05', 'Anzahlung', 'Acompte versé', 'Pago a cuenta', 'Acconto', 'Aanbetaling']) expect(tenderOf(label), label).toBe('other');
   });
