@@ -8,8 +8,9 @@ import type { BarcodeRef } from './basket.js';
 import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
-// A letter prefix may end in a dash or a slash ("T005-00234", "J/25/0884": a workshop's job of the year).
-const ID = '((?:[A-Z]{1,4}[-/]?)?\\d[\\dA-Z/-]{0,19})';
+// A letter prefix may end in a dash or a slash ("T005-00234", "J/25/0884": a workshop's job of the year), or stand
+// apart as an invoice series ("RE 25-01187"; capitals only, see plausible).
+const ID = '((?:[A-Z]{1,4}[-/ ]?)?\\d[\\dA-Z/-]{0,19})';
 // After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), no count of parts
 // ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number), and no period of time
 // ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy).
@@ -66,6 +67,8 @@ const FISCAL_COUNTER = /\bTSE\b|transaktion/i;
 function plausible(id: string): boolean {
   // An IBAN ("Rekeningnummer NL91ABNA0417164300") is the shop's bank account.
   if (/^[A-Z]{2}\d{2}[A-Z]{4}/.test(id)) return false;
+  // A series apart from its number is in capitals: "Rechnung vom 22.03.25" names a date, not series "vom".
+  if (id.includes(' ') && !/^[A-Z]{1,4} \d/.test(id)) return false;
   return !/^\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?$/.test(id) && !/[/-]$/.test(id);
 }
 

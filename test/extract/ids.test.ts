@@ -116,6 +116,13 @@ describe('receipt number labels of hire, delivery and abbreviated documents', ()
     expect(numberOf('Work Order # 55190')).toBe('55190');
     expect(numberOf('Werkstattauftrag 8812')).toBe('8812');
   });
+  it('reads a series of capitals before the number, apart from it ("RE 25-01187", "FS 2025/0412")', () => {
+    expect(numberOf('Rechnung AR 24-00871')).toBe('AR 24-00871');
+    expect(numberOf('Factura FS 2025/0412')).toBe('FS 2025/0412');
+    // A word after the label is no series: "Rechnung vom 22.03.25", "Bon van 12".
+    expect(numberOf('Rechnung vom 22.03.25')).toBeNull();
+    expect(numberOf('Beleg für 4471', 'Beleg-Nr. 4471')).toBe('4471');
+  });
   it("never takes the shop's own registration under a bare 'No.' ('Station No.', 'Branch No.', 'Licence No.')", () => {
     expect(numberOf('Approved Testing Station No. T22014')).toBeNull();
     expect(numberOf('Branch No. 0412', 'Sale No. 88120')).toBe('88120');
