@@ -66,6 +66,12 @@ describe('tenders the sixth batch typed wrong', () => {
   it("reads a Dutch national gift scheme ('Nationale Bioscoopbon', 'Nationale Kadobon') as the gift card it is issued as", () => {
     for (const label of ['Nationale Bioscoopbon', 'Nationale Kadobon', 'NATIONALE TUINBON']) expect(tenderOf(label), label).toBe('giftcard');
   });
+  it("reads a till's abbreviated gift card ('GIFT CRD', 'Gft Card') as a gift card", () => {
+    for (const label of ['GIFT CRD', 'Gft Card', 'GFT CRD 4410']) expect(tenderOf(label), label).toBe('giftcard');
+  });
+  it("reads a sale or a credit put on the customer's account ('Charged to Account', 'Credit to A/C') as other, not a card", () => {
+    for (const label of ['Charged to Account', 'Credit to A/C', 'Refund to account', 'Put on A/C']) expect(tenderOf(label), label).toBe('other');
+  });
   it('reads a deposit paid earlier as other', () => {
     for (const label of ['Deposit paid', 'Less deposit paid 02/05', 'Anzahlung', 'Acompte versé', 'Pago a cuenta', 'Acconto', 'Aanbetaling']) expect(tenderOf(label), label).toBe('other');
   });
