@@ -169,6 +169,11 @@ const CACHE_LIMIT = 20_000;
 const COMPOUND_CONCEPTS: ReadonlySet<Concept> = new Set(['voucher', 'giftcard']);
 /** Shorter heads ("bon") end too many other words. */
 const COMPOUND_HEAD_MIN = 7;
+/**
+ * A Dutch "-bon" for a kind of goods or an occasion ("Dinerbon", "Kledingbon") is a voucher, but these name the
+ * receipt or a slip; weaker than a voucher word, as the head is short.
+ */
+const RECEIPT_BONS: ReadonlySet<string> = new Set(['kassabon', 'pinbon', 'bestelbon', 'afhaalbon', 'retourbon', 'leveringsbon', 'ontvangstbon', 'kassenbon']);
 
 export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}): CompiledVocabulary {
   const words = new Map<string, [Concept, number][]>();
@@ -226,6 +231,7 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
     for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
     // A compound's first part is at least a short word of its own ("Warengutschein"), never a stray letter or two.
     for (const h of vocab.compoundHeads) if (w.length >= h.word.length + 3 && w.endsWith(h.word)) ev[h.concept] = Math.max(ev[h.concept], h.weight);
+    if (w.length >= 7 && w.endsWith('bon') && !RECEIPT_BONS.has(w)) ev.voucher = Math.max(ev.voucher, 0.7);
   }
   // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.
   if (ev.subtotal > 0 || ev.summary >= 1) ev.total = Math.min(ev.total, 0.2);

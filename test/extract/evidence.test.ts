@@ -66,6 +66,10 @@ describe('tenders the sixth batch typed wrong', () => {
   it("reads a Dutch national gift scheme ('Nationale Bioscoopbon', 'Nationale Kadobon') as the gift card it is issued as", () => {
     for (const label of ['Nationale Bioscoopbon', 'Nationale Kadobon', 'NATIONALE TUINBON']) expect(tenderOf(label), label).toBe('giftcard');
   });
+  it("reads a Dutch compound of 'bon' for a kind of goods ('Dinerbon', 'Kledingbon') as a voucher, never the receipt ('Kassabon')", () => {
+    for (const label of ['Dinerbon', 'Kledingbon', 'Wijnbon', 'Speelgoedbon']) expect(tenderOf(label), label).toBe('voucher');
+    for (const label of ['Kassabon', 'Pinbon']) expect(tenderOf(label), label).not.toBe('voucher');
+  });
   it("reads a till's abbreviated gift card ('GIFT CRD', 'Gft Card') as a gift card", () => {
     for (const label of ['GIFT CRD', 'Gft Card', 'GFT CRD 4410']) expect(tenderOf(label), label).toBe('giftcard');
   });
