@@ -37,6 +37,7 @@ export function dialectEsc(p: Printer, buf: Uint8Array, i: number, end: number, 
     }
     case 0x77: // ESC w n: double height on/off (Daruma)
       if (end - i < 3) return NEED_MORE;
+      p.numberedBy('daruma');
       p.style.heightMul = (buf[i + 2]! & 1) === 1 ? 2 : 1;
       p.style.update();
       return 3;

@@ -108,6 +108,10 @@ export class Printer {
   out: PrintedDocument[] = [];
 
   readonly columns: number;
+  /** How this printer numbers its ESC t pages: the setup's, or a maker's its own commands showed (numberedBy). */
+  private numbering: CodePageNumbering;
+  /** The n of the last ESC t, to select again in a numbering learned later; null before any. */
+  private escTNumber: number | null = null;
 
   constructor(
     readonly opts: ResolvedOptions,
@@ -117,6 +121,7 @@ export class Printer {
     this.areaWidth = opts.paperWidth;
     this.pageWidth = opts.paperWidth;
     this.columns = Math.floor(opts.paperWidth / opts.gridDots);
+    this.numbering = opts.codePageNumbering;
     this.escT = pageOfEscT(opts.codePageNumbering, opts.codePage);
     this.utf8Selected = opts.characterEncoding === 'utf-8';
     this.rebuildTable();
@@ -299,7 +304,18 @@ export class Printer {
 
   /** ESC t n, n in the printer's own numbering. */
   selectCodeTable(n: number): void {
-    this.selectCodeTableIn(this.opts.codePageNumbering, n);
+    this.escTNumber = n;
+    this.selectCodeTableIn(this.numbering, n);
+  }
+
+  /**
+   * The job sent a command only one maker's printers have (a Daruma's ESC w): with no numbering set up, its ESC t
+   * numbers are that maker's, the page selected so far included (a Daruma's ESC t 3 is Windows-1252, Epson's PC860).
+   */
+  numberedBy(maker: CodePageNumbering): void {
+    if (this.numbering !== 'epson' || maker === 'epson') return;
+    this.numbering = maker;
+    if (this.escTNumber !== null) this.selectCodeTableIn(maker, this.escTNumber);
   }
 
   /** A code page selected by a command that has its own numbering whatever the printer's ESC t follows. */
@@ -502,7 +518,8 @@ export class Printer {
     this.lineSpacing = DEFAULT_LINE_SPACING;
     this.updateArea();
     this.resetTabs();
-    this.escT = pageOfEscT(this.opts.codePageNumbering, this.opts.codePage);
+    this.escT = pageOfEscT(this.numbering, this.opts.codePage);
+    this.escTNumber = null;
     this.utf8Selected = this.opts.characterEncoding === 'utf-8';
     this.escR = 0;
     this.userCharsOn = false;

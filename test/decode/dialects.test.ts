@@ -30,6 +30,14 @@ describe('dialects', () => {
     ]);
   });
 
+  it("takes a Daruma's ESC t numbers once the job sends its ESC w, for the page selected before it too", () => {
+    const text = (docs: ReturnType<typeof decode>): string[] => docs[0]!.blocks.flatMap((b) => (b.kind === 'text' ? [b.spans.map((s) => s.text).join('')] : []));
+    // The seventh batch's Daruma DR700: ESC t 3 is Windows-1252 there ('€' at 0x80, 'ü' at 0xFC), Epson's PC860.
+    expect(text(decode(bytes(ESC, 't', 3, ESC, 'w', 0, 'Gr', 0xfc, 'n ', 0x80, LF)))).toEqual(['Grün €']);
+    // A numbering set up is kept; a job without Daruma's commands keeps Epson's.
+    expect(text(decode(bytes(ESC, 't', 3, ESC, 'w', 0, 0x80, LF), { codePageNumbering: 'elgin' }))).toEqual(['Ç']);
+    expect(text(decode(bytes(ESC, 't', 3, 0x80, LF)))).toEqual(['Ç']);
+  });
   it('reads Daruma ESC j alignment, ESC w double height and ESC 0x81 QR codes', () => {
     const qr = bytes(4, 'M', 'https://x.io');
     const input = bytes(ESC, 'j', '1', 'Hi', LF, ESC, 'w', 1, 'T', LF, ESC, 'w', 0, ESC, 'j', '0', ESC, 0x81, qr.length, 0, qr, 'ok', LF);
