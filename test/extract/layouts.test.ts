@@ -19,9 +19,11 @@ const dev5 = scored.filter((s) => s.receipt.part === 'development-5');
 const dev6 = scored.filter((s) => s.receipt.part === 'development-6');
 const dev7 = scored.filter((s) => s.receipt.part === 'development-7');
 
-// The seventh batch's figures measured after tuning on its failure classes.
-const DEV7_FLOORS = { items: 0.896, total: 0.98, tenders: 0.92, tax: 0.84, currency: 1, receiptNumber: 0.92, time: 1, all: 0.937 };
-const DEV7_AT_09 = 58;
+// The seventh batch's figures measured after tuning on its failure classes: items 0.993 (a letter the printer's code
+// page lacks printed as '?', "Bustine figurine x 10" a pack or ten: each flagged 0.85), every other field 1; 80 of
+// its 100 receipts at 0.9 or more, all fully correct.
+const DEV7_FLOORS = { items: 0.993, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.999 };
+const DEV7_AT_09 = 80;
 
 /** Each field of a part at or above its measured floor (a floor of 1 means every receipt right). */
 function atLeast(part: string, inPart: typeof scored, floors: Partial<Record<(typeof FIELDS)[number] | 'all', number>>): void {
