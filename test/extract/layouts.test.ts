@@ -1,6 +1,6 @@
-// How extraction generalises: the layouts corpus (191 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development parts and its three held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json; the fourth to seventh batches were scored blind, then tuned on), with no profile and
+// How extraction generalises: the layouts corpus (216 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development parts and its four held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json; the fourth to seventh batches were scored blind, then tuned on; the eighth is held out), with no profile and
 // no store context; the reliability of confidence per part; and a label-perturbation run where every total,
 // subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
@@ -18,6 +18,7 @@ const dev4 = scored.filter((s) => s.receipt.part === 'development-4');
 const dev5 = scored.filter((s) => s.receipt.part === 'development-5');
 const dev6 = scored.filter((s) => s.receipt.part === 'development-6');
 const dev7 = scored.filter((s) => s.receipt.part === 'development-7');
+const held8 = scored.filter((s) => s.receipt.part === 'held-out-8');
 
 // The seventh batch's figures measured after tuning on its failure classes: items 0.993 (a letter the printer's code
 // page lacks printed as '?', "Bustine figurine x 10" a pack or ten: each flagged 0.85), every other field 1; 80 of
@@ -35,7 +36,10 @@ describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3, ...held8].map((s) => s.receipt.layout));
+    // The eighth batch, held out and scored blind: 25 more whole layouts, 4 receipts each.
+    expect(new Set(held8.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(held8.length).toBeGreaterThanOrEqual(100);
     // The seventh batch, written blind like the fourth to sixth: 25 more whole layouts, 4 receipts each.
     expect(new Set(dev7.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
     expect(dev7.length).toBeGreaterThanOrEqual(100);
@@ -109,6 +113,11 @@ describe('layouts corpus', () => {
     for (const f of FIELDS) expect(d7[f], `development-7 ${f}`).toBeGreaterThanOrEqual(0.98);
     expect(d7.all, 'development-7 all').toBeGreaterThanOrEqual(0.99);
     atLeast('development-7', dev7, DEV7_FLOORS);
+    // The eighth batch, blind: written and committed before the extractor was ever run on it, by a writer who never
+    // read the extractor, and never seen by anyone tuning it. Scored at e25b1cd (before the seventh batch's tuning):
+    // all 0.950 (items 0.917, tax 0.88, tenders 0.94, receipt number 0.92, total 0.99, currency and time 1). Scored
+    // again after it, still blind: all 0.955 (tax 0.92, the rest as before). Below issue 10's 0.97 on held-out layouts.
+    atLeast('held-out-8', held8, { items: 0.917, total: 0.99, tenders: 0.94, tax: 0.92, currency: 1, receiptNumber: 0.92, time: 1, all: 0.955 });
   });
 
   it('is calibrated: of the receipts it scores at 0.9 or more, at least 99 % are fully correct, in every part', () => {
@@ -120,15 +129,20 @@ describe('layouts corpus', () => {
     // Not met by the sixth batch when it was scored blind: of its 68 receipts at 0.9 or more, 45 were fully correct;
     // after tuning, 90 of its 100 are at 0.9 or more, all fully correct (held below).
     // Not met by the seventh batch when it was scored blind: of its 58 receipts at 0.9 or more, 55 were fully correct.
-    for (const part of PARTS) {
+    for (const part of PARTS.filter((p) => p !== 'held-out-8')) {
       const inPart = scored.filter((s) => s.receipt.part === part);
       const top = inPart.filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
       const wrongButSure = top.filter((s) => !s.fullyCorrect).map((s) => s.receipt.name);
       expect(wrongButSure, `${part}: wrong at confidence >= 0.9`).toEqual([]);
       expect(top.length / inPart.length, `${part}: share at confidence >= 0.9`).toBeGreaterThanOrEqual(0.6);
     }
-    const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
+    const top = reliability(scored.filter((s) => s.receipt.part !== 'held-out-8')).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
+    // Not met by the eighth batch, blind: of its receipts at 0.9 or more, 59 of 67 were fully correct before the
+    // seventh batch's tuning and 63 of 71 after it. Held at that measured figure, the target kept for every other part.
+    const blind = reliability(held8).find((r) => r.bucket === '0.9–1.0')!;
+    expect(blind.receipts, 'held-out-8 receipts at >= 0.9').toBeGreaterThanOrEqual(71);
+    expect(blind.fullyCorrect, 'held-out-8 share fully correct at >= 0.9').toBeGreaterThanOrEqual(0.887);
     expect(reliability(dev5).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-5 receipts at >= 0.9').toBeGreaterThanOrEqual(93);
     expect(reliability(dev6).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-6 receipts at >= 0.9').toBeGreaterThanOrEqual(90);
     expect(reliability(dev7).find((r) => r.bucket === '0.9–1.0')!.receipts, 'development-7 receipts at >= 0.9').toBeGreaterThanOrEqual(DEV7_AT_09);

@@ -25,10 +25,10 @@ export interface ExpectedFields {
 }
 
 /**
- * The parts of the split: development (tuned on), the held-out batches (only scored), and the fourth and fifth
- * batches, scored blind and then tuned on (development-4, development-5, development-6, development-7).
+ * The parts of the split: development (tuned on), the held-out batches (only scored), the fourth to seventh
+ * batches, scored blind and then tuned on (development-4 … development-7), and the eighth, held out and scored blind.
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'held-out-8'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -41,22 +41,30 @@ export interface LayoutReceipt {
   expected: ExpectedFields;
 }
 
+/** The list of split.json that names each part's layouts. */
+const SPLIT_LISTS: Record<string, Exclude<Part, 'development'>> = {
+  heldOut: 'held-out',
+  heldOut2: 'held-out-2',
+  heldOut3: 'held-out-3',
+  development4: 'development-4',
+  development5: 'development-5',
+  development6: 'development-6',
+  development7: 'development-7',
+  heldOut8: 'held-out-8',
+};
+
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
-  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { heldOut: string[]; heldOut2: string[]; heldOut3: string[]; development4: string[]; development5: string[]; development6: string[]; development7: string[] };
-  const held = new Set(split.heldOut);
-  const held2 = new Set(split.heldOut2);
-  const held3 = new Set(split.heldOut3);
-  const dev4 = new Set(split.development4);
-  const dev5 = new Set(split.development5);
-  const dev6 = new Set(split.development6);
-  const dev7 = new Set(split.development7);
+  // Each part but development is a list in split.json; a layout in none of them is development.
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as Record<string, unknown>;
+  const partOf = new Map<string, Part>();
+  for (const [list, part] of Object.entries(SPLIT_LISTS)) for (const layout of split[list] as string[]) partOf.set(layout, part);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.bin'))
     .sort()
     .map((file) => {
       const name = file.slice(0, -'.bin'.length);
       const e = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { layout: string; language: string; basket: ExpectedFields };
-      const part: Part = held.has(e.layout) ? 'held-out' : held2.has(e.layout) ? 'held-out-2' : held3.has(e.layout) ? 'held-out-3' : dev4.has(e.layout) ? 'development-4' : dev5.has(e.layout) ? 'development-5' : dev6.has(e.layout) ? 'development-6' : dev7.has(e.layout) ? 'development-7' : 'development';
+      const part = partOf.get(e.layout) ?? 'development';
       return { name, layout: e.layout, language: e.language, part, heldOut: part.startsWith('held-out'), bytes: new Uint8Array(readFileSync(join(dir, file))), expected: e.basket };
     });
 }
@@ -163,10 +171,11 @@ export function report(scored: readonly Scored[]): string {
   tables[0]!.forEach((r, k) => {
     lines.push(`${r.bucket.padEnd(12)}${tables.map((t) => `${String(t[k]!.receipts).padStart(13)}  ${pct(t[k]!.fullyCorrect).padStart(7)}`).join('  ')}`);
   });
-  const tag: Record<Part, string> = { development: 'D', 'held-out': 'H', 'held-out-2': 'H2', 'held-out-3': 'H3', 'development-4': 'D4', 'development-5': 'D5', 'development-6': 'D6', 'development-7': 'D7' };
+  // 'development-4' → D4, 'held-out-2' → H2.
+  const tag = (part: Part): string => part.replace('development', 'D').replace('held-out', 'H').replace('-', '');
   for (const s of scored) {
     const wrong = FIELDS.filter((f) => s.fields[f] < 1);
-    if (wrong.length > 0) lines.push(`  ${tag[s.receipt.part].padEnd(2)} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
+    if (wrong.length > 0) lines.push(`  ${tag(s.receipt.part).padEnd(2)} ${s.receipt.name.padEnd(34)} conf ${(s.basket?.confidence ?? 0).toFixed(2)}  wrong: ${wrong.join(', ')}`);
   }
   return lines.join('\n');
 }
