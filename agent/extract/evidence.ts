@@ -88,11 +88,12 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'nationale boekenbon': 1, 'nationale bioscoopbon': 1, 'nationale kadobon': 1, 'nationale cadeaubon': 1, 'nationale tuinbon': 1,
     'nationale sportbon': 1, 'nationale bloemenbon': 1,
   },
-  // "Chèque bancaire": a bank's cheque, not a bank card.
-  // A deposit or down payment made at ordering: paid, but by no card or cash today.
   other: {
     // Put on, or credited to, the customer's account ("Credit to Account", "On A/C"): no card, whatever "credit" says.
-    account: 0.8, 'on account': 1, 'to account': 1, 'on a c': 1, 'to a c': 1, cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1,
+    account: 0.8, 'on account': 1, 'to account': 1, 'on a c': 1, 'to a c': 1,
+    // A cheque ("Chèque bancaire" is a bank's cheque, not a bank card).
+    cheque: 1, check: 0.3, scheck: 1, cheques: 1, 'cheque bancaire': 1,
+    // A deposit or down payment made at ordering: paid, but by no card or cash today.
     'deposit paid': 1, anzahlung: 1, acompte: 1, 'a cuenta': 1, acconto: 1, aanbetaling: 1,
     // Paid elsewhere: charged to a hotel room, or online before delivery.
     'room charge': 1, 'charge to room': 1, 'room account': 1, paypal: 1, 'paid online': 1, 'online bezahlt': 1,

@@ -177,8 +177,9 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // "Free Range Eggs x6" at 1.99 is a pack size: a quantity must divide the amount. "Plasters x20", "Cotton Pads
   // 2 x 100", "Windeln Gr.4 x 44" are packs too: tills print a count of ten or more, or a count after a size, as
   // part of the name. A small count that divides the amount ("Latte x2", "Jambon x4") reads either way.
-  const divides = m !== null && Number(m[2]) > 0 && !/\d$/.test(m[1]!) && amount.minor % Number(m[2]) === 0;
-  if (divides && Number(m![2]) < 10) {
+  const count = m !== null && !/\d$/.test(m[1]!) ? Number(m[2]) : 0;
+  const divides = count > 0 && amount.minor % count === 0;
+  if (divides && count < 10) {
     const item = newItem(m![1]!, amount, indent);
     setQuantity(item, m![2]!, undefined, undefined);
     item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
@@ -187,7 +188,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   const item = newItem(label, amount, indent);
   // A count of ten or more is read as a pack, but one that divides the amount into a price a piece could sell at
   // may be a dozen sold ("Macarons x12" at 13,20); "Plasters x20" at 2.00 is no twenty at 10p.
-  if (divides && amount.minor / Number(m![2]) >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
+  if (divides && amount.minor / count >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
   return item;
 }
 

@@ -119,24 +119,24 @@ function taxFromTableRow(row: Row, roles: readonly (TaxRole | 'amount')[]): Tax 
   if (TAX_CODE.test(first)) tax.code = first;
   const filled = new Set<TaxRole>();
   let unnamed: number | null = null;
-  amounts.slice(-roles.length).forEach((a, i) => {
-    const role = roles[roles.length - Math.min(amounts.length, roles.length) + i]!;
+  const firstRole = roles.length - Math.min(amounts.length, roles.length);
+  for (const [i, a] of amounts.slice(-roles.length).entries()) {
+    const role = roles[firstRole + i]!;
     if (role === 'amount') unnamed = a.minor;
     else {
       tax[role] = a.minor;
       filled.add(role);
     }
-  });
-  if (unnamed !== null) {
-    const a: number = unnamed;
-    // At a rate of nothing the net and the gross are one amount; otherwise the role the rate makes add up.
-    if (tax.rate === 0 && tax.tax === 0) {
-      tax.net = a;
-      tax.gross = a;
-    } else {
-      const role = (['net', 'gross', 'tax'] as const).find((r) => !filled.has(r) && fitsRole(r, a, tax));
-      if (role !== undefined) tax[role] = a;
-    }
+  }
+  if (unnamed === null) return tax;
+  // At a rate of nothing the net and the gross are one amount; otherwise the role the rate makes add up.
+  if (tax.rate === 0 && tax.tax === 0) {
+    tax.net = unnamed;
+    tax.gross = unnamed;
+  } else {
+    const a = unnamed;
+    const role = (['net', 'gross', 'tax'] as const).find((r) => !filled.has(r) && fitsRole(r, a, tax));
+    if (role !== undefined) tax[role] = a;
   }
   return tax;
 }
