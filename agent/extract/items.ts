@@ -4,7 +4,7 @@
 // and 4-column tables ("2  Tornillos  6,90", "Paracetamol  2  0.65  1.30", "4471220  Wood Screws  6.49").
 import type { Item } from './basket.js';
 import { gtinValid } from './gtin.js';
-import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
+import { parseAmount, parseDecimal, parseUnitPrice, UNMAPPED_CURRENCY_SIGN, type ParsedAmount } from './money.js';
 
 const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
 const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?';
@@ -12,9 +12,9 @@ const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
 const NUM = '(\\d+(?:[.,]\\d+)?)';
-// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), a
-// lone box-drawing glyph or '?' is a '€' printed in a code page the decoder could not map ("39,90 ╒/kg").
-const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|[?\\uFFFD\\u2500-\\u259F])?';
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), an
+// unmapped currency sign ("39,90 ╒/kg").
+const PRICE = `(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|${UNMAPPED_CURRENCY_SIGN})?`;
 /**
  * The count's unit word, printed beside a quantity and never part of the name: Stk./St./Stück (German), pcs/pc/ea
  * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).
