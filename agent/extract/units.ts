@@ -50,11 +50,18 @@ const TAX_HEADER_ROLE = [
  */
 const TAX_AMOUNT_HEADING = /\b(?:(?:vat|mwst|ust|tva|tax|steuer|btw|iva)[\s-]+(?:bedrag|betrag|amount|amt|montant)|cuota\s+iva)\b/gi;
 /**
+ * "Ex VAT", "Excl. BTW", "Inc VAT", "inkl. MwSt": a tax word after a word for without or with heads one column, the net
+ * or the gross (not the tax, whose column the bare tax word heads beside them).
+ */
+const NET_HEADING = /\b(?:ex|exc|excl|exkl|excluding|ohne|hors|sin|senza|zonder)\.?\s*(?:vat|mwst|ust|tva|tax|steuer|btw|iva)\b/gi;
+const GROSS_HEADING = /\b(?:inc|incl|inkl|including|mit|con|met)\.?\s*(?:vat|mwst|ust|tva|tax|steuer|btw|iva)\b/gi;
+/**
  * "VAT  Rate  Sales  VAT", "Rate  Goods  VAT", "TVA  HT  Montant": a word for an amount that does not say which one
  * heads a column the row's own arithmetic names (the net, the gross or the tax, against the rate).
  */
 const AMOUNT_HEADING = /^(?:sales|goods|amount|amt|value|montant|betrag|wert|waarde|ventas|valor|valore)$/i;
 type TaxRole = 'net' | 'tax' | 'gross';
+const HEADING_FRAGMENT = /^\p{L}{1,8}\.?$/u;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
@@ -89,7 +96,7 @@ function taxHeaderRoles(row: Row): (TaxRole | 'amount')[] | null {
   // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one. A tax
   // word and an amount word name one column only inside one cell: "BTW  Bedrag  BTW" is three columns.
   const at = new Map<TaxRole | 'amount', number>();
-  const words = row.cells.flatMap((c) => c.text.replace(TAX_AMOUNT_HEADING, 'tax').split(/[\s:%]+/));
+  const words = row.cells.flatMap((c) => c.text.replace(TAX_AMOUNT_HEADING, 'tax').replace(NET_HEADING, 'net').replace(GROSS_HEADING, 'gross').split(/[\s:%]+/));
   words.forEach((word, i) => {
     const w = word.replace(/[.()]/g, '');
     for (const [role, re] of TAX_HEADER_ROLE) if (re.test(w)) at.set(role, i);
@@ -139,6 +146,11 @@ function taxFromTableRow(row: Row, roles: readonly (TaxRole | 'amount')[]): Tax 
     if (role !== undefined) tax[role] = a;
   }
   return tax;
+}
+
+/** Letters only, no amount: the rest of a heading word wrapped under it. */
+function headingWrap(row: Row): boolean {
+  return row.amount === null && row.cells.every((c) => HEADING_FRAGMENT.test(c.text));
 }
 
 type WrapSide = 'above' | 'below';
@@ -240,6 +252,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
   let afterRule = false;
   let taxRoles: (TaxRole | 'amount')[] | null = null;
+  let taxHeaderAt = -1;
   let started = rules.itemsStart === null;
 
   const push = (row: Row, item: ItemDraft, article = false): void => {
@@ -281,9 +294,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const roles = taxHeaderRoles(row);
     if (roles !== null) {
       taxRoles = roles;
+      taxHeaderAt = row.index;
       current = null;
       continue;
     }
+    // A heading too long for its narrow column wraps onto the next line ("Aliquo" over "ta"): the table goes on under it.
+    if (taxRoles !== null && row.index === taxHeaderAt + 1 && headingWrap(row)) continue;
     if (taxRoles !== null) {
       const tax = taxFromTableRow(row, taxRoles);
       if (tax !== null) {
