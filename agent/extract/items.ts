@@ -6,8 +6,9 @@ import type { Item } from './basket.js';
 import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, UNMAPPED_CURRENCY_SIGN, type ParsedAmount } from './money.js';
 
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
-const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?';
+// Ounces: US self-serve counters (frozen yoghurt, salad bars) weigh by the ounce.
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
+const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
 const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
@@ -47,7 +48,18 @@ const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UN
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
-const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*]\\s*(\\p{L}.*)$`, 'iu');
+// "2 @ Nail Art": a till that prints its "@" between the count and the name, the price only in the amount column.
+const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
+/** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
+const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
+/** "Tube 700x28 qty 2", "Qty 3 Brake pads": the count under its own word, never a pack size. */
+const DESC_QTY_WORD = new RegExp(`^(.+?)\\s+${QTY_WORD}$`, 'iu');
+const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
+/**
+ * "1,500 m  Tela", "0,750 kg  Äpfel": a measured quantity in a column before the name. Only as scales and measuring
+ * tills print it, to the gram or the millimetre: "0,5 l Cola" and "2 m Kabel" name a bottle and a cable.
+ */
+const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\p{L}.*)$`, 'iu');
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
 /** A quantity column after the name ("Trockner 30 Min   2 Stk."): two spaces apart, so not a pack size ("Uova 6 pz"). */
@@ -125,6 +137,13 @@ export function qtyLine(text: string): { qty: string; unit: string | undefined; 
   return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: m[3]! };
 }
 
+/** An item whose quantity (and unit) the label prints with no unit price. */
+function counted(description: string, amount: ParsedAmount, indent: number, qty: string, unit?: string): ItemDraft {
+  const item = newItem(description, amount, indent);
+  setQuantity(item, qty, unit, undefined);
+  return item;
+}
+
 /** Splits the quantity forms off an item label. */
 export function itemFromLabel(label: string, amount: ParsedAmount, indent: number): ItemDraft {
   let m = DESC_QTY_PRICE_COLUMNS.exec(label);
@@ -161,12 +180,12 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     item.sku = m[1]!;
     return item;
   }
-  m = QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
-  if (m !== null) {
-    const item = newItem(m[2]!, amount, indent);
-    setQuantity(item, m[1]!, undefined, undefined);
-    return item;
-  }
+  m = MEASURED_DESC.exec(label);
+  if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
+  m = DESC_QTY_WORD.exec(label);
+  if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
+  m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
+  if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
   m = DESC_QTY_COLUMN.exec(label);
   if (m !== null && Number(m[2]) > 0 && amount.minor % Number(m[2]) === 0) {
     const item = newItem(m[1]!, amount, indent);
