@@ -452,7 +452,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
     weaklyTypedTender: tenders.some((t) => weaklyTyped.has(t) && t.maskedPan === null && t.scheme === null),
     misreadText: printsMisreadText(basket),
-    unreadTraces: unreadTraces(rows, basket),
+    unreadTraces: unreadTraces(rows, basket, doc.gridDots),
   };
   return { basket, signals };
 }
