@@ -85,6 +85,8 @@ export interface ItemDraft extends Item {
    * pack of four), or null. The arithmetic cannot tell the readings apart, so confidence must not claim it can.
    */
   ambiguity: string | null;
+  /** The whole label when the count was read from its end ("Latte x2"): the name, should the count be a pack size. */
+  countInName: string | null;
 }
 
 function canonicalUnit(u: string | undefined): string | null {
@@ -106,6 +108,7 @@ export function newItem(description: string, amount: ParsedAmount, indent: numbe
     discounts: [],
     indentAt: indent,
     ambiguity: null,
+    countInName: null,
   };
 }
 
@@ -202,6 +205,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     const item = newItem(m![1]!, amount, indent);
     setQuantity(item, m![2]!, undefined, undefined);
     item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
+    item.countInName = label;
     return item;
   }
   const item = newItem(label, amount, indent);
@@ -209,6 +213,18 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // may be a dozen sold ("Macarons x12" at 13,20); "Plasters x20" at 2.00 is no twenty at 10p.
   if (divides && amount.minor / count >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
   return item;
+}
+
+/**
+ * An item whose count was read from the end of its name read back as one pack named so ("Eggs x6"), the ambiguity
+ * settled: a till that prints another line's count before the name or on a line of its own prints them all so.
+ */
+export function packInName(item: ItemDraft): void {
+  if (item.countInName === null) return;
+  item.description = item.countInName;
+  item.quantity = 1;
+  item.countInName = null;
+  item.ambiguity = null;
 }
 
 /** An item from a profile's item pattern with named groups. */

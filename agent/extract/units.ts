@@ -5,7 +5,7 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { itemFromLabel, itemFromPattern, newItem, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
+import { itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
@@ -316,7 +316,20 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     readMoneyRow(row);
   }
+  settleCountsInNames();
   return { units, ambiguities, taxTable, plainRows };
+
+  /** A receipt that prints some line's count another way than at the end of its name ("2 x Milk"): "Eggs x6" is a pack. */
+  function settleCountsInNames(): void {
+    const countedElsewhere = units.some((u) => u.item.countInName === null && Number.isInteger(u.item.quantity) && u.item.quantity > 1);
+    if (!countedElsewhere) return;
+    for (const u of units) {
+      if (u.item.countInName === null) continue;
+      const noted = ambiguities.indexOf(u.item.ambiguity!);
+      if (noted >= 0) ambiguities.splice(noted, 1);
+      packInName(u.item);
+    }
+  }
 
   function readPlainRow(row: Row): void {
     const label = row.label.trim();
