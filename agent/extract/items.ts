@@ -215,6 +215,11 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   return item;
 }
 
+/** A label that prints its count before the name with a sign between them ("2 x Milk", "3 @ Eyebrow Wax"). */
+export function countBeforeName(label: string): boolean {
+  return QTY_X_DESC.test(label);
+}
+
 /**
  * An item whose count was read from the end of its name read back as one pack named so ("Eggs x6"), the ambiguity
  * settled: a till that prints another line's count before the name or on a line of its own prints them all so.

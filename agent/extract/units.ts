@@ -5,7 +5,7 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
@@ -253,13 +253,15 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let afterRule = false;
   let taxRoles: (TaxRole | 'amount')[] | null = null;
   let taxHeaderAt = -1;
+  /** A count was read from a quantity line of its own (settleCountsInNames). */
+  let countOnOwnLine = false;
   let started = rules.itemsStart === null;
 
   const push = (row: Row, item: ItemDraft, article = false): void => {
     if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
     pendingEan = null;
     if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
-      setQuantity(item, pendingQty.qty, pendingQty.unit, pendingQty.price);
+      quantityFromLine(item, pendingQty);
     } else if (pendingQty !== null) {
       // Quantity × unit price is the amount of neither line beside it: some line's quantity went unread.
       ambiguities.push(`"${pendingQty.qty} x ${pendingQty.price}": a quantity line that prices neither line beside it`);
@@ -319,10 +321,19 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   settleCountsInNames();
   return { units, ambiguities, taxTable, plainRows };
 
-  /** A receipt that prints some line's count another way than at the end of its name ("2 x Milk"): "Eggs x6" is a pack. */
+  /** A quantity line's count and price ("2 x 3,80", "0,452 kg x 2,20/kg") set on its item. */
+  function quantityFromLine(item: ItemDraft, qty: { qty: string; unit: string | undefined; price: string }): void {
+    setQuantity(item, qty.qty, qty.unit, qty.price);
+    if (Number.isInteger(item.quantity) && item.quantity > 1) countOnOwnLine = true;
+  }
+
+  /**
+   * A receipt that prints some line's count before its name ("2 x Milk") or on a line of its own ("2 x 0,95"): a till
+   * prints its counts one way, so a small count at the end of a name ("Eggs x6") is a pack size.
+   */
   function settleCountsInNames(): void {
-    const countedElsewhere = units.some((u) => u.item.countInName === null && Number.isInteger(u.item.quantity) && u.item.quantity > 1);
-    if (!countedElsewhere) return;
+    const countBefore = units.some((u) => u.item.quantity > 1 && Number.isInteger(u.item.quantity) && countBeforeName(u.label));
+    if (!countOnOwnLine && !countBefore) return;
     for (const u of units) {
       if (u.item.countInName === null) continue;
       const noted = ambiguities.indexOf(u.item.ambiguity!);
@@ -383,7 +394,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       // line that takes the one above back ("Storno …  -5,96") is no second candidate.
       const next = rows[row.index + 1];
       if (itemLine(next) && next!.amount!.minor === Math.sign(current.amount) * expect) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
-      setQuantity(current, qty.qty, qty.unit, qty.price);
+      quantityFromLine(current, qty);
       return;
     }
     pendingQty = { ...qty, expect };
@@ -430,11 +441,11 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (qty !== null) {
       if (pending !== null) {
         const item = newItem(pending, amount, row.indent);
-        setQuantity(item, qty.qty, qty.unit, qty.price);
+        quantityFromLine(item, qty);
         return push(row, item);
       }
       if (current !== null && current.amount === amount.minor && current.quantity === 1) {
-        setQuantity(current, qty.qty, qty.unit, qty.price);
+        quantityFromLine(current, qty);
         return;
       }
     }
