@@ -177,7 +177,7 @@ const COMPOUND_HEAD_MIN = 7;
  */
 const RECEIPT_BONS: ReadonlySet<string> = new Set(['kassabon', 'pinbon', 'bestelbon', 'afhaalbon', 'retourbon', 'leveringsbon', 'ontvangstbon', 'kassenbon']);
 
-/** A Dutch or German "-bon" of at least two letters before it that names no receipt or slip ("IJsbon", "Dinerbon"). */
+/** A Dutch or German "-bon" of at least two letters before it that names no receipt or slip ("Visbon", "Dinerbon"). */
 function bonCompound(word: string): boolean {
   return word.length >= 5 && word.endsWith('bon') && !RECEIPT_BONS.has(word);
 }
@@ -198,7 +198,7 @@ function paymentCompound(word: string, vocab: CompiledVocabulary, ev: Evidence):
 
 /**
  * The type of a tender the arithmetic found whose label gives no tender word: a "-bon" compound however short its
- * first part ("IJsbon"; as a label of any line, a word that short is as often a food, "Jambon"), is a voucher.
+ * first part ("Visbon"; as a label of any line, a word that short is as often a food, "Jambon"), is a voucher.
  */
 export function tenderTypeOfLabel(label: string, ev: Evidence): TenderType | null {
   return tenderTypeOf(ev) ?? (labelWords(label).some(bonCompound) ? 'voucher' : null);

@@ -388,7 +388,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     if (tender.type === 'other' && (hit || own.maskedPan !== null || own.scheme !== null)) tender.type = 'card';
     if (tender.type === 'card') Object.assign(tender, { scheme: own.scheme, maskedPan: own.maskedPan, authCode: own.authCode, entryMode: own.entryMode });
   });
-  // A card named after the shop ("Swirl Card" at Swirl Station) that prints no card's details is the shop's own
+  // A card named after the shop ("Maple Card" at Maple & Oak) that prints no card's details is the shop's own
   // stored-value card: a gift card. A store's credit card prints its masked number like any other.
   const merchant = readMerchant(rows, rules, ctx.dateOrder, vatNumber, phone);
   for (const { tender, label } of tenderAt) if (tender.type === 'card' && tender.maskedPan === null && namesShop(label, merchant.name)) tender.type = 'giftcard';

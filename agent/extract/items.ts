@@ -48,11 +48,11 @@ const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UN
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
-// "2 @ Nail Art": a till that prints its "@" between the count and the name, the price only in the amount column.
+// "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
 const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
-/** "Tube 700x28 qty 2", "Qty 3 Brake pads": the count under its own word, never a pack size. */
+/** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
 const DESC_QTY_WORD = new RegExp(`^(.+?)\\s+${QTY_WORD}$`, 'iu');
 const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
 /**

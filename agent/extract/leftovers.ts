@@ -52,7 +52,7 @@ function itemHeading(row: Row): boolean {
 /** Characters between a cut name's end and the next column's heading: the gap a till leaves, and a right-aligned heading's indent. */
 const CUT_GAP = 3;
 /**
- * A name that ends in a word of one to three letters ("Posterdruck A1 ma"): what is left of a word cut short. Not a
+ * A name that ends in a word of one to three letters ("Garden hose 25m gr"): what is left of a word cut short. Not a
  * unit after a number ("Seil 25 m", "Mehl 1 kg"), which is whole.
  */
 const CUT_WORD = /(?<!(?:^|\s)[\d.,]+)\s\p{L}{1,3}$/u;

@@ -300,7 +300,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       current = null;
       continue;
     }
-    // A heading too long for its narrow column wraps onto the next line ("Aliquo" over "ta"): the table goes on under it.
+    // A heading too long for its narrow column wraps onto the next line ("Percent" over "uale"): the table goes on under it.
     if (taxRoles !== null && row.index === taxHeaderAt + 1 && headingWrap(row)) continue;
     if (taxRoles !== null) {
       const tax = taxFromTableRow(row, taxRoles);
