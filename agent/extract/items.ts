@@ -53,7 +53,7 @@ const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
 /** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
-const DESC_QTY_WORD = new RegExp(`^(.+?)\\s+${QTY_WORD}$`, 'iu');
+const DESC_QTY_WORD = new RegExp(`^(.+?)\\s+${QTY_WORD}$`, 'i');
 const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
 /**
  * "1,500 m  Tela", "0,750 kg  Äpfel": a measured quantity in a column before the name. Only as scales and measuring
@@ -140,6 +140,8 @@ export function qtyLine(text: string): { qty: string; unit: string | undefined; 
   return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: m[3]! };
 }
 
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
 /** An item whose quantity (and unit) the label prints with no unit price. */
 function counted(description: string, amount: ParsedAmount, indent: number, qty: string, unit?: string): ItemDraft {
   const item = newItem(description, amount, indent);
@@ -183,9 +185,10 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     item.sku = m[1]!;
     return item;
   }
-  m = MEASURED_DESC.exec(label);
+  // Only a label that starts or ends with a digit can print a measure before its name or a count after it.
+  m = isDigit(label.charCodeAt(0)) ? MEASURED_DESC.exec(label) : null;
   if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
-  m = DESC_QTY_WORD.exec(label);
+  m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_QTY_WORD.exec(label) : null;
   if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
   m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);

@@ -65,13 +65,17 @@ const CUT_WORD = /(?<!(?:^|\s)[\d.,]+)\s\p{L}{1,3}$/u;
 function cutName(rows: readonly Row[], items: readonly Item[], gridDots: number): Item | undefined {
   let heading: Row | null = null;
   for (const row of rows) {
-    if (itemHeading(row)) heading = row;
-    const name = row.cells[0];
-    if (heading === null || row.amount === null || row.cells.length < 2 || name === undefined || !CUT_WORD.test(name.text)) continue;
+    if (row.amount === null) {
+      if (itemHeading(row)) heading = row;
+      continue;
+    }
+    if (heading === null || row.cells.length < 2) continue;
+    // The arithmetic first, the word last: this runs for every priced line under a heading.
+    const name = row.cells[0]!;
     const next = heading.cells.find((c) => c.x > name.x);
     if (next === undefined) continue;
     const gap = (next.x - name.x) / gridDots - name.text.length;
-    if (gap < 0 || gap > CUT_GAP) continue;
+    if (gap < 0 || gap > CUT_GAP || !CUT_WORD.test(name.text)) continue;
     const item = items.find((i) => i.description === name.text);
     if (item !== undefined) return item;
   }
