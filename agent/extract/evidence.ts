@@ -10,6 +10,7 @@ export const CONCEPTS = ['total', 'subtotal', 'change', 'tax', 'discount', 'char
 export type Concept = (typeof CONCEPTS)[number];
 // Most specific first: "Gift card" is a gift card before it is a card.
 export const TENDER_CONCEPTS: readonly TenderType[] = ['giftcard', 'voucher', 'card', 'cash', 'other'];
+const TENDER_CONCEPT_SET: ReadonlySet<Concept> = new Set(TENDER_CONCEPTS);
 
 /** Words (accents stripped, lower case) and short phrases per concept, with their weight (1 = decisive alone). */
 export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
@@ -176,6 +177,33 @@ const COMPOUND_HEAD_MIN = 7;
  */
 const RECEIPT_BONS: ReadonlySet<string> = new Set(['kassabon', 'pinbon', 'bestelbon', 'afhaalbon', 'retourbon', 'leveringsbon', 'ontvangstbon', 'kassenbon']);
 
+/** A Dutch or German "-bon" of at least two letters before it that names no receipt or slip ("Visbon", "Dinerbon"). */
+function bonCompound(word: string): boolean {
+  return word.length >= 5 && word.endsWith('bon') && !RECEIPT_BONS.has(word);
+}
+
+/**
+ * German and Dutch write the way of paying before their word for a payment ("Barzahlung", "Scheckzahlung",
+ * "Contantbetaling"): the compound is evidence for what its first part names, if that is a tender word. "Zuzahlung"
+ * (a prescription's co-payment) and "Ratenzahlung" name none.
+ */
+const PAYMENT_TAILS = ['zahlung', 'betaling'] as const;
+
+function paymentCompound(word: string, vocab: CompiledVocabulary, ev: Evidence): void {
+  for (const tail of PAYMENT_TAILS) {
+    if (word.length <= tail.length + 1 || !word.endsWith(tail)) continue;
+    for (const [c, weight] of vocab.words.get(word.slice(0, -tail.length)) ?? []) if (TENDER_CONCEPT_SET.has(c)) ev[c] = Math.max(ev[c], weight);
+  }
+}
+
+/**
+ * The type of a tender the arithmetic found whose label gives no tender word: a "-bon" compound however short its
+ * first part ("Visbon"; as a label of any line, a word that short is as often a food, "Jambon"), is a voucher.
+ */
+export function tenderTypeOfLabel(label: string, ev: Evidence): TenderType | null {
+  return tenderTypeOf(ev) ?? (labelWords(label).some(bonCompound) ? 'voucher' : null);
+}
+
 export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}): CompiledVocabulary {
   const words = new Map<string, [Concept, number][]>();
   const phrases: CompiledVocabulary['phrases'] = [];
@@ -232,7 +260,8 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
     for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
     // A compound's first part is at least a short word of its own ("Warengutschein"), never a stray letter or two.
     for (const h of vocab.compoundHeads) if (w.length >= h.word.length + 3 && w.endsWith(h.word)) ev[h.concept] = Math.max(ev[h.concept], h.weight);
-    if (w.length >= 7 && w.endsWith('bon') && !RECEIPT_BONS.has(w)) ev.voucher = Math.max(ev.voucher, 0.7);
+    if (w.length >= 7 && bonCompound(w)) ev.voucher = Math.max(ev.voucher, 0.7);
+    paymentCompound(w, vocab, ev);
   }
   // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.
   if (ev.subtotal > 0 || ev.summary >= 1) ev.total = Math.min(ev.total, 0.2);

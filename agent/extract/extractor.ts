@@ -20,6 +20,7 @@ import {
   type FieldPatterns,
 } from './fields.js';
 import { dateIsAmbiguous, type BasketContext } from './context.js';
+import { labelWords } from './evidence.js';
 import { findReceiptNumber, printsMaskedId, printsUnnamedId, receiptNumberFromCodes, type CodeEvidence } from './ids.js';
 import { finishItem, type ItemDraft } from './items.js';
 import { unreadTraces } from './leftovers.js';
@@ -294,6 +295,19 @@ function headerEnd(rows: readonly Row[]): number {
   return 0;
 }
 
+/** The words of a card's name: what is left of a tender label besides them is its brand. */
+const CARD_WORDS = new Set(['card', 'karte', 'carte', 'kaart', 'tarjeta', 'carta']);
+
+/** A card tender's label names the shop: every word but the word for a card is a word of the shop's name. */
+function namesShop(label: string, shop: string | null): boolean {
+  if (shop === null) return false;
+  const words = labelWords(label);
+  const brand = words.filter((w) => !CARD_WORDS.has(w));
+  if (brand.length === 0 || brand.length === words.length) return false;
+  const shopWords = new Set(labelWords(shop));
+  return brand.every((w) => w.length >= 3 && shopWords.has(w));
+}
+
 function asTender(type: TenderType, amount: number): Tender {
   return { type, amount, scheme: null, maskedPan: null, authCode: null, entryMode: null };
 }
@@ -322,7 +336,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   let subtotal: number | null = null;
   let total: number | null = null;
   let change: number | null = null;
-  const tenderAt: { tender: Tender; row: number }[] = [];
+  const tenderAt: { tender: Tender; row: number; label: string }[] = [];
   /** Tenders whose label names no way of paying: 'other' until a card number or change says what they were. */
   const untyped = new Set<Tender>();
   /** Tenders typed card by a weak word only ("paid", "pago"): a card payment prints its card's details. */
@@ -353,7 +367,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
         if (type === null) untyped.add(tender);
         else if (type === 'card' && u.ev.card < TENDER_WORD) weaklyTyped.add(tender);
         tenders.push(tender);
-        tenderAt.push({ tender, row: u.row.index });
+        tenderAt.push({ tender, row: u.row.index, label: u.label });
         break;
       }
       case 'change':
@@ -374,6 +388,10 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     if (tender.type === 'other' && (hit || own.maskedPan !== null || own.scheme !== null)) tender.type = 'card';
     if (tender.type === 'card') Object.assign(tender, { scheme: own.scheme, maskedPan: own.maskedPan, authCode: own.authCode, entryMode: own.entryMode });
   });
+  // A card named after the shop ("Maple Card" at Maple & Oak) that prints no card's details is the shop's own
+  // stored-value card: a gift card. A store's credit card prints its masked number like any other.
+  const merchant = readMerchant(rows, rules, ctx.dateOrder, vatNumber, phone);
+  for (const { tender, label } of tenderAt) if (tender.type === 'card' && tender.maskedPan === null && namesShop(label, merchant.name)) tender.type = 'giftcard';
   // A tender whose label names no way of paying, overpaid and given change back, is cash; a labelled cheque or
   // account stays what its label says.
   if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other' && untyped.has(t)) t.type = 'cash';
@@ -401,7 +419,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   const weakId = printed?.named !== true && idFromCode !== 'matched';
   const basket: ExtractedBasket = {
     kind,
-    merchant: readMerchant(rows, rules, ctx.dateOrder, vatNumber, phone),
+    merchant,
     storeId,
     tillId,
     operator: operator === null ? null : cleanOperator(operator),
@@ -434,7 +452,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
     weaklyTypedTender: tenders.some((t) => weaklyTyped.has(t) && t.maskedPan === null && t.scheme === null),
     misreadText: printsMisreadText(basket),
-    unreadTraces: unreadTraces(rows, basket),
+    unreadTraces: unreadTraces(rows, basket, doc.gridDots),
   };
   return { basket, signals };
 }

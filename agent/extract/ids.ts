@@ -9,8 +9,9 @@ import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
 
 // A letter prefix may end in a dash or a slash ("T005-00234", "J/25/0884": a workshop's job of the year), or stand
-// apart as an invoice series ("RE 25-01187"; capitals only, see plausible).
-const ID = '((?:[A-Z]{1,4}[-/ ]?)?\\d[\\dA-Z/-]{0,19})';
+// apart as an invoice series ("RE 25-01187"; capitals only, see plausible). The digits may be grouped in threes by
+// points ("000.318.552"), as French tills number their tickets.
+const ID = '((?:[A-Z]{1,4}[-/ ]?)?(?:\\d{1,4}(?:\\.\\d{3}){1,4}|\\d[\\dA-Z/-]{0,19}))';
 // After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), no count of parts
 // ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number), and no period of time
 // ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy).
@@ -37,6 +38,8 @@ const RANKED: RegExp[] = [
   labelled(
     'receipt|rcpt|bon|beleg|ticket|tkt|tck|tiq|scontrino|scontr|factura|facture|fra(?=\\.)|fact(?=\\.)|invoice|inv|rechnung|rg|' +
       'documento|doc|vente|sale|ref|bill|addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
+      // A French "facturette" is the receipt of a card payment or a small sale.
+      'facturette|' +
       'leihschein|mietschein|mietvertrag|lieferschein|' +
       'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso',
     SIGN_BEFORE,
@@ -52,6 +55,8 @@ const RANKED: RegExp[] = [
   labelled('guest check|check|chk|order|bestellung|auftrag|commande|pedido|ordine|tab|job(?: card)?|work ?order|repair order|werkstattauftrag|werkorder|orden de trabajo'),
   labelled('report|bericht|rapport'),
   new RegExp(`(?:^|\\s)(?<!${SHOP_REGISTRATION}\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
+  // A number sign alone at the start of a line ("#40266  07/08/25 7:55 PM"): a US counter till's ticket number.
+  new RegExp(`^#\\s*${ID}${ID_END}`, 'u'),
 ];
 
 const TRANSACTION_RANK = 2;

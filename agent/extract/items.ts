@@ -4,17 +4,18 @@
 // and 4-column tables ("2  Tornillos  6,90", "Paracetamol  2  0.65  1.30", "4471220  Wood Screws  6.49").
 import type { Item } from './basket.js';
 import { gtinValid } from './gtin.js';
-import { parseAmount, parseDecimal, parseUnitPrice, type ParsedAmount } from './money.js';
+import { parseAmount, parseDecimal, parseUnitPrice, UNMAPPED_CURRENCY_SIGN, type ParsedAmount } from './money.js';
 
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
-const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|gal|gallons?';
+// Ounces: US self-serve counters (frozen yoghurt, salad bars) weigh by the ounce.
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
+const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
 const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
 const NUM = '(\\d+(?:[.,]\\d+)?)';
-// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), a
-// lone box-drawing glyph or '?' is a '€' printed in a code page the decoder could not map ("39,90 ╒/kg").
-const PRICE = '(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|[?\\uFFFD\\u2500-\\u259F])?';
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), an
+// unmapped currency sign ("39,90 ╒/kg").
+const PRICE = `(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|${UNMAPPED_CURRENCY_SIGN})?`;
 /**
  * The count's unit word, printed beside a quantity and never part of the name: Stk./St./Stück (German), pcs/pc/ea
  * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).
@@ -47,7 +48,18 @@ const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UN
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
-const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*]\\s*(\\p{L}.*)$`, 'iu');
+// "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
+const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
+/** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
+const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
+/** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
+const DESC_QTY_WORD = new RegExp(`^(.+?)\\s+${QTY_WORD}$`, 'i');
+const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
+/**
+ * "1,500 m  Tela", "0,750 kg  Äpfel": a measured quantity in a column before the name. Only as scales and measuring
+ * tills print it, to the gram or the millimetre: "0,5 l Cola" and "2 m Kabel" name a bottle and a cable.
+ */
+const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\p{L}.*)$`, 'iu');
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
 /** A quantity column after the name ("Trockner 30 Min   2 Stk."): two spaces apart, so not a pack size ("Uova 6 pz"). */
@@ -73,6 +85,8 @@ export interface ItemDraft extends Item {
    * pack of four), or null. The arithmetic cannot tell the readings apart, so confidence must not claim it can.
    */
   ambiguity: string | null;
+  /** The whole label when the count was read from its end ("Latte x2"): the name, should the count be a pack size. */
+  countInName: string | null;
 }
 
 function canonicalUnit(u: string | undefined): string | null {
@@ -94,6 +108,7 @@ export function newItem(description: string, amount: ParsedAmount, indent: numbe
     discounts: [],
     indentAt: indent,
     ambiguity: null,
+    countInName: null,
   };
 }
 
@@ -123,6 +138,15 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
 export function qtyLine(text: string): { qty: string; unit: string | undefined; price: string } | null {
   const m = QTY_LINE.exec(text.trim());
   return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: m[3]! };
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** An item whose quantity (and unit) the label prints with no unit price. */
+function counted(description: string, amount: ParsedAmount, indent: number, qty: string, unit?: string): ItemDraft {
+  const item = newItem(description, amount, indent);
+  setQuantity(item, qty, unit, undefined);
+  return item;
 }
 
 /** Splits the quantity forms off an item label. */
@@ -161,12 +185,13 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     item.sku = m[1]!;
     return item;
   }
-  m = QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
-  if (m !== null) {
-    const item = newItem(m[2]!, amount, indent);
-    setQuantity(item, m[1]!, undefined, undefined);
-    return item;
-  }
+  // Only a label that starts or ends with a digit can print a measure before its name or a count after it.
+  m = isDigit(label.charCodeAt(0)) ? MEASURED_DESC.exec(label) : null;
+  if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
+  m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_QTY_WORD.exec(label) : null;
+  if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
+  m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
+  if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
   m = DESC_QTY_COLUMN.exec(label);
   if (m !== null && Number(m[2]) > 0 && amount.minor % Number(m[2]) === 0) {
     const item = newItem(m[1]!, amount, indent);
@@ -183,6 +208,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     const item = newItem(m![1]!, amount, indent);
     setQuantity(item, m![2]!, undefined, undefined);
     item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
+    item.countInName = label;
     return item;
   }
   const item = newItem(label, amount, indent);
@@ -190,6 +216,23 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // may be a dozen sold ("Macarons x12" at 13,20); "Plasters x20" at 2.00 is no twenty at 10p.
   if (divides && amount.minor / count >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
   return item;
+}
+
+/** A label that prints its count before the name with a sign between them ("2 x Milk", "3 @ Eyebrow Wax"). */
+export function countBeforeName(label: string): boolean {
+  return QTY_X_DESC.test(label);
+}
+
+/**
+ * An item whose count was read from the end of its name read back as one pack named so ("Eggs x6"), the ambiguity
+ * settled: a till that prints another line's count before the name or on a line of its own prints them all so.
+ */
+export function packInName(item: ItemDraft): void {
+  if (item.countInName === null) return;
+  item.description = item.countInName;
+  item.quantity = 1;
+  item.countInName = null;
+  item.ambiguity = null;
 }
 
 /** An item from a profile's item pattern with named groups. */

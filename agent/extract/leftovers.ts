@@ -1,7 +1,8 @@
 // What a reading left unread that the arithmetic cannot miss: a column still inside an item's description, a
 // weight or count line under an item that did not become its quantity, a tax table no header named, a time of day
-// printed on a receipt whose time was not read. The sums close either way, so only these traces say that a field
-// is wrong or missing; each lowers confidence (checks.ts), never the reading itself.
+// printed on a receipt whose time was not read, a description the till cut at its column's edge (its rest never
+// printed). The sums close either way, so only these traces say that a field is wrong or missing; each lowers
+// confidence (checks.ts), never the reading itself.
 import type { Item, Tax } from './basket.js';
 import { findTime } from './dates.js';
 import { parseRate } from './money.js';
@@ -43,11 +44,51 @@ function timeLeftUnread(rows: readonly Row[], transactionAt: string | null): boo
   return rows.some((row) => row.amount === null && findTime(row.text) !== null && !TIME_RANGE.test(row.text));
 }
 
+/** A heading row of an item table: three or more cells of words ("Artikel  Menge  EP  Betrag"), no figure. */
+function itemHeading(row: Row): boolean {
+  return row.amount === null && row.cells.length >= 3 && !/\d/.test(row.text);
+}
+
+/** Characters between a cut name's end and the next column's heading: the gap a till leaves, and a right-aligned heading's indent. */
+const CUT_GAP = 3;
+/**
+ * A name that ends in a word of one to three letters ("Garden hose 25m gr"): what is left of a word cut short. Not a
+ * unit after a number ("Seil 25 m", "Mehl 1 kg"), which is whole.
+ */
+const CUT_WORD = /(?<!(?:^|\s)[\d.,]+)\s\p{L}{1,3}$/u;
+
+/**
+ * An item's name that runs up to the next column of its table and ends in a fragment of a word: a till cuts a name at
+ * its column's width, so "Gartenschlauch 25 m" may be printed "Gartenschlauch 2" and the rest is lost. Only the
+ * heading of the next column bounds the name's column (its figures are right-aligned under it).
+ */
+function cutName(rows: readonly Row[], items: readonly Item[], gridDots: number): Item | undefined {
+  let heading: Row | null = null;
+  for (const row of rows) {
+    if (row.amount === null) {
+      if (itemHeading(row)) heading = row;
+      continue;
+    }
+    if (heading === null || row.cells.length < 2) continue;
+    // The arithmetic first, the word last: this runs for every priced line under a heading.
+    const name = row.cells[0]!;
+    const next = heading.cells.find((c) => c.x > name.x);
+    if (next === undefined) continue;
+    const gap = (next.x - name.x) / gridDots - name.text.length;
+    if (gap < 0 || gap > CUT_GAP || !CUT_WORD.test(name.text)) continue;
+    const item = items.find((i) => i.description === name.text);
+    if (item !== undefined) return item;
+  }
+  return undefined;
+}
+
 /** Why a field the checks cannot see may be wrong: one reason per trace found (empty when none). */
-export function unreadTraces(rows: readonly Row[], b: { items: readonly Item[]; taxes: readonly Tax[]; transactionAt: string | null }): string[] {
+export function unreadTraces(rows: readonly Row[], b: { items: readonly Item[]; taxes: readonly Tax[]; transactionAt: string | null }, gridDots: number): string[] {
   const traces: string[] = [];
   const item = b.items.find(itemLeftUnread);
   if (item !== undefined) traces.push(`item "${item.description}": a column or a quantity line left unread`);
+  const cut = cutName(rows, b.items, gridDots);
+  if (cut !== undefined) traces.push(`item "${cut.description}": a name that fills its column, maybe cut by the till`);
   if (taxRowsLeftUnread(rows, b.taxes)) traces.push('rows with a rate and amounts, but no tax read');
   if (timeLeftUnread(rows, b.transactionAt)) traces.push('a time of day printed, but no transaction time read');
   return traces;

@@ -29,14 +29,23 @@ export function currencyOf(token: string): string | null {
   return CURRENCY_TOKENS[token.toUpperCase()] ?? null;
 }
 
+/**
+ * A lone glyph after an amount or a unit price that is a currency sign printed in a code page the decoder could not
+ * map, or read in a neighbouring page: a '?', the replacement character, a box-drawing glyph (an escpos-buffer I9
+ * or POS-80 printing '€' as '╒'), or a dotless 'ı', which PC850 has where PC858 has '€' (0xD5: a Citizen's
+ * `ESC t 2` is PC858, Epson's PC850). Still money, currency unknown.
+ */
+export const UNMAPPED_CURRENCY_SIGN = '[?\\uFFFD\\u0131\\u2500-\\u259F]';
+
 // One amount, anchored: optional sign or parenthesis, optional currency before or after, digits with an optional
 // thousands grouping, a decimal separator with 2 or 3 digits, optional trailing minus, optional tax code or rate
 // (fiscal tills print the line's rate after its price: "1,50 22%", or without its sign: "1,50 22"; a numbered
-// class: "6,21 T1"). After
-// the digits, a lone '?', replacement character or box-drawing glyph is a currency sign printed in a code page
-// the decoder could not map (an escpos-buffer I9 or POS-80 printing '€' as '╒'): still money, currency unknown.
-const AMOUNT_RE =
-  /^(\()?\s*([-−–])?\s*(£|€|\$|EUR|GBP|USD|CHF)?\s*([-−–])?\s*(\d{1,3}(?:[.,' ]\d{3})+|\d+)([.,])(\d{2,3})\s*(£|€|EUR|GBP|CHF|[?\uFFFD\u2500-\u259F])?\s*(-)?\s*(\))?(?:\s+([A-Z]{1,2}|[A-Z]\d|\d{1,2}|\d{1,2}(?:[.,]\d{1,2})?%)\*?|([A-Z])\*?)?$/u;
+// class: "6,21 T1"). After the digits, an unmapped currency sign (above).
+const AMOUNT_RE = new RegExp(
+  String.raw`^(\()?\s*([-−–])?\s*(£|€|\$|EUR|GBP|USD|CHF)?\s*([-−–])?\s*(\d{1,3}(?:[.,' ]\d{3})+|\d+)([.,])(\d{2,3})\s*(£|€|EUR|GBP|CHF|${UNMAPPED_CURRENCY_SIGN})?\s*(-)?\s*(\))?` +
+    String.raw`(?:\s+([A-Z]{1,2}|[A-Z]\d|\d{1,2}|\d{1,2}(?:[.,]\d{1,2})?%)\*?|([A-Z])\*?)?$`,
+  'u',
+);
 
 /**
  * Parses one printed amount (the whole string must be the amount, optionally with currency and tax code).

@@ -5,7 +5,7 @@
 // (a total follows a rule, is bold or large). A total whose label is unknown but whose amount closes both
 // sums is still the total. Linear per candidate, so quadratic in units: a receipt has tens of them.
 import type { TenderType } from './basket.js';
-import { tenderEvidence, tenderTypeOf } from './evidence.js';
+import { tenderEvidence, tenderTypeOfLabel } from './evidence.js';
 import type { Unit } from './units.js';
 
 export type Role = 'item' | 'subtotal' | 'discount' | 'charge' | 'tax' | 'total' | 'tender' | 'change' | 'summary' | 'ignore';
@@ -216,7 +216,7 @@ export function solve(units: readonly Unit[], refund: boolean): Reading {
   }
   const tenderTypes = new Map<number, TenderType | null>();
   best.roles.forEach((r, i) => {
-    if (r === 'tender') tenderTypes.set(i, tenderTypeOf(units[i]!.ev));
+    if (r === 'tender') tenderTypes.set(i, tenderTypeOfLabel(units[i]!.label, units[i]!.ev));
   });
   return { roles: best.roles, total: bestAt, tenderTypes, itemsClose: best.itemsClose, tendersClose: best.tendersClose, margin: best.score - second };
 }

@@ -5,7 +5,7 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { itemFromLabel, itemFromPattern, newItem, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
@@ -50,11 +50,18 @@ const TAX_HEADER_ROLE = [
  */
 const TAX_AMOUNT_HEADING = /\b(?:(?:vat|mwst|ust|tva|tax|steuer|btw|iva)[\s-]+(?:bedrag|betrag|amount|amt|montant)|cuota\s+iva)\b/gi;
 /**
+ * "Ex VAT", "Excl. BTW", "Inc VAT", "inkl. MwSt": a tax word after a word for without or with heads one column, the net
+ * or the gross (not the tax, whose column the bare tax word heads beside them).
+ */
+const NET_HEADING = /\b(?:ex|exc|excl|exkl|excluding|ohne|hors|sin|senza|zonder)\.?\s*(?:vat|mwst|ust|tva|tax|steuer|btw|iva)\b/gi;
+const GROSS_HEADING = /\b(?:inc|incl|inkl|including|mit|con|met)\.?\s*(?:vat|mwst|ust|tva|tax|steuer|btw|iva)\b/gi;
+/**
  * "VAT  Rate  Sales  VAT", "Rate  Goods  VAT", "TVA  HT  Montant": a word for an amount that does not say which one
  * heads a column the row's own arithmetic names (the net, the gross or the tax, against the rate).
  */
 const AMOUNT_HEADING = /^(?:sales|goods|amount|amt|value|montant|betrag|wert|waarde|ventas|valor|valore)$/i;
 type TaxRole = 'net' | 'tax' | 'gross';
+const HEADING_FRAGMENT = /^\p{L}{1,8}\.?$/u;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
@@ -89,7 +96,7 @@ function taxHeaderRoles(row: Row): (TaxRole | 'amount')[] | null {
   // A role named twice ("VAT  Rate  Net  VAT  Gross": the first VAT heads the code column) is the last one. A tax
   // word and an amount word name one column only inside one cell: "BTW  Bedrag  BTW" is three columns.
   const at = new Map<TaxRole | 'amount', number>();
-  const words = row.cells.flatMap((c) => c.text.replace(TAX_AMOUNT_HEADING, 'tax').split(/[\s:%]+/));
+  const words = row.cells.flatMap((c) => c.text.replace(TAX_AMOUNT_HEADING, 'tax').replace(NET_HEADING, 'net').replace(GROSS_HEADING, 'gross').split(/[\s:%]+/));
   words.forEach((word, i) => {
     const w = word.replace(/[.()]/g, '');
     for (const [role, re] of TAX_HEADER_ROLE) if (re.test(w)) at.set(role, i);
@@ -139,6 +146,11 @@ function taxFromTableRow(row: Row, roles: readonly (TaxRole | 'amount')[]): Tax 
     if (role !== undefined) tax[role] = a;
   }
   return tax;
+}
+
+/** Letters only, no amount: the rest of a heading word wrapped under it. */
+function headingWrap(row: Row): boolean {
+  return row.amount === null && row.cells.every((c) => HEADING_FRAGMENT.test(c.text));
 }
 
 type WrapSide = 'above' | 'below';
@@ -240,13 +252,16 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
   let afterRule = false;
   let taxRoles: (TaxRole | 'amount')[] | null = null;
+  let taxHeaderAt = -1;
+  /** A count was read from a quantity line of its own (settleCountsInNames). */
+  let countOnOwnLine = false;
   let started = rules.itemsStart === null;
 
   const push = (row: Row, item: ItemDraft, article = false): void => {
     if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
     pendingEan = null;
     if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
-      setQuantity(item, pendingQty.qty, pendingQty.unit, pendingQty.price);
+      quantityFromLine(item, pendingQty);
     } else if (pendingQty !== null) {
       // Quantity × unit price is the amount of neither line beside it: some line's quantity went unread.
       ambiguities.push(`"${pendingQty.qty} x ${pendingQty.price}": a quantity line that prices neither line beside it`);
@@ -281,9 +296,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const roles = taxHeaderRoles(row);
     if (roles !== null) {
       taxRoles = roles;
+      taxHeaderAt = row.index;
       current = null;
       continue;
     }
+    // A heading too long for its narrow column wraps onto the next line ("Percent" over "uale"): the table goes on under it.
+    if (taxRoles !== null && row.index === taxHeaderAt + 1 && headingWrap(row)) continue;
     if (taxRoles !== null) {
       const tax = taxFromTableRow(row, taxRoles);
       if (tax !== null) {
@@ -300,7 +318,29 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     readMoneyRow(row);
   }
+  settleCountsInNames();
   return { units, ambiguities, taxTable, plainRows };
+
+  /** A quantity line's count and price ("2 x 3,80", "0,452 kg x 2,20/kg") set on its item. */
+  function quantityFromLine(item: ItemDraft, qty: { qty: string; unit: string | undefined; price: string }): void {
+    setQuantity(item, qty.qty, qty.unit, qty.price);
+    if (Number.isInteger(item.quantity) && item.quantity > 1) countOnOwnLine = true;
+  }
+
+  /**
+   * A receipt that prints some line's count before its name ("2 x Milk") or on a line of its own ("2 x 0,95"): a till
+   * prints its counts one way, so a small count at the end of a name ("Eggs x6") is a pack size.
+   */
+  function settleCountsInNames(): void {
+    const countBefore = units.some((u) => u.item.quantity > 1 && Number.isInteger(u.item.quantity) && countBeforeName(u.label));
+    if (!countOnOwnLine && !countBefore) return;
+    for (const u of units) {
+      if (u.item.countInName === null) continue;
+      const noted = ambiguities.indexOf(u.item.ambiguity!);
+      if (noted >= 0) ambiguities.splice(noted, 1);
+      packInName(u.item);
+    }
+  }
 
   function readPlainRow(row: Row): void {
     const label = row.label.trim();
@@ -354,7 +394,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       // line that takes the one above back ("Storno …  -5,96") is no second candidate.
       const next = rows[row.index + 1];
       if (itemLine(next) && next!.amount!.minor === Math.sign(current.amount) * expect) ambiguities.push(`"${row.text.trim()}": the quantity of the line above or of the line below`);
-      setQuantity(current, qty.qty, qty.unit, qty.price);
+      quantityFromLine(current, qty);
       return;
     }
     pendingQty = { ...qty, expect };
@@ -401,11 +441,11 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (qty !== null) {
       if (pending !== null) {
         const item = newItem(pending, amount, row.indent);
-        setQuantity(item, qty.qty, qty.unit, qty.price);
+        quantityFromLine(item, qty);
         return push(row, item);
       }
       if (current !== null && current.amount === amount.minor && current.quantity === 1) {
-        setQuantity(current, qty.qty, qty.unit, qty.price);
+        quantityFromLine(current, qty);
         return;
       }
     }

@@ -2,7 +2,7 @@
 // ("I.V.A.", "B.T.W.", "T. V. A."), meal and book vouchers and a shop's own credit as voucher tenders, not
 // change, cash, card or other; cash words of Spanish and Italian tills.
 import { describe, expect, it } from 'vitest';
-import { compileVocabulary, evidenceOf, tenderTypeOf } from '../../agent/extract/evidence.js';
+import { compileVocabulary, evidenceOf, tenderTypeOf, tenderTypeOfLabel } from '../../agent/extract/evidence.js';
 
 const vocab = compileVocabulary();
 const tenderOf = (label: string) => tenderTypeOf(evidenceOf(label, vocab));
@@ -90,5 +90,16 @@ describe('tenders the sixth batch typed wrong', () => {
     for (const label of ['Avoir', 'Avoir n° 1182', 'Bonus Cash Reward', 'Reward cash', 'Reward voucher', 'National Book Token', 'Gift token']) expect(tenderOf(label), label).toBe('voucher');
     expect(tenderOf('Cash')).toBe('cash');
     expect(tenderOf('Paid by card')).toBe('card');
+  });
+  it("reads a German or Dutch payment compound ('Scheckzahlung', 'Contantbetaling') as the way of paying its first part names", () => {
+    expect(['Barzahlung', 'Scheckzahlung', 'Gutscheinzahlung', 'Contantbetaling'].map(tenderOf)).toEqual(['cash', 'other', 'voucher', 'cash']);
+    // A first part that names no way of paying: a prescription's co-payment, instalments.
+    for (const label of ['Zuzahlung', 'Ratenzahlung']) expect(tenderOf(label), label).toBeNull();
+  });
+  it("types a tender the sums found under a short '-bon' ('Taartbon', 'IJsbon') as a voucher, a food named so no tender word", () => {
+    const typeOf = (label: string) => tenderTypeOfLabel(label, evidenceOf(label, vocab));
+    expect(['Visbon', 'Taartbon', 'Pinnen'].map(typeOf)).toEqual(['voucher', 'voucher', 'card']);
+    expect(evidenceOf('Jambon', vocab).voucher).toBe(0);
+    expect(typeOf('Kassabon')).toBeNull();
   });
 });

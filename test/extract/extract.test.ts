@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from '../../agent/decode/index.js';
 import type { PrintedDocument } from '../../agent/decode/document.js';
 import { basketsFromBytes, extractBasket } from '../../agent/extract/index.js';
-import { doc, line } from './documents.js';
+import { doc, line, lr, rule } from './documents.js';
 
 const extract = (d: PrintedDocument) => extractBasket(d, { id: 't-0' })!;
 
@@ -43,6 +43,20 @@ describe('generic extraction conventions', () => {
   it('rejects an unknown timezone with a confidence-0 basket', () => {
     const b = extractBasket(doc(line([0, 'Tea'], [42, '2.00'])), { id: 'x', timezone: 'Mars/Olympus' })!;
     expect(b.checks).toEqual([{ name: 'extraction', ok: false, detail: "unknown timezone 'Mars/Olympus'" }]);
+  });
+});
+
+describe("a card named after the shop", () => {
+  // The eighth batch's frozen-yoghurt shop took its own card ("<shop> Card") beside a credit card.
+  const receipt = (...tender: ReturnType<typeof line>[]) =>
+    extract(doc(line([14, 'MAPLE & OAK']), line([16, 'Coffee House']), line([0, 'Receipt 4410']), line([0, '12/03/2025 09:15']), rule(), lr('Flat White', '3.40'), lr('Scone', '2.60'), rule(), lr('TOTAL', '$6.00'), ...tender));
+  it('is the shop\'s own stored-value card when it prints no card details', () => {
+    const b = receipt(lr('Maple Card', '4.00'), lr('Visa', '2.00'), line([2, 'VISA ************4242']));
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['giftcard', 400], ['card', 200]]);
+  });
+  it('stays a card when it prints a masked card number (a store credit card), as does a card no shop word names', () => {
+    expect(receipt(lr('Maple Card', '6.00'), line([2, 'MC ************4444'])).tenders.map((t) => t.type)).toEqual(['card']);
+    expect(receipt(lr('Debit Card', '6.00')).tenders.map((t) => t.type)).toEqual(['card']);
   });
 });
 

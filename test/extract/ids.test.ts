@@ -128,6 +128,17 @@ describe('receipt number labels of hire, delivery and abbreviated documents', ()
     expect(numberOf('Branch No. 0412', 'Sale No. 88120')).toBe('88120');
     expect(numberOf('Premises Licence No. 2291', 'No. 7781')).toBe('7781');
   });
+  it('reads digits grouped in threes by points, and a French "facturette" as the receipt', () => {
+    expect(namedNumberOf('Facturette N° 002.774.019')).toEqual({ id: '002.774.019', named: true });
+    expect(numberOf('Ticket n. 1.204.331')).toBe('1.204.331');
+    // Two decimals are an amount, never an id: "Bon 12.50".
+    expect(numberOf('Bon 12.50')).toBeNull();
+  });
+  it('reads a number sign alone at the start of a line as a weak ticket number, not one inside a line', () => {
+    expect(namedNumberOf('#58213  03/11/25 12:40 PM')).toEqual({ id: '58213', named: false });
+    expect(numberOf('Table #12  Guests 2')).toBeNull();
+    expect(numberOf('#3307', 'Receipt 99101')).toBe('99101');
+  });
 });
 
 describe('a receipt number the card-number mask hid', () => {

@@ -261,3 +261,39 @@ describe('weighed and counted lines under their item', () => {
     ]);
   });
 });
+
+describe('a count or a measure printed beside the name with no unit price', () => {
+  // The eighth batch printed "2 @ <name>", "<name> qty 2" and a metre column before the name ("1,500 m  <name>"):
+  // the quantity, the amount the line's whole price.
+  it('reads a count before an "@" and the name after it', () => {
+    const b = extract(lr('3 @ Eyebrow Wax', '27.00'), lr('Lash Tint', '15.00'), rule(), lr('TOTAL', '42.00'), lr('CASH', '42.00'));
+    expect(lines(b)).toEqual([
+      ['Eyebrow Wax', 3, 2700, 0],
+      ['Lash Tint', 1, 1500, 0],
+    ]);
+  });
+  it('reads a count under its own word after or before the name, a size in the name kept', () => {
+    const b = extract(lr('Brake Pads 2x4 qty 3', '41.97'), lr('Menge 2 Schlauch 28"', '11.98'), lr('Cable Ties Qty: 2', '3.00'), rule(), lr('TOTAL', '56.95'), lr('CARD', '56.95'));
+    expect(lines(b)).toEqual([
+      ['Brake Pads 2x4', 3, 4197, 0],
+      ['Schlauch 28"', 2, 1198, 0],
+      ['Cable Ties', 2, 300, 0],
+    ]);
+    expect(b.items.map((i) => i.unitPrice)).toEqual([1399, 599, 150]);
+  });
+  it('reads a measured quantity to the gram or millimetre in a column before the name, a size in a name not', () => {
+    const b = extract(lr('2,350 m  Seil 8 mm', '7,05'), lr('0,820 kg  Walnüsse', '9,84'), lr('0,5 l Apfelschorle', '2,20'), rule(), lr('SUMME', '19,09'), lr('BAR', '19,09'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unit, i.amount])).toEqual([
+      ['Seil 8 mm', 2.35, 'm', 705],
+      ['Walnüsse', 0.82, 'kg', 984],
+      ['0,5 l Apfelschorle', 1, null, 220],
+    ]);
+  });
+  it('reads a weight in ounces under its item', () => {
+    const b = extract(lr('Salad Bar', '6.12'), line([3, '12.750 oz @ 0.48/oz']), lr('Iced Tea', '2.25'), rule(), lr('TOTAL', '8.37'), lr('CASH', '8.37'));
+    expect(b.items.map((i) => [i.description, i.quantity, i.unit, i.amount])).toEqual([
+      ['Salad Bar', 12.75, 'oz', 612],
+      ['Iced Tea', 1, null, 225],
+    ]);
+  });
+});

@@ -25,10 +25,10 @@ export interface ExpectedFields {
 }
 
 /**
- * The parts of the split: development (tuned on), the held-out batches (only scored), the fourth to seventh
- * batches, scored blind and then tuned on (development-4 … development-7), and the eighth, held out and scored blind.
+ * The parts of the split: development (tuned on), the held-out batches (only scored), and the fourth to eighth
+ * batches, scored blind and then tuned on (development-4 … development-8).
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'held-out-8'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -50,7 +50,7 @@ const SPLIT_LISTS: Record<string, Exclude<Part, 'development'>> = {
   development5: 'development-5',
   development6: 'development-6',
   development7: 'development-7',
-  heldOut8: 'held-out-8',
+  development8: 'development-8',
 };
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {

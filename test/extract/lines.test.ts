@@ -92,6 +92,21 @@ describe('pack sizes and measures', () => {
     expect(lines(b)).toEqual([['Jambon blanc', 4, 320, 0]]);
     expect(b.confidence).toBeLessThan(0.9);
   });
+  it('reads a small trailing count as a pack on a receipt that prints counts before the name or on a line of their own', () => {
+    // The eighth batch's parapharmacie printed "2 x <name>" beside "<name> x2": a till prints its counts one way.
+    const before = extract(lr('3 x Yaourt brebis', '4.50'), lr('Saucisses x6', '5.40'), rule(), lr('TOTAL', '€9.90'), lr('CB', '9.90'));
+    expect(lines(before)).toEqual([
+      ['Yaourt brebis', 3, 450, 0],
+      ['Saucisses x6', 1, 540, 0],
+    ]);
+    expect(before.confidence).toBe(1);
+    const under = extract(lr('Muffin', '5.00'), line([2, '2 x 2.50']), lr('Tartelettes x4', '6.00'), lr('Storno Tartelettes x4', '-6.00'), rule(), lr('TOTAL', '€5.00'), lr('CASH', '5.00'));
+    expect(lines(under)).toEqual([
+      ['Muffin', 2, 500, 0],
+      ['Tartelettes x4', 1, 600, 0],
+      ['Storno Tartelettes x4', 1, -600, 0],
+    ]);
+  });
   it('reads fuel in gallons from the line under the product', () => {
     const b = extract(line([0, 'REGULAR UNLEADED']), lr('  11.204 gal @ 3.299/gal', '36.96'), rule(), lr('TOTAL', '€36.96'), lr('CREDIT', '36.96'));
     expect(b.items).toMatchObject([{ description: 'REGULAR UNLEADED', quantity: 11.204, unit: 'gal', unitPriceText: '3.299', amount: 3696 }]);

@@ -22,6 +22,8 @@ describe('parseAmount', () => {
     // A '€' printed in a code page the decoder could not map (escpos-buffer's I9 and POS-80 models).
     ['11,60 ╒', 1160, null, null],
     ['20,90 ?', 2090, null, null],
+    // PC858's '€' (0xD5) read in PC850, where 0xD5 is a dotless 'ı' (a Citizen's ESC t 2 is PC858, Epson's PC850).
+    ['7,35 ı', 735, null, null],
     // The rate a fiscal till prints after each line's price (an Italian documento commerciale: "1,50 22%").
     ['1,50 22%', 150, null, '22%'],
     ['3,20 5,5%', 320, null, '5,5%'],

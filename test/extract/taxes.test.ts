@@ -95,3 +95,19 @@ describe('tax tables with a column the header names only as an amount', () => {
     expect(taxes(b)).toEqual([[21, null, 210, 1210], [0, null, 0, 400]]);
   });
 });
+
+describe('tax tables with net and gross columns named by a tax word', () => {
+  // The eighth batch headed a table "Code  Rate  Ex VAT  VAT  Inc VAT": without and with the tax word name the net
+  // and the gross, the bare tax word the tax.
+  it('reads "Excl. BTW" and "Incl. BTW" as the net and the gross beside the tax column', () => {
+    const nl = extract(lr('Bloembollen', '12,10 H'), lr('Zaad', '4,36 L'), rule(), lr('Totaal', '16,46'), lr('Pin', '16,46'), row('Tarief', 'Excl. BTW', 'BTW', 'Incl. BTW'), row('H', '21%', '10,00', '2,10', '12,10'), row('L', '9%', '4,00', '0,36', '4,36'));
+    expect(taxes(nl)).toEqual([[21, 1000, 210, 1210], [9, 400, 36, 436]]);
+    const uk = extract(lr('Lawn feed', '18.00 S'), lr('Seed potatoes', '3.50 Z'), rule(), lr('TOTAL', '21.50'), lr('CARD', '21.50'), row('Rate', 'ex VAT', 'VAT', 'inc VAT'), row('S', '20%', '15.00', '3.00', '18.00'), row('Z', '0%', '3.50', '0.00', '3.50'));
+    expect(taxes(uk)).toEqual([[20, 1500, 300, 1800], [0, 350, 0, 350]]);
+    expect(uk.confidence).toBe(1);
+  });
+  it('reads the table under a heading wrapped onto a second line of its narrow column', () => {
+    const b = extract(lr('Pane casereccio', '3,12 B'), rule(), lr('TOTALE', '3,12'), lr('CONTANTI', '3,12'), row('Percent', 'Imponibile', 'Imposta'), row('uale'), row('B', '4%', '3,00', '0,12'));
+    expect(taxes(b)).toEqual([[4, 300, 12, null]]);
+  });
+});
