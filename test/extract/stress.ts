@@ -220,6 +220,9 @@ export const CHANGES: Change[] = [
         return;
       }
       const way = pick(rng, ID_LINES);
+      // A one- or two-digit id among store, operator and till numbers ("OP:55 TE:12 TR:85") is one of them to any
+      // reader: such an id keeps the receipt's own line.
+      if (digits.length < 3 && /\d/.test(way.line.replace('{id}', ''))) return;
       r.rcpt = `${way.prefix ?? ''}${digits}`;
       // The date and time printed on the id's line stay, on a line of their own.
       const was = [L.meta[at]!].flat().join('  ');
