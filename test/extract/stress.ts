@@ -181,6 +181,9 @@ const overflowing = (ops: readonly Op[], columns: number): number => ops.filter(
 /** The tender types whose label a till may print as a bare abbreviation: a voucher's, a gift card's or an account's words are what say what it is. */
 const PLAIN_TENDERS = new Set(['card', 'cash']);
 
+/** Item styles printed as table rows (render.mjs). */
+const TABLE_STYLES = new Set(['table3', 'table4', 'sku']);
+
 const rcptLine = (L: Layout): number => L.meta.findIndex((m) => (Array.isArray(m) ? m.join(' ') : m).includes('{rcpt}'));
 
 export const CHANGES: Change[] = [
@@ -306,8 +309,14 @@ export const CHANGES: Change[] = [
     applies: (L, r) => r.items.some((it) => (it.q ?? 1) === 1 && it.u === undefined && it.d2 === undefined && it.sku === undefined),
     source: (rng, L, r) => {
       const k = r.items.findIndex((it) => (it.q ?? 1) === 1 && it.u === undefined && it.d2 === undefined && it.sku === undefined);
-      r.items = r.items.map((it, i) => (i === k ? { ...it, d2: pick(rng, ['Family Pack', 'Selection Box', 'Limited Edition', 'Extra Large']) } : it));
-      L.wrapAmount = rng() < 0.5 ? 'first' : 'last';
+      const d2 = pick(rng, ['Family Pack', 'Selection Box', 'Limited Edition', 'Extra Large']);
+      const side = rng() < 0.5 ? 'first' : 'last';
+      // A table till wraps a description inside its column, beside the count and price cells; render.mjs prints a
+      // wrapped item as a line of its own outside the table, which no table till does. Drawn all the same, so that
+      // the variants after this one stay as they were.
+      if (TABLE_STYLES.has(L.items)) return;
+      r.items = r.items.map((it, i) => (i === k ? { ...it, d2 } : it));
+      L.wrapAmount = side;
     },
   },
   {
