@@ -63,6 +63,9 @@ const NAMING_RANKS = new Set([0, TRANSACTION_RANK]);
  */
 const FISCAL_COUNTER = /\bTSE\b|transaktion/i;
 
+/** A card number as the mask prints it ("************3319", "**** 4471"). */
+const MASKED_CARD = /\*{4,}\s?\d{4}\b/;
+
 /** An id is a number, not a date, a time or an amount that happens to follow a label. */
 function plausible(id: string): boolean {
   // An IBAN ("Rekeningnummer NL91ABNA0417164300") is the shop's bank account.
@@ -121,7 +124,9 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     // The fiscal module's block names itself on the counter's line or beside it ("TSE-Signatur: …" over "Trans.-Nr.: 21877").
     const inFiscalBlock = rows.some((row) => Math.abs(row.index - found.row.index) <= 1 && FISCAL_COUNTER.test(row.text));
     const fiscal = rank === TRANSACTION_RANK && inFiscalBlock;
-    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal, fiscal };
+    // Under a masked card number the id is the card terminal's ("Operación 004122" of its slip), not the receipt's.
+    const onSlip = rows.some((row) => row.index === found.row.index - 1 && MASKED_CARD.test(row.text));
+    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip, fiscal };
   }
   return null;
 }

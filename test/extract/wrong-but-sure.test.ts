@@ -327,3 +327,24 @@ describe('stress of the later development batches', () => {
     for (const [label, amount] of [['Windeln Gr.4 x 44', '12,95'], ['Pflaster 2 x 10', '0,40']] as const) expect(item(label, amount).confidence, label).toBe(1);
   });
 });
+
+describe('stress of the later development batches: items and slips', () => {
+  const read2 = (...blocks: Block[]) => extractBasket(doc(line([0, 'TOY & GAME CORNER']), line([0, 'Receipt 2207']), line([0, '14/02/2025 10:00']), rule(), ...blocks), { id: 't', currency: 'EUR' })!;
+  it('reads on past an item named with a tender word when it weighs which item a wrapped line belongs to', () => {
+    const b = read2(lr('Card Game Classic', '6.00'), line([0, 'Deluxe']), lr('Puzzle', '4.00'), rule(), lr('TOTAL', '€10.00'), lr('CASH', '10.00'));
+    expect(b.confidence).toBeLessThan(0.9);
+    const plain = read2(lr('Dice Set', '6.00'), line([0, 'Deluxe']), lr('Puzzle', '4.00'), rule(), lr('TOTAL', '€10.00'), lr('CASH', '10.00'));
+    expect(plain.confidence).toBeLessThan(0.9);
+  });
+  it('reads a voided line that repeats only the first line of a wrapped description as the voided article', () => {
+    const b = read2(lr('Marbles Tin', '3.20'), line([0, 'with pouch']), lr('Yo-yo', '1.50'), lr('Undo Marbles Tin', '-3.20'), rule(), lr('TOTAL', '€1.50'), lr('CASH', '1.50'));
+    expect(lines(b)).toContainEqual(['Undo Marbles Tin', 1, -320]);
+  });
+  it('stays below 0.9 when the number read is a card slip\'s, under its masked card, and the header prints an unnamed id', () => {
+    const slip = [lr('Kite', '12.00'), rule(), lr('TOTAL', '€12.00'), lr('CARD', '12.00'), line([0, 'MC ************7781']), line([0, 'Ticket 118822'])];
+    const b = extractBasket(doc(line([0, 'TOY & GAME CORNER']), line([0, 'Lfd 40917']), line([0, '14/02/2025 10:00']), rule(), ...slip), { id: 't', currency: 'EUR' })!;
+    expect(b.confidence).toBeLessThan(0.9);
+    const alone = extractBasket(doc(line([0, 'TOY & GAME CORNER']), line([0, '14/02/2025 10:00']), rule(), ...slip), { id: 't', currency: 'EUR' })!;
+    expect(alone.confidence).toBe(1);
+  });
+});
