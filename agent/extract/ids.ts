@@ -83,11 +83,6 @@ function plausible(id: string): boolean {
 export interface TextReceiptNumber {
   id: string;
   named: boolean;
-  /**
-   * Read from a German fiscal module's counter ("TSE-Transaktion 61203"), which is never the receipt's own number:
-   * not `named`, so a guess when the header prints another id no label names ("Seq 3161") or a code carries another.
-   */
-  fiscal: boolean;
 }
 
 /** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
@@ -109,7 +104,7 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     for (const row of rows) {
       const m = own.exec(row.text);
       const value = m?.[1] ?? (m?.groups === undefined ? undefined : Object.values(m.groups)[0]);
-      if (value !== undefined && value.trim() !== '') return { id: value.trim(), named: true, fiscal: false };
+      if (value !== undefined && value.trim() !== '') return { id: value.trim(), named: true };
     }
   }
   for (const [rank, re] of RANKED.entries()) {
@@ -121,12 +116,14 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     const rival =
       firstUnder(re, rows, id) !== null ||
       (rank === 0 && firstUnder(RANKED[TRANSACTION_RANK]!, rows.filter((row) => !FISCAL_COUNTER.test(row.text)), id) !== null);
-    // The fiscal module's block names itself on the counter's line or beside it ("TSE-Signatur: …" over "Trans.-Nr.: 21877").
+    // A German fiscal module's counter ("TSE-Transaktion 61203") is never the receipt's own number: not named, so a
+    // guess when the header prints another id no label names ("Seq 3161") or a code carries another. Its block names
+    // itself on the counter's line or beside it ("TSE-Signatur: …" over "Trans.-Nr.: 21877").
     const inFiscalBlock = rows.some((row) => Math.abs(row.index - found.row.index) <= 1 && FISCAL_COUNTER.test(row.text));
     const fiscal = rank === TRANSACTION_RANK && inFiscalBlock;
     // Under a masked card number the id is the card terminal's ("Operación 004122" of its slip), not the receipt's.
     const onSlip = rows.some((row) => row.index === found.row.index - 1 && MASKED_CARD.test(row.text));
-    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip, fiscal };
+    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip };
   }
   return null;
 }
