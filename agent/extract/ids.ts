@@ -68,6 +68,9 @@ const NAMING_RANKS = new Set([0, TRANSACTION_RANK]);
  */
 const FISCAL_COUNTER = /\bTSE\b|transaktion/i;
 
+/** A card number as the mask prints it ("************3319", "**** 4471"). */
+const MASKED_CARD = /\*{4,}\s?\d{4}\b/;
+
 /** An id is a number, not a date, a time or an amount that happens to follow a label. */
 function plausible(id: string): boolean {
   // An IBAN ("Rekeningnummer NL91ABNA0417164300") is the shop's bank account.
@@ -88,14 +91,16 @@ export interface TextReceiptNumber {
 }
 
 /** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
-function firstUnder(re: RegExp, rows: readonly Row[], except: string | null = null): string | null {
+function firstRowUnder(re: RegExp, rows: readonly Row[], except: string | null = null): { id: string; row: Row } | null {
   for (const row of rows) {
     if (row.amount !== null) continue;
     const m = re.exec(row.text);
-    if (m !== null && plausible(m[1]!) && m[1] !== except) return m[1]!;
+    if (m !== null && plausible(m[1]!) && m[1] !== except) return { id: m[1]!, row };
   }
   return null;
 }
+
+const firstUnder = (re: RegExp, rows: readonly Row[], except: string | null = null): string | null => firstRowUnder(re, rows, except)?.id ?? null;
 
 export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegExp[]): TextReceiptNumber | null {
   if (patterns !== GENERIC_FIELDS.receiptNumber) {
@@ -108,14 +113,22 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     }
   }
   for (const [rank, re] of RANKED.entries()) {
-    const id = firstUnder(re, rows);
-    if (id === null) continue;
+    const found = firstRowUnder(re, rows);
+    if (found === null) continue;
+    const id = found.id;
     // Two labels of one rank that print two ids ("Beleg 4471 ... Bon 9902"), or a receipt number beside a
     // transaction counter that is not the fiscal one ("Beleg 4471 ... Trans 9902"): either could be the receipt's.
     const rival =
       firstUnder(re, rows, id) !== null ||
       (rank === 0 && firstUnder(RANKED[TRANSACTION_RANK]!, rows.filter((row) => !FISCAL_COUNTER.test(row.text)), id) !== null);
-    return { id, named: NAMING_RANKS.has(rank) && !rival };
+    // A German fiscal module's counter ("TSE-Transaktion 61203") is never the receipt's own number: not named, so a
+    // guess when the header prints another id no label names ("Seq 3161") or a code carries another. Its block names
+    // itself on the counter's line or beside it ("TSE-Signatur: …" over "Trans.-Nr.: 21877").
+    const inFiscalBlock = rows.some((row) => Math.abs(row.index - found.row.index) <= 1 && FISCAL_COUNTER.test(row.text));
+    const fiscal = rank === TRANSACTION_RANK && inFiscalBlock;
+    // Under a masked card number the id is the card terminal's ("Operación 004122" of its slip), not the receipt's.
+    const onSlip = rows.some((row) => row.index === found.row.index - 1 && MASKED_CARD.test(row.text));
+    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip };
   }
   return null;
 }
@@ -168,10 +181,11 @@ export function receiptNumberFromCodes(codes: readonly BarcodeRef[], storeId: st
 
 /**
  * A label and number of three or more digits the receipt prints that no id label names: "TR:4821" among
- * "ST:2291 OP:55", "Seq 10488", "No. T0412". Not a date, time, price or phone number (the lookahead), nor a
- * US state and ZIP code ("NY 12205"; "TR: 31208" is an id).
+ * "ST:2291 OP:55", "Seq 10488", "No. T0412", or one the card-number mask hid because it passes Luhn ("TR:*********4871":
+ * the header prints no card). Not a date, time, price or phone number (the lookahead), nor a US state and ZIP code
+ * ("NY 12205"; "TR: 31208" is an id).
  */
-const UNNAMED_ID = /(?:^|\s)(\p{L}[\p{L}.]{0,9})\s?[:#.]?\s?((?:\p{Lu}{1,3}-?)?\d{3,})(?![\d.,:/-]|\s?\p{L})/gu;
+const UNNAMED_ID = /(?:^|\s)(\p{L}[\p{L}.]{0,9})\s?[:#.]?\s?((?:\p{Lu}{1,3}-?)?\**\d{3,})(?![\d.,:/-]|\s?\p{L})/gu;
 /**
  * Labels of the numbers every header prints that are not the receipt's: tax ids, phones, store, till, staff, and the
  * year a shop was founded ("Churrería desde 1951", "Bakers since 1987", "seit 1928").

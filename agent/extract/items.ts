@@ -202,7 +202,8 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // "Free Range Eggs x6" at 1.99 is a pack size: a quantity must divide the amount. "Plasters x20", "Cotton Pads
   // 2 x 100", "Windeln Gr.4 x 44" are packs too: tills print a count of ten or more, or a count after a size, as
   // part of the name. A small count that divides the amount ("Latte x2", "Jambon x4") reads either way.
-  const count = m !== null && !/\d$/.test(m[1]!) ? Number(m[2]) : 0;
+  const afterNumber = m !== null && /\d$/.test(m[1]!);
+  const count = m !== null && !afterNumber ? Number(m[2]) : 0;
   const divides = count > 0 && amount.minor % count === 0;
   if (divides && count < 10) {
     const item = newItem(m![1]!, amount, indent);
@@ -215,6 +216,10 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // A count of ten or more is read as a pack, but one that divides the amount into a price a piece could sell at
   // may be a dozen sold ("Macarons x12" at 13,20); "Plasters x20" at 2.00 is no twenty at 10p.
   if (divides && amount.minor / count >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
+  // After a number ("Windeln Gr.4 x 44", "Torte No.2 x 3", "Becher 0.50 x 6") the count is read as a pack too, but
+  // one that divides the amount into a price a piece could sell at may as well be the count sold.
+  const sold = afterNumber ? Number(m![2]) : 0;
+  if (sold > 1 && amount.minor % sold === 0 && Math.abs(amount.minor) / sold >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
   return item;
 }
 

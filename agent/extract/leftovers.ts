@@ -38,9 +38,12 @@ function taxRowsLeftUnread(rows: readonly Row[], taxes: readonly Tax[]): boolean
 /** Opening hours ("Ma t/m zo 11:00 - 21:30", "08:00-18:00"): a range of times, not the sale's. */
 const TIME_RANGE = /\d{1,2}[:.h]\d{2}\s*(?:-|–|to|bis|à|a)\s*\d{1,2}[:.h]\d{2}/i;
 
-/** A time of day printed on a receipt whose date and time were not read: the date is in a form no one reads. */
+/**
+ * A time of day printed on a receipt whose time was not read: with no date read, the date is in a form no one reads;
+ * with only a date read ("2025-03-14"), the time is printed apart from it, on a line of its own.
+ */
 function timeLeftUnread(rows: readonly Row[], transactionAt: string | null): boolean {
-  if (transactionAt !== null) return false;
+  if (transactionAt !== null && transactionAt.includes('T')) return false;
   return rows.some((row) => row.amount === null && findTime(row.text) !== null && !TIME_RANGE.test(row.text));
 }
 

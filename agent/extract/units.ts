@@ -216,9 +216,11 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
   for (let i = 1; i + 1 < rows.length; i++) {
     const row = rows[i]!;
     // Only the item lines: what follows the closing sum ("ITEMS 5", card details, a promotion footer) wraps nothing.
-    if (row.index >= closing || (row.amount !== null && endsItems(row))) break;
-    // Card details under a tender whose label no one knows ("girocard" under "DEB") are no wrapped description.
-    if (isHeader(row) || !wrappedLine(row) || named(row) || tenderEvidence(roleOf(row)) >= 0.8) continue;
+    // Before a closing sum the arithmetic found, a tender word names an item ("Bar de ligne", a sea bass).
+    if (row.index >= closing || (closing === rows.length && row.amount !== null && endsItems(row))) break;
+    // Card details under a tender whose label no one knows ("girocard" under "DEB") are no wrapped description; before
+    // a closing sum the arithmetic found, a line with a tender word is an item's ("Bar Snacks").
+    if (isHeader(row) || !wrappedLine(row) || named(row) || (closing === rows.length && tenderEvidence(roleOf(row)) >= 0.8)) continue;
     const prev = rows[i - 1]!;
     const next = rows[i + 1]!;
     // A priced add-on ("+ panna 0,50") is not an item's own line: a description wraps neither under nor over it.
@@ -423,9 +425,13 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   function cancelsEarlierItem(label: string, minor: number): boolean {
     if (minor >= 0) return false;
     const text = label.toLowerCase();
+    const repeats = (name: string): boolean => name.length >= 3 && text.length > name.length + 1 && text.endsWith(name) && /[\s.:]$/.test(text.slice(0, -name.length));
     return units.some((u) => {
+      if (u.amount !== -minor) return false;
       const name = u.item.description.toLowerCase();
-      return u.amount === -minor && name.length >= 3 && text.length > name.length + 1 && text.endsWith(name) && /[\s.:]$/.test(text.slice(0, -name.length));
+      // A wrapped description is repeated by its first line ("Korr. Rotkohl 720 g" for "Rotkohl 720 g / im Glas").
+      const words = name.split(' ');
+      return repeats(name) || words.some((_, i) => i > 0 && repeats(words.slice(0, i).join(' ')));
     });
   }
 

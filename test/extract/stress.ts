@@ -4,9 +4,16 @@
 // other ids, or only in a barcode), other date and time formats, promotional footers and loyalty lines with
 // numbers and amounts, lines between the items and the totals, numbers and pack sizes in descriptions, a wrapped
 // description, amounts short of the right edge. The expected basket comes from render.mjs (the till's arithmetic
-// on the changed source data), never from the extractor. Only development layouts are used: the held-out ones
-// (split.json) are only ever scored by layouts.test.ts. Used by stress.test.ts and bench/stress.ts (the script:
-// any seed and count, every wrong reading).
+// on the changed source data), never from the extractor. Only development layouts are used: the first round's and
+// the fourth to seventh batches' (split.json's development4 … development7); the held-out ones are only ever scored
+// by layouts.test.ts. A change that cannot apply to a layout is skipped there (see each change). Used by
+// stress.test.ts and bench/stress.ts (the script: any seed and count, every wrong reading).
+//
+// Still read wrong at 0.9 or more on some seeds (1500 variants: 2, 6 and 3 at seeds 2–4, none at seed 1): a count
+// line of the "between" change ("ITEMS 5", "Qty 3") read as the first line of a delivery charge printed right under
+// the items' rule; a bare total label ("SETTLE") read as a card tender of the whole total while the voucher, deposit
+// and card lines under it go unread; a card or cash tender under a bare label beside a voucher read as one card
+// tender of the total, or as a card when it was cash; a masked id in the header under another id line.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,14 +68,35 @@ interface Fixtures {
   money: (minor: number, loc: Loc, withSymbol?: boolean) => string;
 }
 
-/** The development layouts (layouts.mjs less the held-out ones, and layouts-dev-2.mjs) and the generator. */
-export async function loadFixtures(): Promise<Fixtures> {
-  const [layouts, dev2, render, print] = await Promise.all(
-    ['layouts.mjs', 'layouts-dev-2.mjs', 'render.mjs', 'print.mjs'].map((f) => import(pathToFileURL(join(LAYOUTS_DIR, f)).href) as Promise<Record<string, unknown>>),
-  );
+/** The batches that were written held out, scored blind and then became development (split.json `developmentN`). */
+export const DEVELOPMENT_BATCHES = [4, 5, 6, 7] as const;
+
+/**
+ * Which development layouts to vary: `first`, the first round's (layouts.mjs less the held-out ones, and
+ * layouts-dev-2.mjs), the pool the stress run had before the later batches became development; `all` (the
+ * default), those and the batches of DEVELOPMENT_BATCHES.
+ */
+export type Pool = 'first' | 'all';
+
+const importFixture = (f: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(LAYOUTS_DIR, f)).href) as Promise<Record<string, unknown>>;
+
+/**
+ * The development layouts of the pool and the generator. What is development is read from split.json: a layout of
+ * the first round is development unless a held-out list (heldOut, heldOut2, …) names it; a layout of a later batch
+ * (layouts-heldout-N.mjs) only when its `developmentN` list names it. The held-out layouts are never varied.
+ */
+export async function loadFixtures(pool: Pool = 'all'): Promise<Fixtures> {
+  const [layouts, dev2, render, print] = await Promise.all(['layouts.mjs', 'layouts-dev-2.mjs', 'render.mjs', 'print.mjs'].map(importFixture));
   const split = JSON.parse(readFileSync(join(LAYOUTS_DIR, 'split.json'), 'utf8')) as Record<string, unknown>;
-  const held = new Set(Object.values(split).filter(Array.isArray).flat() as string[]);
+  const held = new Set(Object.entries(split).flatMap(([list, ids]) => (/^heldOut\d*$/.test(list) && Array.isArray(ids) ? (ids as string[]) : [])));
   const all = [...(layouts!.LAYOUTS as Layout[]), ...(dev2!.DEV_2 as Layout[])].filter((l) => !held.has(l.id));
+  if (pool === 'all') {
+    for (const n of DEVELOPMENT_BATCHES) {
+      const development = new Set(split[`development${n}`] as string[]);
+      const batch = (await importFixture(`layouts-heldout-${n}.mjs`))[`HELD_OUT_${n}`] as Layout[];
+      all.push(...batch.filter((l) => development.has(l.id) && !held.has(l.id)));
+    }
+  }
   return { layouts: all, render: render!.render as Fixtures['render'], print: print!.print as Fixtures['print'], money: render!.money as Fixtures['money'] };
 }
 
@@ -121,13 +149,31 @@ const TIMES = ['HH:mm', 'HH:mm:ss', 'HH[h]mm', 'h:mm A', 'HH.mm', 'HH:mm[ Uhr]']
 /** Words a description can carry that look like quantities, prices or sizes. */
 const DESCRIPTION_NUMBERS = [' 6x330ml', ' 2x500g', ' 3 FOR 2', ' 12PK', ' 1.5L', ' No.4', ' 250g', ' 2 for 1', ' 100 pcs', ' 4x', ' 2 for 3.00', ' SAVE 0.50'];
 
+/** What a change may need to know beyond the layout: the generator's arithmetic and what its printer can print. */
+interface Ctx {
+  render: Fixtures['render'];
+  /** Whether the layout's generator prints this code (some printer models and types print none, or no QR code). */
+  printsCode: (kind: 'code128' | 'qr') => boolean;
+}
+
 /** One change to a receipt: to its source data (before render) or to its print ops (after). */
 interface Change {
   name: string;
   /** False when the change cannot apply to this layout and receipt (no id printed, no item to wrap). */
   applies?: (L: Layout, r: Receipt) => boolean;
-  source?: (rng: Rng, L: Layout, r: Receipt) => void;
+  source?: (rng: Rng, L: Layout, r: Receipt, ctx: Ctx) => void;
   ops?: (rng: Rng, L: Layout, ops: Op[], money: (minor: number) => string) => Op[];
+}
+
+/**
+ * Whether a line prints on one line as laid out: a label and its amount with the generator's two-space gap inside
+ * the width (a longer one is cut or wrapped, differently by each generator), and each table cell two characters
+ * short of its column.
+ */
+function fitsLine(o: Op, columns: number): boolean {
+  if (o.op === 'cols') return o.left!.length + o.right!.length + 2 <= (o.wide === true ? Math.floor(columns / 2) : columns);
+  if (o.op === 'row') return (o.cells as string[]).every((c, i) => c.length <= (o.widths as number[])[i]! - 2);
+  return true;
 }
 
 /** Characters a description may take: its table column less the generator's gap, or the line less an amount. */
@@ -136,6 +182,14 @@ function descriptionRoom(L: Layout): number {
   if (widths === undefined) return L.gen.columns - 16;
   return widths[L.items === 'table4' ? 0 : 1]! - 2;
 }
+
+const overflowing = (ops: readonly Op[], columns: number): number => ops.filter((o) => !fitsLine(o, columns)).length;
+
+/** The tender types whose label a till may print as a bare abbreviation: a voucher's, a gift card's or an account's words are what say what it is. */
+const PLAIN_TENDERS = new Set(['card', 'cash']);
+
+/** Item styles printed as table rows (render.mjs). */
+const TABLE_STYLES = new Set(['table3', 'table4', 'sku']);
 
 const rcptLine = (L: Layout): number => L.meta.findIndex((m) => (Array.isArray(m) ? m.join(' ') : m).includes('{rcpt}'));
 
@@ -150,7 +204,7 @@ export const CHANGES: Change[] = [
       if (rng() < 0.6) {
         const tender = pick(rng, UNKNOWN_LABELS.tender);
         for (const t of ['card', 'cash', 'voucher']) labels[t] = tender;
-        r.tenders = r.tenders.map((t) => ({ ...t, label: tender }));
+        r.tenders = r.tenders.map((t) => (PLAIN_TENDERS.has(t.t) ? { ...t, label: tender } : t));
       }
       L.labels = labels;
     },
@@ -158,18 +212,27 @@ export const CHANGES: Change[] = [
   {
     name: 'id',
     applies: (L, r) => r.rcpt !== undefined && rcptLine(L) >= 0,
-    source: (rng, L, r) => {
+    source: (rng, L, r, ctx) => {
       const digits = String(r.rcpt).replace(/\D/g, '') || '4821';
       const at = rcptLine(L);
       // escpos-buffer draws codes as images only with an image manager, which the corpus printer has not.
       if (rng() < 0.15 && L.gen.lib !== 'escpos-buffer') {
-        // Only in a barcode or QR code: the line goes, the code carries the digits.
+        // Only in a barcode or QR code: the line goes, the code carries the digits (not the data a layout's own
+        // code held, such as a tax authority's URL). A printer that prints only the other kind prints that one; one
+        // that prints neither keeps the receipt's own line.
+        const drawn = rng() < 0.5 ? 'code128' : 'qr';
+        const kind = ([drawn, drawn === 'qr' ? 'code128' : 'qr'] as const).find((k) => ctx.printsCode(k));
+        if (kind === undefined) return;
         L.meta = L.meta.filter((_, i) => i !== at);
-        L.barcode = rng() < 0.5 ? 'code128' : 'qr';
+        L.barcode = kind;
         r.rcpt = digits;
+        delete r.bc;
         return;
       }
       const way = pick(rng, ID_LINES);
+      // A one- or two-digit id among store, operator and till numbers ("OP:55 TE:12 TR:85") is one of them to any
+      // reader: such an id keeps the receipt's own line.
+      if (digits.length < 3 && /\d/.test(way.line.replace('{id}', ''))) return;
       r.rcpt = `${way.prefix ?? ''}${digits}`;
       // The date and time printed on the id's line stay, on a line of their own.
       const was = [L.meta[at]!].flat().join('  ');
@@ -180,7 +243,10 @@ export const CHANGES: Change[] = [
   {
     name: 'date',
     source: (rng, L) => {
-      const monthFirst = /^(?:MM|MON)/.test(L.datePattern);
+      // Month first only where the layout's tills print it so (US): a day-first shop printing "03/04/25" month
+      // first would be a date no reader could tell, not a date in another format. "MONDD'YY" is month first only
+      // as a name, which says nothing of the numeric order.
+      const monthFirst = /^MM/.test(L.datePattern) || (/^MON/.test(L.datePattern) && L.currency === 'USD');
       L.datePattern = pick(rng, monthFirst ? MDY_DATES : DMY_DATES);
       L.timePattern = pick(rng, TIMES);
     },
@@ -206,9 +272,9 @@ export const CHANGES: Change[] = [
   {
     name: 'between',
     ops: (rng, L, ops, m) => {
-      // After the rule that closes the items: counts, notes and a savings summary.
-      const rules = ops.flatMap((o, i) => (o.op === 'rule' ? [i] : []));
-      const at = rules[1] ?? rules[0] ?? 0;
+      // After the rule that closes the items (the last: a layout may rule off its item header too): counts, notes
+      // and a savings summary.
+      const at = Math.max(0, ops.map((o) => o.op).lastIndexOf('rule'));
       const extra: Op[] = [];
       const lines = ['ITEMS 5', '** MEMBER PRICES APPLIED **', 'Artikel: 7', 'Qty 3', 'Bag for life scanned 1'];
       extra.push({ op: 'text', text: pick(rng, lines), align: 'left' });
@@ -233,12 +299,15 @@ export const CHANGES: Change[] = [
   },
   {
     name: 'description',
-    source: (rng, L, r) => {
+    source: (rng, L, r, ctx) => {
       const k = Math.floor(rng() * r.items.length);
       const extra = pick(rng, DESCRIPTION_NUMBERS);
-      // Only where the longer description still fits its column: a generator cuts or wraps one that does not.
-      const fits = (it: Item): boolean => `${it.d}${extra}`.length <= descriptionRoom(L);
-      r.items = r.items.map((it, i) => (i === k && it.d2 === undefined && fits(it) ? { ...it, d: `${it.d}${extra}` } : it));
+      const it = r.items[k]!;
+      if (it.d2 !== undefined || `${it.d}${extra}`.length > descriptionRoom(L)) return;
+      // Only where the longer description still fits its column, and every line it prints on (its item line or table
+      // row, with a count before or after it, its voided line) still fits: a generator cuts or wraps one that does not.
+      const items = r.items.map((x, i) => (i === k ? { ...x, d: `${x.d}${extra}` } : x));
+      if (overflowing(ctx.render(L, { ...r, items }).ops, L.gen.columns) <= overflowing(ctx.render(L, r).ops, L.gen.columns)) r.items = items;
     },
   },
   {
@@ -247,8 +316,14 @@ export const CHANGES: Change[] = [
     applies: (L, r) => r.items.some((it) => (it.q ?? 1) === 1 && it.u === undefined && it.d2 === undefined && it.sku === undefined),
     source: (rng, L, r) => {
       const k = r.items.findIndex((it) => (it.q ?? 1) === 1 && it.u === undefined && it.d2 === undefined && it.sku === undefined);
-      r.items = r.items.map((it, i) => (i === k ? { ...it, d2: pick(rng, ['Family Pack', 'Selection Box', 'Limited Edition', 'Extra Large']) } : it));
-      L.wrapAmount = rng() < 0.5 ? 'first' : 'last';
+      const d2 = pick(rng, ['Family Pack', 'Selection Box', 'Limited Edition', 'Extra Large']);
+      const side = rng() < 0.5 ? 'first' : 'last';
+      // A table till wraps a description inside its column, beside the count and price cells; render.mjs prints a
+      // wrapped item as a line of its own outside the table, which no table till does. Drawn all the same, so that
+      // the variants after this one stay as they were.
+      if (TABLE_STYLES.has(L.items)) return;
+      r.items = r.items.map((it, i) => (i === k ? { ...it, d2 } : it));
+      L.wrapAmount = side;
     },
   },
   {
@@ -265,10 +340,40 @@ export const CHANGES: Change[] = [
         widths[at]! -= move;
         return widths.every((w, i) => w > cells[i]!.length + 1) ? { ...o, widths } : o;
       };
-      return ops.map((o) => (o.op === 'cols' && !o.wide ? { ...o, right: `${o.right}${' '.repeat(k)}` } : o.op === 'row' ? shifted(o) : o));
+      // A line the spaces would push past the width keeps its place (a generator would cut or wrap its label).
+      const short = (o: Op): Op => {
+        const moved = { ...o, right: `${o.right}${' '.repeat(k)}` };
+        return fitsLine(moved, L.gen.columns) ? moved : o;
+      };
+      return ops.map((o) => (o.op === 'cols' && !o.wide ? short(o) : o.op === 'row' ? shifted(o) : o));
     },
   },
 ];
+
+/**
+ * Which codes each layout's generator prints ("code128 {gen}" → true): the generator is asked to print one with
+ * a known id, and its bytes must carry the id. Some printer models and types print no code, or no QR code, and
+ * say so on the console (silenced here) or print nothing.
+ */
+async function codesPrinted(fx: Fixtures): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  const data = '4821937';
+  const quiet = { log: console.log, warn: console.warn, error: console.error };
+  console.log = console.warn = console.error = () => {};
+  try {
+    for (const L of fx.layouts) {
+      for (const kind of ['code128', 'qr'] as const) {
+        const key = `${kind} ${JSON.stringify(L.gen)}`;
+        if (out.has(key)) continue;
+        const bytes = await fx.print(L.gen, [{ op: 'barcode', kind, data }]).catch(() => new Uint8Array());
+        out.set(key, Buffer.from(bytes).includes(data, 0, 'latin1'));
+      }
+    }
+  } finally {
+    Object.assign(console, quiet);
+  }
+  return out;
+}
 
 export interface Variant {
   name: string;
@@ -279,8 +384,9 @@ export interface Variant {
 }
 
 /** `count` variants from `seed`: layouts and receipts in turn, each with two to four changes drawn by the seed. */
-export async function makeVariants(seed: number, count: number): Promise<Variant[]> {
-  const fx = await loadFixtures();
+export async function makeVariants(seed: number, count: number, pool: Pool = 'all'): Promise<Variant[]> {
+  const fx = await loadFixtures(pool);
+  const prints = await codesPrinted(fx);
   const rng = seeded(seed);
   const receipts = fx.layouts.flatMap((L) => L.receipts.map((r, i) => ({ L, r, i })));
   const out: Variant[] = [];
@@ -291,7 +397,8 @@ export async function makeVariants(seed: number, count: number): Promise<Variant
     const fits = CHANGES.filter((c) => c.applies?.(L, r) ?? true);
     const chosen = fits.filter(() => rng() < 0.35);
     if (chosen.length === 0) chosen.push(pick(rng, fits));
-    for (const c of chosen) c.source?.(rng, L, r);
+    const ctx: Ctx = { render: fx.render, printsCode: (kind) => prints.get(`${kind} ${JSON.stringify(L.gen)}`) === true };
+    for (const c of chosen) c.source?.(rng, L, r, ctx);
     let { ops, expected } = fx.render(L, r);
     const m = (minor: number): string => fx.money(minor, L.loc, L.loc.sym !== '');
     for (const c of chosen) if (c.ops !== undefined) ops = c.ops(rng, L, ops, m);
