@@ -1,5 +1,5 @@
-// How extraction generalises: the layouts corpus (216 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development parts and its three held-out parts (each fixed before the tuning that followed it,
+// How extraction generalises: the layouts corpus (261 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development parts and its five held-out parts (each fixed before the tuning that followed it,
 // test/fixtures/layouts/split.json; the fourth to eighth batches were scored blind, then tuned on), with no profile and
 // no store context; the reliability of confidence per part; and a label-perturbation run where every total,
 // subtotal, tender and change label is replaced by a
@@ -46,6 +46,22 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number }[] = [
   { part: 'development-8', floors: { items: 0.981, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.997 }, at09: 83 },
 ];
 
+/**
+ * Held-out batches written after the eighth, never tuned on: each written blind and only ever scored, held to the
+ * figures measured the first time the extractor met it (at 982b077), below issue 10's targets where they are. The
+ * tenth is free-form: each layout drawn by its own code, not render.mjs, so its structure is new too.
+ */
+const BLIND_BATCHES: { part: Part; floors: Floors; at09: number; correctAt09: number }[] = [
+  // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
+  // line whose long label wraps (0.4).
+  { part: 'held-out-9', floors: { items: 0.988, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 }, at09: 88, correctAt09: 87 },
+  // Items 0.44: unit prices, references and quantity rows left in descriptions, course headings and dates prefixed
+  // to names, the line under an item read into it; tax in prose or after the payment not read (0.80); times before
+  // dates and with month names (0.91). 39 at 0.9 or more, 9 of them fully correct.
+  { part: 'held-out-10', floors: { items: 0.439, total: 0.987, tenders: 0.937, tax: 0.8, currency: 1, receiptNumber: 0.9, time: 0.912, all: 0.853 }, at09: 39, correctAt09: 9 },
+];
+const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
+
 const inPart = (part: Part) => scored.filter((s) => s.receipt.part === part);
 const atOrAbove09 = (part: Part) => reliability(inPart(part)).find((r) => r.bucket === '0.9–1.0')!.receipts;
 
@@ -59,7 +75,9 @@ describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3, ...BLIND_BATCHES.flatMap(({ part }) => inPart(part))].map((s) => s.receipt.layout));
+    expect(new Set(inPart('held-out-9').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(new Set(inPart('held-out-10').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(20);
     // The fourth to eighth batches, written blind: 25 whole layouts each, 4 receipts each, enough receipts to say
     // something about calibration.
     for (const { part } of DEVELOPMENT_BATCHES) {
@@ -72,7 +90,7 @@ describe('layouts corpus', () => {
     for (const s of scored.filter((x) => !x.receipt.heldOut)) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the six development and the three held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the six development and the five held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
@@ -92,6 +110,7 @@ describe('layouts corpus', () => {
     const h3 = fieldAccuracy(held3);
     for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h3[f], `held-out-3 ${f}`).toBe(1);
     expect(h3.receiptNumber).toBeGreaterThanOrEqual(0.9);
+    for (const { part, floors } of BLIND_BATCHES) atLeast(part, inPart(part), floors);
     for (const { part, floors } of DEVELOPMENT_BATCHES) {
       const acc = fieldAccuracy(inPart(part));
       for (const f of FIELDS) expect(acc[f], `${part} ${f}`).toBeGreaterThanOrEqual(0.98);
@@ -105,14 +124,20 @@ describe('layouts corpus', () => {
     // by the fourth to eighth batches when they were scored blind (figures in DEVELOPMENT_BATCHES); met by each since
     // its tuning. A part with no receipt at 0.9 or more would pass trivially, so each must also keep most of its
     // receipts there.
-    for (const part of PARTS) {
+    for (const part of PARTS.filter((p) => !blindParts.has(p))) {
       const top = inPart(part).filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
       const wrongButSure = top.filter((s) => !s.fullyCorrect).map((s) => s.receipt.name);
       expect(wrongButSure, `${part}: wrong at confidence >= 0.9`).toEqual([]);
       expect(top.length / inPart(part).length, `${part}: share at confidence >= 0.9`).toBeGreaterThanOrEqual(0.6);
     }
-    const top = reliability(scored).find((r) => r.bucket === '0.9–1.0')!;
+    const top = reliability(scored.filter((s) => !blindParts.has(s.receipt.part))).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
+    // Not met by the batches written after the eighth, blind: held at what they measured the first time.
+    for (const { part, at09, correctAt09 } of BLIND_BATCHES) {
+      const sure = inPart(part).filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
+      expect(sure.length, `${part} receipts at >= 0.9`).toBeGreaterThanOrEqual(at09);
+      expect(sure.filter((s) => s.fullyCorrect).length, `${part} fully correct at >= 0.9`).toBeGreaterThanOrEqual(correctAt09);
+    }
     for (const { part, at09 } of DEVELOPMENT_BATCHES) expect(atOrAbove09(part), `${part} receipts at >= 0.9`).toBeGreaterThanOrEqual(at09);
   });
 });
