@@ -5,15 +5,15 @@
 // numbers and amounts, lines between the items and the totals, numbers and pack sizes in descriptions, a wrapped
 // description, amounts short of the right edge. The expected basket comes from render.mjs (the till's arithmetic
 // on the changed source data), never from the extractor. Only development layouts are used: the first round's and
-// the fourth to seventh batches' (split.json's development4 … development7); the held-out ones are only ever scored
+// the fourth to eighth batches' (split.json's development4 … development8); the held-out ones are only ever scored
 // by layouts.test.ts. A change that cannot apply to a layout is skipped there (see each change). Used by
 // stress.test.ts and bench/stress.ts (the script: any seed and count, every wrong reading).
 //
-// Still read wrong at 0.9 or more on some seeds (1500 variants: 2, 6 and 3 at seeds 2–4, none at seed 1): a count
-// line of the "between" change ("ITEMS 5", "Qty 3") read as the first line of a delivery charge printed right under
-// the items' rule; a bare total label ("SETTLE") read as a card tender of the whole total while the voucher, deposit
-// and card lines under it go unread; a card or cash tender under a bare label beside a voucher read as one card
-// tender of the total, or as a card when it was cash; a masked id in the header under another id line.
+// Still read wrong at 0.9 or more on some seeds (1500 variants: 6, 3 and 3 at seeds 2–4, of 926–959 read at 0.9
+// or more there; none of seed 1's 600): a loyalty or count line of the "between" change read into the item printed
+// above it; a wrapped description's line given to its neighbour; a voucher beside a card under bare labels read as
+// one card tender, or cash as a card; a receipt number moved to the footer not found, or a time printed apart from
+// its date missed, while the sums close.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,7 +69,7 @@ interface Fixtures {
 }
 
 /** The batches that were written held out, scored blind and then became development (split.json `developmentN`). */
-export const DEVELOPMENT_BATCHES = [4, 5, 6, 7] as const;
+export const DEVELOPMENT_BATCHES = [4, 5, 6, 7, 8] as const;
 
 /**
  * Which development layouts to vary: `first`, the first round's (layouts.mjs less the held-out ones, and
