@@ -11,6 +11,5 @@ try {
 } catch {
   // the same: no cache
 }
-// turbofan.js first: it holds V8's Turbofan off before the rest of the CLI loads (it says why).
-await import('../dist/agent/cli/turbofan.js');
+// main.js loads turbofan.js, which holds V8's Turbofan off, right after commander (it says why).
 await import('../dist/agent/cli/main.js');
