@@ -3,7 +3,8 @@
 // `parse` do not load the daemon, the store, OCR or the network clients. Everything imported here is small and
 // loads nothing heavy: the few values help shows (choices, defaults) come from modules without dependencies.
 // One module on purpose (the entry point too): each ESM module loaded costs start-up time and memory of its own,
-// and one more here took `--version` from 46 to 51 MiB.
+// and one more here took `--version` from 46 to 51 MiB. The bin runs this module bundled (rolldown.config.js says
+// what the bundle holds and what it leaves as modules of their own).
 import { Command, InvalidArgumentError, Option } from './commander.js';
 // turbofan.js holds V8's Turbofan off before the rest of the CLI loads (it says why), but after commander: a V8
 // flag changed at run time makes V8 reject the code cache Node's own modules are compiled from, so every built-in
