@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The CLI is compiled to dist/ by `npm install` (the prepare script); this shim keeps the bin path stable.
+// The CLI is compiled and bundled into dist/ by `npm install` (the prepare script); this shim keeps the bin path
+// stable.
 import module from 'node:module';
 
 // Node 22.1+ can keep V8's compiled code of the modules below between runs, so that a command's start-up does not
@@ -11,6 +12,6 @@ try {
 } catch {
   // the same: no cache
 }
-// turbofan.js first: it holds V8's Turbofan off before the rest of the CLI loads (it says why).
-await import('../dist/agent/cli/turbofan.js');
-await import('../dist/agent/cli/main.js');
+// The CLI bundled (rolldown.config.js): main.js and parse with what they import, in a few files rather than dozens of
+// modules; the other commands' modules load from dist/ as tsc wrote them, when their command runs.
+await import('../dist/agent/cli/bundle-main.js');

@@ -3,8 +3,14 @@
 // `parse` do not load the daemon, the store, OCR or the network clients. Everything imported here is small and
 // loads nothing heavy: the few values help shows (choices, defaults) come from modules without dependencies.
 // One module on purpose (the entry point too): each ESM module loaded costs start-up time and memory of its own,
-// and one more here took `--version` from 46 to 51 MiB.
+// and one more here took `--version` from 46 to 51 MiB. The bin runs this module bundled (rolldown.config.js says
+// what the bundle holds and what it leaves as modules of their own).
 import { Command, InvalidArgumentError, Option } from './commander.js';
+// turbofan.js holds V8's Turbofan off before the rest of the CLI loads (it says why), but after commander: a V8
+// flag changed at run time makes V8 reject the code cache Node's own modules are compiled from, so every built-in
+// module loaded after it is compiled anew, and commander's (node:child_process, net and their helpers) are many:
+// `--version` took ~27 M instructions more with turbofan.js first (624 -> 597 M; node -e 0 is ~501 M).
+import { commandModule } from './turbofan.js';
 import { VERSION } from '../version.js';
 import { CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS } from '../decode/setup-names.js';
 import { PRINTER_MODEL_NAMES } from '../decode/models.js';
@@ -21,7 +27,6 @@ import type { StatusOptions } from './status.js';
 import type { TailOptions } from './tail.js';
 import type { TestPrintOptions } from './test-print.js';
 import { parseSince } from './since.js';
-import { commandModule } from './turbofan.js';
 
 // Option-value parsers: commander calls them while it reads the command line, so a malformed value gets
 // commander's usage error before the command's module is even loaded.

@@ -15,7 +15,7 @@ const CHECK_EVERY_MS = 20;
 const TURBOFAN_FLAG = /(^|\s)--(no[-_])?(opt|turbofan)(=\S*)?(\s|$)/;
 
 const leftAsGiven = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => TURBOFAN_FLAG.test(arg));
-// Evaluated before the rest of the CLI loads (bin/posbridge.js imports this module first).
+// Evaluated before the rest of the CLI loads (main.ts imports this module right after commander, and says why).
 if (!leftAsGiven) setFlagsFromString('--no-turbofan');
 
 /** A command's module, imported with Turbofan still off; Turbofan comes on once the command is busy (see above). */

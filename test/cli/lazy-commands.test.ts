@@ -1,11 +1,14 @@
 // Each command loads only what it uses: `--version` and `--help` load no command's work, `parse` of a receipt
 // loads the decoder and the text renderer but not the store, the daemon, OCR, logging or the network clients,
 // and only `--json` loads the extractor (without zod or YAML); `backfill --reparse` loads OCR only when it meets a picture. Seen from inside real runs of the built CLI: a module hook preloaded
-// with `node --import` logs every module the process loads.
+// with `node --import` logs every module the process loads, and a file of the CLI's bundle (rolldown.config.js)
+// counts as the modules its source map names.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RECEIPT = 'test/fixtures/receipts/coffee-tm-t88-card.bin';
@@ -23,11 +26,24 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The modules one run of `posbridge ARGS` loaded, as paths below the repository or package names. */
+/** The modules one run of `posbridge ARGS` loaded, as file URLs: tsc's modules in dist/ and the packages'. */
 async function modulesLoaded(...args: string[]): Promise<string[]> {
   const { log, run } = runLogged(args);
   expect(run.status, String(run.stderr)).toBe(0);
-  return (await readFile(log, 'utf8')).trimEnd().split('\n');
+  const urls = (await readFile(log, 'utf8')).trimEnd().split('\n');
+  return (await Promise.all(urls.map(bundled))).flat();
+}
+
+/**
+ * A file of the CLI's bundle as the modules of dist/ it holds, from its source map (one without a map only
+ * re-exports another file of the bundle, and holds none); any other URL as it is.
+ */
+async function bundled(url: string): Promise<string[]> {
+  if (!/\/dist\/agent\/cli\/bundle-[^/]*\.js$/.test(url)) return [url];
+  const mapFile = fileURLToPath(`${url}.map`);
+  if (!existsSync(mapFile)) return [];
+  const map = JSON.parse(await readFile(mapFile, 'utf8')) as { sources: string[] };
+  return map.sources.map((source) => new URL(source, url).href);
 }
 
 function runLogged(args: string[]): { log: string; run: ReturnType<typeof spawnSync> } {
