@@ -22,6 +22,22 @@ export const log: Logger = pino(
   pino.destination({ dest: 2, sync: !isMainThread, ...(isMainThread && { maxLength: MAX_HELD_BYTES }) }),
 );
 
+/**
+ * Resolves once every line logged so far is written, or after `timeoutMs` (a stderr nobody reads). Call it before
+ * `process.exit`: the exit's own synchronous flush writes the held lines while an asynchronous write may still be
+ * under way, and on a pipe that was full the two can land out of order (a stop's last line before the lines it
+ * follows).
+ */
+export function flushLog(timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    log.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 // Drivers and capture share the per-connection line limiter; it lives with the drivers, which import nothing
 // from agent/ but the model.
 export { RateLimitedLog } from '../drivers/shared/rate-limited-log.js';

@@ -10,7 +10,7 @@ import { runningDaemon, startControlServer } from '../control/index.js';
 import { Agent } from '../daemon/agent.js';
 import { SystemdNotifier } from '../daemon/sd-notify.js';
 import { ProfileError } from '../extract/index.js';
-import { log } from '../log.js';
+import { flushLog, log } from '../log.js';
 
 export interface RunOptions {
   config?: string;
@@ -18,6 +18,8 @@ export interface RunOptions {
 }
 
 const DRAIN_MS = 15_000;
+/** How long an exit waits for its log lines to reach a stderr that is slow to take them; one nobody reads is not waited for longer. */
+const EXIT_LOG_FLUSH_MS = 2_000;
 
 function embeddedHint(config: AgentConfig): string | undefined {
   const link = config.links[0];
@@ -96,12 +98,16 @@ export async function run(options: RunOptions): Promise<void> {
       .then(() => agent.stop({ graceMs, drainMs: DRAIN_MS }))
       .then(() => control?.close())
       .then(
-        () => process.exit(0),
+        () => 0,
         (error: unknown) => {
           log.error({ err: error }, 'stop failed');
-          process.exit(1);
+          return 1;
         },
-      );
+      )
+      .then(async (code) => {
+        await flushLog(EXIT_LOG_FLUSH_MS);
+        process.exit(code);
+      });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -87,6 +87,10 @@ describe('posbridge run: logging', () => {
     child.stderr.on('data', (text: string) => (stderr += text));
     const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     child.kill('SIGTERM');
+    // Still unread for a second while the daemon stops: its exit waits (boundedly) for the lines still being
+    // written, so that its last line is last, which an exit flushing the rest beside a write in flight does not
+    // ensure (seen once, under load, as 'link stopped' after 'stopped').
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     child.stderr.resume();
     expect(await exited).toBe(0);
     const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
