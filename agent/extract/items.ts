@@ -62,8 +62,24 @@ const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
 const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\p{L}.*)$`, 'iu');
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
-/** A quantity column after the name ("Trockner 30 Min   2 Stk."): two spaces apart, so not a pack size ("Uova 6 pz"). */
-const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}(\\d{1,3})${PIECES_AFTER}$`, 'iu');
+/**
+ * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2"): two spaces
+ * apart, so not a pack size ("Uova 6 pz").
+ */
+const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}[x×]?(\\d{1,3})(?:[x×]|${PIECES_AFTER})$`, 'iu');
+/**
+ * A unit price column before the count ("Spax 4x40 200St  7,99  2": tables headed EP / Menge, P.U. / Qté): read only
+ * when count × price is the amount, as a name ending in a price-like size never is.
+ */
+const DESC_PRICE_QTY_COLUMNS = new RegExp(`^(.+?)\\s{2,}-?${PRICE}-?\\s{2,}(\\d{1,4})$`, 'i');
+/** An article-number column after the name ("DECK SCREW #8  483921"): five digits or more, two spaces apart. */
+const DESC_CODE_COLUMN = /^(.+?)\s{2,}(\d{5,14})$/;
+/** An article number in brackets after the name ("Brocha 50mm [31007]"). */
+const BRACKETED_CODE = /^(.+?)\s*\[([A-Z0-9-]{3,})\]$/i;
+/** A VAT rate column between the name and the amount ("Tagliere misto  10%  14,00"): the line's tax code. */
+const RATE_COLUMN = /\s{2,}(\d{1,2}(?:[.,]\d{1,2})?\s?%)$/;
+/** A folio's date before each line's name ("02.10. Übernachtung", "03/10 Breakfast"): the night's, not the name's. */
+const FOLIO_DATE = /^(\d{2})(?:\.(\d{2})\.|\/(\d{2}))\s+(?=\p{L})/u;
 /**
  * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville"; a service code of
  * letters only when its shape says code, hyphenated ("SV-REV  Revisión") or capitals before a mixed-case name
@@ -94,14 +110,17 @@ function canonicalUnit(u: string | undefined): string | null {
 }
 
 export function newItem(description: string, amount: ParsedAmount, indent: number): ItemDraft {
+  const trimmed = description.trim();
+  // The arithmetic first, the pattern last: this runs for every item.
+  const code = trimmed.endsWith(']') ? BRACKETED_CODE.exec(trimmed) : null;
   return {
-    description: description.trim(),
+    description: code === null ? trimmed : code[1]!,
     quantity: 1,
     unit: null,
     unitPrice: null,
     unitPriceText: null,
     amount: amount.minor,
-    sku: null,
+    sku: code === null ? null : code[2]!,
     ean: null,
     taxCode: amount.taxCode,
     modifiers: [],
@@ -151,6 +170,14 @@ function counted(description: string, amount: ParsedAmount, indent: number, qty:
 
 /** Splits the quantity forms off an item label. */
 export function itemFromLabel(label: string, amount: ParsedAmount, indent: number): ItemDraft {
+  const rate = label.endsWith('%') ? RATE_COLUMN.exec(label) : null;
+  if (rate !== null) {
+    const item = itemFromLabel(label.slice(0, rate.index), amount, indent);
+    item.taxCode ??= rate[1]!.replace(/\s/g, '');
+    return item;
+  }
+  const dated = isDigit(label.charCodeAt(0)) ? FOLIO_DATE.exec(label) : null;
+  if (dated !== null && Number(dated[1]) <= 31 && Number(dated[2] ?? dated[3]) <= 12) return itemFromLabel(label.slice(dated[0].length), amount, indent);
   let m = DESC_QTY_PRICE_COLUMNS.exec(label);
   if (m !== null) {
     const item = newItem(m[1]!, amount, indent);
@@ -192,9 +219,17 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
   m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
+  m = DESC_PRICE_QTY_COLUMNS.exec(label);
+  if (m !== null && qtyTimesPrice(m[3]!, m[2]!) === Math.abs(amount.minor)) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[3]!, undefined, m[2]);
+    return item;
+  }
   m = DESC_QTY_COLUMN.exec(label);
   if (m !== null && Number(m[2]) > 0 && amount.minor % Number(m[2]) === 0) {
-    const item = newItem(m[1]!, amount, indent);
+    const code = DESC_CODE_COLUMN.exec(m[1]!);
+    const item = newItem(code === null ? m[1]! : code[1]!, amount, indent);
+    if (code !== null) item.sku = code[2]!;
     setQuantity(item, m[2]!, undefined, undefined);
     return item;
   }
