@@ -36,6 +36,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   discount: {
     discount: 1, saving: 1, savings: 0.7, coupon: 0.8, promo: 1, promotion: 1, multibuy: 1, rabatt: 1, nachlass: 1, remise: 1,
     reduction: 1, korting: 1, descuento: 1, sconto: 1, 'mix match': 1, voucher: 0.3, rewards: 0.5, staff: 0.5, offer: 0.7,
+    // A dish or drink the house gives ("Offert Cervelle de canut  -8,50", "Offerto dalla casa"): a discount on the line.
+    offert: 1, offerto: 1, invitación: 0.8, invitacion: 0.8,
   },
   charge: {
     service: 1, 'service charge': 1, tip: 1, gratuity: 1, trinkgeld: 1, bedienung: 0.8, propina: 1, mancia: 1, coperto: 1,

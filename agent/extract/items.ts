@@ -27,8 +27,10 @@ const PIECES = '(?:stk|st|stück|stueck|stuks|pcs|pc|pce|pces|ea|pz|pzi|pzs|uds|
  */
 const AT = '(?:@|at|à|á)';
 const TIMES = `(?:${AT}|x|×)`;
+/** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00"). */
+const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
 /** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
-const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
@@ -151,6 +153,23 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
   const p = parseUnitPrice(priceText);
   if (q === null || p === null) return null;
   return Math.round((q.value * Math.round(Number(p.text) * 100_000)) / 1000);
+}
+
+/** "@ 27.49 ea", "à 3,95 /St": a unit price alone, under an item whose count a column printed. */
+const UNIT_PRICE_ALONE = new RegExp(`^${AT}\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit))?$`, 'i');
+/** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
+const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
+
+/** The unit price of a line that prints only that ("@ 27.49 ea"), when it times `quantity` makes `amount`. */
+export function unitPriceAlone(text: string, quantity: number, amount: number): string | null {
+  const m = UNIT_PRICE_ALONE.exec(text);
+  return m !== null && qtyTimesPrice(String(quantity), m[1]!) === Math.abs(amount) ? m[1]! : null;
+}
+
+/** Count and unit price columns with no name ("2  3,95"), read as a quantity line when they make the amount. */
+export function qtyPriceColumns(label: string, amount: number): { qty: string; unit: undefined; price: string } | null {
+  const m = QTY_PRICE_COLUMNS.exec(label);
+  return m !== null && qtyTimesPrice(m[1]!, m[2]!) === Math.abs(amount) ? { qty: m[1]!, unit: undefined, price: m[2]! } : null;
 }
 
 /** A qty/price line "2 @ 1.99" read as [qty, unit, price]. */
