@@ -10,6 +10,7 @@ import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
+import { taxSentence } from './tax-sentence.js';
 
 export interface Unit {
   row: Row;
@@ -278,6 +279,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let afterRule = false;
   let taxRoles: (TaxRole | 'amount')[] | null = null;
   let taxHeaderAt = -1;
+  /** The last row of a tax sentence read (taxSentence), so that its second line is not read again. */
+  let sentenceEnd = -1;
   /** A count was read from a quantity line of its own (settleCountsInNames). */
   let countOnOwnLine = false;
   let started = rules.itemsStart === null;
@@ -317,6 +320,13 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       taxRoles = null;
       afterRule = true;
       continue;
+    }
+    // A tax in a sentence names its base beside it: the row's rightmost amount may be that base. The row still
+    // reads on as it did for the arithmetic (a US till's added tax is part of the sums).
+    const sentence = row.index > sentenceEnd ? taxSentence(row, rows[row.index + 1]) : null;
+    if (sentence !== null) {
+      taxTable.push(sentence.tax);
+      sentenceEnd = row.index + sentence.rows - 1;
     }
     const roles = taxHeaderRoles(row);
     if (roles !== null) {
