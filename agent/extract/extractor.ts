@@ -466,7 +466,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     idFromCode,
     unnamedId:
       weakId &&
-      (printsUnnamedId(rows, receiptNumber) || (receiptNumber === null && printsMaskedId(rows)) || (fromCode !== null && fromCode.id !== receiptNumber)),
+      (printsUnnamedId(rows, receiptNumber) || (receiptNumber === null && printsMaskedId(rows)) || (fromCode !== null && fromCode.id !== receiptNumber) || printed?.underRival === true),
     codeAsPicture: weakId && idFromCode === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),
