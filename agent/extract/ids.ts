@@ -89,7 +89,7 @@ export interface TextReceiptNumber {
   id: string;
   named: boolean;
   /** Another label of a receipt or transaction prints another id above this one ("Transaction 04-018832" over "Ticket 7712045"). */
-  underRival: boolean;
+  underRival?: true;
 }
 
 /** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
@@ -111,7 +111,7 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     for (const row of rows) {
       const m = own.exec(row.text);
       const value = m?.[1] ?? (m?.groups === undefined ? undefined : Object.values(m.groups)[0]);
-      if (value !== undefined && value.trim() !== '') return { id: value.trim(), named: true, underRival: false };
+      if (value !== undefined && value.trim() !== '') return { id: value.trim(), named: true };
     }
   }
   for (const [rank, re] of RANKED.entries()) {
@@ -132,7 +132,7 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     const fiscal = rank === TRANSACTION_RANK && inFiscalBlock;
     // Under a masked card number the id is the card terminal's ("Operación 004122" of its slip), not the receipt's.
     const onSlip = rows.some((row) => row.index === found.row.index - 1 && MASKED_CARD.test(row.text));
-    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip, underRival: under };
+    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip, ...(under && { underRival: true as const }) };
   }
   return null;
 }

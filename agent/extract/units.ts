@@ -152,15 +152,17 @@ function taxFromTableRow(row: Row, roles: readonly (TaxRole | 'amount')[]): Tax 
 /** A section heading set off by rules of its own ("-- Hauptgerichte --", "*** DESSERTS ***"): no item's name. */
 const DECORATED_HEADING = /^([-=*~#])\1+\s*\p{L}.*?\s*\1+$/u;
 const HAS_LOWER = /\p{Ll}/u;
-const HAS_UPPER = /\p{Lu}/u;
+
+/** One word in capitals, no figure: "ENTRÉES", "PRIMI", "BEVANDE". */
+const CAPITALS_WORD = /^\p{Lu}{3,}$/u;
 
 /**
- * A line in capitals over an item named in mixed case ("ENTRÉES" over "Oeuf mayonnaise  6,50", "PRIMI" over
- * "Cacio e pepe"): a course or section heading, not the start of the name. A name wrapped over two lines keeps its
- * case on both.
+ * One word in capitals over an item named in mixed case ("ENTRÉES" over "Oeuf mayonnaise  6,50", "PRIMI" over
+ * "Cacio e pepe"): a course or section heading, not the start of the name. A capitals name wrapped onto a mixed-case
+ * line ("BREAD WHITE" over "Family Pack") runs to more words or a figure.
  */
 function headsSection(line: string, name: string): boolean {
-  return !HAS_LOWER.test(line) && HAS_UPPER.test(line) && HAS_LOWER.test(name);
+  return CAPITALS_WORD.test(line) && HAS_LOWER.test(name);
 }
 
 /**
