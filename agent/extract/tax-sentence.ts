@@ -8,8 +8,8 @@ import type { Row } from './rows.js';
 
 /** A tax word in any of the languages, as a word of its own. */
 const TAX_WORD = /(?:^|[^\p{L}])(?:vat|mwst|mw\.?st|ust|tva|tax|btw|iva|imposta)(?![\p{L}])/iu;
-/** The word before the amount a tax was worked out on: "over", "von", "of", "sur", "base", "auf", "su", "netto". */
-const BASE_WORD = /^\(?(?:over|von|of|sur|base|basis|auf|su|netto|net|imponibile|ht)$/i;
+/** The word before the amount a tax was worked out on: "on", "over", "von", "of", "sur", "base", "auf", "su", "netto". */
+const BASE_WORD = /^\(?(?:on|over|von|of|sur|base|basis|auf|su|netto|net|imponibile|ht)$/i;
 /** A currency sign or code standing apart from its amount ("€ 41,45", "14,27 €)"). */
 const CURRENCY_TOKEN = /^\(?(?:€|£|\$|eur|euro|gbp|usd)\)?[.,:]?$/i;
 /** The line that ends a sentence broken after its base: "= 25,05 EUR enthalten." */
