@@ -107,6 +107,9 @@ const OTHER_EVENT_DATE =
 /** Card evidence below this is a hint ("paid", "pago"), not a name of the way of paying. */
 const TENDER_WORD = 0.6;
 
+/** Hours and minutes as any clock prints them ("10:47", "14h32", "9.42"). */
+const CLOCK_SHAPE = /\d[:h.]\d\d/;
+
 /**
  * The first date printed with a time beside it; else the first date. A stay's arrival and departure, a folio's
  * nights, print dates with no time before the sale's own date and time ("Anreise 02.10.2025" … "Datum: 04.10.2025
@@ -116,6 +119,8 @@ function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone:
   let dateOnly: string | null = null;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
+    // After a date with no time, only a line that could print a time is worth reading (throughput).
+    if (dateOnly !== null && (row.amount !== null || !CLOCK_SHAPE.test(row.text))) continue;
     if (OTHER_EVENT_DATE.test(row.text)) continue;
     const date = findDate(row.text, dateOrder);
     if (date === null) continue;

@@ -238,7 +238,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
   m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
-  m = DESC_PRICE_QTY_COLUMNS.exec(label);
+  m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_PRICE_QTY_COLUMNS.exec(label) : null;
   if (m !== null && qtyTimesPrice(m[3]!, m[2]!) === Math.abs(amount.minor)) {
     const item = newItem(m[1]!, amount, indent);
     setQuantity(item, m[3]!, undefined, m[2]);
