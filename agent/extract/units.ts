@@ -301,6 +301,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     let ev = evidenceFor(label);
     // A profile's itemsEnd line is read as the total line (a copy: evidence is shared by label).
     if (rules.itemsEnd?.test(row.text) === true) ev = { ...ev, total: Math.max(ev.total, 1) };
+    // A count at a unit price is sold, never a tax line, whatever its name says ("City-Tax 2 x 4,90", "Tourist tax").
+    else if (ev.tax > 0 && item.unitPriceText !== null) ev = { ...ev, tax: 0 };
     const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item, article };
     if (item.ambiguity !== null) ambiguities.push(item.ambiguity);
     units.push(unit);

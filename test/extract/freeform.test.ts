@@ -78,6 +78,14 @@ describe('item table columns', () => {
     expect(b.items.map((i) => i.taxCode)).toEqual(['10%', '10%']);
     expect(b.taxes.map((t) => [t.rate, t.tax])).toEqual([[10, 227]]);
   });
+  it('reads a count at a price as sold even when its name says tax, and an amount marked with a footnote star', () => {
+    const b = extract(lr('Room 1 night', '80,00'), lr('Tourist tax 2 x 2,50', '5,00 *'), rule(), lr('TOTAL', '85,00'), lr('CARD', '85,00'), line([0, '* exempt from VAT']));
+    expect(lines(b)).toEqual([
+      ['Room 1 night', 1, 8000],
+      ['Tourist tax', 2, 500],
+    ]);
+    expect(b.taxes).toEqual([]);
+  });
   it('reads hours of labour at a rate under the job', () => {
     const b = extract(line([0, 'Labour brake service']), line([3, '1,5 hrs @ 44,00'], [42, '66,00']), rule(), lr('TOTAL', '66,00'), lr('CARD', '66,00'));
     expect(lines(b)).toEqual([['Labour brake service', 1.5, 6600]]);

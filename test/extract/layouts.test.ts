@@ -51,16 +51,16 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
   // The tenth batch, free-form (each layout drawn by its own code; 20 layouts, 80 receipts). Blind (at 982b077): items
   // 0.440, tax 0.80, time 0.91, receipt number 0.90, tenders 0.94, total 0.99, all 0.854; 39 at 0.9 or more, only 9 of
   // them fully correct. After tuning on its classes it stays below the development thresholds, held at what it
-  // measures (62 of 80 fully correct, none wrong at 0.9 or more, 48 there: exactly the 60 % share). Still missed, each
-  // flagged: a farm shop's department subtotals read as items and its names split from their amount lines; a Pension
-  // folio's tax-free City-Tax marked "*" after its amount; a set menu's priced supplements; a Gasthaus total
+  // measures (65 of 80 fully correct, none wrong at 0.9 or more, 51 there). Still missed, each flagged: a farm shop's
+  // department subtotals read as items and its names split from their amount lines; a Pension folio's tax-free
+  // City-Tax printed with no count; a set menu's priced supplements; a Gasthaus total
   // centred over its amount with the tip after the subtotal (each below 0.5: the sums do not close); a pay-at-pump
   // receipt's grade and gallons on lines of their own (the "FUEL SALE" line read as the item, 0.85); a pay station's
   // ticket number read for the transaction number printed above it (0.85).
   {
     part: 'development-10',
-    floors: { items: 0.907, total: 0.987, tenders: 0.975, tax: 1, currency: 1, receiptNumber: 0.95, time: 1, all: 0.974 },
-    at09: 48,
+    floors: { items: 0.912, total: 0.987, tenders: 0.975, tax: 1, currency: 1, receiptNumber: 0.95, time: 1, all: 0.975 },
+    at09: 51,
     below: true,
     layouts: 20,
     receipts: 80,
