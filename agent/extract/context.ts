@@ -44,8 +44,9 @@ export function localeInfo(tag: string): LocaleInfo | null {
   return { language, region, dateOrder, decimalSeparator };
 }
 
-const CURRENCY_MARK = /[£€$]|\b(?:EUR|GBP|USD|CHF|EURO)\b/;
-const MARK_CURRENCY: Record<string, string> = { '£': 'GBP', '€': 'EUR', $: 'USD', EUR: 'EUR', EURO: 'EUR', GBP: 'GBP', USD: 'USD', CHF: 'CHF' };
+// "TOTAL EUROS": Spanish tills name the currency in the plural.
+const CURRENCY_MARK = /[£€$]|\b(?:EUR|GBP|USD|CHF|EUROS?)\b/;
+const MARK_CURRENCY: Record<string, string> = { '£': 'GBP', '€': 'EUR', $: 'USD', EUR: 'EUR', EURO: 'EUR', EUROS: 'EUR', GBP: 'GBP', USD: 'USD', CHF: 'CHF' };
 
 /** Words that only one of the languages prints on receipts (accents kept: they are part of the evidence). */
 const LANGUAGE_WORDS: Record<Language, string> = {

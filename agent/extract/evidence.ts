@@ -36,6 +36,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   discount: {
     discount: 1, saving: 1, savings: 0.7, coupon: 0.8, promo: 1, promotion: 1, multibuy: 1, rabatt: 1, nachlass: 1, remise: 1,
     reduction: 1, korting: 1, descuento: 1, sconto: 1, 'mix match': 1, voucher: 0.3, rewards: 0.5, staff: 0.5, offer: 0.7,
+    // A dish or drink the house gives ("Offert Cervelle de canut  -8,50", "Offerto dalla casa"): a discount on the line.
+    offert: 1, offerto: 1, invitación: 0.8, invitacion: 0.8,
   },
   charge: {
     service: 1, 'service charge': 1, tip: 1, gratuity: 1, trinkgeld: 1, bedienung: 0.8, propina: 1, mancia: 1, coperto: 1,
@@ -56,6 +58,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'ec-karte': 1, karte: 1, kartenzahlung: 1, girocard: 1, cb: 1, carte: 1, bancaire: 1, pin: 1, pinbetaling: 1, pinnen: 1,
     tarjeta: 1, carta: 1, bancomat: 1, elettronico: 1, electronico: 1, 'apple pay': 1, 'google pay': 1, 'v pay': 1, 'sans contact': 1,
     kaart: 1, paid: 0.4, pago: 0.4, plastic: 0,
+    // German compounds of "Karte", one word each.
+    kreditkarte: 1, debitkarte: 1, bankkarte: 1,
     // Germany's debit scheme before girocard: its "cash" is no cash.
     'ec cash': 1, 'electronic cash': 1,
   },

@@ -107,20 +107,29 @@ const OTHER_EVENT_DATE =
 /** Card evidence below this is a hint ("paid", "pago"), not a name of the way of paying. */
 const TENDER_WORD = 0.6;
 
+/** Hours and minutes as any clock prints them ("10:47", "14h32", "9.42"). */
+const CLOCK_SHAPE = /\d[:h.]\d\d/;
+
+/**
+ * The first date printed with a time beside it; else the first date. A stay's arrival and departure, a folio's
+ * nights, print dates with no time before the sale's own date and time ("Anreise 02.10.2025" … "Datum: 04.10.2025
+ * 10:47", "Arr 14 Oct 2025" over "15 Oct 2025  9:42 PM").
+ */
 function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone: string): string | null {
+  let dateOnly: string | null = null;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
+    // After a date with no time, only a line that could print a time is worth reading (throughput).
+    if (dateOnly !== null && (row.amount !== null || !CLOCK_SHAPE.test(row.text))) continue;
     if (OTHER_EVENT_DATE.test(row.text)) continue;
     const date = findDate(row.text, dateOrder);
     if (date === null) continue;
     const time = findTime(row.text) ?? findTime(rows[i + 1]?.text ?? '') ?? findTime(rows[i - 1]?.text ?? '');
-    if (time === null) {
-      const pad = (n: number): string => String(n).padStart(2, '0');
-      return `${date.year}-${pad(date.month)}-${pad(date.day)}`;
-    }
-    return toIsoLocal(date, time, timeZone);
+    if (time !== null) return toIsoLocal(date, time, timeZone);
+    const pad = (n: number): string => String(n).padStart(2, '0');
+    dateOnly ??= `${date.year}-${pad(date.month)}-${pad(date.day)}`;
   }
-  return null;
+  return dateOnly;
 }
 
 function detectKind(rows: readonly Row[], rules: Rules): BasketKind | null {
@@ -136,6 +145,21 @@ function taxFromLine(row: Row): Tax {
   const label = row.label;
   const code = /(?:vat|mwst|ust|tva|tax|btw|iva)\s+([A-Z])\b/i.exec(label)?.[1] ?? null;
   return { code, rate: parseRate(label), net: null, tax: row.amount!.minor, gross: null };
+}
+
+/** A tax code that is the rate itself ("10%", "7,0%"), as a VAT column beside each line prints it. */
+const RATE_CODE = /^(\d{1,2}(?:[.,]\d{1,2})?)%$/;
+
+/**
+ * A lone tax line that prints no rate ("di cui IVA  6,05") on a receipt whose every line prints the same rate in a VAT
+ * column ("Tagliere misto  10%  14,00"): the tax is at that rate.
+ */
+function rateFromLines(taxes: readonly Tax[], items: readonly Item[]): void {
+  if (taxes.length !== 1 || taxes[0]!.rate !== null || items.length === 0) return;
+  const code = items[0]!.taxCode;
+  const m = code === null ? null : RATE_CODE.exec(code);
+  if (m === null || items.some((i) => i.taxCode !== code)) return;
+  taxes[0]!.rate = Number(m[1]!.replace(',', '.'));
 }
 
 interface CardDetails {
@@ -397,6 +421,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other' && untyped.has(t)) t.type = 'cash';
 
   const finished = items.map(finishItem);
+  rateFromLines(taxes, finished);
   if (kind === null) {
     const isSlip = finished.length === 0 && rows.some((r) => SLIP_MARKER.test(r.text));
     kind = finished.length > 0 ? 'sale' : 'other';
@@ -446,7 +471,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     idFromCode,
     unnamedId:
       weakId &&
-      (printsUnnamedId(rows, receiptNumber) || (receiptNumber === null && printsMaskedId(rows)) || (fromCode !== null && fromCode.id !== receiptNumber)),
+      (printsUnnamedId(rows, receiptNumber) || (receiptNumber === null && printsMaskedId(rows)) || (fromCode !== null && fromCode.id !== receiptNumber) || printed?.underRival === true),
     codeAsPicture: weakId && idFromCode === null && pictureAfterAmounts(doc),
     ambiguousDate: dateIsAmbiguous(rows),
     untypedTender: tenders.some((t) => t.type === 'other' && untyped.has(t)),

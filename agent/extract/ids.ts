@@ -52,7 +52,7 @@ const RANKED: RegExp[] = [
   // "TX 60218" starts a line or follows a column gap; ", TX 78701" is a Texan address.
   new RegExp(`(?:^|\\s{2})tx\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
   // A workshop's job card or work order is the document a garage or a repairer prints.
-  labelled('guest check|check|chk|order|bestellung|auftrag|commande|pedido|ordine|tab|job(?: card)?|work ?order|repair order|werkstattauftrag|werkorder|orden de trabajo'),
+  labelled('guest check|check|chk|order|bestellung|auftrag|commande|pedido|ordine|tab|job(?: card)?|work ?order|repair order|werkstattauftrag|werkorder|werkbon|orden de trabajo'),
   labelled('report|bericht|rapport'),
   new RegExp(`(?:^|\\s)(?<!${SHOP_REGISTRATION}\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
   // A number sign alone at the start of a line ("#40266  07/08/25 7:55 PM"): a US counter till's ticket number.
@@ -88,6 +88,8 @@ function plausible(id: string): boolean {
 export interface TextReceiptNumber {
   id: string;
   named: boolean;
+  /** Another label of a receipt or transaction prints another id above this one ("Transaction 04-018832" over "Ticket 7712045"). */
+  underRival?: true;
 }
 
 /** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
@@ -118,9 +120,11 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     const id = found.id;
     // Two labels of one rank that print two ids ("Beleg 4471 ... Bon 9902"), or a receipt number beside a
     // transaction counter that is not the fiscal one ("Beleg 4471 ... Trans 9902"): either could be the receipt's.
-    const rival =
-      firstUnder(re, rows, id) !== null ||
-      (rank === 0 && firstUnder(RANKED[TRANSACTION_RANK]!, rows.filter((row) => !FISCAL_COUNTER.test(row.text)), id) !== null);
+    const rivals = [firstRowUnder(re, rows, id), rank === 0 ? firstRowUnder(RANKED[TRANSACTION_RANK]!, rows.filter((row) => !FISCAL_COUNTER.test(row.text)), id) : null];
+    const rival = rivals.some((r) => r !== null);
+    // A till prints its own number first: one printed under another's ("Transaction 04-018832" over "Ticket
+    // 7712045" at a car park's pay station) may be a ticket's, a voucher's or a terminal's.
+    const under = rivals.some((r) => r !== null && r.row.index < found.row.index);
     // A German fiscal module's counter ("TSE-Transaktion 61203") is never the receipt's own number: not named, so a
     // guess when the header prints another id no label names ("Seq 3161") or a code carries another. Its block names
     // itself on the counter's line or beside it ("TSE-Signatur: …" over "Trans.-Nr.: 21877").
@@ -128,7 +132,7 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     const fiscal = rank === TRANSACTION_RANK && inFiscalBlock;
     // Under a masked card number the id is the card terminal's ("Operación 004122" of its slip), not the receipt's.
     const onSlip = rows.some((row) => row.index === found.row.index - 1 && MASKED_CARD.test(row.text));
-    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip };
+    return { id, named: NAMING_RANKS.has(rank) && !rival && !fiscal && !onSlip, ...(under && { underRival: true as const }) };
   }
   return null;
 }

@@ -27,8 +27,10 @@ const PIECES = '(?:stk|st|stück|stueck|stuks|pcs|pc|pce|pces|ea|pz|pzi|pzs|uds|
  */
 const AT = '(?:@|at|à|á)';
 const TIMES = `(?:${AT}|x|×)`;
+/** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00"). */
+const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
 /** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
-const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
@@ -62,8 +64,24 @@ const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
 const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\p{L}.*)$`, 'iu');
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
-/** A quantity column after the name ("Trockner 30 Min   2 Stk."): two spaces apart, so not a pack size ("Uova 6 pz"). */
-const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}(\\d{1,3})${PIECES_AFTER}$`, 'iu');
+/**
+ * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2"): two spaces
+ * apart, so not a pack size ("Uova 6 pz").
+ */
+const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}[x×]?(\\d{1,3})(?:[x×]|${PIECES_AFTER})$`, 'iu');
+/**
+ * A unit price column before the count ("Spax 4x40 200St  7,99  2": tables headed EP / Menge, P.U. / Qté): read only
+ * when count × price is the amount, as a name ending in a price-like size never is.
+ */
+const DESC_PRICE_QTY_COLUMNS = new RegExp(`^(.+?)\\s{2,}-?${PRICE}-?\\s{2,}(\\d{1,4})$`, 'i');
+/** An article-number column after the name ("DECK SCREW #8  483921"): five digits or more, two spaces apart. */
+const DESC_CODE_COLUMN = /^(.+?)\s{2,}(\d{5,14})$/;
+/** An article number in brackets after the name ("Brocha 50mm [31007]"). */
+const BRACKETED_CODE = /^(.+?)\s*\[([A-Z0-9-]{3,})\]$/i;
+/** A VAT rate column between the name and the amount ("Tagliere misto  10%  14,00"): the line's tax code. */
+const RATE_COLUMN = /\s{2,}(\d{1,2}(?:[.,]\d{1,2})?\s?%)$/;
+/** A folio's date before each line's name ("02.10. Übernachtung", "03/10 Breakfast"): the night's, not the name's. */
+const FOLIO_DATE = /^(\d{2})(?:\.(\d{2})\.|\/(\d{2}))\s+(?=\p{L})/u;
 /**
  * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville"; a service code of
  * letters only when its shape says code, hyphenated ("SV-REV  Revisión") or capitals before a mixed-case name
@@ -94,14 +112,17 @@ function canonicalUnit(u: string | undefined): string | null {
 }
 
 export function newItem(description: string, amount: ParsedAmount, indent: number): ItemDraft {
+  const trimmed = description.trim();
+  // The arithmetic first, the pattern last: this runs for every item.
+  const code = trimmed.endsWith(']') ? BRACKETED_CODE.exec(trimmed) : null;
   return {
-    description: description.trim(),
+    description: code === null ? trimmed : code[1]!,
     quantity: 1,
     unit: null,
     unitPrice: null,
     unitPriceText: null,
     amount: amount.minor,
-    sku: null,
+    sku: code === null ? null : code[2]!,
     ean: null,
     taxCode: amount.taxCode,
     modifiers: [],
@@ -134,6 +155,23 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
   return Math.round((q.value * Math.round(Number(p.text) * 100_000)) / 1000);
 }
 
+/** "@ 27.49 ea", "à 3,95 /St": a unit price alone, under an item whose count a column printed. */
+const UNIT_PRICE_ALONE = new RegExp(`^${AT}\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit))?$`, 'i');
+/** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
+const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
+
+/** The unit price of a line that prints only that ("@ 27.49 ea"), when it times `quantity` makes `amount`. */
+export function unitPriceAlone(text: string, quantity: number, amount: number): string | null {
+  const m = UNIT_PRICE_ALONE.exec(text);
+  return m !== null && qtyTimesPrice(String(quantity), m[1]!) === Math.abs(amount) ? m[1]! : null;
+}
+
+/** Count and unit price columns with no name ("2  3,95"), read as a quantity line when they make the amount. */
+export function qtyPriceColumns(label: string, amount: number): { qty: string; unit: undefined; price: string } | null {
+  const m = QTY_PRICE_COLUMNS.exec(label);
+  return m !== null && qtyTimesPrice(m[1]!, m[2]!) === Math.abs(amount) ? { qty: m[1]!, unit: undefined, price: m[2]! } : null;
+}
+
 /** A qty/price line "2 @ 1.99" read as [qty, unit, price]. */
 export function qtyLine(text: string): { qty: string; unit: string | undefined; price: string } | null {
   const m = QTY_LINE.exec(text.trim());
@@ -151,6 +189,14 @@ function counted(description: string, amount: ParsedAmount, indent: number, qty:
 
 /** Splits the quantity forms off an item label. */
 export function itemFromLabel(label: string, amount: ParsedAmount, indent: number): ItemDraft {
+  const rate = label.endsWith('%') ? RATE_COLUMN.exec(label) : null;
+  if (rate !== null) {
+    const item = itemFromLabel(label.slice(0, rate.index), amount, indent);
+    item.taxCode ??= rate[1]!.replace(/\s/g, '');
+    return item;
+  }
+  const dated = isDigit(label.charCodeAt(0)) ? FOLIO_DATE.exec(label) : null;
+  if (dated !== null && Number(dated[1]) <= 31 && Number(dated[2] ?? dated[3]) <= 12) return itemFromLabel(label.slice(dated[0].length), amount, indent);
   let m = DESC_QTY_PRICE_COLUMNS.exec(label);
   if (m !== null) {
     const item = newItem(m[1]!, amount, indent);
@@ -192,9 +238,17 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
   m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
+  m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_PRICE_QTY_COLUMNS.exec(label) : null;
+  if (m !== null && qtyTimesPrice(m[3]!, m[2]!) === Math.abs(amount.minor)) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[3]!, undefined, m[2]);
+    return item;
+  }
   m = DESC_QTY_COLUMN.exec(label);
   if (m !== null && Number(m[2]) > 0 && amount.minor % Number(m[2]) === 0) {
-    const item = newItem(m[1]!, amount, indent);
+    const code = DESC_CODE_COLUMN.exec(m[1]!);
+    const item = newItem(code === null ? m[1]! : code[1]!, amount, indent);
+    if (code !== null) item.sku = code[2]!;
     setQuantity(item, m[2]!, undefined, undefined);
     return item;
   }

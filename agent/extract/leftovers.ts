@@ -1,5 +1,6 @@
 // What a reading left unread that the arithmetic cannot miss: a column still inside an item's description, a
-// weight or count line under an item that did not become its quantity, a tax table no header named, a time of day
+// weight or count line under an item that did not become its quantity, a pump's volume on a labelled line of its own
+// that no item took, a tax table no header named, a time of day
 // printed on a receipt whose time was not read, a description the till cut at its column's edge (its rest never
 // printed). The sums close either way, so only these traces say that a field is wrong or missing; each lowers
 // confidence (checks.ts), never the reading itself.
@@ -33,6 +34,18 @@ function itemLeftUnread(item: Item): boolean {
 function taxRowsLeftUnread(rows: readonly Row[], taxes: readonly Tax[]): boolean {
   if (taxes.length > 0) return false;
   return rows.some((row) => row.amount !== null && parseRate(row.text) !== null && amountsIn(row).length >= 2);
+}
+
+/**
+ * A measured quantity under a label of its own ("GALLONS  11.482", "Litres : 38,52"), to the thousandth as pumps and
+ * scales print it: a pay-at-pump receipt that prints its grade, volume, price and sale on separate lines.
+ */
+const LABELLED_MEASURE = /^(?:gallons?|gal|litres?|liters?|ltrs?|litros?|litri|volume|volumen)\s*[:.]?\s+\d+[.,]\d{3}$/i;
+
+/** A measured quantity printed on its own labelled line while every item was read as a whole count. */
+function measureLeftUnread(rows: readonly Row[], items: readonly Item[]): boolean {
+  if (items.some((i) => !Number.isInteger(i.quantity))) return false;
+  return rows.some((row) => row.amount === null && LABELLED_MEASURE.test(row.text));
 }
 
 /** Opening hours ("Ma t/m zo 11:00 - 21:30", "08:00-18:00"): a range of times, not the sale's. */
@@ -92,6 +105,7 @@ export function unreadTraces(rows: readonly Row[], b: { items: readonly Item[]; 
   if (item !== undefined) traces.push(`item "${item.description}": a column or a quantity line left unread`);
   const cut = cutName(rows, b.items, gridDots);
   if (cut !== undefined) traces.push(`item "${cut.description}": a name that fills its column, maybe cut by the till`);
+  if (measureLeftUnread(rows, b.items)) traces.push('a measured quantity on a line of its own, but no item measured');
   if (taxRowsLeftUnread(rows, b.taxes)) traces.push('rows with a rate and amounts, but no tax read');
   if (timeLeftUnread(rows, b.transactionAt)) traces.push('a time of day printed, but no transaction time read');
   return traces;

@@ -40,10 +40,11 @@ export const UNMAPPED_CURRENCY_SIGN = '[?\\uFFFD\\u0131\\u2500-\\u259F]';
 // One amount, anchored: optional sign or parenthesis, optional currency before or after, digits with an optional
 // thousands grouping, a decimal separator with 2 or 3 digits, optional trailing minus, optional tax code or rate
 // (fiscal tills print the line's rate after its price: "1,50 22%", or without its sign: "1,50 22"; a numbered
-// class: "6,21 T1"). After the digits, an unmapped currency sign (above).
+// class: "6,21 T1"), or a lone star referring to a footnote ("9,80 *" over "* City-Tax nicht umsatzsteuerbar"). After
+// the digits, an unmapped currency sign (above).
 const AMOUNT_RE = new RegExp(
   String.raw`^(\()?\s*([-−–])?\s*(£|€|\$|EUR|GBP|USD|CHF)?\s*([-−–])?\s*(\d{1,3}(?:[.,' ]\d{3})+|\d+)([.,])(\d{2,3})\s*(£|€|EUR|GBP|CHF|${UNMAPPED_CURRENCY_SIGN})?\s*(-)?\s*(\))?` +
-    String.raw`(?:\s+([A-Z]{1,2}|[A-Z]\d|\d{1,2}|\d{1,2}(?:[.,]\d{1,2})?%)\*?|([A-Z])\*?)?$`,
+    String.raw`(?:\s+([A-Z]{1,2}|[A-Z]\d|\d{1,2}|\d{1,2}(?:[.,]\d{1,2})?%)\*?|([A-Z])\*?|\s*\*)?$`,
   'u',
 );
 

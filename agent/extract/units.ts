@@ -5,11 +5,12 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { countBeforeName, itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyTimesPrice, setQuantity, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
+import { taxSentence } from './tax-sentence.js';
 
 export interface Unit {
   row: Row;
@@ -148,6 +149,30 @@ function taxFromTableRow(row: Row, roles: readonly (TaxRole | 'amount')[]): Tax 
   return tax;
 }
 
+/** A section heading set off by rules of its own ("-- Hauptgerichte --", "*** DESSERTS ***"): no item's name. */
+const DECORATED_HEADING = /^([-=*~#])\1+\s*\p{L}.*?\s*\1+$/u;
+const HAS_LOWER = /\p{Ll}/u;
+
+/** One word in capitals, no figure: "ENTRÉES", "PRIMI", "BEVANDE". */
+const CAPITALS_WORD = /^\p{Lu}{3,}$/u;
+
+/**
+ * One word in capitals over an item named in mixed case ("ENTRÉES" over "Oeuf mayonnaise  6,50", "PRIMI" over
+ * "Cacio e pepe"): a course or section heading, not the start of the name. A capitals name wrapped onto a mixed-case
+ * line ("BREAD WHITE" over "Family Pack") runs to more words or a figure.
+ */
+function headsSection(line: string, name: string): boolean {
+  return CAPITALS_WORD.test(line) && HAS_LOWER.test(name);
+}
+
+/**
+ * A number under its own label, a column before the name ("Pompe 4  Gazole", "Pista 2  Lavado Plus"): the pump's or
+ * the bay's, not the article's.
+ */
+const NUMBERED_LABEL = /^\p{L}[\p{L}.]*\s?(?:#|n[°º.]|nr\.?|no\.?)?\s?\d{1,3}\s{2,}(?=\p{L})/u;
+const HAS_DIGIT = /\d/;
+const nameOf = (line: string): string => (HAS_DIGIT.test(line) ? line.replace(NUMBERED_LABEL, '') : line);
+
 /** Letters only, no amount: the rest of a heading word wrapped under it. */
 function headingWrap(row: Row): boolean {
   return row.amount === null && row.cells.every((c) => HEADING_FRAGMENT.test(c.text));
@@ -249,12 +274,15 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let currentUnit: Unit | null = null;
   let pending: string | null = null;
   let pendingAt = -1;
+  let pendingIndent = 0;
   let pendingEan: string | null = null;
   /** A qty/price line printed above its item ("  6 x 0,49" then "Water  2,94"), waiting for it. */
   let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
   let afterRule = false;
   let taxRoles: (TaxRole | 'amount')[] | null = null;
   let taxHeaderAt = -1;
+  /** The last row of a tax sentence read (taxSentence), so that its second line is not read again. */
+  let sentenceEnd = -1;
   /** A count was read from a quantity line of its own (settleCountsInNames). */
   let countOnOwnLine = false;
   let started = rules.itemsStart === null;
@@ -273,6 +301,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     let ev = evidenceFor(label);
     // A profile's itemsEnd line is read as the total line (a copy: evidence is shared by label).
     if (rules.itemsEnd?.test(row.text) === true) ev = { ...ev, total: Math.max(ev.total, 1) };
+    // A count at a unit price is sold, never a tax line, whatever its name says ("City-Tax 2 x 4,90", "Tourist tax").
+    else if (ev.tax > 0 && item.unitPriceText !== null) ev = { ...ev, tax: 0 };
     const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item, article };
     if (item.ambiguity !== null) ambiguities.push(item.ambiguity);
     units.push(unit);
@@ -294,6 +324,13 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       taxRoles = null;
       afterRule = true;
       continue;
+    }
+    // A tax in a sentence names its base beside it: the row's rightmost amount may be that base. The row still
+    // reads on as it did for the arithmetic (a US till's added tax is part of the sums).
+    const sentence = row.index > sentenceEnd ? taxSentence(row, rows[row.index + 1]) : null;
+    if (sentence !== null) {
+      taxTable.push(sentence.tax);
+      sentenceEnd = row.index + sentence.rows - 1;
     }
     const roles = taxHeaderRoles(row);
     if (roles !== null) {
@@ -362,13 +399,23 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       attachQty(qty, row);
       return;
     }
+    if (DECORATED_HEADING.test(label)) {
+      current = null;
+      pending = null;
+      return;
+    }
+    const unitPrice = current === null || current.quantity === 1 ? null : unitPriceAlone(label, current.quantity, current.amount);
+    if (unitPrice !== null) {
+      setQuantity(current!, String(current!.quantity), undefined, unitPrice);
+      return;
+    }
     const indented = current !== null && row.indent > current.indentAt + 12;
     if (current !== null && (indented || BULLET.test(label))) {
       current.modifiers.push({ description: label.replace(BULLET, ''), amount: null });
       return;
     }
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
-    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1])) {
+    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !headsSection(label, current.description)) {
       noteUnsettledWrap(label);
       // The item stays open: its add-ons and modifiers are printed under the wrapped line.
       current.description = `${current.description} ${label}`;
@@ -378,6 +425,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     // On a receipt that wraps below the amount, a plain line starts the next item only when it cannot end one
     // above; with no item above at all it is the header's last line ("CAFÉ CORNER" over the first item).
     pendingAt = wrappedLine(row) && (wrap.side === 'above' || units.length > 0) ? row.index : -1;
+    pendingIndent = row.indent;
     current = null;
   }
 
@@ -443,10 +491,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     // "2 x 1,20" alone, in one cell or with its price in a column of its own ("6 x   0,95"): a unit price.
     const only = qtyLine(row.text);
     if (only !== null) return attachQty(only, row);
-    const qty = qtyLine(label);
+    const qty = qtyLine(label) ?? (pending !== null ? qtyPriceColumns(label, amount.minor) : null);
     if (qty !== null) {
       if (pending !== null) {
-        const item = newItem(pending, amount, row.indent);
+        const item = newItem(nameOf(pending), amount, row.indent);
         quantityFromLine(item, qty);
         return push(row, item);
       }
@@ -455,8 +503,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
         return;
       }
     }
-    if (isArticleLabel(label) || cancelsEarlierItem(label, amount.minor)) return push(row, itemFromLabel(label, amount, row.indent), true);
     const ev = evidenceFor(label);
+    // A line the house offers repeats the dish's name too ("Offert Cervelle de canut"): a discount, not a void.
+    if (isArticleLabel(label) || (ev.discount < 0.8 && cancelsEarlierItem(label, amount.minor))) return push(row, itemFromLabel(label, amount, row.indent), true);
     // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
     // prints negative, so only the word counts there.
     // The line above must read as an item: a minus under "Subtotal" is a basket discount.
@@ -470,14 +519,22 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       current.modifiers.push({ description: label.replace(BULLET, ''), amount: amount.minor });
       return;
     }
-    if (label === '' && pending !== null) return push(row, newItem(pending, amount, row.indent));
+    if (label === '' && pending !== null) return push(row, newItem(nameOf(pending), amount, row.indent));
     if (label === '') return;
+    const nameAbove = pending !== null && pendingAt === row.index - 1;
+    // A priced line indented under a name ("Lavadora 3 (18 kg)" over "  Prog. 60º  7,00"): the programme, variant
+    // or option of the article named above, not the rest of its name (a wrapped name keeps its indent).
+    if (nameAbove && row.indent > pendingIndent + 12) {
+      const item = newItem(nameOf(pending!), amount, pendingIndent);
+      item.modifiers.push({ description: label, amount: null });
+      return push(row, item);
+    }
     const item = itemFromLabel(label, amount, row.indent);
     // A description wrapped onto a second line, its amount on the last: the line above starts this item. A
     // wrapped line that could not end the item above (readPlainRow) starts this one, whatever the receipt's side.
-    if (pending !== null && pendingAt === row.index - 1) {
-      if (wrap.side === 'above') noteUnsettledWrap(pending);
-      item.description = `${pending} ${item.description}`;
+    if (nameAbove && !headsSection(pending!, item.description)) {
+      if (wrap.side === 'above') noteUnsettledWrap(pending!);
+      item.description = `${nameOf(pending!)} ${item.description}`;
     }
     push(row, item);
   }

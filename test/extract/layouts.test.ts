@@ -1,6 +1,6 @@
 // How extraction generalises: the layouts corpus (261 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development parts and its five held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json; the fourth to eighth batches were scored blind, then tuned on), with no profile and
+// field on its development parts and its four held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json; the fourth to eighth and the tenth batches were scored blind, then tuned on), with no profile and
 // no store context; the reliability of confidence per part; and a label-perturbation run where every total,
 // subtotal, tender and change label is replaced by a
 // synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
@@ -22,7 +22,11 @@ type Floors = Partial<Record<Field | 'all', number>>;
  * to the development part's thresholds and to its own figures measured after tuning on its failure classes, with how
  * many of its receipts it scores at 0.9 or more (all fully correct: the calibration test below).
  */
-const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number }[] = [
+/**
+ * `below`: a batch held at its measured floors below the development thresholds (each field 0.98, all 0.99), with
+ * the reason in its comment; the rule of none wrong at 0.9 or more holds for it all the same.
+ */
+const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: true; layouts?: number; receipts?: number }[] = [
   // Blind (figures in the README and commit 1c561e6): all fields 0.902, receipt number 0.60, tax 0.88, items 0.925,
   // tenders 0.95, time 0.96; 38 of 79 at 0.9 or more fully correct. Still missed: 'x4' packs read as four (flagged
   // 0.85) on a receipt that prints no other count, a receipt number the card mask hid (flagged 0.85).
@@ -44,21 +48,34 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number }[] = [
   // cut at their column's edge (the rest never printed; flagged 0.85), "Oeufs … x6" a pack or six on a receipt that
   // prints no other count (flagged 0.85).
   { part: 'development-8', floors: { items: 0.981, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.997 }, at09: 83 },
+  // The tenth batch, free-form (each layout drawn by its own code; 20 layouts, 80 receipts). Blind (at 982b077): items
+  // 0.440, tax 0.80, time 0.91, receipt number 0.90, tenders 0.94, total 0.99, all 0.854; 39 at 0.9 or more, only 9 of
+  // them fully correct. After tuning on its classes it stays below the development thresholds, held at what it
+  // measures (65 of 80 fully correct, none wrong at 0.9 or more, 51 there). Still missed, each flagged: a farm shop's
+  // department subtotals read as items and its names split from their amount lines; a Pension folio's tax-free
+  // City-Tax printed with no count; a set menu's priced supplements; a Gasthaus total
+  // centred over its amount with the tip after the subtotal (each below 0.5: the sums do not close); a pay-at-pump
+  // receipt's grade and gallons on lines of their own (the "FUEL SALE" line read as the item, 0.85); a pay station's
+  // ticket number read for the transaction number printed above it (0.85).
+  {
+    part: 'development-10',
+    floors: { items: 0.912, total: 0.987, tenders: 0.975, tax: 1, currency: 1, receiptNumber: 0.95, time: 1, all: 0.975 },
+    at09: 51,
+    below: true,
+    layouts: 20,
+    receipts: 80,
+  },
 ];
 
 /**
  * Held-out batches written after the eighth, never tuned on: each written blind and only ever scored, held to the
- * figures measured the first time the extractor met it (at 982b077), below issue 10's targets where they are. The
- * tenth is free-form: each layout drawn by its own code, not render.mjs, so its structure is new too.
+ * figures measured the first time the extractor met it (at 982b077), below issue 10's targets where they are. (The
+ * tenth, free-form, was here until it became development-10.)
  */
 const BLIND_BATCHES: { part: Part; floors: Floors; at09: number; correctAt09: number }[] = [
   // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
   // line whose long label wraps (0.4).
   { part: 'held-out-9', floors: { items: 0.988, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 }, at09: 88, correctAt09: 87 },
-  // Items 0.44: unit prices, references and quantity rows left in descriptions, course headings and dates prefixed
-  // to names, the line under an item read into it; tax in prose or after the payment not read (0.80); times before
-  // dates and with month names (0.91). 39 at 0.9 or more, 9 of them fully correct.
-  { part: 'held-out-10', floors: { items: 0.439, total: 0.987, tenders: 0.937, tax: 0.8, currency: 1, receiptNumber: 0.9, time: 0.912, all: 0.853 }, at09: 39, correctAt09: 9 },
 ];
 const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
 
@@ -77,12 +94,11 @@ describe('layouts corpus', () => {
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
     const heldLayouts = new Set([...held, ...held2, ...held3, ...BLIND_BATCHES.flatMap(({ part }) => inPart(part))].map((s) => s.receipt.layout));
     expect(new Set(inPart('held-out-9').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
-    expect(new Set(inPart('held-out-10').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(20);
     // The fourth to eighth batches, written blind: 25 whole layouts each, 4 receipts each, enough receipts to say
-    // something about calibration.
-    for (const { part } of DEVELOPMENT_BATCHES) {
-      expect(new Set(inPart(part).map((s) => s.receipt.layout)).size, part).toBeGreaterThanOrEqual(25);
-      expect(inPart(part).length, part).toBeGreaterThanOrEqual(100);
+    // something about calibration; the tenth, free-form, 20 layouts of 4 receipts.
+    for (const { part, layouts = 25, receipts: count = 100 } of DEVELOPMENT_BATCHES) {
+      expect(new Set(inPart(part).map((s) => s.receipt.layout)).size, part).toBeGreaterThanOrEqual(layouts);
+      expect(inPart(part).length, part).toBeGreaterThanOrEqual(count);
     }
     expect(new Set(held3.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(10);
     expect(new Set(held.map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(12);
@@ -90,7 +106,7 @@ describe('layouts corpus', () => {
     for (const s of scored.filter((x) => !x.receipt.heldOut)) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the six development and the five held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the seven development and the four held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
@@ -111,10 +127,12 @@ describe('layouts corpus', () => {
     for (const f of FIELDS.filter((x) => x !== 'receiptNumber')) expect(h3[f], `held-out-3 ${f}`).toBe(1);
     expect(h3.receiptNumber).toBeGreaterThanOrEqual(0.9);
     for (const { part, floors } of BLIND_BATCHES) atLeast(part, inPart(part), floors);
-    for (const { part, floors } of DEVELOPMENT_BATCHES) {
+    for (const { part, floors, below } of DEVELOPMENT_BATCHES) {
       const acc = fieldAccuracy(inPart(part));
-      for (const f of FIELDS) expect(acc[f], `${part} ${f}`).toBeGreaterThanOrEqual(0.98);
-      expect(acc.all, `${part} all`).toBeGreaterThanOrEqual(0.99);
+      if (below !== true) {
+        for (const f of FIELDS) expect(acc[f], `${part} ${f}`).toBeGreaterThanOrEqual(0.98);
+        expect(acc.all, `${part} all`).toBeGreaterThanOrEqual(0.99);
+      }
       atLeast(part, inPart(part), floors);
     }
   });
