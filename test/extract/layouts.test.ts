@@ -1,9 +1,9 @@
-// How extraction generalises: the layouts corpus (261 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development parts and its four held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json; the fourth to eighth and the tenth batches were scored blind, then tuned on), with no profile and
-// no store context; the reliability of confidence per part; and a label-perturbation run where every total,
-// subtotal, tender and change label is replaced by a
-// synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
+// How extraction generalises: the layouts corpus (281 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development parts and its five held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json; the fourth to eighth and the tenth batches were scored blind, then tuned on; the
+// ninth and the eleventh are held out), with no profile and no store context; the reliability of confidence per
+// part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a synonym
+// the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
 import { describe, expect, it } from 'vitest';
 import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
 import { FIELDS, PARTS, fieldAccuracy, knownToVocabulary, loadLayouts, reliability, report, scoreAll, type ExpectedFields, type Field, type Part } from './layouts.js';
@@ -76,6 +76,11 @@ const BLIND_BATCHES: { part: Part; floors: Floors; at09: number; correctAt09: nu
   // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
   // line whose long label wraps (0.4).
   { part: 'held-out-9', floors: { items: 0.988, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 }, at09: 88, correctAt09: 87 },
+  // Free-form like the tenth, written blind while the extractor was tuned on the tenth: the test of whether that
+  // tuning generalises. Before it (at 4e0d450) all 0.871, items 0.538, tax 0.887; after it (at ea299fb) all 0.895,
+  // items 0.603, tax 0.988, tenders 0.925, receipt number 0.85, time 0.90: tax carried over, items much less; 39 at
+  // 0.9 or more, 24 of them fully correct.
+  { part: 'held-out-11', floors: { items: 0.603, total: 1, tenders: 0.925, tax: 0.987, currency: 1, receiptNumber: 0.85, time: 0.9, all: 0.895 }, at09: 39, correctAt09: 24 },
 ];
 const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
 
@@ -94,6 +99,7 @@ describe('layouts corpus', () => {
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
     const heldLayouts = new Set([...held, ...held2, ...held3, ...BLIND_BATCHES.flatMap(({ part }) => inPart(part))].map((s) => s.receipt.layout));
     expect(new Set(inPart('held-out-9').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(new Set(inPart('held-out-11').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(20);
     // The fourth to eighth batches, written blind: 25 whole layouts each, 4 receipts each, enough receipts to say
     // something about calibration; the tenth, free-form, 20 layouts of 4 receipts.
     for (const { part, layouts = 25, receipts: count = 100 } of DEVELOPMENT_BATCHES) {
