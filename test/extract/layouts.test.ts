@@ -112,7 +112,7 @@ describe('layouts corpus', () => {
     for (const s of scored.filter((x) => !x.receipt.heldOut)) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the seven development and the four held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the seven development and the five held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);
