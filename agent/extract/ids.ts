@@ -14,9 +14,10 @@ import type { Row } from './rows.js';
 const ID = '((?:[A-Z]{1,4}[-/ ]?)?(?:\\d{1,4}(?:\\.\\d{3}){1,4}|\\d[\\dA-Z/-]{0,19}))';
 // After the id: no letter or digit, no decimals ("DEVOLUCIÓN 3,26" is an amount, not id 3), no count of parts
 // ("Receipt 1 of 2", "Bill 2 of 3", "Ticket 1 de 2": one part of a split, not its number), and no period of time
-// ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy).
+// ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy), nor the minutes of a clock ("Retour 14:30": a hire's
+// return time).
 const PERIOD = '(?:days?|tage?n?|jours?|d[ií]as|giorni|dagen|weeks?|wochen|semaines?|semanas?|settimane|weken|months?|monate?n?|mois|meses|mesi|maanden)';
-const ID_END = `(?![\\p{L}\\d]|[.,]\\d|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d|\\s+${PERIOD}(?!\\p{L}))`;
+const ID_END = `(?![\\p{L}\\d]|[.,]\\d|[:h]\\d{2}(?!\\d)|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d|\\s+${PERIOD}(?!\\p{L}))`;
 // The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº", "Receipt ID").
 const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|id|#)\\.?)?';
 // Words that qualify a document label before its number ("Facture simplifiée FS-20771", "Documento commerciale n.",
@@ -40,7 +41,8 @@ const RANKED: RegExp[] = [
       'documento|doc|vente|sale|ref|bill|addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
       // A French "facturette" is the receipt of a card payment or a small sale.
       'facturette|' +
-      'leihschein|mietschein|mietvertrag|lieferschein|' +
+      // A hire's agreement is the document a rental prints ("Mietvertrag", "Huurovereenkomst", "Rental agreement").
+      'leihschein|mietschein|mietvertrag|huurovereenkomst|huurcontract|rental agreement|hire agreement|contrat de location|contratto di noleggio|contrato de alquiler|lieferschein|' +
       'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso',
     SIGN_BEFORE,
   ),

@@ -8,6 +8,7 @@ import type { Item, Tax } from './basket.js';
 import { findTime } from './dates.js';
 import { parseRate } from './money.js';
 import { amountsIn, type Row } from './rows.js';
+import { descriptionDoubt } from './sub-lines.js';
 
 /**
  * A price left in a description after a column gap ("Retour krat  1  -3,90", "Joist 47x150  4.800 m  6.10"): a
@@ -98,13 +99,53 @@ function cutName(rows: readonly Row[], items: readonly Item[], gridDots: number)
   return undefined;
 }
 
+/** The gap a till leaves between a name it cut to fit and the amount at the paper's right edge. */
+const EDGE_GAP = 2;
+/**
+ * The share of the line a cut name fills at least: a till cuts a name at its column's width, which on a line of a
+ * name and an amount is most of the line; a short name that happens to end two columns before its amount is whole.
+ */
+const EDGE_NAME_SHARE = 0.75;
+
+/**
+ * An item's name cut to fit its line: the name starts at the left margin and ends exactly the till's two-space gap
+ * before an amount that ends at the receipt's right edge, in the middle of a word ("Billete Madrid-Segovia ida y vuel").
+ * A name that fits ends anywhere; one the till shortened ends there every time.
+ */
+function cutAtEdge(rows: readonly Row[], items: readonly Item[], gridDots: number): Item | undefined {
+  // The receipt's own right edge (a till may print 42 columns on 48-column paper): where its amounts end.
+  let edge = 0;
+  for (const row of rows) {
+    const last = row.cells[row.cells.length - 1];
+    if (row.amount !== null && last !== undefined) edge = Math.max(edge, last.x / gridDots + last.text.length);
+  }
+  for (const row of rows) {
+    if (row.amount === null || row.cells.length !== 2) continue;
+    const [name, amount] = row.cells as [Row['cells'][number], Row['cells'][number]];
+    if (name.x !== 0 || amount.x / gridDots + amount.text.length !== edge) continue;
+    if (amount.x / gridDots - name.text.length !== EDGE_GAP || name.text.length < EDGE_NAME_SHARE * edge || !/\p{Ll}$/u.test(name.text)) continue;
+    const item = items.find((i) => i.description.length > 0 && name.text.endsWith(i.description));
+    if (item !== undefined) return item;
+  }
+  return undefined;
+}
+
 /** Why a field the checks cannot see may be wrong: one reason per trace found (empty when none). */
 export function unreadTraces(rows: readonly Row[], b: { items: readonly Item[]; taxes: readonly Tax[]; transactionAt: string | null }, gridDots: number): string[] {
   const traces: string[] = [];
   const item = b.items.find(itemLeftUnread);
   if (item !== undefined) traces.push(`item "${item.description}": a column or a quantity line left unread`);
+  for (const i of b.items) {
+    const doubt = descriptionDoubt(i);
+    if (doubt !== undefined) {
+      traces.push(`item "${i.description}": ${doubt}`);
+      break;
+    }
+  }
   const cut = cutName(rows, b.items, gridDots);
   if (cut !== undefined) traces.push(`item "${cut.description}": a name that fills its column, maybe cut by the till`);
+  const edge = cutAtEdge(rows, b.items, gridDots);
+  if (edge !== undefined) traces.push(`item "${edge.description}": a name that fills its line to the paper's edge, maybe cut by the till`);
   if (measureLeftUnread(rows, b.items)) traces.push('a measured quantity on a line of its own, but no item measured');
   if (taxRowsLeftUnread(rows, b.taxes)) traces.push('rows with a rate and amounts, but no tax read');
   if (timeLeftUnread(rows, b.transactionAt)) traces.push('a time of day printed, but no transaction time read');

@@ -15,6 +15,10 @@ describe('receipt numbers', () => {
     const b = read([], lr('Pasty Large No.4', '8.50'), rule(), lr('TOTAL', '€8.50'), lr('CASH', '10.00'), lr('CHANGE', '1.50'));
     expect(b.receiptNumber).toBeNull();
   });
+  it("never reads a clock as a number ('Return 16:45': a hire's return time); reads a hire agreement's number", () => {
+    expect(read(['Return 16:45'], ...sale).receiptNumber).toBeNull();
+    expect(read(['Rental agreement RA-7731', 'Return 16:45'], ...sale).receiptNumber).toBe('RA-7731');
+  });
   it('stays below 0.9 when the number is under a word label no one can name ("Seq 10488", "TR: 31208")', () => {
     for (const meta of ['Seq 10488', 'TR: 31208', 'Nota 4821']) {
       const b = read([meta], ...sale);
