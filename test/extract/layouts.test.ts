@@ -1,9 +1,9 @@
-// How extraction generalises: the layouts corpus (281 layouts, 7 languages, 5 third-party generators) scored per
-// field on its development parts and its four held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json; the fourth to eighth, the tenth and the eleventh batches were scored blind, then tuned on; the
-// ninth is held out), with no profile and no store context; the reliability of confidence per
-// part; and a label-perturbation run where every total, subtotal, tender and change label is replaced by a synonym
-// the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
+// How extraction generalises: the layouts corpus (301 layouts, 7 languages, 5 third-party generators) scored per
+// field on its development parts and its five held-out parts (each fixed before the tuning that followed it,
+// test/fixtures/layouts/split.json; the fourth to eighth, the tenth and the eleventh batches were scored blind, then
+// tuned on; the ninth and the twelfth are held out), with no profile and no store context; the reliability of
+// confidence per part; and a label-perturbation run where every total, subtotal, tender and change label is replaced
+// by a synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
 import { describe, expect, it } from 'vitest';
 import { basketsFromBytes, type Basket } from '../../agent/extract/index.js';
 import { FIELDS, PARTS, fieldAccuracy, knownToVocabulary, loadLayouts, reliability, report, scoreAll, type ExpectedFields, type Field, type Part } from './layouts.js';
@@ -92,6 +92,11 @@ const BLIND_BATCHES: { part: Part; floors: Floors; at09: number; correctAt09: nu
   // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
   // line whose long label wraps (0.4).
   { part: 'held-out-9', floors: { items: 0.988, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 }, at09: 88, correctAt09: 87 },
+  // Free-form, written blind while the extractor was tuned on the eleventh: scored before that tuning (at 4612192)
+  // and after it (at 511f7ff), with the same figures both times: all 0.906, items 0.642, total 0.95, tenders 0.95,
+  // tax 0.90, receipt number 0.90, time 1; 43 at 0.9 or more, 23 of them fully correct. The eleventh's doubt signals
+  // did not carry over.
+  { part: 'held-out-12', floors: { items: 0.642, total: 0.95, tenders: 0.95, tax: 0.9, currency: 1, receiptNumber: 0.9, time: 1, all: 0.906 }, at09: 43, correctAt09: 23 },
 ];
 const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
 
@@ -110,6 +115,7 @@ describe('layouts corpus', () => {
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
     const heldLayouts = new Set([...held, ...held2, ...held3, ...BLIND_BATCHES.flatMap(({ part }) => inPart(part))].map((s) => s.receipt.layout));
     expect(new Set(inPart('held-out-9').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
+    expect(new Set(inPart('held-out-12').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(20);
     // The fourth to eighth batches, written blind: 25 whole layouts each, 4 receipts each, enough receipts to say
     // something about calibration; the tenth, free-form, 20 layouts of 4 receipts.
     for (const { part, layouts = 25, receipts: count = 100 } of DEVELOPMENT_BATCHES) {
@@ -122,7 +128,7 @@ describe('layouts corpus', () => {
     for (const s of scored.filter((x) => !x.receipt.heldOut)) expect(heldLayouts.has(s.receipt.layout)).toBe(false);
   });
 
-  it('scores field accuracy per field on the eight development and the four held-out parts (no profile, no context)', () => {
+  it('scores field accuracy per field on the eight development and the five held-out parts (no profile, no context)', () => {
     process.stdout.write(`\n${report(scored)}\n`);
     const d = fieldAccuracy(dev);
     const h = fieldAccuracy(held);

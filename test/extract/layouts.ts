@@ -25,11 +25,11 @@ export interface ExpectedFields {
 }
 
 /**
- * The parts of the split: development (tuned on), the held-out batches (only scored: the first three and the ninth),
- * and the fourth to eighth and the tenth and eleventh (free-form) batches, scored blind and then tuned on
- * (development-4 … development-11).
+ * The parts of the split: development (tuned on), the held-out batches (only scored: the first three, the ninth and
+ * the twelfth, free-form), and the fourth to eighth and the tenth and eleventh (free-form) batches, scored blind and
+ * then tuned on (development-4 … development-11).
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -55,6 +55,7 @@ const SPLIT_LISTS: Record<string, Exclude<Part, 'development'>> = {
   heldOut9: 'held-out-9',
   development10: 'development-10',
   development11: 'development-11',
+  heldOut12: 'held-out-12',
 };
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
