@@ -5,9 +5,8 @@
 import type { Tax } from './basket.js';
 import { parseAmount, parseRate } from './money.js';
 import type { Row } from './rows.js';
+import { TAX_WORD } from './vocabulary.js';
 
-/** A tax word in any of the languages, as a word of its own. */
-const TAX_WORD = /(?:^|[^\p{L}])(?:vat|mwst|mw\.?st|ust|tva|tax|btw|iva|imposta)(?![\p{L}])/iu;
 /** The word before the amount a tax was worked out on: "on", "over", "von", "of", "sur", "base", "auf", "su", "netto". */
 const BASE_WORD = /^\(?(?:on|over|von|of|sur|base|basis|auf|su|netto|net|imponibile|ht)$/i;
 /** A currency sign or code standing apart from its amount ("€ 41,45", "14,27 €)"). */

@@ -11,6 +11,7 @@ import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
 import { taxSentence } from './tax-sentence.js';
+import { TAX_WORD } from './vocabulary.js';
 
 export interface Unit {
   row: Row;
@@ -38,7 +39,6 @@ export interface Body {
   plainRows: Row[];
 }
 
-const TAX_WORD = /(?:^|[^a-zà-ÿ])(?:vat|mwst|mw\.?st|ust|tva|tax|steuer|iva|btw|imposta|cuota|aliquota)(?:$|[^a-zà-ÿ])/i;
 const TAX_HEADER_ROLE = [
   ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|imponible|over|basis)$/i],
   ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|omzet|importe|importo|bedrag)$/i],

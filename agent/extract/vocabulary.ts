@@ -114,3 +114,6 @@ export function wholeLabel(words: readonly string[]): RegExp {
 export function anyWord(words: readonly string[]): RegExp {
   return new RegExp(`(?:^|[^\\p{L}])(?:${words.join('|')})(?:$|[^\\p{L}])`, 'iu');
 }
+
+/** A tax word in any of the languages, as a word of its own: what makes a row a tax line, a tax-table header or a tax sentence. */
+export const TAX_WORD = anyWord(['vat', 'mwst', 'mw\\.?st', 'ust', 'tva', 'tax', 'steuer', 'iva', 'btw', 'imposta', 'cuota', 'aliquota']);
