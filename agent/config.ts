@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { driverConfigSchema } from '../drivers/index.js';
 import { formatConfigIssues } from './config-errors.js';
 import { printerSetupSchema } from './decode/setup-schema.js';
-import { sinkConfigSchema, sinkName } from './forward/registry.js';
+import { sinkConfigSchema, sinkName } from './forward/sink-config.js';
 import { ocrConfigSchema } from './ocr/config.js';
 import { isTimeZone } from './extract/dates.js';
 

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LayoutDrift } from '../daemon/drift-monitor.js';
-import { decode, type DecoderOptions } from '../decode/index.js';
+import type { DecoderOptions } from '../decode/index.js';
 import type { Logger } from '../log.js';
 import type { AgentEvents } from '../model/events.js';
 import type { AgentStatusView } from '../model/status.js';
@@ -96,19 +96,22 @@ export class AdminServer {
       } catch {
         return send(res, 400, 'text/plain; charset=utf-8', `not a receipt id: ${receipt[1]!}\n`);
       }
-      return this.#receipt(id, res);
+      return await this.#receipt(id, res);
     }
     return send(res, 404, 'text/plain; charset=utf-8', 'not found; try / (status), /healthz or /metrics\n');
   }
 
-  #receipt(id: string, res: ServerResponse): void {
+  async #receipt(id: string, res: ServerResponse): Promise<void> {
     const store = this.#openStore();
     const stored = store?.basket(id);
     if (store === undefined || stored === undefined) return send(res, 404, 'text/plain; charset=utf-8', `no receipt ${id}\n`);
-    send(res, 200, 'text/html; charset=utf-8', this.#preview(store, stored));
+    // The decoder is loaded by the first preview asked for, not by the daemon's start: the passthrough thread's
+    // memory stays what printing needs.
+    const { decode } = await import('../decode/index.js');
+    send(res, 200, 'text/html; charset=utf-8', this.#preview(store, stored, decode));
   }
 
-  #preview(store: Store, stored: StoredBasket): string {
+  #preview(store: Store, stored: StoredBasket, decode: typeof import('../decode/index.js').decode): string {
     const job = store.job(stored.jobId);
     if (job === undefined) return receiptPage(stored, undefined, `the raw job ${stored.jobId} is not in the store`);
     if (job.bytes.byteLength > MAX_PREVIEW_BYTES) {

@@ -18,6 +18,19 @@ export interface CaptureChannel {
 
 /** The longest a finished connection's close waits for its bytes to be durable: printing never waits on a broken store. */
 export const DURABLE_WAIT_MS = 2_000;
+/**
+ * A session's batch is handed over as soon as it holds this much, not only at the end of the turn: in a flood, one
+ * turn reads up to 64 KiB many times from every socket, and holding all of it until the turn ends would keep every
+ * chunk alive (and copy it once more). A receipt's few KiB still go in one batch.
+ */
+const FLUSH_AT_BYTES = 64 * 1024;
+
+export interface BatchingSinkOptions {
+  maxBacklogBytes: number;
+  durableWaitMs?: number;
+  /** Run `collect` after every `everyBytes` captured (the daemon's scavenge, daemon/heap-tuning.ts). */
+  collectGarbage?: { everyBytes: number; collect: () => void };
+}
 
 interface Batch {
   chunks: Buffer[];
@@ -41,11 +54,15 @@ export class BatchingSink implements CaptureSink {
   #shedWarned = false;
 
   readonly #durableWaitMs: number;
+  readonly #collectGarbage: BatchingSinkOptions['collectGarbage'];
+  /** Bytes captured since the last `collect`. */
+  #sinceCollect = 0;
 
-  constructor(channel: CaptureChannel, options: { maxBacklogBytes: number; durableWaitMs?: number }) {
+  constructor(channel: CaptureChannel, options: BatchingSinkOptions) {
     this.#channel = channel;
     this.#maxBacklogBytes = options.maxBacklogBytes;
     this.#durableWaitMs = options.durableWaitMs ?? DURABLE_WAIT_MS;
+    this.#collectGarbage = options.collectGarbage;
   }
 
   get backlogBytes(): number {
@@ -111,6 +128,12 @@ export class BatchingSink implements CaptureSink {
       batch.chunks.push(chunk);
       batch.size += chunk.length;
       this.#batched += chunk.length;
+      if (batch.size >= FLUSH_AT_BYTES) this.#flushSession(session);
+    }
+    const collecting = this.#collectGarbage;
+    if (collecting !== undefined && (this.#sinceCollect += chunk.length) >= collecting.everyBytes) {
+      this.#sinceCollect = 0;
+      collecting.collect();
     }
     if (!this.#scheduled) {
       this.#scheduled = true;

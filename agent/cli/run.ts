@@ -9,7 +9,7 @@ import { ConfigError, loadAgentConfig, type AgentConfig } from '../config.js';
 import { runningDaemon, startControlServer } from '../control/index.js';
 import { Agent } from '../daemon/agent.js';
 import { SystemdNotifier } from '../daemon/sd-notify.js';
-import { ProfileError } from '../extract/index.js';
+import { ProfileError } from '../extract/profile.js';
 import { flushLog, log } from '../log.js';
 
 export interface RunOptions {

@@ -30,7 +30,7 @@ interface DaemonStatus {
   uptimeSeconds: number;
   config: string;
   dataDir: string;
-  capture: { workerRunning: boolean; backlogBytes: number; shedBytes: number; lostBytes: number };
+  capture: { workerRunning: boolean; backlogBytes: number; spilledBytes?: number; shedBytes: number; lostBytes: number };
   forward?: Partial<ForwardStatus> & { running: boolean; fatal: string | null };
   store?: StoreHealth;
   links: LinkStatus[];
@@ -73,7 +73,7 @@ function describe(status: DaemonStatus): string {
   const c = status.capture;
   const lines = [
     `posbridge running (pid ${status.pid}, up ${status.uptimeSeconds} s), config ${status.config}, data ${status.dataDir}`,
-    `capture: worker ${c.workerRunning ? 'running' : 'DOWN'}, backlog ${c.backlogBytes} bytes, shed ${c.shedBytes}, lost ${c.lostBytes}`,
+    `capture: worker ${c.workerRunning ? 'running' : 'DOWN'}, backlog ${c.backlogBytes} bytes${c.spilledBytes ? ` (${c.spilledBytes} spilled to disk)` : ''}, shed ${c.shedBytes}, lost ${c.lostBytes}`,
     ...(status.forward === undefined ? [] : describeForward(status.forward)),
     describeOcr(status.ocr),
   ];

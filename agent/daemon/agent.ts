@@ -10,10 +10,10 @@ import type { SinkProbe } from '../admin/health.js';
 import { Link } from '../capture/link.js';
 import type { AgentConfig, LinkConfig } from '../config.js';
 import { adminAddress, ConfigError, printerSetupsOf, tillIdOf } from '../config.js';
-import { loadProfiles } from '../extract/index.js';
+import { loadProfiles } from '../extract/profile.js';
 import { formatAmount } from '../extract/money.js';
 import { ForwardingHandle } from '../forward/handle.js';
-import { createSink, sinkName } from '../forward/registry.js';
+import { checkSinkFiles, sinkName } from '../forward/sink-config.js';
 import type { ForwardSettings } from '../forward/protocol.js';
 import { log } from '../log.js';
 import { Store } from '../store/index.js';
@@ -92,7 +92,7 @@ function forwardSettings(config: AgentConfig): ForwardSettings {
  */
 export function checkConfigFiles(config: AgentConfig): void {
   if (config.profilesDir !== undefined) loadProfiles([config.profilesDir]);
-  for (const sink of config.forward.sinks) void createSink(sink, { logger: log, baseDir: config.baseDir }).close();
+  for (const sink of config.forward.sinks) checkSinkFiles(sink, config.baseDir);
 }
 
 /**
@@ -300,6 +300,7 @@ export class Agent {
       capture: {
         workerRunning: this.#worker.running,
         backlogBytes: this.#worker.sink.backlogBytes,
+        spilledBytes: this.#worker.spilledBytes,
         shedBytes: this.#worker.sink.shedBytes,
         lostBytes: this.#worker.lostBytes,
         storeProblem: this.#worker.storeProblem,

@@ -10,6 +10,8 @@ import { log } from '../log.js';
 import type { OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
 import { WORKER_THREAD_LIMITS } from '../model/thread-limits.js';
+import { SpillWriter } from './capture-spill.js';
+import { COLLECT_EVERY_BYTES, youngCollector } from './heap-tuning.js';
 import type { JobSummary } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -21,6 +23,12 @@ const RESTART = { initialMs: 500, maxMs: 30_000 };
  * second still gets its receipt stored. Past this (a worker that cannot start), bytes are counted lost again.
  */
 const HOLD_WHILE_RESTARTING_BYTES = 16 * 1024 * 1024;
+/**
+ * Captured bytes posted to the worker and not yet journalled that are kept in memory (its message queue); past this
+ * (a flood faster than the journal), they go to the spill file (capture-spill.ts) until the worker has caught up.
+ * Measured on the 50 MB flood (bench store): ~48 MiB waited in the queue without it.
+ */
+export const IN_MEMORY_BYTES = 2 * 1024 * 1024;
 
 export interface DrainResult {
   pendingJobs: number;
@@ -54,11 +62,26 @@ export class ProcessingWorker implements CaptureChannel {
   #waitingBytes = 0;
   /** Sessions the stopped worker had open: the next one opens them before anything that waited. */
   #reopen: [number, SessionInfo][] = [];
+  /** Opened with the first worker; undefined if the data folder cannot take it (bytes are then held in memory). */
+  #spill: SpillWriter | undefined;
+  readonly #inMemoryLimit: number;
+  /** Captured bytes posted to the worker in messages, not yet acknowledged. */
+  #inMemoryBytes = 0;
+  /** Spilled bytes posted to the running worker, not yet acknowledged (lost with it if it dies). */
+  #spilledPosted = 0;
+  /**
+   * Messages waiting behind a spill write, in order: while any wait, everything posted queues behind them, so the
+   * worker sees each session's bytes, ends and syncs in the order the capture made them.
+   */
+  #ordered = 0;
+  #tail: Promise<void> = Promise.resolve();
+  #spillFailed = false;
 
-  constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; onJob: (summary: JobSummary) => void }) {
+  constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; inMemoryBytes?: number; onJob: (summary: JobSummary) => void }) {
     this.#settings = settings;
     this.#onJob = options.onJob;
-    this.sink = new BatchingSink(this, { maxBacklogBytes: options.maxBacklogBytes });
+    this.#inMemoryLimit = options.inMemoryBytes ?? IN_MEMORY_BYTES;
+    this.sink = new BatchingSink(this, { maxBacklogBytes: options.maxBacklogBytes, collectGarbage: { everyBytes: COLLECT_EVERY_BYTES, collect: youngCollector() } });
   }
 
   get running(): boolean {
@@ -67,6 +90,11 @@ export class ProcessingWorker implements CaptureChannel {
 
   get lostBytes(): number {
     return this.#lostBytes;
+  }
+
+  /** Captured bytes waiting in the spill file for the worker. */
+  get spilledBytes(): number {
+    return this.#spill?.outstandingBytes ?? 0;
   }
 
   get ocrStatus(): OcrStatus | null {
@@ -90,7 +118,9 @@ export class ProcessingWorker implements CaptureChannel {
    * on are journalled), rejects with the worker's own words if it cannot open the store.
    */
   start(): Promise<void> {
-    const worker = new Worker(WORKER_URL, { workerData: { ...this.#settings, draining: this.#draining }, resourceLimits: WORKER_THREAD_LIMITS });
+    this.#openSpill();
+    const workerData = { ...this.#settings, spill: this.#spill?.access, draining: this.#draining };
+    const worker = new Worker(WORKER_URL, { workerData, resourceLimits: WORKER_THREAD_LIMITS });
     this.#worker = worker;
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: FromWorker): void => {
@@ -108,8 +138,18 @@ export class ProcessingWorker implements CaptureChannel {
     // Sessions open when the last worker stopped carry on in this one, then what was captured meanwhile.
     for (const [session, info] of this.#reopen) worker.postMessage({ t: 'open', session, info } satisfies ToWorker);
     this.#reopen = [];
-    for (const message of this.#takeWaiting()) worker.postMessage(message, message.t === 'data' ? [message.bytes.buffer as ArrayBuffer] : []);
+    for (const message of this.#takeWaiting()) this.#postTo(worker, message);
     return ready;
+  }
+
+  #openSpill(): void {
+    if (this.#spill !== undefined || this.#spillFailed) return;
+    try {
+      this.#spill = SpillWriter.open(this.#settings.dataDir);
+    } catch (error) {
+      this.#spillFailed = true;
+      this.#log.warn({ err: (error as Error).message }, 'no capture spill file: a flood the worker falls behind on is held in memory');
+    }
   }
 
   /** Hosts forwarding on this worker (forward/host.ts) over `port`; false while no worker runs (it is restarting). */
@@ -134,6 +174,7 @@ export class ProcessingWorker implements CaptureChannel {
       // Stopped while a worker was restarting: what waited for it goes nowhere, and is counted.
       this.#lostBytes += this.#waitingBytes;
       this.#takeWaiting();
+      this.#spill?.close();
       return undefined;
     }
     const drained = new Promise<DrainResult>((resolve) => {
@@ -144,9 +185,11 @@ export class ProcessingWorker implements CaptureChannel {
     const timeout = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), timeoutMs);
     });
-    worker.postMessage({ t: 'drain' } satisfies ToWorker);
+    // After everything still waiting behind a spill write.
+    this.#post({ t: 'drain' });
     const result = await Promise.race([drained, timeout]);
     clearTimeout(timer);
+    this.#spill?.close();
     if (result === undefined) {
       this.#log.error({ timeoutMs }, 'processing worker did not finish in time; stopping it (its unsaved jobs are lost)');
       await worker.terminate();
@@ -162,18 +205,23 @@ export class ProcessingWorker implements CaptureChannel {
   }
 
   data(session: number, bytes: Uint8Array, at: number): void {
-    const worker = this.#worker;
-    if (worker === undefined) {
-      if (this.#restarting && this.#waitingBytes + bytes.byteLength <= HOLD_WHILE_RESTARTING_BYTES) {
-        this.#waiting.push({ t: 'data', session, bytes, at });
-        this.#waitingBytes += bytes.byteLength;
-        return;
-      }
-      this.#lostBytes += bytes.byteLength;
-      this.sink.acknowledge(bytes.byteLength);
+    const spill = this.#spill;
+    if (spill === undefined || (this.#ordered === 0 && this.#inMemoryBytes + bytes.byteLength <= this.#inMemoryLimit)) {
+      this.#send({ t: 'data', session, bytes, at });
       return;
     }
-    worker.postMessage({ t: 'data', session, bytes, at } satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
+    const length = bytes.byteLength;
+    this.#enqueue(
+      spill.write(bytes).then(
+        (ref): ToWorker => ({ t: 'spilled', session, ref, at }),
+        (error: Error): ToWorker => {
+          this.#log.error({ err: error.message, bytes: length }, 'capture spill write failed; the job records the loss (printing is not affected)');
+          this.#lostBytes += length;
+          this.sink.acknowledge(length);
+          return { t: 'lost', session, byteCount: length };
+        },
+      ),
+    );
   }
 
   lost(session: number, byteCount: number): void {
@@ -194,9 +242,50 @@ export class ProcessingWorker implements CaptureChannel {
     this.#post({ t: 'end', session, reason });
   }
 
+  /** Posts in capture order: behind any message still waiting for its spill write. */
   #post(message: ToWorker): void {
-    if (this.#worker !== undefined) this.#worker.postMessage(message);
-    else if (this.#restarting && message.t !== 'configure') this.#waiting.push(message);
+    if (this.#ordered > 0) this.#enqueue(message);
+    else this.#send(message);
+  }
+
+  #enqueue(message: ToWorker | Promise<ToWorker>): void {
+    this.#ordered++;
+    this.#tail = Promise.all([this.#tail, message]).then(([, ready]) => {
+      this.#ordered--;
+      this.#send(ready);
+    });
+  }
+
+  /** To the running worker; while it restarts, kept for the next one (captured bytes up to a limit); else dropped. */
+  #send(message: ToWorker): void {
+    const worker = this.#worker;
+    if (worker !== undefined) {
+      this.#postTo(worker, message);
+      return;
+    }
+    if (message.t === 'configure') return;
+    const bytes = message.t === 'data' ? message.bytes.byteLength : 0;
+    if (this.#restarting && (bytes === 0 || this.#waitingBytes + bytes <= HOLD_WHILE_RESTARTING_BYTES)) {
+      this.#waiting.push(message);
+      this.#waitingBytes += bytes;
+      return;
+    }
+    if (message.t === 'data' || message.t === 'spilled') {
+      const length = message.t === 'data' ? bytes : message.ref.length;
+      if (message.t === 'spilled') this.#spill?.release(length);
+      this.#lostBytes += length;
+      this.sink.acknowledge(length);
+    }
+  }
+
+  #postTo(worker: Worker, message: ToWorker): void {
+    if (message.t === 'data') {
+      this.#inMemoryBytes += message.bytes.byteLength;
+      worker.postMessage(message, [message.bytes.buffer as ArrayBuffer]);
+      return;
+    }
+    if (message.t === 'spilled') this.#spilledPosted += message.ref.length;
+    worker.postMessage(message);
   }
 
   /** What waited for a worker, handed over once: nothing waits after. */
@@ -216,6 +305,10 @@ export class ProcessingWorker implements CaptureChannel {
     switch (message.t) {
       case 'ack':
         this.sink.acknowledge(message.byteCount);
+        if (message.spilled) {
+          this.#spilledPosted -= message.byteCount;
+          this.#spill?.release(message.byteCount);
+        } else this.#inMemoryBytes = Math.max(0, this.#inMemoryBytes - message.byteCount);
         break;
       case 'job':
         this.#restarts = 0;
@@ -262,6 +355,10 @@ export class ProcessingWorker implements CaptureChannel {
     this.#reopen = [...this.sink.openSessions];
     const inFlight = this.sink.backlogBytes;
     this.sink.resetBacklog();
+    // What the dead worker was given is gone with it, the spilled part too.
+    this.#inMemoryBytes = 0;
+    this.#spill?.release(this.#spilledPosted);
+    this.#spilledPosted = 0;
     // One worker per agent: no herd to spread out, so the plain doubling (no jitter).
     const restartInMs = backoffDelay(++this.#restarts, RESTART, () => 1);
     this.#log.error(

@@ -11,6 +11,8 @@ import { log } from '../log.js';
 import { OcrService, recoverPendingOcr } from '../ocr/index.js';
 import { JobWriter, Store, type JournalledSession } from '../store/index.js';
 import { CaptureJournal, replaySession, type JournalChunk } from './capture-journal.js';
+import { SpillReader } from './capture-spill.js';
+import { COLLECT_EVERY_BYTES, youngCollector } from './heap-tuning.js';
 import { faultyDecoderFactory, parseFaults } from './faults.js';
 import { logJob } from './job-log.js';
 import { JobProcessor, jobSummary, type ProcessorSettings } from './job-processor.js';
@@ -25,7 +27,9 @@ const SLICE_MS = 20;
  * Bytes waiting for the decoder kept in memory; past this (a flood the decoder cannot keep up with) the queue only
  * points at the journal and reads them back when their turn comes, so memory stays bounded however far behind.
  */
-const QUEUED_BYTES_IN_MEMORY = 8 * 1024 * 1024;
+const QUEUED_BYTES_IN_MEMORY = 2 * 1024 * 1024;
+/** Captured bytes held for the next commit beyond which they are committed at once (JobWriter flushAtBytes). */
+const COMMIT_AT_BYTES = 1024 * 1024;
 
 function post(message: FromWorker): void {
   port!.postMessage(message);
@@ -74,8 +78,9 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
     post({ t: 'fatal', message: (error as Error).message });
     return;
   }
-  const writer = new JobWriter(store, { onHealth: (health) => post({ t: 'store', health }) });
+  const writer = new JobWriter(store, { flushAtBytes: COMMIT_AT_BYTES, onHealth: (health) => post({ t: 'store', health }) });
   const journal = new CaptureJournal(writer);
+  const spill = settings.spill === undefined ? undefined : new SpillReader(settings.spill);
   const newDecoder = faultyDecoderFactory(parseFaults(process.env.POSBRIDGE_FAULTS));
   // Set by the main thread when it starts draining: whatever is still queued is then stored raw, fast.
   const hurry = (): boolean => Atomics.load(settings.draining, 0) === 1;
@@ -103,6 +108,17 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
     post({ t: 'job', summary });
   }, { newDecoder, hurry, capturedUpTo, ocr });
   recoverOcr(store, ocr, processor, settings);
+
+  // This thread's copies of a flood's chunks (received, read back from the spill or the journal, masked) are
+  // scavenged as the passthrough's are (heap-tuning.ts), also in the long synchronous store of a backlog at drain.
+  const collect = youngCollector();
+  let sinceCollect = 0;
+  const handled = (byteCount: number): void => {
+    sinceCollect += byteCount;
+    if (sinceCollect < COLLECT_EVERY_BYTES) return;
+    sinceCollect = 0;
+    collect();
+  };
 
   let scheduled = false;
   let queuedBytes = 0;
@@ -132,6 +148,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         else queuedBytes -= item.length;
         if (bytes === undefined) processor.lost(item.session, item.length);
         else processor.data(item.session, bytes, item.chunk.at);
+        handled(item.length);
         journal.settled(item.session, processor.settledOffset(item.session));
         break;
       }
@@ -195,6 +212,8 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
 
   port!.on('message', (message: ToWorker) => {
     handle(message);
+    if (message.t === 'data') handled(message.bytes.byteLength);
+    else if (message.t === 'spilled') handled(message.ref.length);
     // A flood posted in one turn is journalled a few MiB at a time, not held whole until the turn ends.
     writer.commitIfFull();
   });
@@ -208,7 +227,21 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         const bytes = message.bytes;
         queueChunk(message.session, journal.data(message.session, bytes, message.at));
         // In the journal's hands now (written this turn): no longer the passthrough's to count.
-        post({ t: 'ack', byteCount: bytes.byteLength });
+        post({ t: 'ack', byteCount: bytes.byteLength, spilled: false });
+        break;
+      }
+      case 'spilled': {
+        const { ref } = message;
+        let bytes: Buffer | undefined;
+        try {
+          if (spill === undefined) throw new Error('no spill file was given to this worker');
+          bytes = spill.read(ref);
+        } catch (error) {
+          post({ t: 'warn', message: `capture spill not readable: ${(error as Error).message}; the job records the loss` });
+        }
+        if (bytes === undefined) work({ t: 'lost', session: message.session, byteCount: ref.length });
+        else queueChunk(message.session, journal.data(message.session, bytes, message.at));
+        post({ t: 'ack', byteCount: ref.length, spilled: true });
         break;
       }
       case 'sync': {
@@ -246,6 +279,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         post({ t: 'drained', pendingJobs: writer.pending, droppedJobs: writer.dropped });
         writer.close();
         store.close();
+        spill?.close();
         port!.close();
         break;
       }

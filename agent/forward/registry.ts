@@ -1,19 +1,11 @@
 // The sinks posbridge can forward to, by `kind`: each is a folder beside this file with its config schema and its
-// sink. Adding a sink is one entry here.
-import { z } from 'zod';
+// sink. Adding a sink is one entry here and one in sink-config.ts (its config).
 import type { Sink, SinkContext } from '../model/index.js';
-import { httpSinkConfigSchema } from './http/config.js';
 import { HttpSink } from './http/sink.js';
-import { createNatsSink, natsSinkConfigSchema } from './nats/index.js';
+import { createNatsSink } from './nats/index.js';
+import type { SinkConfig } from './sink-config.js';
 
-export const sinkConfigSchema = z.discriminatedUnion('kind', [httpSinkConfigSchema, natsSinkConfigSchema]);
-
-export type SinkConfig = z.output<typeof sinkConfigSchema>;
-
-/** The name a sink is known by in the outbox: its own, or its kind. */
-export function sinkName(config: SinkConfig): string {
-  return config.name ?? config.kind;
-}
+export { sinkConfigSchema, sinkName, type SinkConfig } from './sink-config.js';
 
 /** Makes a sink from its validated config; a SinkConfigError when its files or environment are not right. */
 export function createSink(config: SinkConfig, context: SinkContext): Sink {

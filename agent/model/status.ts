@@ -37,6 +37,8 @@ export interface AgentStatusView {
   readonly capture: {
     readonly workerRunning: boolean;
     readonly backlogBytes: number;
+    /** Of the backlog, the bytes waiting in the spill file (a flood the worker is behind on). */
+    readonly spilledBytes: number;
     readonly shedBytes: number;
     readonly lostBytes: number;
     /** Why captured jobs cannot be stored now (held in memory and retried), null while they can. */

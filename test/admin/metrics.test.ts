@@ -19,7 +19,7 @@ function statusWith(sinks: SinkStatusView[] | undefined, dataDir = process.cwd()
     uptimeSeconds: 1,
     config: 'test',
     dataDir,
-    capture: { workerRunning: true, backlogBytes: 0, shedBytes: 0, lostBytes: 0, storeProblem: null },
+    capture: { workerRunning: true, backlogBytes: 0, spilledBytes: 0, shedBytes: 0, lostBytes: 0, storeProblem: null },
     links: [],
     ...(sinks !== undefined && { forward: { sinks } }),
   };

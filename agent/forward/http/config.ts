@@ -1,7 +1,9 @@
 // The HTTP sink's config: where the receipts backend is, how to authenticate, and its timeouts. TLS
 // verification is on unless a config turns it off by name; the token comes from a file or an environment
 // variable, never from the config itself, so the config can be shared and logged.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { configPath, readSecret, SinkConfigError } from '../secrets.js';
 import { deliverySettingsSchema } from '../settings.js';
 
 export const httpSinkConfigSchema = deliverySettingsSchema.extend({
@@ -26,3 +28,18 @@ export const httpSinkConfigSchema = deliverySettingsSchema.extend({
 }).refine((c) => !(c.tokenFile !== undefined && c.tokenEnv !== undefined), { message: 'give tokenFile or tokenEnv, not both', path: ['tokenEnv'] });
 
 export type HttpSinkConfig = z.output<typeof httpSinkConfigSchema>;
+
+/** The token and CA the config names, read from their file or environment variable; a SinkConfigError if one cannot be. */
+export function httpSinkSecrets(config: HttpSinkConfig, baseDir: string): { token: string | undefined; ca: string | undefined } {
+  const token =
+    config.tokenFile === undefined && config.tokenEnv === undefined
+      ? undefined
+      : readSecret({ file: config.tokenFile, env: config.tokenEnv }, baseDir, `http sink token (${config.tokenFile !== undefined ? 'tokenFile' : 'tokenEnv'})`);
+  if (config.tls.caFile === undefined) return { token, ca: undefined };
+  const file = configPath(config.tls.caFile, baseDir);
+  try {
+    return { token, ca: readFileSync(file, 'utf8') };
+  } catch (error) {
+    throw new SinkConfigError(`http sink: cannot read tls.caFile ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}

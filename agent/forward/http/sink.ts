@@ -1,7 +1,6 @@
 // The HTTP sink: posts a batch to the receipts backend (docs/backend-api.md) and turns its answer into one result
 // per basket. It never retries by itself (the forwarder owns timing) and never throws for a delivery problem.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { type Response } from 'got';
@@ -17,19 +16,14 @@ import {
   type SinkContext,
 } from '../../model/index.js';
 import { VERSION } from '../../version.js';
-import { configPath, readSecret, SinkConfigError } from '../secrets.js';
+import { SinkConfigError } from '../secrets.js';
 import { submissionOf } from '../submission.js';
-import type { HttpSinkConfig } from './config.js';
+import { httpSinkSecrets, type HttpSinkConfig } from './config.js';
 
 export { SinkConfigError };
 
 /** Statuses after which the same request may well succeed later. */
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
-
-function readToken(config: HttpSinkConfig, baseDir: string): string | undefined {
-  if (config.tokenFile === undefined && config.tokenEnv === undefined) return undefined;
-  return readSecret({ file: config.tokenFile, env: config.tokenEnv }, baseDir, `http sink token (${config.tokenFile !== undefined ? 'tokenFile' : 'tokenEnv'})`);
-}
 
 /** Seconds or an HTTP date, as Retry-After allows (RFC 9110 §10.2.3); undefined when absent or unreadable. */
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -112,16 +106,9 @@ export class HttpSink implements Sink {
     this.wantsRawJob = config.sendRawJob;
     this.#config = config;
     this.#log = context.logger.child({ sink: this.name });
-    const token = readToken(config, context.baseDir);
+    const { token, ca } = httpSinkSecrets(config, context.baseDir);
     this.#headers = { 'user-agent': `posbridge/${VERSION}`, ...(token !== undefined && { authorization: `Bearer ${token}` }) };
-    if (config.tls.caFile !== undefined) {
-      const file = configPath(config.tls.caFile, context.baseDir);
-      try {
-        this.#ca = readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new SinkConfigError(`http sink: cannot read tls.caFile ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-    }
+    this.#ca = ca;
     // Keep-alive: a till sends a batch every few seconds at most; one connection serves them all.
     this.#agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 2 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 2 }) };
   }

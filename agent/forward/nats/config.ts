@@ -1,6 +1,7 @@
 // The NATS JetStream sink's options, validated once where the agent's config is read. Secrets are named here
 // (a file or an environment variable), never written inline, so a config file can be shared without them.
 import { z } from 'zod';
+import { readSecret, SinkConfigError, type SecretSource } from '../secrets.js';
 import { deliverySettingsSchema } from '../settings.js';
 
 /** Placeholders a subject template may use; each becomes one subject token. */
@@ -108,3 +109,27 @@ export type NatsSinkConfig = z.output<typeof natsSinkConfigSchema>;
 export type NatsSinkConfigInput = z.input<typeof natsSinkConfigSchema>;
 export type NatsCredentials = z.output<typeof natsCredentialsSchema>;
 export type NatsTls = z.output<typeof natsTlsSchema>;
+
+export class NatsCredentialsError extends SinkConfigError {
+  override readonly name = 'NatsCredentialsError';
+}
+
+/** The secret the credentials name (none without credentials), and what it is in messages. */
+export function natsSecret(credentials: NatsCredentials | undefined): { source: SecretSource; what: string } | undefined {
+  switch (credentials?.kind) {
+    case undefined:
+      return undefined;
+    case 'token':
+      return { source: credentials.token, what: 'token' };
+    case 'user':
+      return { source: credentials.password, what: 'password' };
+    case 'creds':
+      return { source: { file: credentials.file }, what: 'creds file' };
+  }
+}
+
+/** Reads the credentials' secret once, as the sink does when it is made: a NatsCredentialsError if it cannot be. */
+export function checkNatsCredentials(credentials: NatsCredentials | undefined, baseDir: string): void {
+  const secret = natsSecret(credentials);
+  if (secret !== undefined) readSecret(secret.source, baseDir, `NATS ${secret.what}`, NatsCredentialsError);
+}

@@ -4,14 +4,10 @@
 // message: errors name where the secret should have come from, not what it is.
 import { credsAuthenticator, tokenAuthenticator, usernamePasswordAuthenticator, type Authenticator } from '@nats-io/transport-node';
 import type { Logger } from '../../log.js';
-import { configPath, readSecret, SinkConfigError, type SecretSource } from '../secrets.js';
-import type { NatsCredentials } from './config.js';
+import { configPath, readSecret, type SecretSource } from '../secrets.js';
+import { NatsCredentialsError, natsSecret, type NatsCredentials } from './config.js';
 
-export class NatsCredentialsError extends SinkConfigError {
-  override readonly name = 'NatsCredentialsError';
-}
-
-export { configPath };
+export { configPath, NatsCredentialsError };
 
 /**
  * A secret re-read at every call, falling back to the last good value (with a warning) when the source has
@@ -31,15 +27,15 @@ function rereadable(source: SecretSource, baseDir: string, what: string, logger:
 
 /** The authenticator for these credentials (undefined: connect without authentication). Throws on a missing secret. */
 export function authenticatorFor(credentials: NatsCredentials | undefined, baseDir: string, logger: Logger): Authenticator | undefined {
-  if (credentials === undefined) return undefined;
+  const secret = natsSecret(credentials);
+  if (credentials === undefined || secret === undefined) return undefined;
+  const read = rereadable(secret.source, baseDir, secret.what, logger);
   switch (credentials.kind) {
     case 'token':
-      return tokenAuthenticator(rereadable(credentials.token, baseDir, 'token', logger));
+      return tokenAuthenticator(read);
     case 'user':
-      return usernamePasswordAuthenticator(credentials.user, rereadable(credentials.password, baseDir, 'password', logger));
-    case 'creds': {
-      const creds = rereadable({ file: credentials.file }, baseDir, 'creds file', logger);
-      return credsAuthenticator(() => new TextEncoder().encode(creds()));
-    }
+      return usernamePasswordAuthenticator(credentials.user, read);
+    case 'creds':
+      return credsAuthenticator(() => new TextEncoder().encode(read()));
   }
 }
