@@ -1,6 +1,7 @@
 // Logging never blocks printing, against the real daemon: its stderr is a pipe nobody reads (a stuck journal,
-// a full pipe). A flood of connections to a link whose printer is down (one warning each) must neither stop
-// another link from printing nor flood the log, and the daemon's last lines still reach stderr when it exits.
+// a full pipe). Enough receipts to fill the pipe with their log lines (one each, from the processing worker, whose
+// writes then block), then a flood of connections to a link whose printer is down (one warning each), must neither
+// stop a link from printing nor flood the log, and the daemon's last lines still reach stderr when it exits.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -11,6 +12,9 @@ import { freePort, printJob, repositoryRoot, waitFor } from '../helpers/daemon.j
 
 const COFFEE = await readFile('test/fixtures/receipts/coffee-tm-t88-card.bin');
 const FLOOD = 1_500;
+/** Receipts whose log lines (~300 bytes each) are more than the 64 KiB a pipe holds. */
+const RECEIPTS = 400;
+const PIPE_BYTES = 64 * 1024;
 
 let dir: string;
 const cleanups: (() => void)[] = [];
@@ -57,7 +61,7 @@ describe('posbridge run: logging', () => {
         dataDir: join(dir, 'data'),
         links: [
           { name: 'down', till: { kind: 'tcp', host: '127.0.0.1', port: downPort }, printer: { kind: 'tcp', host: '127.0.0.1', port: deadPrinter } },
-          { name: 'front', till: { kind: 'tcp', host: '127.0.0.1', port: frontPort }, printer: { kind: 'file', path: join(dir, 'printed') } },
+          { name: 'front', till: { kind: 'tcp', host: '127.0.0.1', port: frontPort, maxConnections: 64 }, printer: { kind: 'file', path: join(dir, 'printed') } },
         ],
       }),
     );
@@ -70,17 +74,18 @@ describe('posbridge run: logging', () => {
     child.stderr.pause();
     await waitFor(() => accepting(frontPort), (up) => up, 'the daemon to listen', 20_000);
 
+    for (let sent = 0; sent < RECEIPTS; sent += 50) await Promise.all(Array.from({ length: 50 }, () => printJob(frontPort, COFFEE)));
     for (let sent = 0; sent < FLOOD; sent += 50) {
       await Promise.all(Array.from({ length: 50 }, () => refusedJob(downPort)));
     }
     await printJob(frontPort, COFFEE);
     const printed = await waitFor(
       () => readdir(join(dir, 'printed')).catch(() => [] as string[]),
-      (names) => names.some((n) => n.endsWith('.bin')),
-      'the job printed on the other link while stderr was full',
+      (names) => names.filter((n) => n.endsWith('.bin')).length === RECEIPTS + 1,
+      'every job printed while stderr was full',
       20_000,
     );
-    expect(await readFile(join(dir, 'printed', printed.find((n) => n.endsWith('.bin'))!))).toEqual(COFFEE);
+    for (const name of printed.filter((n) => n.endsWith('.bin'))) expect(await readFile(join(dir, 'printed', name))).toEqual(COFFEE);
 
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -93,6 +98,8 @@ describe('posbridge run: logging', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     child.stderr.resume();
     expect(await exited).toBe(0);
+    // The pipe was full: more was written to it than it holds while nobody read it.
+    expect(Buffer.byteLength(stderr)).toBeGreaterThan(PIPE_BYTES);
     const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
     expect(lines.at(-1)!.msg).toBe('stopped');
     const unavailable = lines.filter((l) => l.msg.startsWith('printer unavailable'));
