@@ -5,7 +5,8 @@
 //    (the machine may be shared: the CPU figure is what the code costs). Target: at least 5,000 jobs/s sustained.
 //  - a 50 MB flood through the real daemon (`posbridge run`, a separate process) over many connections at once:
 //    how fast it is captured durably (every connection's close waits until its bytes are on disk), the daemon's
-//    CPU time for it, the most bytes waiting between capture and the journal, the daemon's peak RSS (VmHWM) idle,
+//    CPU time for it, the most bytes waiting between capture and the journal (and how many of them were held in
+//    memory, how many waited in the encrypted spill file), the daemon's peak RSS (VmHWM) idle,
 //    during the flood and up to its exit after SIGTERM (storing the decoder's backlog), and that every byte is
 //    stored. Target: peak RSS under 150 MB. Run with the default captureBacklogBytes as `posbridge run` starts, then
 //    with the allocator environment of the systemd unit install.sh writes (MALLOC_ARENA_MAX), and with less allowed
@@ -154,14 +155,18 @@ async function benchFlood(dir: string, receipt: Buffer, options: { captureBacklo
     const cpu0 = await cpuSeconds(pid);
     const t0 = performance.now();
     let maxBacklog = 0;
+    let maxInMemory = 0;
+    let maxSpilled = 0;
     let shed = 0;
     let polling = true;
     const poll = (async () => {
       while (polling) {
         const status = (await controlRequest(data, { op: 'status' }, 10_000).catch(() => undefined)) as
-          | { capture: { backlogBytes: number; shedBytes: number } }
+          | { capture: { backlogBytes: number; spilledBytes: number; shedBytes: number } }
           | undefined;
         maxBacklog = Math.max(maxBacklog, status?.capture.backlogBytes ?? 0);
+        maxInMemory = Math.max(maxInMemory, (status?.capture.backlogBytes ?? 0) - (status?.capture.spilledBytes ?? 0));
+        maxSpilled = Math.max(maxSpilled, status?.capture.spilledBytes ?? 0);
         shed = Math.max(shed, status?.capture.shedBytes ?? 0);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -176,6 +181,7 @@ async function benchFlood(dir: string, receipt: Buffer, options: { captureBacklo
     process.stdout.write(`flood of ${(sent / 1024 / 1024).toFixed(0)} MB over ${FLOOD_CONNECTIONS} connections, ${limit}:\n`);
     line('  captured durably (every close after its bytes are on disk)', `${(sent / 1024 / 1024 / seconds).toFixed(1)} MB/s, ${((perConnection * FLOOD_CONNECTIONS) / seconds).toFixed(0)} receipts/s`);
     line('  most bytes waiting between capture and the journal', `${(maxBacklog / 1024 / 1024).toFixed(1)} MiB; shed ${shed} bytes`);
+    line('  of them at most: in memory, in the spill file', `${(maxInMemory / 1024 / 1024).toFixed(1)} MiB, ${(maxSpilled / 1024 / 1024).toFixed(1)} MiB`);
     line('  daemon CPU time for the flood (all threads)', `${floodCpu.toFixed(1)} s (${(sent / 1024 / 1024 / floodCpu).toFixed(1)} MB per CPU-second)`);
     line('  daemon peak RSS: idle after start, during the flood', `${idle.toFixed(1)} MiB, ${floodPeak.toFixed(1)} MiB (target < 150)`);
     step('SIGTERM: the backlog is stored');
