@@ -29,7 +29,7 @@ export interface ExpectedFields {
  * the twelfth, free-form), and the fourth to eighth and the tenth and eleventh (free-form) batches, scored blind and
  * then tuned on (development-4 … development-11).
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12', 'development-13'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -56,6 +56,7 @@ const SPLIT_LISTS: Record<string, Exclude<Part, 'development'>> = {
   development10: 'development-10',
   development11: 'development-11',
   heldOut12: 'held-out-12',
+  development13: 'development-13',
 };
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
