@@ -25,11 +25,11 @@ export interface ExpectedFields {
 }
 
 /**
- * The parts of the split: development (tuned on), the held-out batches (only scored: the first three, the ninth and
- * the twelfth, free-form), and the fourth to eighth and the tenth and eleventh (free-form) batches, scored blind and
- * then tuned on (development-4 … development-11).
+ * The parts of the split: development (tuned on), the held-out batches (only scored: the first three, the ninth, and
+ * the twelfth and fourteenth, free-form), and the fourth to eighth and the tenth, eleventh and thirteenth (free-form)
+ * batches, scored blind and then tuned on (development-4 … development-13).
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12', 'held-out-14'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12', 'development-13', 'held-out-14'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -56,6 +56,7 @@ const SPLIT_LISTS: Record<string, Exclude<Part, 'development'>> = {
   development10: 'development-10',
   development11: 'development-11',
   heldOut12: 'held-out-12',
+  development13: 'development-13',
   heldOut14: 'held-out-14',
 };
 
