@@ -35,13 +35,14 @@ function runCli(args: string[]): ChildRun {
 }
 
 /** One run of `node ARGS`, its output thrown away; what GNU time saw of it. */
-function runNode(args: string[]): ChildRun {
+function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): ChildRun {
   const dir = mkdtempSync(join(tmpdir(), 'posbridge-bench-cli-'));
   const report = join(dir, 'time.txt');
   try {
     const run = spawnSync(GNU_TIME, ['-v', '-o', report, process.execPath, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
       encoding: 'utf8',
+      env,
     });
     if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
     const text = readFileSync(report, 'utf8');
@@ -114,13 +115,18 @@ export async function benchCli(): Promise<void> {
     const one = join(repoRoot(), 'test', 'fixtures', 'receipts', 'coffee-tm-t88-card.bin');
     const out: string[] = [`start-up of the built CLI, median of ${START_UP_RUNS} runs each, in turns:`];
     // The floor: Node itself starting and exiting, in the same rounds.
-    const [node, version, parse, baskets] = startUps([
+    // NODE_EXTRA_CA_CERTS makes every Node process read and parse those certificates as it starts, before any of the
+    // CLI runs (a system bundle: ~400 M instructions, tens of ms): Node alone without it is measured too, to show.
+    const { NODE_EXTRA_CA_CERTS: extraCerts, ...withoutCerts } = process.env;
+    const [node, version, parse, baskets, bareNode] = startUps([
       () => runNode(['-e', '0']),
       () => runCli(['--version']),
       () => runCli(['parse', one]),
       () => runCli(['parse', '--json', one]),
-    ]) as [ChildRun, ChildRun, ChildRun, ChildRun];
+      ...(extraCerts === undefined ? [] : [() => runNode(['-e', '0'], withoutCerts)]),
+    ]) as [ChildRun, ChildRun, ChildRun, ChildRun, ChildRun | undefined];
     out.push(line('node -e 0 (Node alone, no target)', startUpFigures(node)));
+    if (bareNode !== undefined) out.push(line('node -e 0 without NODE_EXTRA_CA_CERTS', startUpFigures(bareNode)));
     out.push(startUpLine('posbridge --version', version, node));
     out.push(startUpLine('posbridge parse (one receipt, text)', parse, node));
     out.push(startUpLine('posbridge parse --json (one receipt)', baskets, node));

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type { Command } from './commander.js';
 import type { PrintedDocument } from '../decode/document.js';
 import { DecoderOptionsError, resolveOptions, type DecoderOptions } from '../decode/options.js';
-import { isTimeZone } from '../extract/dates.js';
+import { adoptTimeZone, isTimeZone } from '../extract/dates.js';
 import type { LayoutProfile } from '../extract/profile.js';
 import { documentsOf, jobsOf } from './capture-file.js';
 import type { ParseFormat } from './main.js';
@@ -101,6 +101,9 @@ export async function parse(files: string[], options: ParseOptions, command: Com
   let basketOptions: BasketOptions | undefined;
   if (baskets) {
     if (!isTimeZone(options.timezone)) command.error(`error: --timezone '${options.timezone}' is not an IANA timezone`);
+    // The till clock's zone becomes the process's own: basket times then take their offsets from Date, without
+    // starting Intl's formatter (parse shows no other local time).
+    adoptTimeZone(options.timezone);
     if (options.currency !== undefined && !/^[A-Z]{3}$/.test(options.currency)) command.error(`error: --currency '${options.currency}' is not an ISO 4217 code such as GBP`);
     const { localeInfo } = await import('../extract/context.js');
     if (options.locale !== undefined && localeInfo(options.locale) === null) command.error(`error: --locale '${options.locale}' is not a locale such as en-GB or de-DE`);

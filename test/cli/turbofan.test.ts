@@ -50,3 +50,21 @@ describe('Turbofan in CLI commands', () => {
     expect(traced(['--no-opt'], ['parse', capture]).match(TURBOFAN_COMPILED) ?? []).toEqual([]);
   });
 });
+
+describe('regular expressions in CLI commands', () => {
+  /** What --trace-regexp-tier-up prints for each expression compiled a second time, to machine code. */
+  const TIER_UP = /^JSRegExp object \S+ needs tier-up compilation$/gm;
+
+  it('parse --json of one receipt compiles its expressions once (no tier-up), and a tier-up flag given to Node is left as given', () => {
+    const once = traced(['--trace-regexp-tier-up'], ['parse', '--json', RECEIPT]);
+    expect(once).toContain('"The Daily Grind"');
+    // The few that run before the CLI sets the flag (commander's, the flag tests' own).
+    expect(once.match(TIER_UP)?.length ?? 0).toBeLessThan(20);
+    const given = traced(['--trace-regexp-tier-up', '--regexp-tier-up'], ['parse', '--json', RECEIPT]);
+    expect(given.match(TIER_UP)?.length ?? 0).toBeGreaterThan(100);
+    // The baskets are the same either way.
+    const baskets = (output: string): string[] => output.split('\n').filter((line) => line.startsWith('{'));
+    expect(baskets(given)).toEqual(baskets(once));
+    expect(baskets(once)).toHaveLength(1);
+  });
+});

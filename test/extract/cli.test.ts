@@ -70,6 +70,28 @@ describe('posbridge parse --json', () => {
     expect(status.status).toBe(0);
     expect(status.stdout).toBe('');
   });
+  it('gives every zone of the corpus its expected times, the process running in the zone (TZ) or not', () => {
+    const zones = [...new Set(loadCorpus().map((entry) => entry.timezone))];
+    for (const zone of zones) {
+      const corpus = loadCorpus().filter((entry) => entry.timezone === zone && !entry.name.startsWith('profile-'));
+      const files = corpus.map((entry) => `${RECEIPTS_DIR}${entry.name}.bin`);
+      const baskets = (run: ReturnType<typeof parse>) => run.stdout.trimEnd().split('\n').map((line) => comparable(JSON.parse(line) as Basket));
+      // The CLI makes a listed zone the process's own (Date gives the offsets); started in another, the same.
+      const inZone = parse('--json', '--timezone', zone, ...files);
+      expect(inZone.status, inZone.stderr).toBe(0);
+      expect(baskets(inZone)).toEqual(corpus.flatMap((entry) => entry.baskets));
+      const elsewhere = spawnSync('node', ['bin/posbridge.js', 'parse', '--json', '--timezone', zone, ...files], { encoding: 'utf8', env: { ...process.env, TZ: 'Pacific/Chatham' } });
+      expect(elsewhere.stdout).toBe(inZone.stdout);
+    }
+  });
+  it('reads a zone spelt otherwise than Intl lists it (lower case, an alias) as Intl does', () => {
+    const at = (zone: string) => (JSON.parse(parse('--json', '--timezone', zone, `${R}coffee-tm-t88-card.bin`).stdout) as Basket).transactionAt;
+    expect(at('America/New_York')).toBe('2025-06-14T08:12:00-04:00');
+    expect(at('america/new_york')).toBe('2025-06-14T08:12:00-04:00');
+    expect(at('US/Eastern')).toBe('2025-06-14T08:12:00-04:00');
+    expect(at('Asia/Kolkata')).toBe('2025-06-14T08:12:00+05:30');
+    expect(at('UTC')).toBe('2025-06-14T08:12:00+00:00');
+  });
   it('rejects an unknown timezone or an unreadable profile before reading captures', () => {
     expect(parse('--json', '--timezone', 'Nowhere/Land', `${R}coffee-tm-t88-card.bin`).status).not.toBe(0);
     expect(parse('--json', '--profile', 'no/such.yaml', `${R}coffee-tm-t88-card.bin`).stderr).toContain('no/such.yaml');
