@@ -20,7 +20,8 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 const RESTART = { initialMs: 500, maxMs: 30_000 };
 /**
  * Captured bytes held for a worker that is restarting, handed to it once it runs: a till printing in that half
- * second still gets its receipt stored. Past this (a worker that cannot start), bytes are counted lost again.
+ * second still gets its receipt stored. Past this (a worker that cannot start), bytes are counted lost again. With
+ * the spill file, only IN_MEMORY_BYTES of them are held in memory and the rest wait in the file.
  */
 const HOLD_WHILE_RESTARTING_BYTES = 16 * 1024 * 1024;
 /**
@@ -166,12 +167,17 @@ export class ProcessingWorker implements CaptureChannel {
 
   /** Ends every open job, waits until the worker has stored everything it holds (up to timeoutMs), stops it. */
   async drain(timeoutMs: number): Promise<DrainResult | undefined> {
+    const restartDue = this.#restarting;
     this.#stopping = true;
     Atomics.store(this.#draining, 0, 1);
     clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    // Stopped while a worker was restarting: the next one starts now, so that what waited for it (a till's receipt
+    // whose close it may have seen) and the journal the last one left are stored before the daemon exits.
+    if (restartDue) await this.start().catch((error: Error) => this.#log.error({ err: error.message }, 'processing worker could not start to store what waited for it'));
     const worker = this.#worker;
     if (worker === undefined) {
-      // Stopped while a worker was restarting: what waited for it goes nowhere, and is counted.
+      // No worker could be had: what waited for it goes nowhere, and is counted (the journal keeps its part).
       this.#lostBytes += this.#waitingBytes;
       this.#takeWaiting();
       this.#spill?.close();
@@ -206,7 +212,9 @@ export class ProcessingWorker implements CaptureChannel {
 
   data(session: number, bytes: Uint8Array, at: number): void {
     const spill = this.#spill;
-    if (spill === undefined || (this.#ordered === 0 && this.#inMemoryBytes + bytes.byteLength <= this.#inMemoryLimit)) {
+    // Held for a restarting worker counts too: while one restarts, the spill takes what does not fit.
+    const inMemory = this.#inMemoryBytes + this.#waitingBytes;
+    if (spill === undefined || (this.#ordered === 0 && inMemory + bytes.byteLength <= this.#inMemoryLimit)) {
       this.#send({ t: 'data', session, bytes, at });
       return;
     }

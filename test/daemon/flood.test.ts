@@ -157,3 +157,56 @@ describe('a flood the worker falls behind on', () => {
     for (const bytes of stored.values()) expect(bytes.equals(masked)).toBe(true);
   }, 120_000);
 });
+
+describe('a worker that dies while the spill holds part of a flood', () => {
+  it('is started again by a stop that comes while it restarts, and what waited for it is stored: none of it lost', async () => {
+    const port = await freePort();
+    const dataDir = join(dir, 'data');
+    daemon = await startDaemon(
+      { dataDir, links: [{ name: 'front', till: { kind: 'tcp', host: '127.0.0.1', port, maxConnections: CONNECTIONS * 2 }, printer: { kind: 'none' } }] },
+      // The first receipt the worker decodes ends its thread, once; it is started again 0.5 s later.
+      { dir, env: { POSBRIDGE_FAULTS: `worker-exit-once=${join(dir, 'worker-exited')}` } },
+    );
+    const status = async (): Promise<{ spilledBytes: number; workerRunning: boolean }> =>
+      ((await controlRequest(dataDir, { op: 'status' }, 10_000)) as { capture: { spilledBytes: number; workerRunning: boolean } }).capture;
+    const payload = Buffer.concat(Array.from({ length: Math.floor(PER_CONNECTION / COFFEE.length) }, () => COFFEE));
+    let maxSpilled = 0;
+    let down = false;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const capture = await status();
+        maxSpilled = Math.max(maxSpilled, capture.spilledBytes);
+        down ||= !capture.workerRunning;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const flooded = Promise.all(Array.from({ length: CONNECTIONS }, () => flood(port, payload)));
+    // While the worker is down (its restart due), a till prints a receipt and the daemon is told to stop.
+    for (let tries = 0; tries < 1_000 && !down; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    polling = false;
+    await poll;
+    expect(down, 'the worker went down').toBe(true);
+    const printed = flood(port, FULL_PAN);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = daemon.stop('SIGTERM', 120_000);
+    await Promise.all([flooded, printed]);
+    expect(await stopped).toEqual({ code: 0, signal: null });
+    daemon = undefined;
+    expect(maxSpilled).toBeGreaterThan(0);
+    expect(existsSync(spillFileIn(dataDir))).toBe(false);
+
+    // The flood printed another receipt: a job of exactly that one's bytes (masked) is the one printed while the
+    // worker was down; and nothing is left in the journal for a next start.
+    const masker = new PanMasker();
+    const last = Buffer.concat([masker.write(FULL_PAN), masker.end()]);
+    const store = Store.open(Store.fileIn(dataDir), { readonly: true });
+    try {
+      const jobs = [...store.jobsBetween(new Date(0), new Date(Date.now() + 60_000))];
+      expect(jobs.filter((job) => Buffer.from(job.bytes).equals(last)).length, 'the receipt printed while the worker was down, stored once').toBe(1);
+      expect(store.journalledSessions()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+});
