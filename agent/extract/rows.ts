@@ -10,6 +10,8 @@ export interface Cell {
   readonly text: string;
   /** Left edge in dots. */
   readonly x: number;
+  /** Right edge in dots, after its last printed character: right-aligned columns line up here. */
+  readonly right: number;
 }
 
 export interface Row {
@@ -94,7 +96,9 @@ function toRow(line: TextLine, index: number): Row {
     const raw = span.text.trim();
     const text = mayHoldPan(raw) ? maskPans(raw) : raw;
     if (text.length === 0) continue;
-    cells.push({ text, x: span.x });
+    // The span's trailing spaces are not part of its column: its right edge is its last printed character's.
+    const right = span.text.length === 0 ? span.x : span.x + (span.width * span.text.trimEnd().length) / span.text.length;
+    cells.push({ text, x: span.x, right });
     bold ||= span.style.bold;
     large ||= span.style.width > 1 || span.style.height > 1;
   }
