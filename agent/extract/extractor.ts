@@ -407,6 +407,9 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other' && untyped.has(t)) t.type = 'cash';
 
   const finished = items.map(finishItem);
+  // A tax line's sign is the total's: on a sale, parentheses round a tax in a sentence ("Prices include VAT at 20%
+  // (£2.83)") set it off, they do not take it back. Tax-table rows (read with their table) keep what they print.
+  if (body.taxTable.length === 0 && total !== null && total > 0) for (const t of taxes) t.tax = Math.abs(t.tax);
   rateFromColumn(taxes, finished);
   // A lone "di cui IVA  0,00" at no rate: no tax was charged, and a tax of nothing at no rate records nothing.
   if (taxes.length === 1 && taxes[0]!.tax === 0 && taxes[0]!.rate === null && taxes[0]!.net === null && taxes[0]!.gross === null) taxes.length = 0;

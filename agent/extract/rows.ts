@@ -45,6 +45,9 @@ function trailingAmount(text: string): { label: string; amount: ParsedAmount } |
   return null;
 }
 
+/** A run of three or more dots (or an ellipsis) ending a label, with the spaces around it. */
+const DOT_LEADER = /\s*(?:\.{3,}|…+)\s*$/;
+
 /** Money always prints two decimals after a point or comma: a line without that holds no amount. */
 const MONEY_SHAPE = /\d[.,]\d\d/;
 
@@ -105,7 +108,10 @@ function toRow(line: TextLine, index: number): Row {
   const split = splitAmount(cells);
   const text = cells.map((c) => c.text).join('  ');
   // "02.05.25 18.40": the time of day after a date, not an amount.
-  const { label, amount } = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
+  const read = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
+  const amount = read.amount;
+  // "Service Wash 8kg ........ 14.00": the dot leader guides the eye to the amount; it is no part of the label.
+  const label = amount === null ? read.label : read.label.replace(DOT_LEADER, '');
   return {
     index,
     cells,

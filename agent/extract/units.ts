@@ -41,7 +41,7 @@ export interface Body {
 }
 
 const TAX_HEADER_ROLE = [
-  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|imponible|over|basis)$/i],
+  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|imponible|over|basis|grondslag)$/i],
   ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|omzet|importe|importo|bedrag)$/i],
   // "Taxe", "Impuesto": the tax column named by its own word, when the rate column is headed "TVA" or "IVA".
   ['tax', /^(?:vat|mwst|ust|tva|tax|taxe|taxes|steuer|btw|iva|cuota|imposta|impuesto)$/i],
