@@ -95,6 +95,9 @@ const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{2,8}(?:-[A-Z0-
  */
 const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
 
+/** A number of three or more digits and one space before a name: an article number when nothing else counts it. */
+const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
+
 export interface ItemDraft extends Item {
   /** Indent of the item's own line, to tell its indented modifiers apart. */
   readonly indentAt: number;
@@ -155,8 +158,13 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
   return Math.round((q.value * Math.round(Number(p.text) * 100_000)) / 1000);
 }
 
-/** "@ 27.49 ea", "à 3,95 /St": a unit price alone, under an item whose count a column printed. */
-const UNIT_PRICE_ALONE = new RegExp(`^${AT}\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit))?$`, 'i');
+/**
+ * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
+ * (Einzelpreis), "Unit price", "Stuksprijs".
+ */
+const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
+/** "@ 27.49 ea", "à 3,95 /St", "PU 6,90": a unit price alone, under an item whose count a column printed. */
+const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit))?$`, 'i');
 /** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
 const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 
@@ -260,7 +268,11 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   const count = m !== null && !afterNumber ? Number(m[2]) : 0;
   const divides = count > 0 && amount.minor % count === 0;
   if (divides && count < 10) {
-    const item = newItem(m![1]!, amount, indent);
+    // A number before the name of a line that prints its count after it ("1023 Lavande pot 2L x3") is no second
+    // count: it is the article number.
+    const article = ARTICLE_BEFORE_NAME.exec(m![1]!);
+    const item = newItem(article === null ? m![1]! : m![1]!.slice(article[0].length), amount, indent);
+    if (article !== null) item.sku = article[1]!;
     setQuantity(item, m![2]!, undefined, undefined);
     item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
     item.countInName = label;
