@@ -46,6 +46,11 @@ const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${
  */
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
+ * 4-column table row with the count first: "2    Adult GA    27.50" (quantity, description, unit price; the amount is
+ * split off). Read only when count × unit price is the amount: a number column after a name may be a size.
+ */
+const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})\\s{2,}(\\p{L}.*?)\\s{2,}-?${PRICE}-?$`, 'iu');
+/**
  * "2 Stk. Waschgang", "3 pcs x Spring Roll", "Trockner  2 Stk": the unit word after a quantity. The short ones that
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
@@ -244,6 +249,12 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
   m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_QTY_WORD.exec(label) : null;
   if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
+  m = isDigit(label.charCodeAt(0)) ? QTY_DESC_PRICE_COLUMNS.exec(label) : null;
+  if (m !== null && qtyTimesPrice(m[1]!, m[3]!) === Math.abs(amount.minor)) {
+    const item = newItem(m[2]!, amount, indent);
+    setQuantity(item, m[1]!, undefined, m[3]);
+    return item;
+  }
   m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
   m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_PRICE_QTY_COLUMNS.exec(label) : null;
