@@ -56,7 +56,7 @@ const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})\\s{2,}(\\p{L}.*?)\\s{2,}-
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
 // "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
-const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
+const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
 /** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
@@ -169,7 +169,7 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
  */
 const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
 /** "@ 27.49 ea", "à 3,95 /St", "PU 6,90": a unit price alone, under an item whose count a column printed. */
-const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit))?$`, 'i');
+const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure))?$`, 'i');
 /** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
 const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 

@@ -1,12 +1,16 @@
-// A VAT column beside the item lines ("MATITA HB  22%  3,60"): the lines that print a rate there give the column's
-// place on the paper, and a short code printed in that same place on another line ("GUIDA TOURING  VI  25,00": a
-// publisher's flat-rate VAT, an exemption, a class letter) is that line's tax code too, not the end of its name.
-// A tax word heading the column ("DESCRIZIONE  IVA  Prezzo") places it too. Only the column's position says so:
-// the code's letters mean nothing on their own.
+// A line's tax code printed beside its name rather than after its amount, found by the receipt's own layout:
+// - a VAT column beside the item lines ("MATITA HB  22%  3,60"): the lines that print a rate there give the column's
+//   place on the paper, and a short code printed in that same place on another line ("GUIDA TOURING  VI  25,00": a
+//   publisher's flat-rate VAT, an exemption, a class letter) is that line's tax code too, not the end of its name. A
+//   tax word heading the column ("DESCRIZIONE  IVA  Prezzo") places it too;
+// - a legend that defines a code by a tax word ("E: Exento de IVA", "T = taxable prepared food"): a name ending in
+//   that code as a word of its own ("Sello nacional E") carries it.
+// Only the column's position or the legend says so: the code's letters mean nothing on their own.
 import type { Item, Tax } from './basket.js';
 import { lineTotal } from './checks.js';
 import type { Row } from './rows.js';
 import { TAX_WORD } from './vocabulary.js';
+
 
 /** What the pass needs of an item line: its row and the item's description and tax code. */
 export interface CodedLine {
@@ -106,4 +110,34 @@ export function rateFromColumn(taxes: Tax[], items: readonly Item[]): void {
   const rate = [...rates][0]!;
   if (otherCodes && Math.abs(Math.round((Math.abs(base) * rate) / (100 + rate)) - Math.abs(taxes[0]!.tax)) > 1) return;
   taxes[0]!.rate = rate;
+}
+
+/** "E: Exento de IVA", "VI = IVA assolta", "T = taxable prepared food": a code, a colon or equals sign, what it means. */
+const LEGEND = /^([A-Z]{1,2})\s*[:=]\s+(\S.*)$/;
+/** Words that say a line is taxed, or is not, in the six languages (besides the tax words themselves). */
+const TAX_CLASS_WORD = /(?:^|[^\p{L}])(?:taxable|non-taxable|exempt|zero[- ]rated|exento|exenta|esente|exon[ée]r[ée]e?|steuerfrei|vrijgesteld)(?:$|[^\p{L}])/iu;
+
+/** The codes the receipt's legends define as tax classes. */
+function legendCodes(rows: readonly Row[]): Set<string> {
+  const codes = new Set<string>();
+  for (const row of rows) {
+    if (row.amount !== null) continue;
+    const m = LEGEND.exec(row.text.trim());
+    if (m !== null && (TAX_WORD.test(m[2]!) || TAX_CLASS_WORD.test(m[2]!))) codes.add(m[1]!);
+  }
+  return codes;
+}
+
+/** Sets the tax code of lines whose name ends in a code a legend defines as a tax class ("Sello nacional E"). */
+export function codesFromLegend(rows: readonly Row[], lines: readonly CodedLine[]): void {
+  const codes = legendCodes(rows);
+  if (codes.size === 0) return;
+  for (const { item } of lines) {
+    if (item.taxCode !== null) continue;
+    const space = item.description.lastIndexOf(' ');
+    const code = item.description.slice(space + 1);
+    if (space <= 0 || !codes.has(code)) continue;
+    item.description = item.description.slice(0, space).trimEnd();
+    item.taxCode = code;
+  }
 }

@@ -10,7 +10,7 @@ import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
-import { codesInRateColumn } from './tax-column.js';
+import { codesFromLegend, codesInRateColumn } from './tax-column.js';
 import { taxSentence } from './tax-sentence.js';
 import { TAX_WORD } from './vocabulary.js';
 
@@ -360,6 +360,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   }
   settleCountsInNames();
   codesInRateColumn(rows, units);
+  codesFromLegend(rows, units);
   return { units, ambiguities, taxTable, plainRows };
 
   /** A quantity line's count and price ("2 x 3,80", "0,452 kg x 2,20/kg") set on its item. */
