@@ -119,7 +119,7 @@ describe('currency from the tax named', () => {
   it('infers dollars from an English tax named "Tax" with a rate, and says it inferred them', () => {
     const b = one(receipt('Tax 8.25%  1.65'));
     expect(b.currency).toBe('USD');
-    expect(b.context.sources.currency).toBe('inferred');
+    expect(b.context?.sources.currency).toBe('inferred');
   });
   it('infers nothing from a tax named VAT or GST', () => {
     expect(one(receipt('VAT 8.25%  1.65')).currency).not.toBe('USD');
