@@ -282,11 +282,13 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     // A number before the name of a line that prints its count after it ("1023 Lavande pot 2L x3") is no second
     // count: it is the article number.
     const article = ARTICLE_BEFORE_NAME.exec(m![1]!);
+    const named = article === null ? label : label.slice(article[0].length);
     const item = newItem(article === null ? m![1]! : m![1]!.slice(article[0].length), amount, indent);
     if (article !== null) item.sku = article[1]!;
     setQuantity(item, m![2]!, undefined, undefined);
     item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
-    item.countInName = label;
+    // Read as a pack (settleCountsInNames), the name keeps its size but not the article number.
+    item.countInName = named;
     return item;
   }
   const item = newItem(label, amount, indent);
