@@ -57,7 +57,12 @@ function headingEdges(rows: readonly Row[], firstLine: number, lefts: number[], 
  * under the tax word heading that column.
  */
 export function codesInRateColumn(rows: readonly Row[], lines: readonly CodedLine[]): void {
-  if (lines.length === 0) return;
+  // The lines whose name ends in a short code of its own cell: most receipts have none, and the column is not sought.
+  const candidates = lines.filter(({ row, item }) => {
+    const cell = cellBeforeAmount(row);
+    return cell !== null && item.taxCode === null && OTHER_CODE.test(cell.text) && item.description.endsWith(`  ${cell.text}`);
+  });
+  if (candidates.length === 0) return;
   const rights: number[] = [];
   const lefts: number[] = [];
   headingEdges(rows, lines[0]!.row.index, lefts, rights);
@@ -67,15 +72,11 @@ export function codesInRateColumn(rows: readonly Row[], lines: readonly CodedLin
     rights.push(cell.right);
     lefts.push(cell.x);
   }
-  if (rights.length === 0) return;
   const near = (edges: readonly number[], at: number): boolean => edges.some((e) => Math.abs(e - at) <= SAME_EDGE);
-  for (const { row, item } of lines) {
-    const cell = cellBeforeAmount(row);
-    if (cell === null || item.taxCode !== null || !OTHER_CODE.test(cell.text)) continue;
+  for (const { row, item } of candidates) {
+    const cell = cellBeforeAmount(row)!;
     if (!near(rights, cell.right) && !near(lefts, cell.x)) continue;
-    const tail = `  ${cell.text}`;
-    if (!item.description.endsWith(tail)) continue;
-    item.description = item.description.slice(0, -tail.length);
+    item.description = item.description.slice(0, -(cell.text.length + 2));
     item.taxCode = cell.text;
   }
 }
@@ -117,11 +118,14 @@ const LEGEND = /^([A-Z]{1,2})\s*[:=]\s+(\S.*)$/;
 /** Words that say a line is taxed, or is not, in the six languages (besides the tax words themselves). */
 const TAX_CLASS_WORD = /(?:^|[^\p{L}])(?:taxable|non-taxable|exempt|zero[- ]rated|exento|exenta|esente|exon[ée]r[ée]e?|steuerfrei|vrijgesteld)(?:$|[^\p{L}])/iu;
 
+const CODE_AT_END = /\s[A-Z]{1,2}$/;
+
 /** The codes the receipt's legends define as tax classes. */
 function legendCodes(rows: readonly Row[]): Set<string> {
   const codes = new Set<string>();
   for (const row of rows) {
-    if (row.amount !== null) continue;
+    // A legend starts with its code and a colon or equals sign within its first few characters.
+    if (row.amount !== null || row.text.length < 4 || !/[:=]/.test(row.text.slice(0, 5))) continue;
     const m = LEGEND.exec(row.text.trim());
     if (m !== null && (TAX_WORD.test(m[2]!) || TAX_CLASS_WORD.test(m[2]!))) codes.add(m[1]!);
   }
@@ -130,6 +134,8 @@ function legendCodes(rows: readonly Row[]): Set<string> {
 
 /** Sets the tax code of lines whose name ends in a code a legend defines as a tax class ("Sello nacional E"). */
 export function codesFromLegend(rows: readonly Row[], lines: readonly CodedLine[]): void {
+  // Only a name ending in a word of one or two capitals may carry a code: most receipts print none, and no legend is sought.
+  if (!lines.some(({ item }) => item.taxCode === null && CODE_AT_END.test(item.description))) return;
   const codes = legendCodes(rows);
   if (codes.size === 0) return;
   for (const { item } of lines) {
