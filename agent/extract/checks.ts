@@ -6,11 +6,13 @@
 import type { Check, Item } from './basket.js';
 import type { ExtractedBasket } from './extractor.js';
 import { formatMinor } from './money.js';
+import { rateOfCode } from './tax-column.js';
 
 /** Fractional quantities (0.452 kg) round to the minor unit on the till; allow that one unit. */
 const ROUNDING = 1;
 
-function lineTotal(item: Item): number {
+/** What a line adds to the basket: its amount with its priced modifiers, less its own discounts. */
+export function lineTotal(item: Item): number {
   let sum = item.amount;
   for (const m of item.modifiers) sum += m.amount ?? 0;
   for (const d of item.discounts) sum += d.amount;
@@ -120,6 +122,11 @@ function taxesCheck(b: ExtractedBasket): Check {
     if (!fits && !onSubtotal(b.subtotal) && !onSubtotal(b.subtotal === null ? null : b.subtotal + discounts) && !taxableBases(b.items).some((base) => onSubtotal(base) || onSubtotal(base + discounts))) {
       wrong.push(`tax ${formatMinor(t.tax)} is not ${t.rate}% of total ${formatMinor(b.total)}`);
     }
+  }
+  // The lines print their rates in a VAT column, yet the lone tax line fits none of them (tax-column.ts would have
+  // given it the rate): the tax, or a line's code, was read wrong.
+  if (b.taxes.length === 1 && b.taxes[0]!.rate === null && b.items.some((i) => rateOfCode(i.taxCode) !== null)) {
+    wrong.push(`tax ${formatMinor(b.taxes[0]!.tax)} is at none of the rates its lines print`);
   }
   return wrong.length === 0
     ? check('taxes', true, `${b.taxes.length} tax line(s) consistent`)

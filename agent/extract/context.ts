@@ -123,11 +123,19 @@ const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/;
 const EU_TAX_ID = /\b(?:USt-?Id|UID|St\.?-?Nr|SIRET|SIREN|N°\s*TVA|TVA\s+FR|BTW|P\.?\s?IVA|NIF|CIF|Partita IVA|KvK)\b|\b(?:DE|FR|NL|ES|IT|AT|BE|IE|PT|FI|LU)\s?\d[\dA-Z ]{7,}/i;
 const GB_VAT = /\bVAT\b.*\b(?:GB\s?)?\d{3}\s?\d{4}\s?\d{2}\b/i;
 
-/** Currency from hints when the receipt prints no symbol or code: tax numbers, addresses, language. */
+/**
+ * A tax named in English by that word alone, with its rate ("Tax 8.25%", "Sales Tax (7%)"): a US sales tax. A UK or
+ * Irish till names its VAT, a Canadian one its GST, HST, PST or QST, and the other languages have their own words.
+ */
+const SALES_TAX_AT_RATE = /\b(?:sales\s+)?tax\b\s*[(@:]?\s*\d{1,2}(?:\.\d{1,3})?\s?%/i;
+const OTHER_TAX_NAMES = /\b(?:vat|gst|hst|pst|qst|tva|btw|iva|mwst|ust)\b/i;
+
+/** Currency from hints when the receipt prints no symbol or code: tax numbers, addresses, tax names, language. */
 function inferCurrency(text: string, language: Language | null): string | null {
   if (US_ADDRESS.test(text)) return 'USD';
   if (EU_TAX_ID.test(text)) return 'EUR';
   if (GB_VAT.test(text) || UK_POSTCODE.test(text)) return 'GBP';
+  if (SALES_TAX_AT_RATE.test(text) && !OTHER_TAX_NAMES.test(text) && (language === null || language === 'en')) return 'USD';
   if (language !== null && language !== 'en') return 'EUR';
   return null;
 }

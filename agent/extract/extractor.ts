@@ -25,6 +25,7 @@ import { findReceiptNumber, printsMaskedId, printsUnnamedId, receiptNumberFromCo
 import { finishItem, type ItemDraft } from './items.js';
 import { unreadTraces } from './leftovers.js';
 import { parseRate } from './money.js';
+import { rateFromColumn } from './tax-column.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
 import type { Row } from './rows.js';
 import { isSeparator } from './rows.js';
@@ -145,21 +146,6 @@ function taxFromLine(row: Row): Tax {
   const label = row.label;
   const code = /(?:vat|mwst|ust|tva|tax|btw|iva)\s+([A-Z])\b/i.exec(label)?.[1] ?? null;
   return { code, rate: parseRate(label), net: null, tax: row.amount!.minor, gross: null };
-}
-
-/** A tax code that is the rate itself ("10%", "7,0%"), as a VAT column beside each line prints it. */
-const RATE_CODE = /^(\d{1,2}(?:[.,]\d{1,2})?)%$/;
-
-/**
- * A lone tax line that prints no rate ("di cui IVA  6,05") on a receipt whose every line prints the same rate in a VAT
- * column ("Tagliere misto  10%  14,00"): the tax is at that rate.
- */
-function rateFromLines(taxes: readonly Tax[], items: readonly Item[]): void {
-  if (taxes.length !== 1 || taxes[0]!.rate !== null || items.length === 0) return;
-  const code = items[0]!.taxCode;
-  const m = code === null ? null : RATE_CODE.exec(code);
-  if (m === null || items.some((i) => i.taxCode !== code)) return;
-  taxes[0]!.rate = Number(m[1]!.replace(',', '.'));
 }
 
 interface CardDetails {
@@ -421,7 +407,12 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   if (change !== null && change > 0) for (const t of tenders) if (t.type === 'other' && untyped.has(t)) t.type = 'cash';
 
   const finished = items.map(finishItem);
-  rateFromLines(taxes, finished);
+  // A tax line's sign is the total's: on a sale, parentheses round a tax in a sentence ("Prices include VAT at 20%
+  // (£2.83)") set it off, they do not take it back. Tax-table rows (read with their table) keep what they print.
+  if (body.taxTable.length === 0 && total !== null && total > 0) for (const t of taxes) t.tax = Math.abs(t.tax);
+  rateFromColumn(taxes, finished);
+  // A lone "di cui IVA  0,00" at no rate: no tax was charged, and a tax of nothing at no rate records nothing.
+  if (taxes.length === 1 && taxes[0]!.tax === 0 && taxes[0]!.rate === null && taxes[0]!.net === null && taxes[0]!.gross === null) taxes.length = 0;
   if (kind === null) {
     const isSlip = finished.length === 0 && rows.some((r) => SLIP_MARKER.test(r.text));
     kind = finished.length > 0 ? 'sale' : 'other';

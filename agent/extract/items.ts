@@ -46,12 +46,17 @@ const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${
  */
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
+ * 4-column table row with the count first: "2    Adult GA    27.50" (quantity, description, unit price; the amount is
+ * split off). Read only when count × unit price is the amount: a number column after a name may be a size.
+ */
+const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})\\s{2,}(\\p{L}.*?)\\s{2,}-?${PRICE}-?$`, 'iu');
+/**
  * "2 Stk. Waschgang", "3 pcs x Spring Roll", "Trockner  2 Stk": the unit word after a quantity. The short ones that
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
 // "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
-const QTY_X_DESC = new RegExp(`^(\\d{1,4})${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
+const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
 /** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
@@ -94,6 +99,9 @@ const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{2,8}(?:-[A-Z0-
  * ("*********3931  Germinal": nine stars and the last four, as maskPans leaves 13 digits).
  */
 const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
+
+/** A number of three or more digits and one space before a name: an article number when nothing else counts it. */
+const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
 
 export interface ItemDraft extends Item {
   /** Indent of the item's own line, to tell its indented modifiers apart. */
@@ -155,8 +163,13 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
   return Math.round((q.value * Math.round(Number(p.text) * 100_000)) / 1000);
 }
 
-/** "@ 27.49 ea", "à 3,95 /St": a unit price alone, under an item whose count a column printed. */
-const UNIT_PRICE_ALONE = new RegExp(`^${AT}\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit))?$`, 'i');
+/**
+ * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
+ * (Einzelpreis), "Unit price", "Stuksprijs".
+ */
+const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
+/** "@ 27.49 ea", "à 3,95 /St", "PU 6,90": a unit price alone, under an item whose count a column printed. */
+const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure))?$`, 'i');
 /** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
 const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 
@@ -236,6 +249,12 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
   m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_QTY_WORD.exec(label) : null;
   if (m !== null) return counted(m[1]!, amount, indent, m[2]!);
+  m = isDigit(label.charCodeAt(0)) ? QTY_DESC_PRICE_COLUMNS.exec(label) : null;
+  if (m !== null && qtyTimesPrice(m[1]!, m[3]!) === Math.abs(amount.minor)) {
+    const item = newItem(m[2]!, amount, indent);
+    setQuantity(item, m[1]!, undefined, m[3]);
+    return item;
+  }
   m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
   m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_PRICE_QTY_COLUMNS.exec(label) : null;
@@ -260,10 +279,16 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   const count = m !== null && !afterNumber ? Number(m[2]) : 0;
   const divides = count > 0 && amount.minor % count === 0;
   if (divides && count < 10) {
-    const item = newItem(m![1]!, amount, indent);
+    // A number before the name of a line that prints its count after it ("1023 Lavande pot 2L x3") is no second
+    // count: it is the article number.
+    const article = ARTICLE_BEFORE_NAME.exec(m![1]!);
+    const named = article === null ? label : label.slice(article[0].length);
+    const item = newItem(article === null ? m![1]! : m![1]!.slice(article[0].length), amount, indent);
+    if (article !== null) item.sku = article[1]!;
     setQuantity(item, m![2]!, undefined, undefined);
     item.ambiguity = `"${label}": a quantity of ${m![2]} or a pack size`;
-    item.countInName = label;
+    // Read as a pack (settleCountsInNames), the name keeps its size but not the article number.
+    item.countInName = named;
     return item;
   }
   const item = newItem(label, amount, indent);

@@ -10,6 +10,8 @@ export interface Cell {
   readonly text: string;
   /** Left edge in dots. */
   readonly x: number;
+  /** Right edge in dots, after its last printed character: right-aligned columns line up here. */
+  readonly right: number;
 }
 
 export interface Row {
@@ -42,6 +44,12 @@ function trailingAmount(text: string): { label: string; amount: ParsedAmount } |
   }
   return null;
 }
+
+/** A run of three or more dots (or an ellipsis) ending a label, with the spaces around it. */
+const DOT_LEADER = /\s*(?:\.{3,}|…+)\s*$/;
+
+/** Most labels end in no dot: the leader's regex runs only on those that do. */
+const endsInDot = (label: string): boolean => label.endsWith('.') || label.endsWith('…');
 
 /** Money always prints two decimals after a point or comma: a line without that holds no amount. */
 const MONEY_SHAPE = /\d[.,]\d\d/;
@@ -94,14 +102,21 @@ function toRow(line: TextLine, index: number): Row {
     const raw = span.text.trim();
     const text = mayHoldPan(raw) ? maskPans(raw) : raw;
     if (text.length === 0) continue;
-    cells.push({ text, x: span.x });
+    // The span's trailing spaces are not part of its column: its right edge is its last printed character's.
+    let printed = span.text.length;
+    while (printed > 0 && span.text.charCodeAt(printed - 1) === 32) printed--;
+    const right = span.text.length === 0 ? span.x : span.x + (span.width * printed) / span.text.length;
+    cells.push({ text, x: span.x, right });
     bold ||= span.style.bold;
     large ||= span.style.width > 1 || span.style.height > 1;
   }
   const split = splitAmount(cells);
   const text = cells.map((c) => c.text).join('  ');
   // "02.05.25 18.40": the time of day after a date, not an amount.
-  const { label, amount } = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
+  const read = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
+  const amount = read.amount;
+  // "Service Wash 8kg ........ 14.00": the dot leader guides the eye to the amount; it is no part of the label.
+  const label = amount === null || !endsInDot(read.label) ? read.label : read.label.replace(DOT_LEADER, '');
   return {
     index,
     cells,

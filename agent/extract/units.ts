@@ -10,6 +10,7 @@ import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
+import { codesFromLegend, codesInRateColumn } from './tax-column.js';
 import { taxSentence } from './tax-sentence.js';
 import { TAX_WORD } from './vocabulary.js';
 
@@ -40,7 +41,7 @@ export interface Body {
 }
 
 const TAX_HEADER_ROLE = [
-  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|imponible|over|basis)$/i],
+  ['net', /^(?:net|netto|neto|ht|nett|net amt|excl|base|imponibile|imponible|over|basis|grondslag)$/i],
   ['gross', /^(?:gross|brutto|bruto|brut|lordo|ttc|total|totale|totaal|incl|umsatz|omzet|importe|importo|bedrag)$/i],
   // "Taxe", "Impuesto": the tax column named by its own word, when the rate column is headed "TVA" or "IVA".
   ['tax', /^(?:vat|mwst|ust|tva|tax|taxe|taxes|steuer|btw|iva|cuota|imposta|impuesto)$/i],
@@ -358,6 +359,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     readMoneyRow(row);
   }
   settleCountsInNames();
+  codesInRateColumn(rows, units);
+  codesFromLegend(rows, units);
   return { units, ambiguities, taxTable, plainRows };
 
   /** A quantity line's count and price ("2 x 3,80", "0,452 kg x 2,20/kg") set on its item. */
@@ -372,12 +375,19 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
    */
   function settleCountsInNames(): void {
     const countBefore = units.some((u) => u.item.quantity > 1 && Number.isInteger(u.item.quantity) && countBeforeName(u.label));
-    if (!countOnOwnLine && !countBefore) return;
+    // The other way round, a till that prints "x1" after a name (no pack is sold as one), or a unit price under a
+    // count after a name (count × price is the amount), prints its counts after the names: "x3" is a count too.
+    const countAfter = units.some((u) => u.item.countInName !== null && (u.item.quantity === 1 || u.item.unitPrice !== null));
+    if (!countOnOwnLine && !countBefore && !countAfter) return;
     for (const u of units) {
       if (u.item.countInName === null) continue;
       const noted = ambiguities.indexOf(u.item.ambiguity!);
       if (noted >= 0) ambiguities.splice(noted, 1);
-      packInName(u.item);
+      if (countOnOwnLine || countBefore) packInName(u.item);
+      else {
+        u.item.countInName = null;
+        u.item.ambiguity = null;
+      }
     }
   }
 
@@ -404,11 +414,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       pending = null;
       return;
     }
-    const unitPrice = current === null || current.quantity === 1 ? null : unitPriceAlone(label, current.quantity, current.amount);
-    if (unitPrice !== null) {
-      setQuantity(current!, String(current!.quantity), undefined, unitPrice);
-      return;
-    }
+    if (pricesCountAbove(label)) return;
     const indented = current !== null && row.indent > current.indentAt + 12;
     if (current !== null && (indented || BULLET.test(label))) {
       current.modifiers.push({ description: label.replace(BULLET, ''), amount: null });
@@ -434,6 +440,17 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (wrap.settled || wrapNoted) return;
     ambiguities.push(`"${label}": the end of the item above or the start of the next`);
     wrapNoted = true;
+  }
+
+  /**
+   * "@ 27.49 ea", "PU 6,90" under an item whose count a column printed: its unit price, set on it, when the count at
+   * that price is its amount. A unit price is never a line of its own.
+   */
+  function pricesCountAbove(text: string): boolean {
+    const unitPrice = current === null || current.quantity === 1 ? null : unitPriceAlone(text, current.quantity, current.amount);
+    if (unitPrice === null) return false;
+    setQuantity(current!, String(current!.quantity), undefined, unitPrice);
+    return true;
   }
 
   /** "2 @ 3.20" alone: the price at its end is a unit price, for the item above or (by the arithmetic) below. */
@@ -491,6 +508,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     // "2 x 1,20" alone, in one cell or with its price in a column of its own ("6 x   0,95"): a unit price.
     const only = qtyLine(row.text);
     if (only !== null) return attachQty(only, row);
+    // "@ 0.08" printed as money: still the unit price of the counted line above, when it makes that line's amount.
+    if (pricesCountAbove(row.text)) return;
     const qty = qtyLine(label) ?? (pending !== null ? qtyPriceColumns(label, amount.minor) : null);
     if (qty !== null) {
       if (pending !== null) {

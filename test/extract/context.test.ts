@@ -110,3 +110,19 @@ describe('posbridge parse --currency --locale', () => {
     expect(badLocale.stderr).toContain("--locale 'English' is not a locale");
   });
 });
+
+describe('currency from the tax named', () => {
+  const receipt = (taxLine: string) => {
+    const lines = ['SMOKE & GRILL', 'Check 118', '07/03/25 1:05 PM', 'Ribs  20.00', taxLine, 'BALANCE DUE  21.65', 'MC  21.65'];
+    return new TextEncoder().encode(lines.join('\n') + '\n');
+  };
+  it('infers dollars from an English tax named "Tax" with a rate, and says it inferred them', () => {
+    const b = one(receipt('Tax 8.25%  1.65'));
+    expect(b.currency).toBe('USD');
+    expect(b.context?.sources.currency).toBe('inferred');
+  });
+  it('infers nothing from a tax named VAT or GST', () => {
+    expect(one(receipt('VAT 8.25%  1.65')).currency).not.toBe('USD');
+    expect(one(receipt('GST 8.25%  1.65')).currency).not.toBe('USD');
+  });
+});

@@ -81,6 +81,23 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
     layouts: 20,
     receipts: 80,
   },
+  // The thirteenth batch, free-form (20 layouts, 80 receipts), written blind. Blind (at 37693fc): all 0.938, items
+  // 0.768, tax 0.85, currency 0.95, total, tenders, receipt number and time 1; 49 at 0.9 or more, only 45 of them fully
+  // correct (a bookshop's "VI" VAT-column code read into its names and its lone tax line left without its rate, at 1).
+  // Tuned on its classes (a code in the VAT column or defined by a tax legend, a rate from the lines that print it,
+  // Grondslag, dot leaders, a tax in parentheses, a unit price printed as money or after "PU", a count-name-price
+  // table row, an article number before a name that prints its count after it, "Tax 8.25%" as dollars): all 0.998,
+  // items 0.9875, the rest 1; 61 at 0.9 or more, all fully correct. Still missed, each flagged below 0.5: a stamp's
+  // name wrapped mid-word onto a second line with its tax code ("Sello internaciona" over "l E"), and a book title
+  // the till cut at its column ("CALVINO LE CITTA INVISIBI": the expected basket has the full title, never printed;
+  // flagged only because the taxes check cannot see VAT included in the lines of one code).
+  {
+    part: 'development-13',
+    floors: { items: 0.987, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 },
+    at09: 61,
+    layouts: 20,
+    receipts: 80,
+  },
 ];
 
 /**

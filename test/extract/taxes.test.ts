@@ -111,3 +111,15 @@ describe('tax tables with net and gross columns named by a tax word', () => {
     expect(taxes(b)).toEqual([[4, 300, 12, null]]);
   });
 });
+
+describe('tax lines and tables of the thirteenth batch', () => {
+  it('reads "Grondslag" as the net column of a Dutch tax table', () => {
+    const b = extract(lr('Havermout', '10,90'), rule(), lr('Totaal', '10,90'), lr('Pin', '10,90'), row('BTW', 'Grondslag', 'BTW-bedrag'), row('Laag 9%', '10,00', '0,90'));
+    expect(taxes(b)).toEqual([[9, 1000, 90, null]]);
+  });
+  it('reads a tax set off in parentheses on a sale as positive', () => {
+    const b = extract(lr('Service wash', '12.00'), rule(), lr('TOTAL', '12.00'), lr('CASH', '12.00'), lr('Prices include VAT at 20%', '(2.00)'));
+    expect(taxes(b)).toEqual([[20, null, 200, null]]);
+    expect(b.confidence).toBe(1);
+  });
+});
