@@ -98,15 +98,17 @@ export async function parse(files: string[], options: ParseOptions, command: Com
   const baskets = options.json === true && options.document !== true;
   // `--json --document` keeps the document JSON of `--format json`.
   if (options.json === true && !baskets) options.format = 'json';
+  // Checked whatever the output: only baskets use them, but a mistyped one is an error, not silently ignored.
+  if (options.currency !== undefined && !/^[A-Z]{3}$/.test(options.currency)) command.error(`error: --currency '${options.currency}' is not an ISO 4217 code such as GBP`);
+  if (options.locale !== undefined && (await import('../extract/context.js')).localeInfo(options.locale) === null) {
+    command.error(`error: --locale '${options.locale}' is not a locale such as en-GB or de-DE`);
+  }
   let basketOptions: BasketOptions | undefined;
   if (baskets) {
     if (!isTimeZone(options.timezone)) command.error(`error: --timezone '${options.timezone}' is not an IANA timezone`);
     // The till clock's zone becomes the process's own: basket times then take their offsets from Date, without
     // starting Intl's formatter (parse shows no other local time).
     adoptTimeZone(options.timezone);
-    if (options.currency !== undefined && !/^[A-Z]{3}$/.test(options.currency)) command.error(`error: --currency '${options.currency}' is not an ISO 4217 code such as GBP`);
-    const { localeInfo } = await import('../extract/context.js');
-    if (options.locale !== undefined && localeInfo(options.locale) === null) command.error(`error: --locale '${options.locale}' is not a locale such as en-GB or de-DE`);
     let profiles: LayoutProfile[] = [];
     try {
       // The loader (YAML, zod) only when there are profiles to load.

@@ -109,6 +109,19 @@ describe('posbridge parse --currency --locale', () => {
     expect(badLocale.status).not.toBe(0);
     expect(badLocale.stderr).toContain("--locale 'English' is not a locale");
   });
+
+  it('refuses them as clearly whatever the output format, not only with --json', () => {
+    for (const format of [[], ['--format', 'text'], ['--format', 'html'], ['--document']]) {
+      const run = (...args: string[]) => spawnSync('node', ['bin/posbridge.js', 'parse', ...format, ...args, `${LAYOUTS_DIR}uk-bakery-nosymbol-1.bin`], { encoding: 'utf8' });
+      const badCurrency = run('--currency', 'pounds');
+      expect(badCurrency.status, format.join(' ')).not.toBe(0);
+      expect(badCurrency.stderr).toContain("--currency 'pounds' is not an ISO 4217 code");
+      const badLocale = run('--locale', 'English');
+      expect(badLocale.status, format.join(' ')).not.toBe(0);
+      expect(badLocale.stderr).toContain("--locale 'English' is not a locale");
+      expect(run('--currency', 'EUR', '--locale', 'de-DE').status, format.join(' ')).toBe(0);
+    }
+  });
 });
 
 describe('currency from the tax named', () => {
