@@ -28,8 +28,8 @@ const FLUSH_AT_BYTES = 64 * 1024;
 export interface BatchingSinkOptions {
   maxBacklogBytes: number;
   durableWaitMs?: number;
-  /** Run `collect` after every `everyBytes` captured (the daemon's scavenge, daemon/heap-tuning.ts). */
-  collectGarbage?: { everyBytes: number; collect: () => void };
+  /** Told the size of every chunk captured (the daemon's scavenger, daemon/heap-tuning.ts). */
+  collectGarbage?: (byteCount: number) => void;
 }
 
 interface Batch {
@@ -55,8 +55,6 @@ export class BatchingSink implements CaptureSink {
 
   readonly #durableWaitMs: number;
   readonly #collectGarbage: BatchingSinkOptions['collectGarbage'];
-  /** Bytes captured since the last `collect`. */
-  #sinceCollect = 0;
 
   constructor(channel: CaptureChannel, options: BatchingSinkOptions) {
     this.#channel = channel;
@@ -130,11 +128,7 @@ export class BatchingSink implements CaptureSink {
       this.#batched += chunk.length;
       if (batch.size >= FLUSH_AT_BYTES) this.#flushSession(session);
     }
-    const collecting = this.#collectGarbage;
-    if (collecting !== undefined && (this.#sinceCollect += chunk.length) >= collecting.everyBytes) {
-      this.#sinceCollect = 0;
-      collecting.collect();
-    }
+    this.#collectGarbage?.(chunk.length);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#flushAll);

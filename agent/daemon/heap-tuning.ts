@@ -17,19 +17,27 @@ export function tuneDaemonHeap(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
-/**
- * A scavenge (minor GC) on demand, for the threads that carry a flood of print data. Every chunk read from a till
- * and every copy made of it is an ArrayBuffer whose memory lives outside V8's heap; V8 only frees it once the small
- * wrapper object dies in a collection, and with a small young generation and little else allocated, collections come
- * late: V8 waits for ~64 MiB of such memory before it forces one. Measured on the 50 MB flood (bench store): the
- * passthrough thread held up to ~45 MiB of dead chunks that way. A scavenge of a 1 MiB semi-space costs well under a
- * millisecond; run every MiB of data it keeps dead chunks to about that. Obtained through V8's own `gc` extension
- * (enabled once for the process, installed in a fresh context), so nothing else in the process sees a global gc.
- */
-export const COLLECT_EVERY_BYTES = 1024 * 1024;
+/** Captured bytes a thread handles between two scavenges (see collectorOfCapturedBytes). */
+const COLLECT_EVERY_BYTES = 1024 * 1024;
 
-export function youngCollector(): () => void {
+/**
+ * A scavenge (minor GC) every COLLECT_EVERY_BYTES of captured bytes, for the threads that carry a flood of print
+ * data: call the returned function with each chunk's size. Every chunk read from a till and every copy made of it is
+ * an ArrayBuffer whose memory lives outside V8's heap; V8 only frees it once the small wrapper object dies in a
+ * collection, and with a small young generation and little else allocated, collections come late: V8 waits for
+ * ~64 MiB of such memory before it forces one. Measured on the 50 MB flood (bench store): the passthrough thread held
+ * up to ~45 MiB of dead chunks that way. A scavenge of a 1 MiB semi-space costs well under a millisecond; run every
+ * MiB of data it keeps dead chunks to about that. Obtained through V8's own `gc` extension (enabled once for the
+ * process, installed in a fresh context), so nothing else in the process sees a global gc.
+ */
+export function collectorOfCapturedBytes(): (byteCount: number) => void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void;
-  return () => gc({ type: 'minor' });
+  let since = 0;
+  return (byteCount) => {
+    since += byteCount;
+    if (since < COLLECT_EVERY_BYTES) return;
+    since = 0;
+    gc({ type: 'minor' });
+  };
 }

@@ -11,7 +11,7 @@ import type { OcrStatus } from '../ocr/index.js';
 import type { StoreHealth } from '../model/store-health.js';
 import { WORKER_THREAD_LIMITS } from '../model/thread-limits.js';
 import { SpillWriter } from './capture-spill.js';
-import { COLLECT_EVERY_BYTES, youngCollector } from './heap-tuning.js';
+import { collectorOfCapturedBytes } from './heap-tuning.js';
 import type { JobSummary } from './job-processor.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -65,7 +65,6 @@ export class ProcessingWorker implements CaptureChannel {
   #reopen: [number, SessionInfo][] = [];
   /** Opened with the first worker; undefined if the data folder cannot take it (bytes are then held in memory). */
   #spill: SpillWriter | undefined;
-  readonly #inMemoryLimit: number;
   /** Captured bytes posted to the worker in messages, not yet acknowledged. */
   #inMemoryBytes = 0;
   /** Spilled bytes posted to the running worker, not yet acknowledged (lost with it if it dies). */
@@ -78,11 +77,10 @@ export class ProcessingWorker implements CaptureChannel {
   #tail: Promise<void> = Promise.resolve();
   #spillFailed = false;
 
-  constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; inMemoryBytes?: number; onJob: (summary: JobSummary) => void }) {
+  constructor(settings: WorkerSettings, options: { maxBacklogBytes: number; onJob: (summary: JobSummary) => void }) {
     this.#settings = settings;
     this.#onJob = options.onJob;
-    this.#inMemoryLimit = options.inMemoryBytes ?? IN_MEMORY_BYTES;
-    this.sink = new BatchingSink(this, { maxBacklogBytes: options.maxBacklogBytes, collectGarbage: { everyBytes: COLLECT_EVERY_BYTES, collect: youngCollector() } });
+    this.sink = new BatchingSink(this, { maxBacklogBytes: options.maxBacklogBytes, collectGarbage: collectorOfCapturedBytes() });
   }
 
   get running(): boolean {
@@ -214,7 +212,7 @@ export class ProcessingWorker implements CaptureChannel {
     const spill = this.#spill;
     // Held for a restarting worker counts too: while one restarts, the spill takes what does not fit.
     const inMemory = this.#inMemoryBytes + this.#waitingBytes;
-    if (spill === undefined || (this.#ordered === 0 && inMemory + bytes.byteLength <= this.#inMemoryLimit)) {
+    if (spill === undefined || (this.#ordered === 0 && inMemory + bytes.byteLength <= IN_MEMORY_BYTES)) {
       this.#send({ t: 'data', session, bytes, at });
       return;
     }

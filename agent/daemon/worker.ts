@@ -12,7 +12,7 @@ import { OcrService, recoverPendingOcr } from '../ocr/index.js';
 import { JobWriter, Store, type JournalledSession } from '../store/index.js';
 import { CaptureJournal, replaySession, type JournalChunk } from './capture-journal.js';
 import { SpillReader } from './capture-spill.js';
-import { COLLECT_EVERY_BYTES, youngCollector } from './heap-tuning.js';
+import { collectorOfCapturedBytes } from './heap-tuning.js';
 import { faultyDecoderFactory, parseFaults } from './faults.js';
 import { logJob } from './job-log.js';
 import { JobProcessor, jobSummary, type ProcessorSettings } from './job-processor.js';
@@ -111,14 +111,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
 
   // This thread's copies of a flood's chunks (received, read back from the spill or the journal, masked) are
   // scavenged as the passthrough's are (heap-tuning.ts), also in the long synchronous store of a backlog at drain.
-  const collect = youngCollector();
-  let sinceCollect = 0;
-  const handled = (byteCount: number): void => {
-    sinceCollect += byteCount;
-    if (sinceCollect < COLLECT_EVERY_BYTES) return;
-    sinceCollect = 0;
-    collect();
-  };
+  const collectGarbage = collectorOfCapturedBytes();
 
   let scheduled = false;
   let queuedBytes = 0;
@@ -148,7 +141,7 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
         else queuedBytes -= item.length;
         if (bytes === undefined) processor.lost(item.session, item.length);
         else processor.data(item.session, bytes, item.chunk.at);
-        handled(item.length);
+        collectGarbage(item.length);
         journal.settled(item.session, processor.settledOffset(item.session));
         break;
       }
@@ -212,8 +205,8 @@ function start(settings: WorkerSettings & { draining: Int32Array }): void {
 
   port!.on('message', (message: ToWorker) => {
     handle(message);
-    if (message.t === 'data') handled(message.bytes.byteLength);
-    else if (message.t === 'spilled') handled(message.ref.length);
+    if (message.t === 'data') collectGarbage(message.bytes.byteLength);
+    else if (message.t === 'spilled') collectGarbage(message.ref.length);
     // A flood posted in one turn is journalled a few MiB at a time, not held whole until the turn ends.
     writer.commitIfFull();
   });
