@@ -119,6 +119,13 @@ const BLIND_BATCHES: { part: Part; floors: Floors; at09: number; correctAt09: nu
   // or more, only 20 of them fully correct. After it (at the merge of h/t13): all 0.915, items 0.578, tax 0.85, the
   // rest as before; 58 at 0.9 or more, 25 of them fully correct. Honest confidence is still far off here.
   { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, at09: 58, correctAt09: 25 },
+  // Free-form, the fifteenth and sixteenth batches, written blind at once by two writers (each 21 layouts, 84
+  // receipts). Scored blind at d804ad5: the fifteenth all 0.918, items 0.637, tenders 0.929, tax 0.905, receipt
+  // number 0.952, total, currency and time 1, 44 at 0.9 or more, 26 of them fully correct; the sixteenth all 0.938,
+  // items 0.779, tenders 0.881, tax 0.905, the rest 1, 51 at 0.9 or more, 35 of them fully correct. The fifteenth is
+  // to be tuned on (development-15); the sixteenth is only ever scored.
+  { part: 'development-15', floors: { items: 0.637, total: 1, tenders: 0.928, tax: 0.904, currency: 1, receiptNumber: 0.952, time: 1, all: 0.917 }, at09: 44, correctAt09: 26 },
+  { part: 'held-out-16', floors: { items: 0.779, total: 1, tenders: 0.88, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.937 }, at09: 51, correctAt09: 35 },
 ];
 const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
 
@@ -135,10 +142,11 @@ describe('layouts corpus', () => {
   it('has at least 40 layouts in 7 languages from 5 generators, split by whole layouts', () => {
     expect(new Set(receipts.map((r) => r.layout)).size).toBeGreaterThanOrEqual(40);
     expect(new Set(receipts.map((r) => r.language))).toEqual(new Set(['uk', 'us', 'de', 'fr', 'nl', 'es', 'it']));
-    const heldLayouts = new Set([...held, ...held2, ...held3, ...BLIND_BATCHES.flatMap(({ part }) => inPart(part))].map((s) => s.receipt.layout));
+    const heldLayouts = new Set([...held, ...held2, ...held3, ...BLIND_BATCHES.filter(({ part }) => part.startsWith('held-out')).flatMap(({ part }) => inPart(part))].map((s) => s.receipt.layout));
     expect(new Set(inPart('held-out-9').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(25);
     expect(new Set(inPart('held-out-12').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(20);
     expect(new Set(inPart('held-out-14').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(20);
+    expect(new Set(inPart('held-out-16').map((s) => s.receipt.layout)).size).toBeGreaterThanOrEqual(21);
     // The fourth to eighth batches, written blind: 25 whole layouts each, 4 receipts each, enough receipts to say
     // something about calibration; the tenth, free-form, 20 layouts of 4 receipts.
     for (const { part, layouts = 25, receipts: count = 100 } of DEVELOPMENT_BATCHES) {

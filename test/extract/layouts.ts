@@ -29,7 +29,7 @@ export interface ExpectedFields {
  * the twelfth and fourteenth, free-form), and the fourth to eighth and the tenth, eleventh and thirteenth (free-form)
  * batches, scored blind and then tuned on (development-4 … development-13).
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12', 'development-13', 'held-out-14'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12', 'development-13', 'held-out-14', 'development-15', 'held-out-16'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -58,6 +58,8 @@ const SPLIT_LISTS: Record<string, Exclude<Part, 'development'>> = {
   heldOut12: 'held-out-12',
   development13: 'development-13',
   heldOut14: 'held-out-14',
+  development15: 'development-15',
+  heldOut16: 'held-out-16',
 };
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
