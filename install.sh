@@ -166,7 +166,7 @@ install_app() {
   trap 'rm -rf "$staging"' EXIT
   mkdir -p "$staging"
   tar -C "$src" --exclude=./.git --exclude=./data --exclude=./test --exclude=./bench -cf - . | tar -C "$staging" -xf -
-  if [ ! -f "$staging/dist/agent/cli/bundle-main.js" ] || [ ! -d "$staging/node_modules" ]; then
+  if [ ! -f "$staging/dist/agent/cli/bundle-main.cjs" ] || [ ! -d "$staging/node_modules" ]; then
     say "building (npm ci, npm run build)"
     (cd "$staging" && npm ci --no-audit --no-fund >/dev/null && npm run build >/dev/null) || fail "build failed; nothing was changed"
   fi

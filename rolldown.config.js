@@ -2,39 +2,30 @@
 // a few bundled files instead of the dozens of modules tsc emits for them (parse --json: 54). Node 20's ESM loader
 // resolves, reads and compiles each module on its own, a cost that grows with the modules and not with the work
 // (callgrind, node -e 0 ~501 M instructions: --version 597 -> 588 M, parse of one receipt 695 -> 676 M, parse
-// --json 1157 -> 1087 M).
+// --json 1157 -> 1087 M, with NODE_EXTRA_CA_CERTS set as on this build machine).
 //
 // The input is tsc's output, so the bundle runs the very code tsc emitted (no second TypeScript transform), and
-// the bundle is written beside it in dist/agent/cli/, as bundle-*.js: a module left out of the bundle is then
-// imported by the same relative path as before. Left out are the packages (node_modules, loaded as they were)
-// and every command but parse: main.js imports those commands' modules dynamically, and they stay tsc's modules,
-// loaded only when their command runs, so the daemon's worker threads, native modules and the other commands
-// load exactly as before. The bin (bin/posbridge.js) imports bundle-main.js.
+// the bundle is written beside it in dist/agent/cli/, as bundle-*.cjs: a module left out of the bundle is then
+// imported by the same relative path as before. Left out are the packages (node_modules, loaded as they were) but
+// commander, and every command but parse: main.js has those commands' modules imported by the bin's loader
+// (main.ts importBeside), and they stay tsc's modules, loaded only when their command runs, so the daemon's worker
+// threads, native modules and the other commands load exactly as before. The bin (bin/posbridge.js) runs bundle-main.cjs (agent/cli/code-cache.ts).
 import { defineConfig } from 'rolldown';
 
 const CLI = 'dist/agent/cli';
-const MAIN = new URL(`${CLI}/main.js`, import.meta.url).pathname;
 
 export default defineConfig({
   input: { main: `${CLI}/main.js` },
   platform: 'node',
-  // Packages and Node's modules, as tsc's modules import them.
-  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
-  plugins: [
-    {
-      name: 'commands-stay-modules',
-      resolveId(source, importer, { kind }) {
-        // The specifier as written: the bundle sits beside main.js, so it names the same file there.
-        if (kind === 'dynamic-import' && importer === MAIN && source !== './parse.js') return { id: source, external: true };
-        return null;
-      },
-    },
-  ],
+  // Packages and Node's modules, as tsc's modules import them; but commander, which every command parses its
+  // command line with, is bundled, so that it too is compiled from the bundle's code cache.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/') && id !== 'commander' && !id.includes('/node_modules/commander/'),
   output: {
     dir: CLI,
-    format: 'esm',
-    entryFileNames: 'bundle-[name].js',
-    chunkFileNames: 'bundle-[name].js',
+    // CommonJS, so that the bin can compile it from V8 code caches (agent/cli/code-cache.ts says why).
+    format: 'cjs',
+    entryFileNames: 'bundle-[name].cjs',
+    chunkFileNames: 'bundle-[name].cjs',
     // The maps name the modules each bundled file holds (test/cli/lazy-commands.test.ts reads them) and point
     // stack traces back to tsc's output.
     sourcemap: true,

@@ -6,10 +6,6 @@
 // and one more here took `--version` from 46 to 51 MiB. The bin runs this module bundled (rolldown.config.js says
 // what the bundle holds and what it leaves as modules of their own).
 import { Command, InvalidArgumentError, Option } from './commander.js';
-// turbofan.js holds V8's Turbofan off before the rest of the CLI loads (it says why), but after commander: a V8
-// flag changed at run time makes V8 reject the code cache Node's own modules are compiled from, so every built-in
-// module loaded after it is compiled anew, and commander's (node:child_process, net and their helpers) are many:
-// `--version` took ~27 M instructions more with turbofan.js first (624 -> 597 M; node -e 0 is ~501 M).
 import { commandModule } from './turbofan.js';
 import { VERSION } from '../version.js';
 import { CODE_PAGE_NUMBERINGS, DIALECTS, KANJI_ENCODINGS } from '../decode/setup-names.js';
@@ -85,12 +81,12 @@ function defineProfile(program: Command): void {
     .argument('<captures...>', 'raw print-job captures; a file may hold several jobs split on paper cuts')
     .option('--min-share <share>', 'lowest acceptable share of receipts fully reconciled, 0 to 1', '1')
     .option('--timezone <zone>', 'IANA timezone of the till clock', DEFAULT_TIMEZONE)
-    .action(async (profileArg: string, captures: string[], options: TestOptions) => (await commandModule(() => import('./profile.js'))).testProfile(profileArg, captures, options));
+    .action(async (profileArg: string, captures: string[], options: TestOptions) => (await commandOf<typeof import('./profile.js')>('./profile.js')).testProfile(profileArg, captures, options));
   profile
     .command('validate')
     .description('validate layout profile files; exit 1 if any is invalid')
     .argument('<files...>', 'layout profile files')
-    .action(async (files: string[]) => (await commandModule(() => import('./profile.js'))).validate(files));
+    .action(async (files: string[]) => (await commandOf<typeof import('./profile.js')>('./profile.js')).validate(files));
 }
 
 function defineRun(program: Command): void {
@@ -101,8 +97,8 @@ function defineRun(program: Command): void {
     .option('--grace-ms <ms>', 'on stop or reload, how long connections in flight may take to finish', '5000')
     .action(async (options: RunOptions) => {
       // Before the daemon's modules load: loading them is what first grows the young generation.
-      (await import('../daemon/heap-tuning.js')).tuneDaemonHeap();
-      await (await commandModule(() => import('./run.js'))).run(options);
+      (await importBeside<typeof import('../daemon/heap-tuning.js')>('../daemon/heap-tuning.js')).tuneDaemonHeap();
+      await (await commandOf<typeof import('./run.js')>('./run.js')).run(options);
     });
 }
 
@@ -119,7 +115,7 @@ function defineTail(program: Command): void {
     .option('--link <name>', 'only baskets from this link')
     .option('--json', 'each basket as one JSON line (with seq, jobId, link and capturedAt)')
     .option('--no-follow', 'print what is stored and exit')
-    .action(async (options: TailOptions) => (await commandModule(() => import('./tail.js'))).tail(options));
+    .action(async (options: TailOptions) => (await commandOf<typeof import('./tail.js')>('./tail.js')).tail(options));
 }
 
 function defineTestPrint(program: Command): void {
@@ -129,7 +125,7 @@ function defineTestPrint(program: Command): void {
     .option('-c, --config <file>', 'agent configuration (default: the embedded default)')
     .option('--link <name>', 'the link to print through (default: the first)')
     .option('--via-daemon', "inject through the running daemon's control socket even for a TCP till side")
-    .action(async (options: TestPrintOptions) => (await commandModule(() => import('./test-print.js'))).testPrint(options));
+    .action(async (options: TestPrintOptions) => (await commandOf<typeof import('./test-print.js')>('./test-print.js')).testPrint(options));
 }
 
 function defineStatus(program: Command): void {
@@ -138,7 +134,7 @@ function defineStatus(program: Command): void {
     .description("ask the running daemon how its links, capture and forwarding are doing")
     .option('-c, --config <file>', 'agent configuration, for the data folder (default: the embedded default)')
     .option('--json', 'the raw status as JSON')
-    .action(async (options: StatusOptions) => (await commandModule(() => import('./status.js'))).status(options));
+    .action(async (options: StatusOptions) => (await commandOf<typeof import('./status.js')>('./status.js')).status(options));
 }
 
 function defineBackfill(program: Command): void {
@@ -156,7 +152,7 @@ function defineBackfill(program: Command): void {
     .option('--sink <name...>', 'only these sinks (default: every configured sink)')
     .option('--give-up-after <seconds>', 'stop when the backend has refused everything this long (what is left stays queued)', positive, 60)
     .option('--json', 'the summary as JSON')
-    .action(async (options: BackfillCliOptions) => (await commandModule(() => import('./backfill.js'))).backfill(options));
+    .action(async (options: BackfillCliOptions) => (await commandOf<typeof import('./backfill.js')>('./backfill.js')).backfill(options));
 }
 
 function defineImport(program: Command): void {
@@ -168,7 +164,7 @@ function defineImport(program: Command): void {
     .option('--link <name>', 'the link the jobs are recorded under (its printer setup decodes them)', 'import')
     .option('--till <id>', 'the till the jobs are recorded under (default: the link\'s till)')
     .option('--json', 'one JSON line per file')
-    .action(async (files: string[], options: ImportOptions) => (await commandModule(() => import('./import.js'))).importFiles(files, options));
+    .action(async (files: string[], options: ImportOptions) => (await commandOf<typeof import('./import.js')>('./import.js')).importFiles(files, options));
 }
 
 function defineDevBackend(program: Command): void {
@@ -187,7 +183,7 @@ function defineDevBackend(program: Command): void {
     .option('--fault-rate <share>', 'share of receipts requests that get one of the --fault faults (0..1)', '1')
     .option('--fault-count <n>', 'only the first N receipts requests get a --fault fault; then it is healthy')
     .addHelpText('after', '\nPer request: an x-dev-backend-fault: SPEC header, or POST /_faults {"next": [SPEC, ...]} for the next requests, one each.')
-    .action(async (options: DevBackendCliOptions) => (await commandModule(() => import('./dev-backend.js'))).devBackend(options));
+    .action(async (options: DevBackendCliOptions) => (await commandOf<typeof import('./dev-backend.js')>('./dev-backend.js')).devBackend(options));
 }
 
 function defineDoctor(program: Command): void {
@@ -196,8 +192,25 @@ function defineDoctor(program: Command): void {
     .description('check the config, ports, devices, printers, backend, clock, disk, database and service, and say how to fix what is wrong')
     .option('-c, --config <file>', 'agent configuration (default: the embedded default); run as the service user: sudo -u posbridge posbridge doctor --config /etc/posbridge/posbridge.yaml')
     .option('--json', 'findings as JSON, for fleet tooling')
-    .action(async (options: DoctorOptions) => (await commandModule(() => import('./doctor.js'))).doctor(options));
+    .action(async (options: DoctorOptions) => (await commandOf<typeof import('./doctor.js')>('./doctor.js')).doctor(options));
 }
+
+/**
+ * Imports an ES module of dist/ by its path from this one: every command's module but parse's, which stay tsc's
+ * modules, outside the bundle (rolldown.config.js). The bin compiles the bundle as scripts, from V8 code caches
+ * (code-cache.ts), and in a script Node 20 has no loader for import() (only behind --experimental-vm-modules), so
+ * the bin's loader, itself an ES module, imports for it (startCli).
+ */
+export type ImportBeside = (specifier: string) => Promise<unknown>;
+let importBesideBundle: ImportBeside | undefined;
+
+function importBeside<T>(specifier: string): Promise<T> {
+  if (importBesideBundle === undefined) throw new Error('the CLI was not started by startCli');
+  return importBesideBundle(specifier) as Promise<T>;
+}
+
+/** A command's module, imported as commandModule says (Turbofan off until the command is busy). */
+const commandOf = <T>(specifier: string): Promise<T> => commandModule(() => importBeside<T>(specifier));
 
 const program = new Command()
   .name('posbridge')
@@ -216,10 +229,15 @@ const COMMANDS: readonly [name: string, define: (program: Command) => void][] = 
   ['dev-backend', defineDevBackend],
   ['doctor', defineDoctor],
 ];
-// A command named first on the command line is the only one defined: commander dispatches to it, and its help and
-// errors are its own, so the other commands' options would be built for nothing (a few milliseconds of start-up).
-// Anything else (--help, help, --version, a mistyped command) gets them all, to list them or suggest one.
-const named = COMMANDS.find(([name]) => name === process.argv[2]);
-for (const [, define] of named === undefined ? COMMANDS : [named]) define(program);
-
-await program.parseAsync(process.argv);
+/** Runs the command on the command line; `importer` imports the modules of dist/ (see ImportBeside). */
+export function startCli(importer: ImportBeside): void {
+  importBesideBundle = importer;
+  // A command named first on the command line is the only one defined: commander dispatches to it, and its help and
+  // errors are its own, so the other commands' options would be built for nothing (a few milliseconds of start-up).
+  // Anything else (--help, help, --version, a mistyped command) gets them all, to list them or suggest one.
+  const named = COMMANDS.find(([name]) => name === process.argv[2]);
+  for (const [, define] of named === undefined ? COMMANDS : [named]) define(program);
+  // Not awaited: the bundle is CommonJS, which has no top-level await. A command that fails rejects, and Node
+  // reports it and exits 1, as it did when this was awaited at the top level.
+  void program.parseAsync(process.argv);
+}

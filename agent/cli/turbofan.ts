@@ -6,34 +6,19 @@
 // on its work: a big capture or the daemon gets its hot code optimised as before, a few milliseconds later; a
 // short command never pays for a compile.
 //
-// Regular expressions likewise: V8 first compiles each one to bytecode, then, on its next run, again to machine
-// code. The extractor's are many and large (the receipt-number labels in every language, case-insensitive Unicode),
-// and one receipt runs most of them more than once, so the same start-up compiles them twice: with the tier-up off
-// they are compiled once, to machine code (`parse --json` of one receipt 1047 -> 952 M instructions; node -e 0 ~501
-// M; a 10 MB capture takes as long, its expressions being machine code after their first run either way), so it
-// stays off.
+// The flags are off from the start (start-flags.ts, set before the CLI's bundle is compiled); this module turns
+// Turbofan on.
 import { setFlagsFromString } from 'node:v8';
+import { TURBOFAN_LEFT_AS_GIVEN } from './start-flags.js';
 
 /** CPU a command spends after loading its modules before Turbofan comes on. */
 const TURBOFAN_AFTER_CPU_MS = 50;
 const CHECK_EVERY_MS = 20;
 
-/** Node started with --opt, --no-opt, --turbofan or --no-turbofan: that choice is left alone. */
-const TURBOFAN_FLAG = /(^|\s)--(no[-_])?(opt|turbofan)(=\S*)?(\s|$)/;
-
-/** Node started with --regexp-tier-up or --no-regexp-tier-up: left alone too. */
-const REGEXP_TIER_UP_FLAG = /(^|\s)--(no[-_])?regexp[-_]tier[-_]up(=\S*)?(\s|$)/;
-
-const nodeFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
-const leftAsGiven = nodeFlags.some((arg) => TURBOFAN_FLAG.test(arg));
-// Evaluated before the rest of the CLI loads (main.ts imports this module right after commander, and says why).
-if (!leftAsGiven) setFlagsFromString('--no-turbofan');
-if (!nodeFlags.some((arg) => REGEXP_TIER_UP_FLAG.test(arg))) setFlagsFromString('--no-regexp-tier-up');
-
 /** A command's module, imported with Turbofan still off; Turbofan comes on once the command is busy (see above). */
 export async function commandModule<T>(load: () => Promise<T>): Promise<T> {
   const loaded = await load();
-  if (leftAsGiven) return loaded;
+  if (TURBOFAN_LEFT_AS_GIVEN) return loaded;
   const start = process.cpuUsage();
   const check = setInterval(() => {
     const { user, system } = process.cpuUsage(start);

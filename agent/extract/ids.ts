@@ -7,6 +7,7 @@
 import type { BarcodeRef } from './basket.js';
 import { GENERIC_FIELDS } from './fields.js';
 import type { Row } from './rows.js';
+import { LETTER } from './letters.js';
 
 // A letter prefix may end in a dash or a slash ("T005-00234", "J/25/0884": a workshop's job of the year), or stand
 // apart as an invoice series ("RE 25-01187"; capitals only, see plausible). The digits may be grouped in threes by
@@ -17,7 +18,7 @@ const ID = '((?:[A-Z]{1,4}[-/ ]?)?(?:\\d{1,4}(?:\\.\\d{3}){1,4}|\\d[\\dA-Z/-]{0,
 // ("RETURNS: 60 DAYS", "Retour binnen 14 dagen": a return policy), nor the minutes of a clock ("Retour 14:30": a hire's
 // return time).
 const PERIOD = '(?:days?|tage?n?|jours?|d[ií]as|giorni|dagen|weeks?|wochen|semaines?|semanas?|settimane|weken|months?|monate?n?|mois|meses|mesi|maanden)';
-const ID_END = `(?![\\p{L}\\d]|[.,]\\d|[:h]\\d{2}(?!\\d)|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d|\\s+${PERIOD}(?!\\p{L}))`;
+const ID_END = `(?![${LETTER}\\d]|[.,]\\d|[:h]\\d{2}(?!\\d)|\\s+(?:of|von|de|di|van|sur|su)\\s+\\d|\\s+${PERIOD}(?![${LETTER}]))`;
 // The number word after a label, attached or apart ("Belegnummer", "Rg.-Nr.", "Bon-Nr.", "Receipt No.", "Nº", "Receipt ID").
 const NUMBER_WORD = '(?:\\s*-?\\s*(?:nummer|number|num|nr|no|n[°º.]|id|#)\\.?)?';
 // Words that qualify a document label before its number ("Facture simplifiée FS-20771", "Documento commerciale n.",
@@ -27,7 +28,7 @@ const QUALIFIER = '(?:\\s+(?:simplifi[ée]e|simplificada|simplif|simpl|simp|comm
 const SIGN_BEFORE = '(?:(?:n[°º.]|nr\\.?|no\\.|no(?=\\s)|num\\.|#)\\s*(?:de\\s+|di\\s+)?)?';
 // A German compound's linking "s" ("Rechnungs-Nr."), then an abbreviation's dot ("Rg.", "Scontr.").
 const labelled = (labels: string, signBefore = ''): RegExp =>
-  new RegExp(`(?:^|[^\\p{L}])${signBefore}(?:${labels})s?\\.?${QUALIFIER}${NUMBER_WORD}(?!\\p{L})\\s*[:#.]?\\s*#?\\s*${ID}${ID_END}`, 'iu');
+  new RegExp(`(?:^|[^${LETTER}])${signBefore}(?:${labels})s?\\.?${QUALIFIER}${NUMBER_WORD}(?![${LETTER}])\\s*[:#.]?\\s*#?\\s*${ID}${ID_END}`, 'iu');
 
 /** A bare "No." after one of these is the shop's own registration ("Testing Station No.", "Branch No.", "Licence No."). */
 const SHOP_REGISTRATION = '(?:station|store|shop|branch|site|premises|reg|registration|licen[cs]e|company|vat)';
@@ -47,7 +48,7 @@ const RANKED: RegExp[] = [
     SIGN_BEFORE,
   ),
   // "Op." is an operator alone ("OP:55"); after a number sign it is the operation ("Nº Op. 118").
-  new RegExp(`(?:^|[^\\p{L}])n[°º.]\\s*op\\.?\\s*[:#.]?\\s*${ID}${ID_END}`, 'iu'),
+  new RegExp(`(?:^|[^${LETTER}])n[°º.]\\s*op\\.?\\s*[:#.]?\\s*${ID}${ID_END}`, 'iu'),
   // A transaction counter ranks below a receipt or bill number: in German receipts it is the TSE's
   // ("TSE-Transaktion", "Transaktionsnummer"), printed beside the Beleg- or Rechnungsnummer.
   labelled('transaction|transactie|transaktion|trans|tran|txn|trx|trn|vorgang'),

@@ -10,6 +10,7 @@ import type { Item, Tax } from './basket.js';
 import { lineTotal } from './checks.js';
 import type { Row } from './rows.js';
 import { TAX_WORD } from './vocabulary.js';
+import { LETTER } from './letters.js';
 
 
 /** What the pass needs of an item line: its row and the item's description and tax code. */
@@ -116,7 +117,10 @@ export function rateFromColumn(taxes: Tax[], items: readonly Item[]): void {
 /** "E: Exento de IVA", "VI = IVA assolta", "T = taxable prepared food": a code, a colon or equals sign, what it means. */
 const LEGEND = /^([A-Z]{1,2})\s*[:=]\s+(\S.*)$/;
 /** Words that say a line is taxed, or is not, in the six languages (besides the tax words themselves). */
-const TAX_CLASS_WORD = /(?:^|[^\p{L}])(?:taxable|non-taxable|exempt|zero[- ]rated|exento|exenta|esente|exon[ée]r[ée]e?|steuerfrei|vrijgesteld)(?:$|[^\p{L}])/iu;
+const TAX_CLASS_WORD = new RegExp(
+  `(?:^|[^${LETTER}])(?:taxable|non-taxable|exempt|zero[- ]rated|exento|exenta|esente|exon[ée]r[ée]e?|steuerfrei|vrijgesteld)(?:$|[^${LETTER}])`,
+  'iu',
+);
 
 const CODE_AT_END = /\s[A-Z]{1,2}$/;
 

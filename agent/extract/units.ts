@@ -13,6 +13,7 @@ import type { Rules } from './rules.js';
 import { codesFromLegend, codesInRateColumn } from './tax-column.js';
 import { taxSentence } from './tax-sentence.js';
 import { TAX_WORD } from './vocabulary.js';
+import { LETTER } from './letters.js';
 
 export interface Unit {
   row: Row;
@@ -76,7 +77,10 @@ const ADD_ON = /^[+>•~]\s*\p{L}/u;
  */
 const STAR_BULLET = /^\*\s+\p{L}/u;
 // A US core charge ("CORE CHARGE", "CORE CHG") is the refundable deposit on a part's old unit.
-const DEPOSIT = /(?:^|[^\p{L}])(?:pfand\p{L}*|leergut\p{L}*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija|core (?:charge|chg))(?![\p{L}])/iu;
+const DEPOSIT = new RegExp(
+  `(?:^|[^${LETTER}])(?:pfand[${LETTER}]*|leergut[${LETTER}]*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija|core (?:charge|chg))(?![${LETTER}])`,
+  'iu',
+);
 /**
  * The mark of a line voided at the till, whole or abbreviated ("ANNUL.", "Anul.", "Storn."), maybe after a word for
  * the line itself ("Article annulé", "Artikel storniert", "Item void").

@@ -2,6 +2,7 @@
 // without code changes. A whole-label match (against normaliseLabel) is decisive evidence for its concept;
 // the word-level, fuzzy evidence in six languages that reads labels never seen whole is in evidence.ts.
 import type { TenderType } from './basket.js';
+import { LETTER } from './letters.js';
 
 export interface Vocabulary {
   subtotal: string[];
@@ -112,7 +113,7 @@ export function wholeLabel(words: readonly string[]): RegExp {
 
 /** One regex matching any of `words` anywhere, on word boundaries. */
 export function anyWord(words: readonly string[]): RegExp {
-  return new RegExp(`(?:^|[^\\p{L}])(?:${words.join('|')})(?:$|[^\\p{L}])`, 'iu');
+  return new RegExp(`(?:^|[^${LETTER}])(?:${words.join('|')})(?:$|[^${LETTER}])`, 'iu');
 }
 
 /** A tax word in any of the languages, as a word of its own: what makes a row a tax line, a tax-table header or a tax sentence. */

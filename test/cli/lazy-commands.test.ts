@@ -39,7 +39,7 @@ async function modulesLoaded(...args: string[]): Promise<string[]> {
  * re-exports another file of the bundle, and holds none); any other URL as it is.
  */
 async function bundled(url: string): Promise<string[]> {
-  if (!/\/dist\/agent\/cli\/bundle-[^/]*\.js$/.test(url)) return [url];
+  if (!/\/dist\/agent\/cli\/bundle-[^/]*\.cjs$/.test(url)) return [url];
   const mapFile = fileURLToPath(`${url}.map`);
   if (!existsSync(mapFile)) return [];
   const map = JSON.parse(await readFile(mapFile, 'utf8')) as { sources: string[] };

@@ -108,7 +108,7 @@ describe('install.sh', () => {
       // Hard links: quick, and install.sh copies from them rather than changing them.
       expect(spawnSync('cp', ['-al', join(repo, 'node_modules'), join(broken, 'node_modules')]).status).toBe(0);
       // What the bin runs (the CLI's bundle, rolldown.config.js).
-      writeFileSync(join(broken, 'dist/agent/cli/bundle-main.js'), 'this is not JavaScript(\n');
+      writeFileSync(join(broken, 'dist/agent/cli/bundle-main.cjs'), 'this is not JavaScript(\n');
       const stamp = readFileSync(at('opt/posbridge/.install-stamp'), 'utf8');
       const failed = install(['--upgrade', '--root', root], join(broken, 'install.sh'));
       expect(failed.code).not.toBe(0);
