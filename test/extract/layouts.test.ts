@@ -105,27 +105,27 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
  * figures measured the first time the extractor met it (at 982b077), below issue 10's targets where they are. (The
  * tenth and the eleventh, free-form, were here until they became development-10 and development-11.)
  */
-const BLIND_BATCHES: { part: Part; floors: Floors; at09: number; correctAt09: number }[] = [
+const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt09: number }[] = [
   // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
   // line whose long label wraps (0.4).
-  { part: 'held-out-9', floors: { items: 0.988, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 }, at09: 88, correctAt09: 87 },
+  { part: 'held-out-9', floors: { items: 0.988, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.998 }, correctAt09: 87, wrongAt09: 1 },
   // Free-form, written blind while the extractor was tuned on the eleventh: scored before that tuning (at 4612192)
   // and after it (at 511f7ff), with the same figures both times: all 0.906, items 0.642, total 0.95, tenders 0.95,
   // tax 0.90, receipt number 0.90, time 1; 43 at 0.9 or more, 23 of them fully correct. The eleventh's doubt signals
   // did not carry over.
-  { part: 'held-out-12', floors: { items: 0.642, total: 0.95, tenders: 0.95, tax: 0.9, currency: 1, receiptNumber: 0.9, time: 1, all: 0.906 }, at09: 43, correctAt09: 23 },
+  { part: 'held-out-12', floors: { items: 0.642, total: 0.95, tenders: 0.95, tax: 0.9, currency: 1, receiptNumber: 0.9, time: 1, all: 0.906 }, correctAt09: 23, wrongAt09: 20 },
   // Free-form, written blind while the extractor was tuned on the thirteenth. Scored before that tuning (at
   // 37693fc): all 0.894, items 0.48, tax 0.80, tenders 0.975, total, currency, receipt number and time 1; 50 at 0.9
   // or more, only 20 of them fully correct. After it (at the merge of h/t13): all 0.915, items 0.578, tax 0.85, the
   // rest as before; 58 at 0.9 or more, 25 of them fully correct. Honest confidence is still far off here.
-  { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, at09: 58, correctAt09: 25 },
+  { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, correctAt09: 25, wrongAt09: 33 },
   // Free-form, the fifteenth and sixteenth batches, written blind at once by two writers (each 21 layouts, 84
   // receipts). Scored blind at d804ad5: the fifteenth all 0.918, items 0.637, tenders 0.929, tax 0.905, receipt
   // number 0.952, total, currency and time 1, 44 at 0.9 or more, 26 of them fully correct; the sixteenth all 0.938,
   // items 0.779, tenders 0.881, tax 0.905, the rest 1, 51 at 0.9 or more, 35 of them fully correct. The fifteenth is
   // to be tuned on (development-15); the sixteenth is only ever scored.
-  { part: 'development-15', floors: { items: 0.637, total: 1, tenders: 0.928, tax: 0.904, currency: 1, receiptNumber: 0.952, time: 1, all: 0.917 }, at09: 44, correctAt09: 26 },
-  { part: 'held-out-16', floors: { items: 0.779, total: 1, tenders: 0.88, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.937 }, at09: 51, correctAt09: 35 },
+  { part: 'development-15', floors: { items: 0.637, total: 1, tenders: 0.928, tax: 0.904, currency: 1, receiptNumber: 0.952, time: 1, all: 0.917 }, correctAt09: 26, wrongAt09: 18 },
+  { part: 'held-out-16', floors: { items: 0.779, total: 1, tenders: 0.88, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.937 }, correctAt09: 35, wrongAt09: 16 },
 ];
 const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
 
@@ -206,10 +206,13 @@ describe('layouts corpus', () => {
     const top = reliability(scored.filter((s) => !blindParts.has(s.receipt.part))).find((r) => r.bucket === '0.9–1.0')!;
     expect(top.fullyCorrect).toBeGreaterThanOrEqual(0.99);
     // Not met by the batches written after the eighth, blind: held at what they measured the first time.
-    for (const { part, at09, correctAt09 } of BLIND_BATCHES) {
+    // Honest confidence there means fewer receipts wrong at 0.9 or more without fewer right ones there: the right
+    // ones are held at their floor and the wrong ones at their ceiling (a change that only doubts wrong readings
+    // passes; one that doubts everything does not).
+    for (const { part, correctAt09, wrongAt09 } of BLIND_BATCHES) {
       const sure = inPart(part).filter((s) => (s.basket?.confidence ?? 0) >= 0.9);
-      expect(sure.length, `${part} receipts at >= 0.9`).toBeGreaterThanOrEqual(at09);
       expect(sure.filter((s) => s.fullyCorrect).length, `${part} fully correct at >= 0.9`).toBeGreaterThanOrEqual(correctAt09);
+      expect(sure.filter((s) => !s.fullyCorrect).length, `${part} wrong at >= 0.9`).toBeLessThanOrEqual(wrongAt09);
     }
     for (const { part, at09 } of DEVELOPMENT_BATCHES) expect(atOrAbove09(part), `${part} receipts at >= 0.9`).toBeGreaterThanOrEqual(at09);
   });
