@@ -123,3 +123,18 @@ describe('tax lines and tables of the thirteenth batch', () => {
     expect(b.confidence).toBe(1);
   });
 });
+
+// Development-15: the tax lines printed between the total and the tenders, the base first ("Base imponible  30,09"
+// over "Cuota IVA 10%  3,01"): the base is no payment, whatever its place.
+describe('a tax base printed before the tenders', () => {
+  it('is not read as a tender, in each language', () => {
+    const it_ = extract(lr('Piadina', '8,00'), lr('Acqua', '3,00'), rule(), lr('TOTALE', '11,00'), lr('Imponibile', '10,00'), lr('IVA 10%', '1,00'), lr('Contanti', '20,00'), lr('Resto', '9,00'));
+    expect(it_.tenders.map((t) => [t.type, t.amount])).toEqual([['cash', 2000]]);
+    expect(it_.change).toBe(900);
+    expect(taxes(it_)).toEqual([[10, null, 100, null]]);
+    expect(it_.confidence).toBe(1);
+    const nl = extract(lr('Tulpen', '12,10'), rule(), lr('Totaal', '12,10'), lr('Grondslag', '10,00'), lr('BTW 21%', '2,10'), lr('Pin', '12,10'));
+    expect(nl.tenders.map((t) => [t.type, t.amount])).toEqual([['card', 1210]]);
+    expect(nl.confidence).toBe(1);
+  });
+});
