@@ -138,3 +138,21 @@ describe('a tax base printed before the tenders', () => {
     expect(nl.confidence).toBe(1);
   });
 });
+
+// Development-15: a till that prints its one rate as a note ("IVA 21% incluido") over the base and the tax it
+// printed apart ("Base 100,00  Cuota 21,00"): the tax is at the rate of the note when the arithmetic bears it out.
+describe('a rate stated on the line above a tax line', () => {
+  it('is the tax line\'s rate when the tax is its share of the base beside it or of the total', () => {
+    const es = extract(lr('Colonia 100ml', '36,30'), rule(), lr('TOTAL', '36,30'), lr('Tarjeta', '36,30'), line([0, 'IVA 21% incluido']), row('Base 30,00', 'Cuota 6,30'));
+    expect(taxes(es)).toEqual([[21, null, 630, null]]);
+    expect(es.confidence).toBe(1);
+    const de = extract(lr('Brot', '3,21'), rule(), lr('SUMME', '3,21'), lr('BAR', '3,21'), line([0, 'Enthaltene MwSt. 7 %']), lr('MwSt', '0,21'));
+    expect(taxes(de)).toEqual([[7, null, 21, null]]);
+  });
+  it('is not taken when the arithmetic does not bear it out, or when the line above states two rates', () => {
+    const wrong = extract(lr('Brot', '3,21'), rule(), lr('SUMME', '3,21'), lr('BAR', '3,21'), line([0, 'Enthaltene MwSt. 19 %']), lr('MwSt', '0,21'));
+    expect(taxes(wrong)).toEqual([[null, null, 21, null]]);
+    const two = extract(lr('Brot', '3,21'), rule(), lr('SUMME', '3,21'), lr('BAR', '3,21'), line([0, 'MwSt. 7 % und 19 %']), lr('MwSt', '0,21'));
+    expect(taxes(two)).toEqual([[null, null, 21, null]]);
+  });
+});
