@@ -115,11 +115,21 @@ export interface TextReceiptNumber {
   underRival?: true;
 }
 
+/**
+ * A line that prints an id and nothing else ("147", "A-0412"): the number a label on the line above gives, as order
+ * and ticket numbers are printed large under "ORDINE N." or "ORDER NO." for the customer to be called by.
+ */
+const LONE_ID = new RegExp(`^#?\\s*${ID}$`, 'u');
+
 /** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
 function firstRowUnder(re: RegExp, rows: readonly Row[], except: string | null = null): { id: string; row: Row } | null {
-  for (const row of rows) {
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k]!;
     if (row.amount !== null) continue;
-    const m = re.exec(row.text);
+    const next = rows[k + 1];
+    // A label alone on its line, its id on the next: read as one line. A line with a digit prints its own id, if any.
+    const text = next !== undefined && !/\d/.test(row.text) && LONE_ID.test(next.text) ? `${row.text} ${next.text}` : row.text;
+    const m = re.exec(text);
     if (m !== null && plausible(m[1]!) && m[1] !== except) return { id: m[1]!, row };
   }
   return null;

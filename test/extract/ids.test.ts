@@ -170,3 +170,16 @@ describe('a bare number under the document title', () => {
     expect(numberOf('Cliente Pérez', 'Núm.: 4410', 'Pedido: P-77')).toBe('P-77');
   });
 });
+
+// Development-11: an order or ticket number printed large on the line under its label ("ORDINE N." over "147"), for
+// the customer to be called by.
+describe('a label alone on its line, its number on the next', () => {
+  it('reads the number under the label', () => {
+    expect(numberOf('PEDIDO Nº', '58', 'Mesa 4')).toBe('58');
+    expect(namedNumberOf('TICKET', 'B-2207')).toEqual({ id: 'B-2207', named: true });
+  });
+  it('reads no number from a line that is no lone id, or under a line that prints its own', () => {
+    expect(numberOf('PEDIDO Nº', '58 personas')).toBe(null);
+    expect(numberOf('Order 12', '58')).toBe('12');
+  });
+});
