@@ -61,6 +61,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'ec-karte': 1, karte: 1, kartenzahlung: 1, girocard: 1, cb: 1, carte: 1, bancaire: 1, pin: 1, pinbetaling: 1, pinnen: 1,
     tarjeta: 1, carta: 1, bancomat: 1, elettronico: 1, electronico: 1, 'apple pay': 1, 'google pay': 1, 'v pay': 1, 'sans contact': 1,
     kaart: 1, paid: 0.4, pago: 0.4, plastic: 0,
+    // Italian tills name a card payment by the terminal that took it ("POS", "Pagamento POS").
+    pos: 1,
     // German compounds of "Karte", one word each.
     kreditkarte: 1, debitkarte: 1, bankkarte: 1,
     // Germany's debit scheme before girocard: its "cash" is no cash.

@@ -159,3 +159,12 @@ describe('Dutch card compounds', () => {
     expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['card', 695]]);
   });
 });
+
+// Development-11: an Italian till names the card payment by its terminal ("POS"), with no card details printed.
+describe('a card payment named by its terminal', () => {
+  it('reads "POS" as a card', () => {
+    const b = extract(lr('Gelato coppa', '4,50'), rule(), lr('TOTALE', '€ 4,50'), lr('POS', '4,50'));
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['card', 450]]);
+    expect(b.confidence).toBe(1);
+  });
+});
