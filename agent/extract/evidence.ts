@@ -48,6 +48,9 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
   summary: {
     'total savings': 1, 'you saved': 1, 'savings total': 1, ersparnis: 1, 'sie sparen': 1, economies: 1, 'total discount': 1,
     'items sold': 1, 'number of items': 1, 'anzahl artikel': 1, "nombre d'articles": 1, points: 0.8, punkte: 0.8,
+    // The total again in another currency ("EUR equivalent", "Gegenwert CHF"), as airports and border shops print it:
+    // no payment.
+    equivalent: 1, gegenwert: 1, 'contre valeur': 1, 'contre-valeur': 1, equivalente: 1, controvalore: 1, tegenwaarde: 1,
   },
   refund: {
     refund: 1, refunded: 1, return: 1, returns: 1, erstattung: 1, ruckgabe: 1, retoure: 1, remboursement: 1, rembourse: 1, avoir: 0.7,
@@ -58,6 +61,8 @@ export const CONCEPT_WORDS: Record<Concept, Record<string, number>> = {
     'ec-karte': 1, karte: 1, kartenzahlung: 1, girocard: 1, cb: 1, carte: 1, bancaire: 1, pin: 1, pinbetaling: 1, pinnen: 1,
     tarjeta: 1, carta: 1, bancomat: 1, elettronico: 1, electronico: 1, 'apple pay': 1, 'google pay': 1, 'v pay': 1, 'sans contact': 1,
     kaart: 1, paid: 0.4, pago: 0.4, plastic: 0,
+    // Italian tills name a card payment by the terminal that took it ("POS", "Pagamento POS").
+    pos: 1,
     // German compounds of "Karte", one word each.
     kreditkarte: 1, debitkarte: 1, bankkarte: 1,
     // Germany's debit scheme before girocard: its "cash" is no cash.
@@ -187,6 +192,16 @@ function bonCompound(word: string): boolean {
 }
 
 /**
+ * A Dutch "-pas" is a card that pays ("Pinpas", "Bankpas", "Tankpas", "Betaalpas"), unless it is a loyalty or
+ * membership card, which only earns or identifies ("Klantenpas", "Spaarpas", "Ledenpas").
+ */
+const LOYALTY_PAS = /^(?:klanten|spaar|bonus|stempel|leden|voordeel|museum|stads|ooievaars)pas$/;
+
+function cardCompound(word: string): boolean {
+  return word.length >= 7 && word.endsWith('pas') && !LOYALTY_PAS.test(word);
+}
+
+/**
  * German and Dutch write the way of paying before their word for a payment ("Barzahlung", "Scheckzahlung",
  * "Contantbetaling"): the compound is evidence for what its first part names, if that is a tender word. "Zuzahlung"
  * (a prescription's co-payment) and "Ratenzahlung" name none.
@@ -265,6 +280,7 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
     // A compound's first part is at least a short word of its own ("Warengutschein"), never a stray letter or two.
     for (const h of vocab.compoundHeads) if (w.length >= h.word.length + 3 && w.endsWith(h.word)) ev[h.concept] = Math.max(ev[h.concept], h.weight);
     if (w.length >= 7 && bonCompound(w)) ev.voucher = Math.max(ev.voucher, 0.7);
+    if (cardCompound(w)) ev.card = Math.max(ev.card, 0.7);
     paymentCompound(w, vocab, ev);
   }
   // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.

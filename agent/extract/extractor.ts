@@ -26,6 +26,7 @@ import { finishItem, type ItemDraft } from './items.js';
 import { unreadTraces } from './leftovers.js';
 import { parseRate } from './money.js';
 import { rateFromColumn } from './tax-column.js';
+import { rateFromHeading } from './tax-heading.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
 import type { Row } from './rows.js';
 import { isSeparator } from './rows.js';
@@ -342,6 +343,8 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   const items: ItemDraft[] = [];
   const discounts: Discount[] = [];
   const taxes: Tax[] = [...body.taxTable];
+  /** The row each tax line was read from. */
+  const taxRows = new Map<Tax, Row>();
   const tenders: Tender[] = [];
   let subtotal: number | null = null;
   let total: number | null = null;
@@ -369,7 +372,11 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
         break;
       case 'tax':
         // A tax table already gives these figures; a "total tax" line under it repeats them.
-        if (body.taxTable.length === 0) taxes.push(taxFromLine(u.row));
+        if (body.taxTable.length === 0) {
+          const tax = taxFromLine(u.row);
+          taxes.push(tax);
+          taxRows.set(tax, u.row);
+        }
         break;
       case 'tender': {
         const type = reading.tenderTypes.get(i) ?? null;
@@ -411,6 +418,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
   // (£2.83)") set it off, they do not take it back. Tax-table rows (read with their table) keep what they print.
   if (body.taxTable.length === 0 && total !== null && total > 0) for (const t of taxes) t.tax = Math.abs(t.tax);
   rateFromColumn(taxes, finished);
+  for (const [tax, row] of taxRows) if (tax.rate === null) tax.rate = rateFromHeading(row, rows[row.index - 1], taxes.length === 1 ? total : null);
   // A lone "di cui IVA  0,00" at no rate: no tax was charged, and a tax of nothing at no rate records nothing.
   if (taxes.length === 1 && taxes[0]!.tax === 0 && taxes[0]!.rate === null && taxes[0]!.net === null && taxes[0]!.gross === null) taxes.length = 0;
   if (kind === null) {

@@ -33,20 +33,29 @@ const labelled = (labels: string, signBefore = ''): RegExp =>
 /** A bare "No." after one of these is the shop's own registration ("Testing Station No.", "Branch No.", "Licence No."). */
 const SHOP_REGISTRATION = '(?:station|store|shop|branch|site|premises|reg|registration|licen[cs]e|company|vat)';
 
+// The receipt or bill itself, as each language's tills name it: a hire slip, rental contract or delivery note is
+// the document a hire shop or a yard prints. "Fra." and "Fact." (factura, facture) only with their point: "Fra
+// Angelico", "Factory" are no labels.
+const DOCUMENT_LABELS =
+  'receipt|rcpt|bon|beleg|ticket|tkt|tck|tiq|scontrino|scontr|factura|facture|fra(?=\\.)|fact(?=\\.)|invoice|inv|rechnung|rg|' +
+  'documento|doc|vente|sale|ref|bill|addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
+  // A French "facturette" is the receipt of a card payment or a small sale.
+  'facturette|' +
+  // A hire's agreement is the document a rental prints ("Mietvertrag", "Huurovereenkomst", "Rental agreement").
+  'leihschein|mietschein|mietvertrag|huurovereenkomst|huurcontract|rental agreement|hire agreement|contrat de location|contratto di noleggio|contrato de alquiler|lieferschein|' +
+  'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso';
+
+/**
+ * A document's title alone on its line ("FACTURA SIMPLIFICADA", "Tax invoice", "Kassenbon"): a bare number sign on
+ * the line under it ("Núm.: T1-0087") numbers that document, as a label on the title's own line would.
+ */
+const DOCUMENT_TITLE = new RegExp(`^\\s*(?:(?:tax|vat|sales|simplified)\\s+)?(?:${DOCUMENT_LABELS})\\.?${QUALIFIER}\\s*$`, 'iu');
+
+/** A bare number sign: "No.", "Nr.", "N°", and the Spanish and Italian "Núm." and "Número". */
+const BARE_SIGN = '(?:n[°º.]|nr\\.?|no\\.|n[uú]m\\.|n[uú]mero)';
+
 const RANKED: RegExp[] = [
-  // The receipt or bill itself, as each language's tills name it: a hire slip, rental contract or delivery note is
-  // the document a hire shop or a yard prints. "Fra." and "Fact." (factura, facture) only with their point: "Fra
-  // Angelico", "Factory" are no labels.
-  labelled(
-    'receipt|rcpt|bon|beleg|ticket|tkt|tck|tiq|scontrino|scontr|factura|facture|fra(?=\\.)|fact(?=\\.)|invoice|inv|rechnung|rg|' +
-      'documento|doc|vente|sale|ref|bill|addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
-      // A French "facturette" is the receipt of a card payment or a small sale.
-      'facturette|' +
-      // A hire's agreement is the document a rental prints ("Mietvertrag", "Huurovereenkomst", "Rental agreement").
-      'leihschein|mietschein|mietvertrag|huurovereenkomst|huurcontract|rental agreement|hire agreement|contrat de location|contratto di noleggio|contrato de alquiler|lieferschein|' +
-      'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso',
-    SIGN_BEFORE,
-  ),
+  labelled(DOCUMENT_LABELS, SIGN_BEFORE),
   // "Op." is an operator alone ("OP:55"); after a number sign it is the operation ("Nº Op. 118").
   new RegExp(`(?:^|[^${LETTER}])n[°º.]\\s*op\\.?\\s*[:#.]?\\s*${ID}${ID_END}`, 'iu'),
   // A transaction counter ranks below a receipt or bill number: in German receipts it is the TSE's
@@ -57,12 +66,24 @@ const RANKED: RegExp[] = [
   // A workshop's job card or work order is the document a garage or a repairer prints.
   labelled('guest check|check|chk|order|bestellung|auftrag|commande|pedido|ordine|tab|job(?: card)?|work ?order|repair order|werkstattauftrag|werkorder|werkbon|orden de trabajo'),
   labelled('report|bericht|rapport'),
-  new RegExp(`(?:^|\\s)(?<!${SHOP_REGISTRATION}\\s)(?:n[°º.]|nr\\.?|no\\.)\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
+  new RegExp(`(?:^|\\s)(?<!${SHOP_REGISTRATION}\\s)${BARE_SIGN}\\s*[:#]?\\s*${ID}${ID_END}`, 'iu'),
   // A number sign alone at the start of a line ("#40266  07/08/25 7:55 PM"): a US counter till's ticket number.
   new RegExp(`^#\\s*${ID}${ID_END}`, 'u'),
 ];
 
 const TRANSACTION_RANK = 2;
+const BARE_AT_START = new RegExp(`^\\s*${BARE_SIGN}\\s*[:#]?\\s*${ID}${ID_END}`, 'iu');
+
+/** The id a bare number sign starts a line with, under the document's title on the line before (see DOCUMENT_TITLE). */
+function underTitle(rows: readonly Row[]): { id: string; row: Row } | null {
+  for (let k = 1; k < rows.length; k++) {
+    const row = rows[k]!;
+    if (row.amount !== null) continue;
+    const m = BARE_AT_START.exec(row.text);
+    if (m !== null && plausible(m[1]!) && rows[k - 1]!.amount === null && DOCUMENT_TITLE.test(rows[k - 1]!.text)) return { id: m[1]!, row };
+  }
+  return null;
+}
 /** The ranks whose label names the receipt itself: the receipt or bill, and the transaction counter. */
 const NAMING_RANKS = new Set([0, TRANSACTION_RANK]);
 /**
@@ -95,11 +116,21 @@ export interface TextReceiptNumber {
   underRival?: true;
 }
 
+/**
+ * A line that prints an id and nothing else ("147", "A-0412"): the number a label on the line above gives, as order
+ * and ticket numbers are printed large under "ORDINE N." or "ORDER NO." for the customer to be called by.
+ */
+const LONE_ID = new RegExp(`^#?\\s*${ID}$`, 'u');
+
 /** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
 function firstRowUnder(re: RegExp, rows: readonly Row[], except: string | null = null): { id: string; row: Row } | null {
-  for (const row of rows) {
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k]!;
     if (row.amount !== null) continue;
-    const m = re.exec(row.text);
+    const next = rows[k + 1];
+    // A label alone on its line, its id on the next: read as one line. A line with a digit prints its own id, if any.
+    const text = next !== undefined && !/\d/.test(row.text) && LONE_ID.test(next.text) ? `${row.text} ${next.text}` : row.text;
+    const m = re.exec(text);
     if (m !== null && plausible(m[1]!) && m[1] !== except) return { id: m[1]!, row };
   }
   return null;
@@ -118,7 +149,8 @@ export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegEx
     }
   }
   for (const [rank, re] of RANKED.entries()) {
-    const found = firstRowUnder(re, rows);
+    // A number under the document's title is the document's own, as one under its label is.
+    const found = firstRowUnder(re, rows) ?? (rank === 0 ? underTitle(rows) : null);
     if (found === null) continue;
     const id = found.id;
     // Two labels of one rank that print two ids ("Beleg 4471 ... Bon 9902"), or a receipt number beside a

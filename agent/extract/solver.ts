@@ -7,6 +7,7 @@
 import type { TenderType } from './basket.js';
 import { tenderEvidence, tenderTypeOfLabel } from './evidence.js';
 import type { Unit } from './units.js';
+import { TAX_BASE_WORD } from './vocabulary.js';
 
 export type Role = 'item' | 'subtotal' | 'discount' | 'charge' | 'tax' | 'total' | 'tender' | 'change' | 'summary' | 'ignore';
 
@@ -129,6 +130,7 @@ function readAfter(units: readonly Unit[], t: number, roles: Role[]): boolean {
     if (ev.tax >= STRONG && tenderEvidence(ev) < ev.tax) roles[i] = 'tax';
     else if (ev.summary >= 0.8 || ev.subtotal >= 0.5) roles[i] = 'summary';
     else if (ev.change >= 0.8 && paid !== 0) roles[i] = 'change';
+    else if (tenderEvidence(ev) === 0 && TAX_BASE_WORD.test(u.label)) roles[i] = 'ignore';
     else if (sign * paid < sign * total || paid === 0) {
       roles[i] = 'tender';
       paid += u.amount;

@@ -118,3 +118,9 @@ export function anyWord(words: readonly string[]): RegExp {
 
 /** A tax word in any of the languages, as a word of its own: what makes a row a tax line, a tax-table header or a tax sentence. */
 export const TAX_WORD = anyWord(['vat', 'mwst', 'mw\\.?st', 'ust', 'tva', 'tax', 'steuer', 'iva', 'btw', 'imposta', 'cuota', 'aliquota']);
+
+/**
+ * A word that names the amount a tax was worked out on ("Base imponible", "Netto", "Total HT", "Imponibile"): a line
+ * so labelled after the total is the tax table's base, never a payment, even where it is printed before the tenders.
+ */
+export const TAX_BASE_WORD = anyWord(['base', 'basis', 'imponible', 'imponibile', 'imposable', 'net', 'netto', 'nettobetrag', 'neto', 'grondslag', 'ht']);

@@ -156,3 +156,30 @@ describe('a receipt number the card-number mask hid', () => {
     expect(sale('Receipt 4411').confidence).toBe(1);
   });
 });
+
+// Development-15: a till prints the document's title on a line of its own and its number under it behind a bare sign
+// ("Núm.:"), with a work order's number further down; the number under the title is the receipt's.
+describe('a bare number under the document title', () => {
+  it('numbers the document and beats an order number', () => {
+    expect(namedNumberOf('FACTURA SIMPLIFICADA', 'Núm.: B2-2024-0456', 'Pedido: P-77')).toEqual({ id: 'B2-2024-0456', named: true });
+    expect(numberOf('Tax invoice', 'No. 88-1043', 'Work order WO-12')).toBe('88-1043');
+    expect(numberOf('Fattura', 'Numero 2025/031')).toBe('2025/031');
+  });
+  it('reads "Núm." as a bare number sign, below an order number when no title is above it', () => {
+    expect(namedNumberOf('Núm.: 4410')).toEqual({ id: '4410', named: false });
+    expect(numberOf('Cliente Pérez', 'Núm.: 4410', 'Pedido: P-77')).toBe('P-77');
+  });
+});
+
+// Development-11: an order or ticket number printed large on the line under its label ("ORDINE N." over "147"), for
+// the customer to be called by.
+describe('a label alone on its line, its number on the next', () => {
+  it('reads the number under the label', () => {
+    expect(numberOf('PEDIDO Nº', '58', 'Mesa 4')).toBe('58');
+    expect(namedNumberOf('TICKET', 'B-2207')).toEqual({ id: 'B-2207', named: true });
+  });
+  it('reads no number from a line that is no lone id, or under a line that prints its own', () => {
+    expect(numberOf('PEDIDO Nº', '58 personas')).toBe(null);
+    expect(numberOf('Order 12', '58')).toBe('12');
+  });
+});

@@ -135,3 +135,36 @@ describe('node-thermal-printer tender line', () => {
     expect(b!.tenders).toMatchObject([{ type: 'card', amount: 200, scheme: 'VISA', maskedPan: '************1234' }]);
   });
 });
+
+// Development-11: a duty-free till prints the total again in another currency under it ("(EUR equivalent)  62.67"):
+// that line is no tender, and the card that paid is.
+describe('the total in another currency', () => {
+  it('is no tender', () => {
+    const b = extract(lr('Perfume', '40.00'), rule(), lr('TOTAL GBP', '£40.00'), lr('USD equivalent', '50.80'), lr('VISA', '40.00'));
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['card', 4000]]);
+    const de = extract(lr('Uhr', '120,00'), rule(), lr('SUMME EUR', '120,00'), lr('Gegenwert CHF', '112,40'), lr('BAR', '120,00'));
+    expect(de.tenders.map((t) => [t.type, t.amount])).toEqual([['cash', 12000]]);
+  });
+});
+
+// Development-15: Dutch names a paying card by a "-pas" compound ("Bankpas", "Tankpas"); a loyalty "-pas" pays nothing.
+describe('Dutch card compounds', () => {
+  const vocab = compileVocabulary();
+  it('reads a "-pas" compound as a card, but not a loyalty or membership card', () => {
+    expect(evidenceOf('Betaalpas', vocab).card).toBeGreaterThanOrEqual(0.6);
+    expect(evidenceOf('Zakelijke bedrijfspas', vocab).card).toBeGreaterThanOrEqual(0.6);
+    expect(evidenceOf('Klantenpas', vocab).card).toBe(0);
+    expect(evidenceOf('Kompas', vocab).card).toBe(0);
+    const b = extract(lr('Ruitenvloeistof', '6,95'), rule(), lr('TOTAAL', '6,95'), lr('Bedrijfspas', '6,95'));
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['card', 695]]);
+  });
+});
+
+// Development-11: an Italian till names the card payment by its terminal ("POS"), with no card details printed.
+describe('a card payment named by its terminal', () => {
+  it('reads "POS" as a card', () => {
+    const b = extract(lr('Gelato coppa', '4,50'), rule(), lr('TOTALE', '€ 4,50'), lr('POS', '4,50'));
+    expect(b.tenders.map((t) => [t.type, t.amount])).toEqual([['card', 450]]);
+    expect(b.confidence).toBe(1);
+  });
+});

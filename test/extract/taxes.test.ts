@@ -123,3 +123,36 @@ describe('tax lines and tables of the thirteenth batch', () => {
     expect(b.confidence).toBe(1);
   });
 });
+
+// Development-15: the tax lines printed between the total and the tenders, the base first ("Base imponible  30,09"
+// over "Cuota IVA 10%  3,01"): the base is no payment, whatever its place.
+describe('a tax base printed before the tenders', () => {
+  it('is not read as a tender, in each language', () => {
+    const it_ = extract(lr('Piadina', '8,00'), lr('Acqua', '3,00'), rule(), lr('TOTALE', '11,00'), lr('Imponibile', '10,00'), lr('IVA 10%', '1,00'), lr('Contanti', '20,00'), lr('Resto', '9,00'));
+    expect(it_.tenders.map((t) => [t.type, t.amount])).toEqual([['cash', 2000]]);
+    expect(it_.change).toBe(900);
+    expect(taxes(it_)).toEqual([[10, null, 100, null]]);
+    expect(it_.confidence).toBe(1);
+    const nl = extract(lr('Tulpen', '12,10'), rule(), lr('Totaal', '12,10'), lr('Grondslag', '10,00'), lr('BTW 21%', '2,10'), lr('Pin', '12,10'));
+    expect(nl.tenders.map((t) => [t.type, t.amount])).toEqual([['card', 1210]]);
+    expect(nl.confidence).toBe(1);
+  });
+});
+
+// Development-15: a till that prints its one rate as a note ("IVA 21% incluido") over the base and the tax it
+// printed apart ("Base 100,00  Cuota 21,00"): the tax is at the rate of the note when the arithmetic bears it out.
+describe('a rate stated on the line above a tax line', () => {
+  it('is the tax line\'s rate when the tax is its share of the base beside it or of the total', () => {
+    const es = extract(lr('Colonia 100ml', '36,30'), rule(), lr('TOTAL', '36,30'), lr('Tarjeta', '36,30'), line([0, 'IVA 21% incluido']), row('Base 30,00', 'Cuota 6,30'));
+    expect(taxes(es)).toEqual([[21, null, 630, null]]);
+    expect(es.confidence).toBe(1);
+    const de = extract(lr('Brot', '3,21'), rule(), lr('SUMME', '3,21'), lr('BAR', '3,21'), line([0, 'Enthaltene MwSt. 7 %']), lr('MwSt', '0,21'));
+    expect(taxes(de)).toEqual([[7, null, 21, null]]);
+  });
+  it('is not taken when the arithmetic does not bear it out, or when the line above states two rates', () => {
+    const wrong = extract(lr('Brot', '3,21'), rule(), lr('SUMME', '3,21'), lr('BAR', '3,21'), line([0, 'Enthaltene MwSt. 19 %']), lr('MwSt', '0,21'));
+    expect(taxes(wrong)).toEqual([[null, null, 21, null]]);
+    const two = extract(lr('Brot', '3,21'), rule(), lr('SUMME', '3,21'), lr('BAR', '3,21'), line([0, 'MwSt. 7 % und 19 %']), lr('MwSt', '0,21'));
+    expect(taxes(two)).toEqual([[null, null, 21, null]]);
+  });
+});
