@@ -106,7 +106,30 @@ function firstRowUnder(re: RegExp, rows: readonly Row[], except: string | null =
 
 const firstUnder = (re: RegExp, rows: readonly Row[], except: string | null = null): string | null => firstRowUnder(re, rows, except)?.id ?? null;
 
-export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegExp[]): TextReceiptNumber | null {
+/** A label that ends its line with its number sign or colon ("ORDER NO.", "Ticket #", "Beleg-Nr.:"): the number is below. */
+const LABEL_AT_END = /(?:n[°º.]|nr\.?|no\.|number|nummer|numero|número|#|:)\s*$/iu;
+/** A line that prints one id alone ("147", "A-2291"), centred or not: the value a label above it names. */
+const LONE_ID = /^#?\s?(?=[A-Z0-9/-]*\d)[A-Z0-9][A-Z0-9/-]{0,19}$/i;
+
+/**
+ * The rows with a label whose number a till prints on the line below it ("ORDINE N." over a big "147") read as one
+ * line, so that the labels read it as they read a number beside them. Only a label that ends in its number sign
+ * or a colon joins: a heading over a figure names nothing.
+ */
+function withNumbersBelow(rows: readonly Row[]): readonly Row[] {
+  let out: Row[] | null = null;
+  for (let i = 0; i + 1 < rows.length; i++) {
+    const row = rows[i]!;
+    const next = rows[i + 1]!;
+    if (row.amount !== null || next.amount !== null || next.cells.length !== 1 || !LABEL_AT_END.test(row.text) || !LONE_ID.test(next.text)) continue;
+    out ??= rows.slice();
+    out[i] = { ...row, text: `${row.text} ${next.text}` };
+  }
+  return out ?? rows;
+}
+
+export function findReceiptNumber(printed: readonly Row[], patterns: readonly RegExp[]): TextReceiptNumber | null {
+  const rows = withNumbersBelow(printed);
   if (patterns !== GENERIC_FIELDS.receiptNumber) {
     // A profile's pattern is the first in its list.
     const own = patterns[0]!;

@@ -7,8 +7,9 @@ import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, UNMAPPED_CURRENCY_SIGN, type ParsedAmount } from './money.js';
 
 // Ounces: US self-serve counters (frozen yoghurt, salad bars) weigh by the ounce.
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
-const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
+// Kilometres: a taxi's or a hire van's distance at a rate per kilometre ("12,4 km x 1,30").
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm', km: 'km' };
+const UNIT_WORDS = 'kg|km|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
 const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
@@ -29,8 +30,16 @@ const AT = '(?:@|at|à|á)';
 const TIMES = `(?:${AT}|x|×)`;
 /** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00"). */
 const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
-/** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
-const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+/**
+ * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
+ * (Einzelpreis), "PVP" (precio de venta al público), "Unit price", "Stuksprijs".
+ */
+const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|p\\.?v\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
+/**
+ * "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L", "1 x PU 4,90": the unit price
+ * may carry its word after the sign, which makes it no name.
+ */
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*(?:${UNIT_PRICE_WORD}\\s*)?${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
@@ -47,16 +56,20 @@ const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
  * 4-column table row with the count first: "2    Adult GA    27.50" (quantity, description, unit price; the amount is
- * split off). Read only when count × unit price is the amount: a number column after a name may be a size.
+ * split off). Read only when count × unit price is the amount: a number column after a name may be a size. A count
+ * column right-aligned against the name column prints with no space between them ("4Schoenhuur  2,50"): the same
+ * row, which the arithmetic tells from a name that starts with a digit ("7Up  1,50" at 1,50 is no seven).
  */
-const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})\\s{2,}(\\p{L}.*?)\\s{2,}-?${PRICE}-?$`, 'iu');
+const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})(?:\\s{2,}|(?=\\p{L}))(\\p{L}.*?)\\s{2,}-?${PRICE}-?$`, 'iu');
 /**
  * "2 Stk. Waschgang", "3 pcs x Spring Roll", "Trockner  2 Stk": the unit word after a quantity. The short ones that
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
 // "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
-const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
+// A name may start with a figure glued to a letter when a space sets it off the sign ("2 x 3D glasses", "1 x 4K
+// cable"); "2X4X8 STUD" is a size.
+const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@](?:\\s*(?=\\p{L})|\\s+(?=\\d{1,2}\\p{L}))(.+)$`, 'iu');
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
 /** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
@@ -163,11 +176,6 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
   return Math.round((q.value * Math.round(Number(p.text) * 100_000)) / 1000);
 }
 
-/**
- * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
- * (Einzelpreis), "Unit price", "Stuksprijs".
- */
-const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
 /** "@ 27.49 ea", "à 3,95 /St", "PU 6,90": a unit price alone, under an item whose count a column printed. */
 const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure))?$`, 'i');
 /** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */

@@ -10,6 +10,7 @@ import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
+import { detailLine } from './sub-lines.js';
 import { codesFromLegend, codesInRateColumn } from './tax-column.js';
 import { taxSentence } from './tax-sentence.js';
 import { TAX_WORD } from './vocabulary.js';
@@ -277,6 +278,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingAt = -1;
   let pendingIndent = 0;
   let pendingEan: string | null = null;
+  /** The row the pending name (or its last detail line) was printed on, and its detail lines (see readPlainRow). */
+  let pendingRow = -1;
+  let pendingDetails: string[] = [];
   /** A qty/price line printed above its item ("  6 x 0,49" then "Water  2,94"), waiting for it. */
   let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
   let afterRule = false;
@@ -304,6 +308,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (rules.itemsEnd?.test(row.text) === true) ev = { ...ev, total: Math.max(ev.total, 1) };
     // A count at a unit price is sold, never a tax line, whatever its name says ("City-Tax 2 x 4,90", "Tourist tax").
     else if (ev.tax > 0 && item.unitPriceText !== null) ev = { ...ev, tax: 0 };
+    if (pending !== null && pendingDetails.length > 0 && item.description.startsWith(nameOf(pending))) {
+      for (const d of pendingDetails) item.modifiers.push({ description: d, amount: null });
+    }
+    pendingDetails = [];
     const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item, article };
     if (item.ambiguity !== null) ambiguities.push(item.ambiguity);
     units.push(unit);
@@ -422,12 +430,28 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
     if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !headsSection(label, current.description)) {
+      // Its validity or its seats under it are the article's detail: the item stays open for a wrapped name no more.
+      if (detailLine(label)) {
+        current.modifiers.push({ description: label, amount: null });
+        return;
+      }
       noteUnsettledWrap(label);
       // The item stays open: its add-ons and modifiers are printed under the wrapped line.
       current.description = `${current.description} ${label}`;
       return;
     }
+    // An indented line right under a name that waits for its price ("Trail shoe" over "  Ref. 4410  Size 9"): the
+    // article's reference, size or colour, not a name of its own; the name still waits for its priced line. Not a
+    // name indented under its department's heading ("TOYS" over "  Kite").
+    if (pending !== null && pendingRow === row.index - 1 && row.indent > pendingIndent + 12 && !headsSection(pending, label)) {
+      pendingDetails.push(label);
+      pendingRow = row.index;
+      if (pendingAt >= 0) pendingAt = row.index;
+      return;
+    }
     pending = label;
+    pendingRow = row.index;
+    pendingDetails = [];
     // On a receipt that wraps below the amount, a plain line starts the next item only when it cannot end one
     // above; with no item above at all it is the header's last line ("CAFÉ CORNER" over the first item).
     pendingAt = wrappedLine(row) && (wrap.side === 'above' || units.length > 0) ? row.index : -1;
@@ -543,7 +567,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const nameAbove = pending !== null && pendingAt === row.index - 1;
     // A priced line indented under a name ("Lavadora 3 (18 kg)" over "  Prog. 60º  7,00"): the programme, variant
     // or option of the article named above, not the rest of its name (a wrapped name keeps its indent).
-    if (nameAbove && row.indent > pendingIndent + 12) {
+    // One that starts with its own count ("  2 x Soup  9,00" under "KITCHEN") is a sold line of its own under a heading.
+    if (nameAbove && row.indent > pendingIndent + 12 && !countBeforeName(label)) {
       const item = newItem(nameOf(pending!), amount, pendingIndent);
       item.modifiers.push({ description: label, amount: null });
       return push(row, item);
