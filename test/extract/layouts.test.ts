@@ -78,7 +78,7 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
   // 0.9 or more, all fully correct (a table whose count is flush against its names is doubted: a name may be cut).
   {
     part: 'development-11',
-    floors: { items: 0.822, total: 1, tenders: 0.925, tax: 0.987, currency: 1, receiptNumber: 0.95, time: 0.9, all: 0.941 },
+    floors: { items: 0.822, total: 1, tenders: 0.925, tax: 0.987, currency: 1, receiptNumber: 0.95, time: 0.9, all: 0.94 },
     at09: 35,
     below: true,
     layouts: 20,
