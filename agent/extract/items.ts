@@ -101,11 +101,12 @@ const RATE_COLUMN = /\s{2,}(\d{1,2}(?:[.,]\d{1,2})?\s?%)$/;
 /** A folio's date before each line's name ("02.10. Übernachtung", "03/10 Breakfast"): the night's, not the name's. */
 const FOLIO_DATE = /^(\d{2})(?:\.(\d{2})\.|\/(\d{2}))\s+(?=\p{L})/u;
 /**
- * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville"; a service code of
+ * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville", a tariff's short code
+ * before a column gap ("T03   Day pass"); a service code of
  * letters only when its shape says code, hyphenated ("SV-REV  Revisión") or capitals before a mixed-case name
  * ("EXAM  Eye Examination"; "EXT CORD" or "BIO  APPLES" on an all-capitals till stay names).
  */
-const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{2,8}(?:-[A-Z0-9]{1,8})+|[A-Z]{2,8}(?=\s{2,}\p{Lu}\p{Ll}))\s{2,}(\S.*)$/u;
+const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{1,2}\d{2,3}(?=\s{2,}\p{L})|[A-Z]{2,8}(?:-[A-Z0-9]{1,8})+|[A-Z]{2,8}(?=\s{2,}\p{Lu}\p{Ll}))\s{2,}(\S.*)$/u;
 /**
  * Product-number column before the description, one space enough: an EAN-8, UPC-A, EAN-13/ISBN-13 or GTIN-14
  * ("4006381333931 HDMI-Kabel"), or such a number the card-number mask hid because it also passes Luhn
@@ -232,7 +233,10 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   }
   m = DESC_QTY_PRICE.exec(label);
   if (m !== null) {
-    const item = newItem(m[1]!, amount, indent);
+    // A code column before the name ("T03   Day pass  2 x 14,50"): the article's code, as when no count follows.
+    const code = SKU_DESC.exec(m[1]!);
+    const item = newItem(code === null ? m[1]! : code[2]!, amount, indent);
+    if (code !== null) item.sku = code[1]!;
     setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
     // "Pfand 2x0,25" written tight is as often the name of the line (a deposit for two bottles) as its quantity.
     if (COMPACT_COUNT_AT_PRICE.test(label)) item.ambiguity = `"${label}": a quantity of ${m[2]} or part of the name`;

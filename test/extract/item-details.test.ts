@@ -67,6 +67,27 @@ describe('counts and unit prices', () => {
   });
 });
 
+describe('code and tax columns around a line', () => {
+  it('reads a short tariff code before the name, a count at a price, and a rate or a footnote star after the amount', () => {
+    const b = extract(
+      line([0, 'K12'], [6, 'Kayak hire 1 h'], [26, '2 x 12,00'], [38, '24,00'], [45, '19']),
+      line([0, 'D02'], [6, 'Dry bag deposit'], [27, '1 x 5,00'], [39, '5,00'], [46, '*']),
+      rule(),
+      lr('TOTAL', '29,00'),
+      lr('CASH', '29,00'),
+      line([0, '* deposit, refunded on return']),
+    );
+    expect(lines(b)).toEqual([
+      ['Kayak hire 1 h', 2, 2400],
+      ['Dry bag deposit', 1, 500],
+    ]);
+    expect(b.items.map((i) => [i.sku, i.taxCode])).toEqual([
+      ['K12', '19'],
+      ['D02', '*'],
+    ]);
+  });
+});
+
 describe('details under an article', () => {
   it('reads a validity date and a list of places under an item as its details, not the rest of its name', () => {
     const b = extract(
