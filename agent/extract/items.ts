@@ -47,6 +47,8 @@ const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
 const PIECE_PRICE_FLOOR = 50;
 /** "2x0,25" at the end of a name: a count and a price with no space between them and the "x". */
 const COMPACT_COUNT_AT_PRICE = /\s\d{1,3}[x×]\d+[.,]\d+$/i;
+/** "Bubble wrap (2 @ 3.99)": the count at its unit price in brackets after the name. */
+const DESC_QTY_PRICE_BRACKETED = new RegExp(`^(.+?)\\s*\\(${QTY_AT_PRICE}\\)$`, 'i');
 /** "2 x Bananas @ 0.25" */
 const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${PRICE}$`, 'i');
 /**
@@ -240,6 +242,12 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
     // "Pfand 2x0,25" written tight is as often the name of the line (a deposit for two bottles) as its quantity.
     if (COMPACT_COUNT_AT_PRICE.test(label)) item.ambiguity = `"${label}": a quantity of ${m[2]} or part of the name`;
+    return item;
+  }
+  m = label.endsWith(')') ? DESC_QTY_PRICE_BRACKETED.exec(label) : null;
+  if (m !== null && qtyTimesPrice(m[2]!, m[4]!) === Math.abs(amount.minor)) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
     return item;
   }
   m = PRODUCT_NUMBER_DESC.exec(label);

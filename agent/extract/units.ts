@@ -67,7 +67,8 @@ type TaxRole = 'net' | 'tax' | 'gross';
 const HEADING_FRAGMENT = /^\p{L}{1,8}\.?$/u;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
-const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
+/** An article's code on a line of its own: "SKU 4471", "Art.-Nr. 4003530", "Art. 204.112.87" (dotted groups). */
+const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Art\.|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9](?:[A-Z0-9-]|\.(?=[A-Z0-9])){2,})$/i;
 const BULLET = /^[+\-*>•~]\s*/;
 /** A priced line under an item that adds to it: "+ Extra Shot 0.60", "> Add Bacon 2.50" (not '-' or '*': minus, stars). */
 const ADD_ON = /^[+>•~]\s*\p{L}/u;
@@ -278,6 +279,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingAt = -1;
   let pendingIndent = 0;
   let pendingEan: string | null = null;
+  let pendingSku: string | null = null;
   /** The row the pending name (or its last detail line) was printed on, and its detail lines (see readPlainRow). */
   let pendingRow = -1;
   let pendingDetails: string[] = [];
@@ -295,6 +297,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   const push = (row: Row, item: ItemDraft, article = false): void => {
     if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
     pendingEan = null;
+    if (pendingSku !== null && item.sku === null) item.sku = pendingSku;
+    pendingSku = null;
     if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
       quantityFromLine(item, pendingQty);
     } else if (pendingQty !== null) {
@@ -408,6 +412,11 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     const sku = SKU_LINE.exec(row.text);
+    // Over a name line the code is the next article's ("Art. 204.112.87" over "Shelf unit" over "1 x 79,00").
+    if (sku !== null && rows[row.index + 1]?.amount === null && rows[row.index + 1]!.cells.length > 0) {
+      pendingSku = sku[1]!;
+      return;
+    }
     if (sku !== null && current !== null) {
       current.sku ??= sku[1]!;
       return;

@@ -88,6 +88,34 @@ describe('code and tax columns around a line', () => {
   });
 });
 
+describe('article numbers and counts in brackets', () => {
+  it('reads an article number of dotted groups over a name as the next article’s code, never as money', () => {
+    const b = extract(
+      line([0, 'Art. 310.552.04']),
+      line([0, 'Shelf unit 4x2']),
+      line([3, '1 x 59,00'], [42, '59,00']),
+      line([0, 'Art. 118.027.61']),
+      line([0, 'Cushion cover']),
+      line([3, '2 x 4,50'], [43, '9,00']),
+      rule(),
+      lr('TOTAL', '68,00'),
+      lr('CARD', '68,00'),
+    );
+    expect(lines(b)).toEqual([
+      ['Shelf unit 4x2', 1, 5900],
+      ['Cushion cover', 2, 900],
+    ]);
+    expect(b.items.map((i) => i.sku)).toEqual(['310.552.04', '118.027.61']);
+  });
+  it('reads a count at a unit price in brackets after the name when it makes the amount', () => {
+    const b = extract(lr('Packing tape (3 @ 2.50)', '7.50'), lr('Labels (pack of 2)', '3.00'), rule(), lr('TOTAL', '10.50'), lr('CASH', '10.50'));
+    expect(lines(b)).toEqual([
+      ['Packing tape', 3, 750],
+      ['Labels (pack of 2)', 1, 300],
+    ]);
+  });
+});
+
 describe('details under an article', () => {
   it('reads a validity date and a list of places under an item as its details, not the rest of its name', () => {
     const b = extract(
