@@ -192,6 +192,11 @@ function pricesLineAbove(row: Row | undefined): boolean {
   return row !== undefined && row.amount !== null && row.cells.length > 1 && qtyLine(row.label.trim()) !== null;
 }
 
+/** An amount with no label ("        12.99 A"): the price of the name line above it, which cannot end another item. */
+function amountAlone(row: Row | undefined): boolean {
+  return row !== undefined && row.amount !== null && row.label.trim() === '';
+}
+
 function wrappedLine(row: Row | undefined): boolean {
   return row !== undefined && row.amount === null && row.cells.length === 1 && WRAPPED.test(row.text) && qtyLine(row.text) === null && !BULLET.test(row.text);
 }
@@ -412,8 +417,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     const sku = SKU_LINE.exec(row.text);
-    // Over a name line the code is the next article's ("Art. 204.112.87" over "Shelf unit" over "1 x 79,00").
-    if (sku !== null && rows[row.index + 1]?.amount === null && rows[row.index + 1]!.cells.length > 0) {
+    // Over a name line the code is the next article's ("Art. 204.112.87" over "Shelf unit" over "1 x 79,00"); one
+    // indented under an item is that item's ("  SKU TL-3041" over "  Size 12").
+    const under = current !== null && row.indent > current.indentAt + 12;
+    if (sku !== null && !under && rows[row.index + 1]?.amount === null && rows[row.index + 1]!.cells.length > 0) {
       pendingSku = sku[1]!;
       return;
     }
@@ -438,7 +445,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
-    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !headsSection(label, current.description)) {
+    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !amountAlone(rows[row.index + 1]) && !headsSection(label, current.description)) {
       // Its validity or its seats under it are the article's detail: the item stays open for a wrapped name no more.
       if (detailLine(label)) {
         current.modifiers.push({ description: label, amount: null });

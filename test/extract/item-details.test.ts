@@ -191,3 +191,36 @@ describe('a number under its label', () => {
     expect(b.receiptNumber).toBeNull();
   });
 });
+
+describe('departments', () => {
+  it('reads each department’s sum under its lines as its subtotal, even one line’s amount repeated, and a name over an amount alone as its own item', () => {
+    const b = extract(
+      line([0, 'BAKERY']),
+      line([2, 'Sourdough loaf']),
+      line([5, '2 x 3.20'], [43, '6.40']),
+      line([2, 'Bakery total'], [43, '6.40']),
+      line([0, 'DAIRY']),
+      line([2, 'Whole milk 2L']),
+      line([5, '3 x 1.45'], [43, '4.35']),
+      line([2, 'Salted butter']),
+      line([43, '2.10']),
+      line([2, 'Dairy total'], [43, '6.45']),
+      rule(),
+      lr('TOTAL', '12.85'),
+      lr('CARD', '12.85'),
+    );
+    expect(lines(b)).toEqual([
+      ['Sourdough loaf', 2, 640],
+      ['Whole milk 2L', 3, 435],
+      ['Salted butter', 1, 210],
+    ]);
+    expect(b.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+  it('keeps two lines of the same amount as two items when the sums close with both', () => {
+    const b = extract(lr('Tea', '2.00'), lr('Tea', '2.00'), rule(), lr('TOTAL', '4.00'), lr('CASH', '4.00'));
+    expect(lines(b)).toEqual([
+      ['Tea', 1, 200],
+      ['Tea', 1, 200],
+    ]);
+  });
+});
