@@ -119,6 +119,25 @@ const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
 /** A number of three or more digits and one space before a name: an article number when nothing else counts it. */
 const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
 
+/**
+ * A measured quantity under a label of its own ("GALLONS  11.482", "Litres : 38,52"), to the thousandth as pumps and
+ * scales print it: a pay-at-pump receipt that prints its grade, volume, price and sale on separate lines.
+ */
+export const LABELLED_MEASURE = /^(gallons?|gal|litres?|liters?|ltrs?|litros?|litri|volume|volumen)\s*[:.]?\s+(\d+[.,]\d{3})$/i;
+/** The price per unit of such a volume on a line of its own ("PRICE/GAL  $3.199", "Prix/L 1,879"). */
+const LABELLED_UNIT_PRICE = /^(?:price|prix|preis|precio|prezzo|prijs)\s*\/\s*(gal|l|ltr|litre|liter)\s*[:.]?\s+(?:\$|£|€)?\s*(\d+[.,]\d{2,3})\s*(?:€)?$/i;
+
+/** The volume of a labelled measure line, with its unit (gallons, else litres), or null. */
+export function labelledMeasure(text: string): { qty: string; unit: string } | null {
+  const m = LABELLED_MEASURE.exec(text);
+  return m === null ? null : { qty: m[2]!, unit: m[1]!.toLowerCase().startsWith('gal') ? 'gal' : 'l' };
+}
+
+/** The price of a labelled unit-price line ("PRICE/GAL  $3.199"), or null. */
+export function labelledUnitPrice(text: string): string | null {
+  return LABELLED_UNIT_PRICE.exec(text)?.[2] ?? null;
+}
+
 export interface ItemDraft extends Item {
   /** Indent of the item's own line, to tell its indented modifiers apart. */
   readonly indentAt: number;

@@ -6,6 +6,7 @@
 // confidence (checks.ts), never the reading itself.
 import type { Item, Tax } from './basket.js';
 import { findTime } from './dates.js';
+import { LABELLED_MEASURE } from './items.js';
 import { parseRate } from './money.js';
 import { amountsIn, type Row } from './rows.js';
 import { descriptionDoubt } from './sub-lines.js';
@@ -37,11 +38,6 @@ function taxRowsLeftUnread(rows: readonly Row[], taxes: readonly Tax[]): boolean
   return rows.some((row) => row.amount !== null && parseRate(row.text) !== null && amountsIn(row).length >= 2);
 }
 
-/**
- * A measured quantity under a label of its own ("GALLONS  11.482", "Litres : 38,52"), to the thousandth as pumps and
- * scales print it: a pay-at-pump receipt that prints its grade, volume, price and sale on separate lines.
- */
-const LABELLED_MEASURE = /^(?:gallons?|gal|litres?|liters?|ltrs?|litros?|litri|volume|volumen)\s*[:.]?\s+\d+[.,]\d{3}$/i;
 
 /** A measured quantity printed on its own labelled line while every item was read as a whole count. */
 function measureLeftUnread(rows: readonly Row[], items: readonly Item[]): boolean {

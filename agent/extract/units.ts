@@ -5,7 +5,7 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { countBeforeName, itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
@@ -285,6 +285,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingIndent = 0;
   let pendingEan: string | null = null;
   let pendingSku: string | null = null;
+  /** The volume and price per unit printed on lines of their own under the pending name (a pump's grade). */
+  let pendingMeasure: { qty: string; unit: string; price: string | null } | null = null;
   /** The row the pending name (or its last detail line) was printed on, and its detail lines (see readPlainRow). */
   let pendingRow = -1;
   let pendingDetails: string[] = [];
@@ -465,9 +467,24 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       if (pendingAt >= 0) pendingAt = row.index;
       return;
     }
+    // A pump's grade over its volume and its price per unit ("REG UNLEADED" / "GALLONS 11.482" / "PRICE/GAL $3.199"):
+    // the name waits, with its quantity, for the sale's amount.
+    const measure = pending !== null && pendingRow === row.index - 1 ? labelledMeasure(label) : null;
+    if (measure !== null && pendingMeasure === null) {
+      pendingMeasure = { ...measure, price: null };
+      pendingRow = row.index;
+      return;
+    }
+    const perUnit = pendingMeasure !== null && pendingMeasure.price === null && pendingRow === row.index - 1 ? labelledUnitPrice(label) : null;
+    if (perUnit !== null) {
+      pendingMeasure!.price = perUnit;
+      pendingRow = row.index;
+      return;
+    }
     pending = label;
     pendingRow = row.index;
     pendingDetails = [];
+    pendingMeasure = null;
     // On a receipt that wraps below the amount, a plain line starts the next item only when it cannot end one
     // above; with no item above at all it is the header's last line ("CAFÉ CORNER" over the first item).
     pendingAt = wrappedLine(row) && (wrap.side === 'above' || units.length > 0) ? row.index : -1;
@@ -580,6 +597,17 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     if (label === '' && pending !== null) return push(row, newItem(nameOf(pending), amount, row.indent));
     if (label === '') return;
+    // The sale under a grade's volume and price per unit, when the volume at that price is its amount.
+    const measured = pendingMeasure;
+    pendingMeasure = null;
+    if (measured !== null && measured.price !== null && pending !== null && pendingRow === row.index - 1) {
+      const expect = qtyTimesPrice(measured.qty, measured.price);
+      if (expect !== null && Math.abs(expect - Math.abs(amount.minor)) <= 1) {
+        const item = newItem(nameOf(pending), amount, pendingIndent);
+        setQuantity(item, measured.qty, measured.unit, measured.price);
+        return push(row, item);
+      }
+    }
     const nameAbove = pending !== null && pendingAt === row.index - 1;
     // A priced line indented under a name ("Lavadora 3 (18 kg)" over "  Prog. 60º  7,00"): the programme, variant
     // or option of the article named above, not the rest of its name (a wrapped name keeps its indent).

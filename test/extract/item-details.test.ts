@@ -224,3 +224,37 @@ describe('departments', () => {
     ]);
   });
 });
+
+describe('a pump’s sale on lines of its own', () => {
+  it('reads the grade over its volume and its price per unit as the item the sale’s amount prices', () => {
+    const b = bare(
+      line([0, 'FORECOURT 24']),
+      line([0, '14/03/2026 07:12']),
+      line([0, 'Receipt 5512']),
+      rule(),
+      line([0, 'PREMIUM 98']),
+      line([0, 'LITRES'], [41, '31,250']),
+      line([0, 'PRICE/L'], [41, '€1,899']),
+      line([0, 'SALE'], [43, '59,34']),
+      rule(),
+      lr('TOTAL', '59,34'),
+      lr('CARD', '59,34'),
+    );
+    expect(b.items.map((i) => [i.description, i.quantity, i.unit, i.unitPriceText, i.amount])).toEqual([['PREMIUM 98', 31.25, 'L', '1.899', 5934]]);
+  });
+  it('keeps the sale line as the item when the volume at that price is not its amount', () => {
+    const b = bare(
+      line([0, 'FORECOURT 24']),
+      line([0, '14/03/2026 07:12']),
+      rule(),
+      line([0, 'PREMIUM 98']),
+      line([0, 'LITRES'], [41, '31,250']),
+      line([0, 'PRICE/L'], [41, '€1,899']),
+      line([0, 'SALE'], [43, '20,00']),
+      rule(),
+      lr('TOTAL', '20,00'),
+      lr('CARD', '20,00'),
+    );
+    expect(b.items.map((i) => [i.description, i.quantity])).toEqual([['SALE', 1]]);
+  });
+});
