@@ -116,21 +116,11 @@ export interface TextReceiptNumber {
   underRival?: true;
 }
 
-/**
- * A line that prints an id and nothing else ("147", "A-0412"): the number a label on the line above gives, as order
- * and ticket numbers are printed large under "ORDINE N." or "ORDER NO." for the customer to be called by.
- */
-const LONE_ID = new RegExp(`^#?\\s*${ID}$`, 'u');
-
 /** The first plausible id a ranked label gives on a line without an amount ("2 Pasty Large No.4  8.50" has none). */
 function firstRowUnder(re: RegExp, rows: readonly Row[], except: string | null = null): { id: string; row: Row } | null {
-  for (let k = 0; k < rows.length; k++) {
-    const row = rows[k]!;
+  for (const row of rows) {
     if (row.amount !== null) continue;
-    const next = rows[k + 1];
-    // A label alone on its line, its id on the next: read as one line. A line with a digit prints its own id, if any.
-    const text = next !== undefined && !/\d/.test(row.text) && LONE_ID.test(next.text) ? `${row.text} ${next.text}` : row.text;
-    const m = re.exec(text);
+    const m = re.exec(row.text);
     if (m !== null && plausible(m[1]!) && m[1] !== except) return { id: m[1]!, row };
   }
   return null;
@@ -138,7 +128,30 @@ function firstRowUnder(re: RegExp, rows: readonly Row[], except: string | null =
 
 const firstUnder = (re: RegExp, rows: readonly Row[], except: string | null = null): string | null => firstRowUnder(re, rows, except)?.id ?? null;
 
-export function findReceiptNumber(rows: readonly Row[], patterns: readonly RegExp[]): TextReceiptNumber | null {
+/** A label that ends its line with its number sign or colon ("ORDER NO.", "Ticket #", "Beleg-Nr.:"): the number is below. */
+const LABEL_AT_END = /(?:n[°º.]|nr\.?|no\.|number|nummer|numero|número|#|:)\s*$/iu;
+/** A line that prints one id alone ("147", "A-2291"), centred or not: the value a label above it names. */
+const LONE_ID = /^#?\s?(?=[A-Z0-9/-]*\d)[A-Z0-9][A-Z0-9/-]{0,19}$/i;
+
+/**
+ * The rows with a label whose number a till prints on the line below it ("ORDINE N." over a big "147") read as one
+ * line, so that the labels read it as they read a number beside them. Only a label that ends in its number sign
+ * or a colon joins: a heading over a figure names nothing.
+ */
+function withNumbersBelow(rows: readonly Row[]): readonly Row[] {
+  let out: Row[] | null = null;
+  for (let i = 0; i + 1 < rows.length; i++) {
+    const row = rows[i]!;
+    const next = rows[i + 1]!;
+    if (row.amount !== null || next.amount !== null || next.cells.length !== 1 || !LABEL_AT_END.test(row.text) || !LONE_ID.test(next.text)) continue;
+    out ??= rows.slice();
+    out[i] = { ...row, text: `${row.text} ${next.text}` };
+  }
+  return out ?? rows;
+}
+
+export function findReceiptNumber(printed: readonly Row[], patterns: readonly RegExp[]): TextReceiptNumber | null {
+  const rows = withNumbersBelow(printed);
   if (patterns !== GENERIC_FIELDS.receiptNumber) {
     // A profile's pattern is the first in its list.
     const own = patterns[0]!;

@@ -7,8 +7,9 @@ import { gtinValid } from './gtin.js';
 import { parseAmount, parseDecimal, parseUnitPrice, UNMAPPED_CURRENCY_SIGN, type ParsedAmount } from './money.js';
 
 // Ounces: US self-serve counters (frozen yoghurt, salad bars) weigh by the ounce.
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm' };
-const UNIT_WORDS = 'kg|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
+// Kilometres: a taxi's or a hire van's distance at a rate per kilometre ("12,4 km x 1,30").
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm', km: 'km' };
+const UNIT_WORDS = 'kg|km|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
 const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
@@ -29,8 +30,16 @@ const AT = '(?:@|at|à|á)';
 const TIMES = `(?:${AT}|x|×)`;
 /** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00"). */
 const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
-/** "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L" */
-const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+/**
+ * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
+ * (Einzelpreis), "PVP" (precio de venta al público), "Unit price", "Stuksprijs".
+ */
+const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|p\\.?v\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
+/**
+ * "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L", "1 x PU 4,90": the unit price
+ * may carry its word after the sign, which makes it no name.
+ */
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*(?:${UNIT_PRICE_WORD}\\s*)?${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
@@ -38,6 +47,8 @@ const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
 const PIECE_PRICE_FLOOR = 50;
 /** "2x0,25" at the end of a name: a count and a price with no space between them and the "x". */
 const COMPACT_COUNT_AT_PRICE = /\s\d{1,3}[x×]\d+[.,]\d+$/i;
+/** "Bubble wrap (2 @ 3.99)": the count at its unit price in brackets after the name. */
+const DESC_QTY_PRICE_BRACKETED = new RegExp(`^(.+?)\\s*\\(${QTY_AT_PRICE}\\)$`, 'i');
 /** "2 x Bananas @ 0.25" */
 const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${PRICE}$`, 'i');
 /**
@@ -47,16 +58,20 @@ const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
  * 4-column table row with the count first: "2    Adult GA    27.50" (quantity, description, unit price; the amount is
- * split off). Read only when count × unit price is the amount: a number column after a name may be a size.
+ * split off). Read only when count × unit price is the amount: a number column after a name may be a size. A count
+ * column right-aligned against the name column prints with no space between them ("4Schoenhuur  2,50"): the same
+ * row, which the arithmetic tells from a name that starts with a digit ("7Up  1,50" at 1,50 is no seven).
  */
-const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})\\s{2,}(\\p{L}.*?)\\s{2,}-?${PRICE}-?$`, 'iu');
+const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})(?:\\s{2,}|(?=\\p{L}))(\\p{L}.*?)\\s{2,}-?${PRICE}-?$`, 'iu');
 /**
  * "2 Stk. Waschgang", "3 pcs x Spring Roll", "Trockner  2 Stk": the unit word after a quantity. The short ones that
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
 // "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
-const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@]\\s*(\\p{L}.*)$`, 'iu');
+// A name may start with a figure glued to a letter when a space sets it off the sign ("2 x 3D glasses", "1 x 4K
+// cable"); "2X4X8 STUD" is a size.
+const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@](?:\\s*(?=\\p{L})|\\s+(?=\\d{1,2}\\p{L}))(.+)$`, 'iu');
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
 /** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
@@ -88,11 +103,12 @@ const RATE_COLUMN = /\s{2,}(\d{1,2}(?:[.,]\d{1,2})?\s?%)$/;
 /** A folio's date before each line's name ("02.10. Übernachtung", "03/10 Breakfast"): the night's, not the name's. */
 const FOLIO_DATE = /^(\d{2})(?:\.(\d{2})\.|\/(\d{2}))\s+(?=\p{L})/u;
 /**
- * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville"; a service code of
+ * SKU/article-number column before the description: "4471220  Wood Screws", "CH1102  Cheville", a tariff's short code
+ * before a column gap ("T03   Day pass"); a service code of
  * letters only when its shape says code, hyphenated ("SV-REV  Revisión") or capitals before a mixed-case name
  * ("EXAM  Eye Examination"; "EXT CORD" or "BIO  APPLES" on an all-capitals till stay names).
  */
-const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{2,8}(?:-[A-Z0-9]{1,8})+|[A-Z]{2,8}(?=\s{2,}\p{Lu}\p{Ll}))\s{2,}(\S.*)$/u;
+const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{1,2}\d{2,3}(?=\s{2,}\p{L})|[A-Z]{2,8}(?:-[A-Z0-9]{1,8})+|[A-Z]{2,8}(?=\s{2,}\p{Lu}\p{Ll}))\s{2,}(\S.*)$/u;
 /**
  * Product-number column before the description, one space enough: an EAN-8, UPC-A, EAN-13/ISBN-13 or GTIN-14
  * ("4006381333931 HDMI-Kabel"), or such a number the card-number mask hid because it also passes Luhn
@@ -102,6 +118,25 @@ const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
 
 /** A number of three or more digits and one space before a name: an article number when nothing else counts it. */
 const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
+
+/**
+ * A measured quantity under a label of its own ("GALLONS  11.482", "Litres : 38,52"), to the thousandth as pumps and
+ * scales print it: a pay-at-pump receipt that prints its grade, volume, price and sale on separate lines.
+ */
+export const LABELLED_MEASURE = /^(gallons?|gal|litres?|liters?|ltrs?|litros?|litri|volume|volumen)\s*[:.]?\s+(\d+[.,]\d{3})$/i;
+/** The price per unit of such a volume on a line of its own ("PRICE/GAL  $3.199", "Prix/L 1,879"). */
+const LABELLED_UNIT_PRICE = /^(?:price|prix|preis|precio|prezzo|prijs)\s*\/\s*(gal|l|ltr|litre|liter)\s*[:.]?\s+(?:\$|£|€)?\s*(\d+[.,]\d{2,3})\s*(?:€)?$/i;
+
+/** The volume of a labelled measure line, with its unit (gallons, else litres), or null. */
+export function labelledMeasure(text: string): { qty: string; unit: string } | null {
+  const m = LABELLED_MEASURE.exec(text);
+  return m === null ? null : { qty: m[2]!, unit: m[1]!.toLowerCase().startsWith('gal') ? 'gal' : 'l' };
+}
+
+/** The price of a labelled unit-price line ("PRICE/GAL  $3.199"), or null. */
+export function labelledUnitPrice(text: string): string | null {
+  return LABELLED_UNIT_PRICE.exec(text)?.[2] ?? null;
+}
 
 export interface ItemDraft extends Item {
   /** Indent of the item's own line, to tell its indented modifiers apart. */
@@ -163,11 +198,6 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
   return Math.round((q.value * Math.round(Number(p.text) * 100_000)) / 1000);
 }
 
-/**
- * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
- * (Einzelpreis), "Unit price", "Stuksprijs".
- */
-const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
 /** "@ 27.49 ea", "à 3,95 /St", "PU 6,90": a unit price alone, under an item whose count a column printed. */
 const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure))?$`, 'i');
 /** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
@@ -224,10 +254,19 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   }
   m = DESC_QTY_PRICE.exec(label);
   if (m !== null) {
-    const item = newItem(m[1]!, amount, indent);
+    // A code column before the name ("T03   Day pass  2 x 14,50"): the article's code, as when no count follows.
+    const code = SKU_DESC.exec(m[1]!);
+    const item = newItem(code === null ? m[1]! : code[2]!, amount, indent);
+    if (code !== null) item.sku = code[1]!;
     setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
     // "Pfand 2x0,25" written tight is as often the name of the line (a deposit for two bottles) as its quantity.
     if (COMPACT_COUNT_AT_PRICE.test(label)) item.ambiguity = `"${label}": a quantity of ${m[2]} or part of the name`;
+    return item;
+  }
+  m = label.endsWith(')') ? DESC_QTY_PRICE_BRACKETED.exec(label) : null;
+  if (m !== null && qtyTimesPrice(m[2]!, m[4]!) === Math.abs(amount.minor)) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
     return item;
   }
   m = PRODUCT_NUMBER_DESC.exec(label);

@@ -6,6 +6,7 @@
 // confidence (checks.ts), never the reading itself.
 import type { Item, Tax } from './basket.js';
 import { findTime } from './dates.js';
+import { LABELLED_MEASURE } from './items.js';
 import { parseRate } from './money.js';
 import { amountsIn, type Row } from './rows.js';
 import { descriptionDoubt } from './sub-lines.js';
@@ -37,11 +38,6 @@ function taxRowsLeftUnread(rows: readonly Row[], taxes: readonly Tax[]): boolean
   return rows.some((row) => row.amount !== null && parseRate(row.text) !== null && amountsIn(row).length >= 2);
 }
 
-/**
- * A measured quantity under a label of its own ("GALLONS  11.482", "Litres : 38,52"), to the thousandth as pumps and
- * scales print it: a pay-at-pump receipt that prints its grade, volume, price and sale on separate lines.
- */
-const LABELLED_MEASURE = /^(?:gallons?|gal|litres?|liters?|ltrs?|litros?|litri|volume|volumen)\s*[:.]?\s+\d+[.,]\d{3}$/i;
 
 /** A measured quantity printed on its own labelled line while every item was read as a whole count. */
 function measureLeftUnread(rows: readonly Row[], items: readonly Item[]): boolean {
@@ -130,6 +126,28 @@ function cutAtEdge(rows: readonly Row[], items: readonly Item[], gridDots: numbe
   return undefined;
 }
 
+/** A count glued to the name that follows it ("4Schoenhuur"): the count column right-aligned against the name's. */
+const COUNT_FLUSH_NAME = /^(\d{1,4})(\p{L}.*)$/u;
+
+/**
+ * An item whose count was printed flush against its name, with no gap: a till that fits its fields to their widths
+ * with nothing between them cuts a name longer than its field ("Kinderfeest arrangeme"), and where that field ends
+ * cannot be seen, so no name of such a table can be known whole.
+ */
+function nameInFlushColumns(rows: readonly Row[], items: readonly Item[]): Item | undefined {
+  for (const row of rows) {
+    const first = row.cells[0];
+    if (row.amount === null || row.cells.length < 3 || first === undefined || !isDigitAt(first.text, 0)) continue;
+    const m = COUNT_FLUSH_NAME.exec(first.text);
+    if (m === null) continue;
+    const item = items.find((i) => i.quantity === Number(m[1]) && i.description === m[2]);
+    if (item !== undefined) return item;
+  }
+  return undefined;
+}
+
+const isDigitAt = (text: string, at: number): boolean => text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57;
+
 /** Why a field the checks cannot see may be wrong: one reason per trace found (empty when none). */
 export function unreadTraces(rows: readonly Row[], b: { items: readonly Item[]; taxes: readonly Tax[]; transactionAt: string | null }, gridDots: number): string[] {
   const traces: string[] = [];
@@ -144,6 +162,8 @@ export function unreadTraces(rows: readonly Row[], b: { items: readonly Item[]; 
   }
   const cut = cutName(rows, b.items, gridDots);
   if (cut !== undefined) traces.push(`item "${cut.description}": a name that fills its column, maybe cut by the till`);
+  const flush = nameInFlushColumns(rows, b.items);
+  if (flush !== undefined) traces.push(`item "${flush.description}": its count printed flush against its name, so the name may be cut to its field`);
   const edge = cutAtEdge(rows, b.items, gridDots);
   if (edge !== undefined) traces.push(`item "${edge.description}": a name that fills its line to the paper's edge, maybe cut by the till`);
   if (measureLeftUnread(rows, b.items)) traces.push('a measured quantity on a line of its own, but no item measured');

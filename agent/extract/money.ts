@@ -57,8 +57,10 @@ export function parseAmount(text: string): ParsedAmount | null {
   if (s.length === 0 || s.length > 40) return null;
   const m = AMOUNT_RE.exec(s);
   if (m === null) return null;
-  const [, openParen, sign1, cur1, sign2, whole = '', , frac = '', cur2, trailingMinus, closeParen, code1, code2] = m;
+  const [, openParen, sign1, cur1, sign2, whole = '', point = '', frac = '', cur2, trailingMinus, closeParen, code1, code2] = m;
   if ((openParen === undefined) !== (closeParen === undefined)) return null;
+  // One sign cannot both group thousands and mark the decimals: "204.112.87" is an article number, not money.
+  if (whole.length > 3 && whole.includes(point)) return null;
   const digits = whole.replace(/[.,' ]/g, '') + frac;
   if (digits.length > 15) return null;
   let minor = Number(digits);

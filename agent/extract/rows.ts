@@ -32,7 +32,11 @@ export interface Row {
   readonly large: boolean;
 }
 
-const TAX_CODE_CELL = /^([A-Z]{1,2}|\d|\d{1,2}(?:[.,]\d{1,2})?%)\*?$/;
+/**
+ * A cell after the amount that marks its tax: a code ("A", "B1"), a rate with or without its sign ("7", "19",
+ * "7%"), or a lone footnote star that a legend under the items explains ("* deposit, no VAT").
+ */
+const TAX_CODE_CELL = /^(?:(?:[A-Z]{1,2}|\d{1,2}|\d{1,2}(?:[.,]\d{1,2})?%)\*?|\*)$/;
 
 /** Splits a trailing amount off `text` when it is separated by single spaces only ("TOTAL 12.50", "Tea 2,40 A"). */
 function trailingAmount(text: string): { label: string; amount: ParsedAmount } | null {
@@ -72,7 +76,7 @@ function splitAmount(cells: readonly Cell[]): { label: string; amount: ParsedAmo
   if (prev !== undefined && TAX_CODE_CELL.test(last.text)) {
     const before = parseAmount(prev.text);
     if (before !== null && before.taxCode === null) {
-      return { label: join(n - 2), amount: { ...before, taxCode: last.text.replace('*', '') } };
+      return { label: join(n - 2), amount: { ...before, taxCode: last.text === '*' ? '*' : last.text.replace('*', '') } };
     }
   }
   const tail = trailingAmount(last.text);

@@ -47,12 +47,14 @@ function lineValue(u: Unit): number {
  * `liberal`: one item then an unlabelled line of the same amount is a subtotal; `tenderWordsAsItems`: a line among
  * the items whose label names a tender ("Bar Snacks": "bar" is cash) is an item, not a tender printed early;
  * `sumsAsItems`: an unlabelled line that is the sum of the items above it ("38,00 + 6,00" over "Langlauf-Set 44,00")
- * is an item, not a subtotal.
+ * is an item, not a subtotal; `sections`: a line that is the sum of the items since the last subtotal ("Dept GIFTS
+ * 33.96" under its department's lines, even one line's amount repeated) is that section's subtotal, not an item.
  */
 interface BeforeMode {
   liberal?: boolean;
   tenderWordsAsItems?: boolean;
   sumsAsItems?: boolean;
+  sections?: boolean;
 }
 
 interface Before {
@@ -69,13 +71,17 @@ const ALTERNATIVES: readonly { mode: BeforeMode; applies: (b: Before) => boolean
   { mode: { liberal: true }, applies: () => true },
   { mode: { tenderWordsAsItems: true }, applies: (b) => b.ignoredTender },
   { mode: { sumsAsItems: true }, applies: (b) => b.sumAsSubtotal },
+  { mode: { sections: true }, applies: () => true },
 ];
 
 /** The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax. */
 function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean, mode: BeforeMode): Before {
-  const { liberal = false, tenderWordsAsItems = false, sumsAsItems = false } = mode;
+  const { liberal = false, tenderWordsAsItems = false, sumsAsItems = false, sections = false } = mode;
   let running = 0;
   let items = 0;
+  /** The items' sum since the last subtotal, and how many items it holds. */
+  let section = 0;
+  let sectionItems = 0;
   let closedOnce = false;
   let ignoredTender = false;
   let sumAsSubtotal = false;
@@ -92,7 +98,8 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
     else if (
       items > 0 &&
       (ev.subtotal >= 0.8 ||
-        (!sumsAsItems && u.amount === running && running !== 0 && (items >= 2 || liberal || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)))
+        (!sumsAsItems && u.amount === running && running !== 0 && (items >= 2 || liberal || ev.subtotal >= 0.5 || ev.total >= 0.5 || u.afterRule || u.row.bold || closedOnce)) ||
+        (sections && sectionItems > 0 && u.amount === section && section !== 0))
     ) {
       // A labelled subtotal stays one when the sums do not close (a line lost): the checks then say so.
       role = 'subtotal';
@@ -110,6 +117,13 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
       items++;
     }
     roles[i] = role;
+    if (role === 'subtotal') {
+      section = 0;
+      sectionItems = 0;
+    } else if (role === 'item') {
+      section += lineValue(u);
+      sectionItems++;
+    }
     if (role === 'item' || role === 'charge') running += lineValue(u);
     else if (role === 'tax') running += u.amount;
     else if (role === 'discount') running -= Math.abs(u.amount) * Math.sign(units[t]!.amount || 1);

@@ -28,6 +28,17 @@ const LONE_CONSONANT = /(?<![\d.,]\s?)(?:^|\s)[b-df-hj-np-tvwz]\s\p{Ll}/u;
 /** A sub-line that starts with a count and a name ("3 x Gnocco fritto"): a sold line of its own under a heading. */
 const COUNTED_LINE = /^\d+\s*(?:x|×)\s+\p{L}{2}/iu;
 
+/** Two or more words each with its number ("Row 11 Seat 6", "Lane 4 Game 2"): a place, not a name. */
+const NUMBERED_PLACES = /^(?:\p{L}+\.?:?\s?\d{1,4}[A-Z]?(?:,\s?\d{1,4})*\s*){2,}$/u;
+
+/**
+ * A line under an item that states its validity or its places ("valid 14/02 to 19/02/2026", "Row 7 Seat 12, 13"):
+ * the article's detail, read as an unpriced modifier of it, never the rest of its name.
+ */
+export function detailLine(text: string): boolean {
+  return DATE_IN_NAME.test(text) || NUMBER_LIST.test(text) || NUMBERED_PLACES.test(text);
+}
+
 /** Why an item's description or its sub-lines may hold what is not its name (undefined when nothing does). */
 export function descriptionDoubt(item: Item): string | undefined {
   const d = item.description;

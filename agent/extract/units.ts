@@ -5,11 +5,12 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { countBeforeName, itemFromLabel, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
+import { detailLine } from './sub-lines.js';
 import { codesFromLegend, codesInRateColumn } from './tax-column.js';
 import { taxSentence } from './tax-sentence.js';
 import { TAX_WORD } from './vocabulary.js';
@@ -67,7 +68,8 @@ type TaxRole = 'net' | 'tax' | 'gross';
 const HEADING_FRAGMENT = /^\p{L}{1,8}\.?$/u;
 const TAX_CODE = /^(?:[A-Z]|\d)$/;
 const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
-const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9][A-Z0-9-]{2,})$/i;
+/** An article's code on a line of its own: "SKU 4471", "Art.-Nr. 4003530", "Art. 204.112.87" (dotted groups). */
+const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Art\.|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9](?:[A-Z0-9-]|\.(?=[A-Z0-9])){2,})$/i;
 const BULLET = /^[+\-*>•~]\s*/;
 /** A priced line under an item that adds to it: "+ Extra Shot 0.60", "> Add Bacon 2.50" (not '-' or '*': minus, stars). */
 const ADD_ON = /^[+>•~]\s*\p{L}/u;
@@ -194,6 +196,11 @@ function pricesLineAbove(row: Row | undefined): boolean {
   return row !== undefined && row.amount !== null && row.cells.length > 1 && qtyLine(row.label.trim()) !== null;
 }
 
+/** An amount with no label ("        12.99 A"): the price of the name line above it, which cannot end another item. */
+function amountAlone(row: Row | undefined): boolean {
+  return row !== undefined && row.amount !== null && row.label.trim() === '';
+}
+
 function wrappedLine(row: Row | undefined): boolean {
   return row !== undefined && row.amount === null && row.cells.length === 1 && WRAPPED.test(row.text) && qtyLine(row.text) === null && !BULLET.test(row.text);
 }
@@ -281,6 +288,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingAt = -1;
   let pendingIndent = 0;
   let pendingEan: string | null = null;
+  let pendingSku: string | null = null;
+  /** The volume and price per unit printed on lines of their own under the pending name (a pump's grade). */
+  let pendingMeasure: { qty: string; unit: string; price: string | null } | null = null;
+  /** The row the pending name (or its last detail line) was printed on, and its detail lines (see readPlainRow). */
+  let pendingRow = -1;
+  let pendingDetails: string[] = [];
   /** A qty/price line printed above its item ("  6 x 0,49" then "Water  2,94"), waiting for it. */
   let pendingQty: { qty: string; unit: string | undefined; price: string; expect: number | null } | null = null;
   let afterRule = false;
@@ -295,6 +308,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   const push = (row: Row, item: ItemDraft, article = false): void => {
     if (pendingEan !== null && item.ean === null) item.ean = pendingEan;
     pendingEan = null;
+    if (pendingSku !== null && item.sku === null) item.sku = pendingSku;
+    pendingSku = null;
     if (pendingQty !== null && item.quantity === 1 && (pendingQty.expect === null || Math.abs(pendingQty.expect - Math.abs(item.amount)) <= 1)) {
       quantityFromLine(item, pendingQty);
     } else if (pendingQty !== null) {
@@ -308,6 +323,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     if (rules.itemsEnd?.test(row.text) === true) ev = { ...ev, total: Math.max(ev.total, 1) };
     // A count at a unit price is sold, never a tax line, whatever its name says ("City-Tax 2 x 4,90", "Tourist tax").
     else if (ev.tax > 0 && item.unitPriceText !== null) ev = { ...ev, tax: 0 };
+    if (pending !== null && pendingDetails.length > 0 && item.description.startsWith(nameOf(pending))) {
+      for (const d of pendingDetails) item.modifiers.push({ description: d, amount: null });
+    }
+    pendingDetails = [];
     const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item, article };
     if (item.ambiguity !== null) ambiguities.push(item.ambiguity);
     units.push(unit);
@@ -404,6 +423,13 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     const sku = SKU_LINE.exec(row.text);
+    // Over a name line the code is the next article's ("Art. 204.112.87" over "Shelf unit" over "1 x 79,00"); one
+    // indented under an item is that item's ("  SKU TL-3041" over "  Size 12").
+    const under = current !== null && row.indent > current.indentAt + 12;
+    if (sku !== null && !under && rows[row.index + 1]?.amount === null && rows[row.index + 1]!.cells.length > 0) {
+      pendingSku = sku[1]!;
+      return;
+    }
     if (sku !== null && current !== null) {
       current.sku ??= sku[1]!;
       return;
@@ -425,13 +451,44 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
-    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !headsSection(label, current.description)) {
+    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !amountAlone(rows[row.index + 1]) && !headsSection(label, current.description)) {
+      // Its validity or its seats under it are the article's detail: the item stays open for a wrapped name no more.
+      if (detailLine(label)) {
+        current.modifiers.push({ description: label, amount: null });
+        return;
+      }
       noteUnsettledWrap(label);
       // The item stays open: its add-ons and modifiers are printed under the wrapped line.
       current.description = `${current.description} ${label}`;
       return;
     }
+    // An indented line right under a name that waits for its price ("Trail shoe" over "  Ref. 4410  Size 9"): the
+    // article's reference, size or colour, not a name of its own; the name still waits for its priced line. Not a
+    // name indented under its department's heading ("TOYS" over "  Kite").
+    if (pending !== null && pendingRow === row.index - 1 && row.indent > pendingIndent + 12 && !headsSection(pending, label)) {
+      pendingDetails.push(label);
+      pendingRow = row.index;
+      if (pendingAt >= 0) pendingAt = row.index;
+      return;
+    }
+    // A pump's grade over its volume and its price per unit ("REG UNLEADED" / "GALLONS 11.482" / "PRICE/GAL $3.199"):
+    // the name waits, with its quantity, for the sale's amount.
+    const measure = pending !== null && pendingRow === row.index - 1 ? labelledMeasure(label) : null;
+    if (measure !== null && pendingMeasure === null) {
+      pendingMeasure = { ...measure, price: null };
+      pendingRow = row.index;
+      return;
+    }
+    const perUnit = pendingMeasure !== null && pendingMeasure.price === null && pendingRow === row.index - 1 ? labelledUnitPrice(label) : null;
+    if (perUnit !== null) {
+      pendingMeasure!.price = perUnit;
+      pendingRow = row.index;
+      return;
+    }
     pending = label;
+    pendingRow = row.index;
+    pendingDetails = [];
+    pendingMeasure = null;
     // On a receipt that wraps below the amount, a plain line starts the next item only when it cannot end one
     // above; with no item above at all it is the header's last line ("CAFÉ CORNER" over the first item).
     pendingAt = wrappedLine(row) && (wrap.side === 'above' || units.length > 0) ? row.index : -1;
@@ -544,10 +601,22 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     if (label === '' && pending !== null) return push(row, newItem(nameOf(pending), amount, row.indent));
     if (label === '') return;
+    // The sale under a grade's volume and price per unit, when the volume at that price is its amount.
+    const measured = pendingMeasure;
+    pendingMeasure = null;
+    if (measured !== null && measured.price !== null && pending !== null && pendingRow === row.index - 1) {
+      const expect = qtyTimesPrice(measured.qty, measured.price);
+      if (expect !== null && Math.abs(expect - Math.abs(amount.minor)) <= 1) {
+        const item = newItem(nameOf(pending), amount, pendingIndent);
+        setQuantity(item, measured.qty, measured.unit, measured.price);
+        return push(row, item);
+      }
+    }
     const nameAbove = pending !== null && pendingAt === row.index - 1;
     // A priced line indented under a name ("Lavadora 3 (18 kg)" over "  Prog. 60º  7,00"): the programme, variant
     // or option of the article named above, not the rest of its name (a wrapped name keeps its indent).
-    if (nameAbove && row.indent > pendingIndent + 12) {
+    // One that starts with its own count ("  2 x Soup  9,00" under "KITCHEN") is a sold line of its own under a heading.
+    if (nameAbove && row.indent > pendingIndent + 12 && !countBeforeName(label)) {
       const item = newItem(nameOf(pending!), amount, pendingIndent);
       item.modifiers.push({ description: label, amount: null });
       return push(row, item);

@@ -176,7 +176,10 @@ describe('a bare number under the document title', () => {
 describe('a label alone on its line, its number on the next', () => {
   it('reads the number under the label', () => {
     expect(numberOf('PEDIDO Nº', '58', 'Mesa 4')).toBe('58');
-    expect(namedNumberOf('TICKET', 'B-2207')).toEqual({ id: 'B-2207', named: true });
+    expect(namedNumberOf('TICKET #', 'B-2207')).toEqual({ id: 'B-2207', named: true });
+  });
+  it('joins only a label that ends in its number sign or a colon: a heading over a figure names nothing', () => {
+    expect(numberOf('TICKET', 'B-2207')).toBe(null);
   });
   it('reads no number from a line that is no lone id, or under a line that prints its own', () => {
     expect(numberOf('PEDIDO Nº', '58 personas')).toBe(null);

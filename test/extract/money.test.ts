@@ -36,7 +36,8 @@ describe('parseAmount', () => {
     expect(parseAmount(text)).toEqual({ minor, decimals: 2, currency, taxCode });
   });
 
-  it.each(['12', 'Latte', '20.0%', '1.459', '12/03/2025', '14:32', '', '(2.50', 'A 1.00 B C', '0113 496 0123'])('rejects %s', (text) => {
+  // An article number of dotted groups ("204.112.87"): one sign cannot group thousands and mark decimals.
+  it.each(['12', 'Latte', '20.0%', '1.459', '12/03/2025', '14:32', '', '(2.50', 'A 1.00 B C', '0113 496 0123', '310.552.04', '1,234,56'])('rejects %s', (text) => {
     expect(parseAmount(text)).toBeNull();
   });
 });
