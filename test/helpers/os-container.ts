@@ -49,6 +49,9 @@ function commandOf(pid: string): string | undefined {
   }
 }
 
+/** A root shell's environment inside the container, with the bound Node.js first on PATH. */
+const CONTAINER_ENV = { PATH: '/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' };
+
 export async function bootOsContainer(tree: string, checkout: string, bootTimeoutMs = 60_000): Promise<OsContainer> {
   const nspawn = spawn(
     'systemd-nspawn',
@@ -82,9 +85,12 @@ export async function bootOsContainer(tree: string, checkout: string, bootTimeou
 
   const run = (command: string, timeoutMs = 120_000): Promise<{ code: number | null; out: string }> =>
     new Promise((resolve) => {
-      const child = spawn('nsenter', ['--target', pid1, '--all', '--', '/bin/sh', '-c', `export PATH=/usr/local/bin:$PATH; ${command}`], {
+      // The environment of a root shell on that system, not this process's: a host setting such as
+      // NODE_EXTRA_CA_CERTS names a file the container does not have (Node then prints a warning into the output).
+      const child = spawn('nsenter', ['--target', pid1, '--all', '--', '/bin/sh', '-c', command], {
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: timeoutMs,
+        env: CONTAINER_ENV,
       });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
