@@ -85,10 +85,10 @@ const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
 /**
- * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2"): two spaces
- * apart, so not a pack size ("Uova 6 pz").
+ * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2", with a space
+ * before its sign "Black pudding  2 x"): two spaces apart, so not a pack size ("Uova 6 pz").
  */
-const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}[x×]?(\\d{1,3})(?:[x×]|${PIECES_AFTER})$`, 'iu');
+const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}[x×]?(\\d{1,3})(?:\\s?[x×]|${PIECES_AFTER})$`, 'iu');
 /**
  * A unit price column before the count ("Spax 4x40 200St  7,99  2": tables headed EP / Menge, P.U. / Qté): read only
  * when count × price is the amount, as a name ending in a price-like size never is.
@@ -126,6 +126,19 @@ const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
 export const LABELLED_MEASURE = /^(gallons?|gal|litres?|liters?|ltrs?|litros?|litri|volume|volumen)\s*[:.]?\s+(\d+[.,]\d{3})$/i;
 /** The price per unit of such a volume on a line of its own ("PRICE/GAL  $3.199", "Prix/L 1,879"). */
 const LABELLED_UNIT_PRICE = /^(?:price|prix|preis|precio|prezzo|prijs)\s*\/\s*(gal|l|ltr|litre|liter)\s*[:.]?\s+(?:\$|£|€)?\s*(\d+[.,]\d{2,3})\s*(?:€)?$/i;
+
+/**
+ * A name line's article number before the name ("401233  Trail shoe", "881204 Jeans", "4006381333931 Cable"), split
+ * off: the article's code, never its name. A number that passes its check digit is the EAN.
+ */
+export function splitArticleCode(text: string): { name: string; sku: string | null; ean: string | null } {
+  const m = SKU_DESC.exec(text) ?? PRODUCT_NUMBER_DESC.exec(text);
+  const code = m === null ? ARTICLE_BEFORE_NAME.exec(text) : null;
+  const name = m !== null ? m[2]! : code !== null ? text.slice(code[0].length) : text;
+  const number = m?.[1] ?? code?.[1] ?? null;
+  if (number === null || number.startsWith('*')) return { name, sku: null, ean: null };
+  return gtinValid(number) ? { name, sku: null, ean: number } : { name, sku: number, ean: null };
+}
 
 /** The volume of a labelled measure line, with its unit (gallons, else litres), or null. */
 export function labelledMeasure(text: string): { qty: string; unit: string } | null {

@@ -5,12 +5,12 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { countBeforeName, itemFromLabel, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
-import { detailLine } from './sub-lines.js';
+import { attributeLine, detailLine } from './sub-lines.js';
 import { codesFromLegend, codesInRateColumn } from './tax-column.js';
 import { taxSentence } from './tax-sentence.js';
 import { TAX_WORD } from './vocabulary.js';
@@ -78,9 +78,10 @@ const ADD_ON = /^[+>•~]\s*\p{L}/u;
  * (a till that stars every item line marks a tax class or an offer with it, not a modifier).
  */
 const STAR_BULLET = /^\*\s+\p{L}/u;
-// A US core charge ("CORE CHARGE", "CORE CHG") is the refundable deposit on a part's old unit.
+// A US core charge ("CORE CHARGE", "CORE CHG") is the refundable deposit on a part's old unit. A French emballage is
+// the returnable bottle or crate, but an "emballage cadeau" is gift wrap, sold.
 const DEPOSIT = new RegExp(
-  `(?:^|[^${LETTER}])(?:pfand[${LETTER}]*|leergut[${LETTER}]*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija|core (?:charge|chg))(?![${LETTER}])`,
+  `(?:^|[^${LETTER}])(?:pfand[${LETTER}]*|leergut[${LETTER}]*|statiegeld|emballage(?!\\s+cadeau)|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija|core (?:charge|chg))(?![${LETTER}])`,
   'iu',
 );
 /**
@@ -451,7 +452,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
-    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !amountAlone(rows[row.index + 1]) && !headsSection(label, current.description)) {
+    // Not over a priced quantity line or an amount alone, even past an article's code lines ("Soap" over "EAN" over
+    // "2 x 1,95  3,90"): that line's name.
+    const next = pastCodes(row.index);
+    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(next) && !amountAlone(next) && !headsSection(label, current.description)) {
       // Its validity or its seats under it are the article's detail: the item stays open for a wrapped name no more.
       if (detailLine(label)) {
         current.modifiers.push({ description: label, amount: null });
@@ -494,6 +498,13 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     pendingAt = wrappedLine(row) && (wrap.side === 'above' || units.length > 0) ? row.index : -1;
     pendingIndent = row.indent;
     current = null;
+  }
+
+  /** The row after row `at`, past the code lines (an EAN or an SKU) an article prints between its name and its price. */
+  function pastCodes(at: number): Row | undefined {
+    let next = rows[at + 1];
+    while (next !== undefined && next.amount === null && (EAN_LINE.test(next.text) || SKU_LINE.test(next.text))) next = rows[next.index + 1];
+    return next;
   }
 
   /** A wrapped line joined to one side while the receipt does not settle which: the other reading is as good. */
@@ -584,8 +595,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       }
     }
     const ev = evidenceFor(label);
-    // A line the house offers repeats the dish's name too ("Offert Cervelle de canut"): a discount, not a void.
-    if (isArticleLabel(label) || (ev.discount < 0.8 && cancelsEarlierItem(label, amount.minor))) return push(row, itemFromLabel(label, amount, row.indent), true);
+    const item = itemFromLabel(label, amount, row.indent);
+    // A line the house offers repeats the dish's name too ("Offert Cervelle de canut"): a discount, not a void. A
+    // table's count column before the void's mark ("1  VOID Latte  2,20  -2,20") leaves it a voided line.
+    if (isArticleLabel(label) || isArticleLabel(item.description) || (ev.discount < 0.8 && cancelsEarlierItem(label, amount.minor))) return push(row, item, true);
     // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
     // prints negative, so only the word counts there.
     // The line above must read as an item: a minus under "Subtotal" is a basket discount.
@@ -621,7 +634,19 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       item.modifiers.push({ description: label, amount: null });
       return push(row, item);
     }
-    const item = itemFromLabel(label, amount, row.indent);
+    // A size or colour on the priced line under an article's number and name ("401233  Trail shoe" over "Size 9  1 x
+    // 89,00  89,00"): the variant of the article the number opens, neither a name of its own nor the rest of that
+    // name. Under a name with no number the size may as well end the name: left as it reads.
+    const article = pending !== null && pendingRow === row.index - 1 && attributeLine(item.description) ? splitArticleCode(pending) : null;
+    if (article !== null && (article.sku !== null || article.ean !== null)) {
+      item.modifiers.push({ description: item.description, amount: null });
+      item.description = nameOf(article.name);
+      item.sku ??= article.sku;
+      item.ean ??= article.ean;
+      return push(row, item);
+    }
+    // A pump's or a bay's number before the name on the item's own line ("Pump 4  Unleaded  60,00").
+    item.description = nameOf(item.description);
     // A description wrapped onto a second line, its amount on the last: the line above starts this item. A
     // wrapped line that could not end the item above (readPlainRow) starts this one, whatever the receipt's side.
     if (nameAbove && !headsSection(pending!, item.description)) {

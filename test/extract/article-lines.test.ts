@@ -1,0 +1,122 @@
+// How tills lay out an article over more than one line, and the lines around it, on examples of our own (the
+// fifteenth batch showed them misread): a size or colour on the priced line under an article number and name, a name
+// over its EAN over its count at a price, a gift wrap added under an article, a voided line in a count column, a
+// pump's number before the grade on the item's own line, a count column with a space before its sign; and the doubt a
+// count sign or a size left as the name leaves.
+import { describe, expect, it } from 'vitest';
+import type { Block } from '../../agent/decode/document.js';
+import type { Item } from '../../agent/extract/index.js';
+import { extractBasket } from '../../agent/extract/index.js';
+import { descriptionDoubt } from '../../agent/extract/sub-lines.js';
+import { doc, line, lr, rule } from './documents.js';
+
+const head: Block[] = [line([0, 'SHOP']), line([0, 'Receipt 5518']), line([0, '21/05/2026 16:40']), rule()];
+const extract = (...blocks: Block[]) => extractBasket(doc(...head, ...blocks), { id: 't', currency: 'EUR' })!;
+const lines = (b: ReturnType<typeof extract>) => b.items.map((i) => [i.description, i.quantity, i.amount]);
+const item = (description: string, quantity = 1): Item => ({
+  description,
+  quantity,
+  unit: null,
+  unitPrice: null,
+  unitPriceText: null,
+  amount: 1000,
+  sku: null,
+  ean: null,
+  taxCode: null,
+  modifiers: [],
+  discounts: [],
+});
+
+describe('a size or colour under an article number and name', () => {
+  it('reads the size and colour on the priced line as the variant of the article named above', () => {
+    const b = extract(
+      line([0, '73310  Hiking boot Ridge']),
+      line([0, 'Size 10  Colour Navy'], [26, '1 x 139,00'], [40, '139,00']),
+      line([0, '55102 Wool beanie']),
+      line([0, 'Taglia U'], [25, '2 x 12,50'], [42, '25,00']),
+      rule(),
+      lr('TOTAL', '164,00'),
+      lr('CARD', '164,00'),
+    );
+    expect(lines(b)).toEqual([
+      ['Hiking boot Ridge', 1, 13900],
+      ['Wool beanie', 2, 2500],
+    ]);
+    expect(b.items.map((i) => i.sku)).toEqual(['73310', '55102']);
+    expect(b.items[0]!.modifiers).toEqual([{ description: 'Size 10  Colour Navy', amount: null }]);
+    expect(b.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+  it('does not take a name that starts like a size word for a size ("Tagliatelle", "Colorado")', () => {
+    const b = extract(line([0, '4410  Pasta shop bag']), lr('Tagliatelle fresche', '6,40'), rule(), lr('TOTAL', '6,40'), lr('CASH', '6,40'));
+    expect(b.items.map((i) => i.description)).toEqual(['Tagliatelle fresche']);
+  });
+  it('doubts a reading that leaves a size or colour as an article’s name', () => {
+    expect(descriptionDoubt(item('Size 10  Colour Navy'))).toBeDefined();
+    expect(descriptionDoubt(item('Maat L'))).toBeDefined();
+    expect(descriptionDoubt(item('Colorado coffee beans'))).toBeUndefined();
+  });
+});
+
+describe('lines around an article', () => {
+  it('reads a name over its EAN over its count at a price as one article, not the end of the name above', () => {
+    const b = extract(
+      line([0, 'Night cream 50 ml']),
+      line([0, '4006381333931']),
+      line([0, '1 x 24,90'], [42, '24,90']),
+      line([0, 'Lip balm duo']),
+      line([0, '4012345678901']),
+      line([0, '3 x 3,20'], [43, '9,60']),
+      rule(),
+      lr('TOTAL', '34,50'),
+      lr('CASH', '34,50'),
+    );
+    expect(lines(b)).toEqual([
+      ['Night cream 50 ml', 1, 2490],
+      ['Lip balm duo', 3, 960],
+    ]);
+  });
+  it('reads a gift wrap added under an article as its priced modifier, not as a returned crate', () => {
+    const b = extract(lr('Coffret thé vert', '32,00'), lr('+ Emballage cadeau premium', '4,90'), rule(), lr('TOTAL', '36,90'), lr('CB', '36,90'));
+    expect(lines(b)).toEqual([['Coffret thé vert', 1, 3200]]);
+    expect(b.items[0]!.modifiers).toEqual([{ description: 'Emballage cadeau premium', amount: 490 }]);
+  });
+  it('keeps a line voided in a count column as a negative article', () => {
+    const b = extract(
+      line([0, '2'], [4, 'Flat white'], [30, '3,10'], [43, '6,20']),
+      line([0, '1'], [4, 'VOID Flat white'], [30, '3,10'], [42, '-3,10']),
+      line([0, '1'], [4, 'Scone'], [30, '2,60'], [43, '2,60']),
+      rule(),
+      lr('TOTAL', '5,70'),
+      lr('CASH', '5,70'),
+    );
+    expect(lines(b)).toEqual([
+      ['Flat white', 2, 620],
+      ['VOID Flat white', 1, -310],
+      ['Scone', 1, 260],
+    ]);
+  });
+  it('reads a pump’s number before the grade on the item’s own line as the pump’s, not the name’s', () => {
+    const b = extract(lr('Pump 2  Diesel', '45,00'), line([2, '30,00 L x 1,500']), rule(), lr('TOTAL', '45,00'), lr('CARD', '45,00'));
+    expect(lines(b)).toEqual([['Diesel', 30, 4500]]);
+  });
+  it('reads a count column with a space before its sign, priced on the line under it', () => {
+    const b = extract(line([0, 'Pork pie'], [20, '3 x'], [43, '4,50']), line([2, '@ 1,50 each']), rule(), lr('TOTAL', '4,50'), lr('CASH', '4,50'));
+    expect(lines(b)).toEqual([['Pork pie', 3, 450]]);
+    expect(b.items[0]!.unitPrice).toBe(150);
+  });
+});
+
+describe('a count sign left in a name', () => {
+  it('doubts a name that starts with a times sign and a price, or ends with a count and its sign', () => {
+    expect(descriptionDoubt(item('x 4,95', 2))).toBeDefined();
+    expect(descriptionDoubt(item('Sausages  2 x'))).toBeDefined();
+    // A pack size written close is a name.
+    expect(descriptionDoubt(item('Cat food 12x'))).toBeUndefined();
+  });
+  it('flags a count at a price read with no name', () => {
+    const b = extract(lr('Tea towel', '5,00'), line([20, 'Bin bags'], [30, 'x 2']), line([0, '2 x 1,95'], [43, '3,90']), rule(), lr('TOTAL', '8,90'), lr('CASH', '8,90'));
+    // The count at a price has no name of its own to read ("Bin bags … x 2" prints no amount): whatever the reading
+    // makes of it, it is no sure one.
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+});
