@@ -188,6 +188,9 @@ function headingWrap(row: Row): boolean {
 
 type WrapSide = 'above' | 'below';
 
+/** A figure, a colon or a number sign: a sub-line that states a detail, not a name. */
+const DETAIL_SHAPED = /[\d:#]/;
+
 /**
  * A quantity line that carries its amount ("2 x 3,80  7,60", "0.452 kg @ £2.20/kg  0.99"): the plain line above it
  * is its description. One that prints only a unit price ("6 x 0,49" over "Mineralwasser  2,94") prices the line
@@ -235,7 +238,7 @@ function closingRow(rows: readonly Row[], isHeader: (row: Row) => boolean, roleO
  * something ("ibérico (6 uds)", "with 2 Batteries"). `settled` is false when a wrapped line sits between two
  * items and nothing says which one it belongs to, or when the evidence points both ways.
  */
-function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): { side: WrapSide; settled: boolean } {
+function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): { side: WrapSide; settled: boolean; closing: number } {
   // A label that speaks for a role (SUBTOTAL, SAVINGS, Service) is no item and no wrapped description.
   const named = (row: Row): boolean => {
     const ev = roleOf(row);
@@ -272,7 +275,7 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
     else if (nextItem) between++;
   }
   const settled = (above === 0 || below === 0) && (between === 0 || above + below > 0);
-  return { side: above > below ? 'above' : 'below', settled };
+  return { side: above > below ? 'above' : 'below', settled, closing };
 }
 
 export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, isHeader: (row: Row) => boolean): Body {
@@ -292,6 +295,14 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingSku: string | null = null;
   /** The volume and price per unit printed on lines of their own under the pending name (a pump's grade). */
   let pendingMeasure: { qty: string; unit: string; price: string | null } | null = null;
+  /** Name lines among the items that no priced line took (leavePending). */
+  const unread: string[] = [];
+  /** The last row of the latest item and of the plain lines printed right under it: its sub-lines. */
+  let chainEnd = -1;
+  /** The pending name line is one of those sub-lines. */
+  let pendingUnder = false;
+  /** A line read as the total, a tender or the change: the item lines are over. */
+  let pastItems = false;
   /** The row the pending name (or its last detail line) was printed on, and its detail lines (see readPlainRow). */
   let pendingRow = -1;
   let pendingDetails: string[] = [];
@@ -328,6 +339,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       for (const d of pendingDetails) item.modifiers.push({ description: d, amount: null });
     }
     pendingDetails = [];
+    leavePending(row.index, item.description);
+    chainEnd = row.index;
+    pastItems ||= ev.total >= 0.8 || ev.change >= 0.8 || tenderEvidence(ev) >= 0.8;
     const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item, article };
     if (item.ambiguity !== null) ambiguities.push(item.ambiguity);
     units.push(unit);
@@ -345,6 +359,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     if (row.cells.length === 0 || isSeparator(row)) {
       current = null;
+      leavePending(row.index, null);
       pending = null;
       taxRoles = null;
       afterRule = true;
@@ -383,9 +398,26 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     readMoneyRow(row);
   }
   settleCountsInNames();
+  // A line printed among the items that the reading made nothing of: a name, a count or a code went somewhere
+  // else, or nowhere, and the sums close all the same.
+  if (unread.length > 0) ambiguities.push(`"${unread[0]}": a line among the items that no item took`);
   codesInRateColumn(rows, units);
   codesFromLegend(rows, units);
   return { units, ambiguities, taxTable, plainRows };
+
+  /**
+   * The waiting name line given up at row `at`: read as nothing unless the item `takenBy` took it, it is a heading
+   * word ("DRINKS"), or it is printed right under an item (its detail: a tracking number, a course of a set menu).
+   * Only between the first item and the total: the header and the footer print lines no item takes.
+   */
+  function leavePending(at: number, takenBy: string | null): void {
+    if (pending === null || pendingUnder || pastItems || units.length === 0 || at >= wrap.closing || CAPITALS_WORD.test(pending)) return;
+    // A name's bracketed code is its SKU ("Brocha 50mm [31007]"), and the article number before it too ("401233
+    // Trail shoe"): neither is part of the description.
+    const name = splitArticleCode(nameOf(pending)).name;
+    if (takenBy !== null && (takenBy.includes(name) || name.startsWith(takenBy))) return;
+    unread.push(pending);
+  }
 
   /** A quantity line's count and price ("2 x 3,80", "0,452 kg x 2,20/kg") set on its item. */
   function quantityFromLine(item: ItemDraft, qty: { qty: string; unit: string | undefined; price: string }): void {
@@ -442,6 +474,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     if (DECORATED_HEADING.test(label)) {
       current = null;
+      leavePending(row.index, null);
       pending = null;
       return;
     }
@@ -489,6 +522,11 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       pendingRow = row.index;
       return;
     }
+    leavePending(row.index, null);
+    // Under an item, a line with a figure or a label's colon is its detail ("Trk# 1Z4F…", "Dessert: flan", "2nd Soup");
+    // one of words only may as well be the next item's name wrapped over two lines.
+    pendingUnder = units.length > 0 && row.index === chainEnd + 1 && DETAIL_SHAPED.test(label);
+    if (pendingUnder) chainEnd = row.index;
     pending = label;
     pendingRow = row.index;
     pendingDetails = [];
