@@ -8,15 +8,16 @@ import { parseAmount, parseDecimal, parseUnitPrice, UNMAPPED_CURRENCY_SIGN, type
 
 // Ounces: US self-serve counters (frozen yoghurt, salad bars) weigh by the ounce.
 // Kilometres: a taxi's or a hire van's distance at a rate per kilometre ("12,4 km x 1,30").
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm', km: 'km' };
-const UNIT_WORDS = 'kg|km|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
+// Metres: a haberdasher's or a fabric shop's cut, printed "mt" or "mtr" in Italy and Spain ("1,5 MT x 8,00").
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm', mt: 'm', mtr: 'm', km: 'km' };
+const UNIT_WORDS = 'kg|km|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?|mtr|mt';
 const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
 const NUM = '(\\d+(?:[.,]\\d+)?)';
-// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), an
-// unmapped currency sign ("39,90 ╒/kg").
-const PRICE = `(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|${UNMAPPED_CURRENCY_SIGN})?`;
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50). Before or after it, as around an amount
+// (money.ts), an unmapped currency sign ("39,90 ╒/kg", "x ╒ 18,95/kg").
+const PRICE = `(?:£|€|\\$|EUR|${UNMAPPED_CURRENCY_SIGN})?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|${UNMAPPED_CURRENCY_SIGN})?`;
 /**
  * The count's unit word, printed beside a quantity and never part of the name: Stk./St./Stück (German), pcs/pc/ea
  * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).
@@ -28,8 +29,8 @@ const PIECES = '(?:stk|st|stück|stueck|stuks|pcs|pc|pce|pces|ea|pz|pzi|pzs|uds|
  */
 const AT = '(?:@|at|à|á)';
 const TIMES = `(?:${AT}|x|×)`;
-/** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00"). */
-const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
+/** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00", "1,5 h x 30,00"). */
+const HOURS = '(?:uur|std|stunden?|hrs?|h|hours?|heures?|horas?|ore)';
 /**
  * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
  * (Einzelpreis), "PVP" (precio de venta al público), "Unit price", "Stuksprijs".
@@ -37,9 +38,10 @@ const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
 const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|p\\.?v\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
 /**
  * "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L", "1 x PU 4,90": the unit price
- * may carry its word after the sign, which makes it no name.
+ * may carry its word after the sign, which makes it no name. Tea, spices and sweets sold loose are priced per 100 g
+ * ("250 g x 3,90/100g").
  */
-const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*(?:${UNIT_PRICE_WORD}\\s*)?${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*(?:${UNIT_PRICE_WORD}\\s*)?${PRICE}(?:\\s*\\/\\s*(?:100\\s?)?(?:${UNIT}|ea|each|st|stk|pc))?`;
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'i');
 /** "Unleaded  32.15 L @ 1.459/L", "Latte  2 x 3.20" */
 const DESC_QTY_PRICE = new RegExp(`^(.+?)\\s+${QTY_AT_PRICE}$`, 'i');
@@ -68,10 +70,11 @@ const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})(?:\\s{2,}|(?=\\p{L}))(\\p
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
-// "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
+// "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column;
+// a measure sold loose the same way ("2,5 L x Black soap").
 // A name may start with a figure glued to a letter when a space sets it off the sign ("2 x 3D glasses", "1 x 4K
 // cable"); "2X4X8 STUD" is a size.
-const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@](?:\\s*(?=\\p{L})|\\s+(?=\\d{1,2}\\p{L}))(.+)$`, 'iu');
+const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)(?:\\s?${UNIT}(?=\\s))?${PIECES_AFTER}\\s*[x×*@](?:\\s*(?=\\p{L})|\\s+(?=\\d{1,2}\\p{L}))(.+)$`, 'iu');
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
 /** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
@@ -231,7 +234,19 @@ export function qtyPriceColumns(label: string, amount: number): { qty: string; u
 /** A qty/price line "2 @ 1.99" read as [qty, unit, price]. */
 export function qtyLine(text: string): { qty: string; unit: string | undefined; price: string } | null {
   const m = QTY_LINE.exec(text.trim());
-  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: m[3]! };
+  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: perUnit(text, m[3]!) };
+}
+
+const PER_HUNDRED = /\/\s*100\s?\p{L}/u;
+
+/**
+ * The price of one unit, when the line prices a hundred ("250 g x 3,90/100g" is 0.039 a gram): so that the count at
+ * that price is the amount, as for every other line.
+ */
+function perUnit(text: string, price: string): string {
+  if (!text.includes('100') || !PER_HUNDRED.test(text)) return price;
+  const d = parseDecimal(price);
+  return d === null ? price : String(Number((d.value / 100).toFixed(4)));
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
@@ -271,7 +286,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     const code = SKU_DESC.exec(m[1]!);
     const item = newItem(code === null ? m[1]! : code[2]!, amount, indent);
     if (code !== null) item.sku = code[1]!;
-    setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
+    setQuantity(item, m[2]!, m[3] ?? m[5], perUnit(label, m[4]!));
     // "Pfand 2x0,25" written tight is as often the name of the line (a deposit for two bottles) as its quantity.
     if (COMPACT_COUNT_AT_PRICE.test(label)) item.ambiguity = `"${label}": a quantity of ${m[2]} or part of the name`;
     return item;
@@ -307,7 +322,11 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     setQuantity(item, m[1]!, undefined, m[3]);
     return item;
   }
-  m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
+  m = QTY_WORD_DESC.exec(label);
+  if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
+  m = QTY_X_DESC.exec(label);
+  if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
+  m = QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
   m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_PRICE_QTY_COLUMNS.exec(label) : null;
   if (m !== null && qtyTimesPrice(m[3]!, m[2]!) === Math.abs(amount.minor)) {

@@ -122,3 +122,49 @@ describe('a count sign left in a name', () => {
     expect(b.confidence).toBeLessThan(0.9);
   });
 });
+
+describe('measures, hours and signs around a count', () => {
+  it('reads a loose weight priced per 100 g as the weight at the price of one gram', () => {
+    const b = extract(line([0, 'Rooibos Vanille']), line([0, '150 g x 4,20/100g'], [43, '6,30']), rule(), lr('TOTAL', '6,30'), lr('CASH', '6,30'));
+    expect(lines(b)).toEqual([['Rooibos Vanille', 150, 630]]);
+    expect(b.items[0]!.unitPriceText).toBe('0.042');
+    expect(b.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+  it('reads hours written "h" and metres written "mt" as a count line’s unit', () => {
+    const b = extract(
+      lr('Labour, wheel truing', '42,00'),
+      line([2, '1,2 h x 35,00']),
+      line([2, '2,5 MT x 6,40']),
+      lr('Linen, natural', '16,00'),
+      rule(),
+      lr('TOTAL', '58,00'),
+      lr('CASH', '58,00'),
+    );
+    expect(lines(b)).toEqual([
+      ['Labour, wheel truing', 1.2, 4200],
+      ['Linen, natural', 2.5, 1600],
+    ]);
+    expect(b.items[1]!.unit).toBe('m');
+  });
+  it('reads a measure before the sign and the name ("2,5 L x Black soap") as the quantity sold loose', () => {
+    const b = extract(lr('1,5 L x Linseed oil', '9,00'), rule(), lr('TOTAL', '9,00'), lr('CASH', '9,00'));
+    expect(lines(b)).toEqual([['Linseed oil', 1.5, 900]]);
+    expect(b.items[0]!.unit).toBe('L');
+  });
+  it('reads a currency sign the code page lacks, printed before the price and the amount, as no part of the name', () => {
+    const b = extract(
+      line([0, 'Beef stewing steak']),
+      line([0, '0,612 kg x ╒ 14,50/kg'], [36, '╒ 8,87']),
+      line([0, '4 x Meatballs'], [37, '╒ 5,20']),
+      line([2, 'à ╒ 1,30']),
+      rule(),
+      lr('TOTAL', '14,07'),
+      lr('PIN', '14,07'),
+    );
+    expect(lines(b)).toEqual([
+      ['Beef stewing steak', 0.612, 887],
+      ['Meatballs', 4, 520],
+    ]);
+    expect(b.items[1]!.unitPrice).toBe(130);
+  });
+});
