@@ -59,6 +59,11 @@ const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${
  */
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
+ * A scale's row with its weight and price per unit one space apart ("Rump steak  0.642 24.50"), read only when the
+ * weight at that price is the amount: a name may end in two numbers.
+ */
+const DESC_WEIGHT_PRICE = new RegExp(`^(.+?)\\s{2,}(\\d+[.,]\\d{3})\\s+${PRICE}$`, 'i');
+/**
  * 4-column table row with the count first: "2    Adult GA    27.50" (quantity, description, unit price; the amount is
  * split off). Read only when count × unit price is the amount: a number column after a name may be a size. A count
  * column right-aligned against the name column prints with no space between them ("4Schoenhuur  2,50"): the same
@@ -215,7 +220,9 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
 }
 
 /** "@ 27.49 ea", "à 3,95 /St", "PU 6,90": a unit price alone, under an item whose count a column printed. */
-const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure))?$`, 'i');
+const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure|${UNIT_WORDS}))?$`, 'i');
+/** "Réf. CS010  PU 3,90", "Ref 4471  @ 2.50 ea": the article's reference and its unit price, under its line. */
+const REFERENCE_AND_PRICE = /^(?:r[ée]f|ref|art|sku|code|cod)\.?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{2,})\s+(\S.*)$/i;
 /** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
 const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 
@@ -223,6 +230,17 @@ const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 export function unitPriceAlone(text: string, quantity: number, amount: number): string | null {
   const m = UNIT_PRICE_ALONE.exec(text);
   return m !== null && qtyTimesPrice(String(quantity), m[1]!) === Math.abs(amount) ? m[1]! : null;
+}
+
+/**
+ * An article's reference and its unit price on a line under it ("Réf. CS010  PU 3,90"), when the item's quantity at
+ * that price is its amount: the reference is its SKU, the price its unit price, neither an add-on nor a name.
+ */
+export function referenceAndUnitPrice(text: string, quantity: number, amount: number): { sku: string; price: string } | null {
+  const m = REFERENCE_AND_PRICE.exec(text);
+  if (m === null) return null;
+  const unit = UNIT_PRICE_ALONE.exec(m[2]!);
+  return unit !== null && qtyTimesPrice(String(quantity), unit[1]!) === Math.abs(amount) ? { sku: m[1]!, price: unit[1]! } : null;
 }
 
 /** Count and unit price columns with no name ("2  3,95"), read as a quantity line when they make the amount. */
@@ -272,6 +290,13 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   if (m !== null) {
     const item = newItem(m[1]!, amount, indent);
     setQuantity(item, m[2]!, m[3], m[4]);
+    return item;
+  }
+  m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_WEIGHT_PRICE.exec(label) : null;
+  const weighed = m === null ? null : qtyTimesPrice(m[2]!, m[3]!);
+  if (m !== null && weighed !== null && Math.abs(weighed - Math.abs(amount.minor)) <= 1) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, undefined, m[3]);
     return item;
   }
   m = QTY_DESC_PRICE.exec(label);

@@ -5,7 +5,7 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { countBeforeName, itemFromLabel, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, referenceAndUnitPrice, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
@@ -557,6 +557,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
    * that price is its amount. A unit price is never a line of its own.
    */
   function pricesCountAbove(text: string): boolean {
+    const reference = current === null || current.unitPrice !== null ? null : referenceAndUnitPrice(text, current.quantity, current.amount);
+    if (reference !== null) {
+      current!.sku ??= reference.sku;
+      setQuantity(current!, String(current!.quantity), current!.unit ?? undefined, reference.price);
+      return true;
+    }
     const unitPrice = current === null || current.quantity === 1 ? null : unitPriceAlone(text, current.quantity, current.amount);
     if (unitPrice === null) return false;
     setQuantity(current!, String(current!.quantity), undefined, unitPrice);

@@ -168,3 +168,39 @@ describe('measures, hours and signs around a count', () => {
     expect(b.items[1]!.unitPrice).toBe(130);
   });
 });
+
+describe('a scale’s row and a reference under an article', () => {
+  it('reads a weight and its price per kilo one space apart in a table row when they make the amount', () => {
+    const b = extract(
+      line([0, 'ITEM'], [20, 'KG'], [26, '£/KG'], [47, '£']),
+      line([0, 'Chicken thighs'], [20, '0.745 8.40'], [43, '6.26']),
+      line([0, 'Gammon joint'], [20, '1.250 2.50'], [43, '9.99']),
+      rule(),
+      lr('TOTAL', '16.25'),
+      lr('CASH', '16.25'),
+    );
+    expect(lines(b)[0]).toEqual(['Chicken thighs', 0.745, 626]);
+    // 1.250 at 2.50 is 3.13, not 9.99: the two numbers stay the name's.
+    expect(lines(b)[1]).toEqual(['Gammon joint  1.250 2.50', 1, 999]);
+  });
+  it('reads an article’s reference and unit price under it as its SKU and unit price, not a priced add-on', () => {
+    const b = extract(
+      lr('3 x Scrubbing brush', '7,50'),
+      line([2, 'Réf. SB400  PU 2,50']),
+      lr('0,5 L x Lemon oil', '6,00'),
+      line([2, 'Ref. LO77  PU 12,00/L']),
+      rule(),
+      lr('TOTAL', '13,50'),
+      lr('CASH', '13,50'),
+    );
+    expect(lines(b)).toEqual([
+      ['Scrubbing brush', 3, 750],
+      ['Lemon oil', 0.5, 600],
+    ]);
+    expect(b.items.map((i) => [i.sku, i.unitPrice, i.modifiers.length])).toEqual([
+      ['SB400', 250, 0],
+      ['LO77', 1200, 0],
+    ]);
+    expect(b.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+});
