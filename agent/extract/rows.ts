@@ -53,6 +53,15 @@ function trailingAmount(text: string): { label: string; amount: ParsedAmount } |
 const DOT_LEADER = /\s*(?:\.{3,}|…+)\s*$/;
 
 /**
+ * A limit stated before the amount ("8% of labor, max $35.00", "up to 10.00", "höchstens 5,00"): the terms a charge
+ * was worked out by, printed under it, not an amount of the sale. Not "min", which is as often minutes ("Dryer 15 min").
+ */
+const LIMIT_BEFORE_AMOUNT = /(?:^|[\s,(])(?:max|maximum|up to|capped at|höchstens|maximal|jusqu'à|plafond|massimo|maximaal)\.?:?$/i;
+function capsAmount(label: string): boolean {
+  return label.length >= 2 && LIMIT_BEFORE_AMOUNT.test(label);
+}
+
+/**
  * A currency sign the printer's code page lacks, printed apart before the amount ("Slavinken  ╒ 4,35"): the
  * amount's, not the label's (money.ts reads it after an amount only).
  */
@@ -128,7 +137,7 @@ function toRow(line: TextLine, index: number): Row {
   const split = splitAmount(cells);
   const text = cells.map((c) => c.text).join('  ');
   // "02.05.25 18.40": the time of day after a date, not an amount.
-  const read = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
+  const read = split.amount !== null && (TIME_AFTER_DATE.test(text) || capsAmount(split.label)) ? { label: text, amount: null } : split;
   const amount = read.amount;
   // "Service Wash 8kg ........ 14.00": the dot leader guides the eye to the amount; it is no part of the label.
   const leadered = amount === null || !endsInDot(read.label) ? read.label : read.label.replace(DOT_LEADER, '');

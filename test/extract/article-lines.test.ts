@@ -204,3 +204,18 @@ describe('a scale’s row and a reference under an article', () => {
     expect(b.confidence).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe('the terms of a charge under it', () => {
+  it('reads a limit printed under a charge ("5% of parts, max $20.00") as no amount of the sale', () => {
+    const b = extract(lr('Wheel alignment', '89.00'), lr('HAZMAT DISPOSAL', '4.45'), line([2, '5% of parts, max $20.00']), rule(), lr('TOTAL', '93.45'), lr('CASH', '93.45'));
+    expect(lines(b)).toEqual([
+      ['Wheel alignment', 1, 8900],
+      ['HAZMAT DISPOSAL', 1, 445],
+    ]);
+    expect(b.items[1]!.modifiers.every((m) => m.amount === null)).toBe(true);
+  });
+  it('still reads minutes before an amount as part of the name', () => {
+    const b = extract(lr('Sauna 90 min', '18.00'), rule(), lr('TOTAL', '18.00'), lr('CASH', '18.00'));
+    expect(lines(b)).toEqual([['Sauna 90 min', 1, 1800]]);
+  });
+});
