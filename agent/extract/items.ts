@@ -124,6 +124,12 @@ const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{1,2}\d{2,3}(?=
  */
 const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
 
+/**
+ * A part number of capitals and figures, one space before the name ("PH7317 Oil filter", "BR901 Rotor front"): a
+ * parts counter's code, five characters or more so that a model name ("MP3 player", "A4 paper") stays the name.
+ */
+const PART_CODE_DESC = /^((?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,12})\s(?=\p{Lu}\p{Ll})(.+)$/u;
+
 /** A number of three or more digits and one space before a name: an article number when nothing else counts it. */
 const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
 
@@ -330,7 +336,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     else if (!m[1]!.startsWith('*')) item.sku = m[1]!;
     return item;
   }
-  m = SKU_DESC.exec(label);
+  m = SKU_DESC.exec(label) ?? PART_CODE_DESC.exec(label);
   if (m !== null) {
     const item = itemFromLabel(m[2]!, amount, indent);
     item.sku = m[1]!;

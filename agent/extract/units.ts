@@ -672,8 +672,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const nameAbove = pending !== null && pendingAt === row.index - 1;
     // A priced line indented under a name ("Lavadora 3 (18 kg)" over "  Prog. 60º  7,00"): the programme, variant
     // or option of the article named above, not the rest of its name (a wrapped name keeps its indent).
-    // One that starts with its own count ("  2 x Soup  9,00" under "KITCHEN") is a sold line of its own under a heading.
-    if (nameAbove && row.indent > pendingIndent + 12 && !countBeforeName(label)) {
+    // One that starts with its own count ("  2 x Soup  9,00" under "KITCHEN") is a sold line of its own under a heading,
+    // and so is one under a heading word in capitals ("PARTS" over "  Oil filter  12,49").
+    if (nameAbove && row.indent > pendingIndent + 12 && !countBeforeName(label) && !headsSection(pending!, label)) {
       const item = newItem(nameOf(pending!), amount, pendingIndent);
       item.modifiers.push({ description: label, amount: null });
       return push(row, item);

@@ -219,3 +219,25 @@ describe('the terms of a charge under it', () => {
     expect(lines(b)).toEqual([['Sauna 90 min', 1, 1800]]);
   });
 });
+
+describe('a parts counter’s lines', () => {
+  it('reads priced lines indented under a heading in capitals as items of their own, and a part number before the name as its SKU', () => {
+    const b = extract(
+      line([0, 'PARTS']),
+      line([2, 'WX4410 Wiper blade pair'], [43, '24.90']),
+      line([2, 'BL7H Spark plug'], [44, '6.20']),
+      line([0, 'LABOUR']),
+      line([2, 'Fit wiper blades'], [43, '10.00']),
+      rule(),
+      lr('TOTAL', '41.10'),
+      lr('CARD', '41.10'),
+    );
+    expect(lines(b)).toEqual([
+      ['Wiper blade pair', 1, 2490],
+      // Four characters: a model name as often as a code ("MP3 player"), left in the name.
+      ['BL7H Spark plug', 1, 620],
+      ['Fit wiper blades', 1, 1000],
+    ]);
+    expect(b.items[0]!.sku).toBe('WX4410');
+  });
+});
