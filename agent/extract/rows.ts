@@ -56,9 +56,18 @@ const DOT_LEADER = /\s*(?:\.{3,}|…+)\s*$/;
  * A limit stated before the amount ("8% of labor, max $35.00", "up to 10.00", "höchstens 5,00"): the terms a charge
  * was worked out by, printed under it, not an amount of the sale. Not "min", which is as often minutes ("Dryer 15 min").
  */
-const LIMIT_BEFORE_AMOUNT = /(?:^|[\s,(])(?:max|maximum|up to|capped at|höchstens|maximal|jusqu'à|plafond|massimo|maximaal)\.?:?$/i;
+const LIMIT_WORDS = new Set(['max', 'maximum', 'höchstens', 'maximal', 'plafond', 'massimo', 'maximaal']);
+const LIMIT_PHRASES = new Set(['up to', 'capped at', "jusqu'à"]);
+/** The label's last word (or two) is a limit's: a word lookup, as this runs for every line with an amount. */
 function capsAmount(label: string): boolean {
-  return label.length >= 2 && LIMIT_BEFORE_AMOUNT.test(label);
+  const end = label.length - (label.endsWith('.') || label.endsWith(':') ? 1 : 0);
+  const space = label.lastIndexOf(' ', end - 1);
+  const word = label.slice(space + 1, end).toLowerCase();
+  if (word.length < 2 || word.length > 9) return false;
+  if (LIMIT_WORDS.has(word)) return true;
+  if (word !== 'to' && word !== 'at' && word !== "jusqu'à" && word !== 'jusqu’à') return false;
+  const before = label.lastIndexOf(' ', space - 1);
+  return LIMIT_PHRASES.has(label.slice(before + 1, end).toLowerCase()) || word.startsWith('jusqu');
 }
 
 /**

@@ -642,7 +642,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const item = itemFromLabel(label, amount, row.indent);
     // A line the house offers repeats the dish's name too ("Offert Cervelle de canut"): a discount, not a void. A
     // table's count column before the void's mark ("1  VOID Latte  2,20  -2,20") leaves it a voided line.
-    if (isArticleLabel(label) || isArticleLabel(item.description) || (ev.discount < 0.8 && cancelsEarlierItem(label, amount.minor))) return push(row, item, true);
+    if (isArticleLabel(label) || (item.description !== label && isArticleLabel(item.description)) || (ev.discount < 0.8 && cancelsEarlierItem(label, amount.minor))) return push(row, item, true);
     // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
     // prints negative, so only the word counts there.
     // The line above must read as an item: a minus under "Subtotal" is a basket discount.
