@@ -8,15 +8,16 @@ import { parseAmount, parseDecimal, parseUnitPrice, UNMAPPED_CURRENCY_SIGN, type
 
 // Ounces: US self-serve counters (frozen yoghurt, salad bars) weigh by the ounce.
 // Kilometres: a taxi's or a hire van's distance at a rate per kilometre ("12,4 km x 1,30").
-const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm', km: 'km' };
-const UNIT_WORDS = 'kg|km|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?';
+// Metres: a haberdasher's or a fabric shop's cut, printed "mt" or "mtr" in Italy and Spain ("1,5 MT x 8,00").
+const UNITS: Record<string, string> = { kg: 'kg', g: 'g', l: 'L', ltr: 'L', litre: 'L', liter: 'L', lb: 'lb', lbs: 'lb', oz: 'oz', gal: 'gal', gallon: 'gal', gallons: 'gal', m: 'm', mt: 'm', mtr: 'm', km: 'km' };
+const UNIT_WORDS = 'kg|km|g|l|ltr|litre|liter|lb|lbs|oz|gal|gallons?|mtr|mt';
 const UNIT = `(${UNIT_WORDS})`;
 /** A table's quantity column may also measure length (timber, rope, fabric cut to size: "4.800 m"). */
 const COLUMN_UNIT = `(${UNIT_WORDS}|m)`;
 const NUM = '(\\d+(?:[.,]\\d+)?)';
-// A unit price prints its decimals ("5x50" in a name is not 5 at 50). After it, as after an amount (money.ts), an
-// unmapped currency sign ("39,90 ╒/kg").
-const PRICE = `(?:£|€|\\$|EUR)?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|${UNMAPPED_CURRENCY_SIGN})?`;
+// A unit price prints its decimals ("5x50" in a name is not 5 at 50). Before or after it, as around an amount
+// (money.ts), an unmapped currency sign ("39,90 ╒/kg", "x ╒ 18,95/kg").
+const PRICE = `(?:£|€|\\$|EUR|${UNMAPPED_CURRENCY_SIGN})?\\s*(\\d+[.,]\\d+)\\s*(?:£|€|EUR|${UNMAPPED_CURRENCY_SIGN})?`;
 /**
  * The count's unit word, printed beside a quantity and never part of the name: Stk./St./Stück (German), pcs/pc/ea
  * (English), pz./pzi (Italian), un./ud./uds (Spanish), st./stuks (Dutch), pce (French).
@@ -28,8 +29,8 @@ const PIECES = '(?:stk|st|stück|stueck|stuks|pcs|pc|pce|pces|ea|pz|pzi|pzs|uds|
  */
 const AT = '(?:@|at|à|á)';
 const TIMES = `(?:${AT}|x|×)`;
-/** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00"). */
-const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
+/** Hours of labour at an hourly rate ("0,50 uur à € 58,00", "1.5 hrs @ 65.00", "2 Std. x 48,00", "1,5 h x 30,00"). */
+const HOURS = '(?:uur|std|stunden?|hrs?|h|hours?|heures?|horas?|ore)';
 /**
  * The words for a unit price printed before it: "P.U." / "PU" (prix unitaire, prezzo unitario, precio unitario), "EP"
  * (Einzelpreis), "PVP" (precio de venta al público), "Unit price", "Stuksprijs".
@@ -37,9 +38,10 @@ const HOURS = '(?:uur|std|stunden?|hrs?|hours?|heures?|horas?|ore)';
 const UNIT_PRICE_WORD = '(?:p\\.?\\s?u\\.?|e\\.?p\\.?|p\\.?v\\.?p\\.?|unit price|prix unitaire|prezzo unitario|precio unitario|einzelpreis|stuksprijs)\\s*:?';
 /**
  * "0.452 kg @ £2.20/kg", "2 @ 1.50", "2 x 3,20", "3 St x 1,10", "32.15 L at 1.459/L", "1 x PU 4,90": the unit price
- * may carry its word after the sign, which makes it no name.
+ * may carry its word after the sign, which makes it no name. Tea, spices and sweets sold loose are priced per 100 g
+ * ("250 g x 3,90/100g").
  */
-const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*(?:${UNIT_PRICE_WORD}\\s*)?${PRICE}(?:\\s*\\/\\s*(?:${UNIT}|ea|each|st|stk|pc))?`;
+const QTY_AT_PRICE = `${NUM}\\s*(?:${UNIT}|${PIECES}|${HOURS})?\\.?\\s*${TIMES}\\s*(?:${UNIT_PRICE_WORD}\\s*)?${PRICE}(?:\\s*\\/\\s*(?:100\\s?)?(?:${UNIT}|ea|each|st|stk|pc))?`;
 // Unicode mode as well as case-insensitive: V8 compiles these long alternations of unit words about three times as
 // fast with 'iu' as with 'i' alone (4.3 -> 1.6 ms each, the two costliest expressions of `parse --json`'s start-up).
 export const QTY_LINE = new RegExp(`^${QTY_AT_PRICE}$`, 'iu');
@@ -59,6 +61,11 @@ const QTY_DESC_PRICE = new RegExp(`^(\\d{1,4})\\s*[x×*]\\s+(.+?)\\s+${AT}\\s*${
  */
 const DESC_QTY_PRICE_COLUMNS = new RegExp(`^(.+?)\\s{2,}${NUM}\\s*(?:${COLUMN_UNIT})?\\s{2,}-?${PRICE}-?$`, 'i');
 /**
+ * A scale's row with its weight and price per unit one space apart ("Rump steak  0.642 24.50"), read only when the
+ * weight at that price is the amount: a name may end in two numbers.
+ */
+const DESC_WEIGHT_PRICE = new RegExp(`^(.+?)\\s{2,}(\\d+[.,]\\d{3})\\s+${PRICE}$`, 'i');
+/**
  * 4-column table row with the count first: "2    Adult GA    27.50" (quantity, description, unit price; the amount is
  * split off). Read only when count × unit price is the amount: a number column after a name may be a size. A count
  * column right-aligned against the name column prints with no space between them ("4Schoenhuur  2,50"): the same
@@ -70,10 +77,11 @@ const QTY_DESC_PRICE_COLUMNS = new RegExp(`^(\\d{1,4})(?:\\s{2,}|(?=\\p{L}))(\\p
  * also start names ("2 St Ives", "1 PC Game", "2 Un Café") only with their point.
  */
 const PIECES_AFTER = '(?:\\s*(?:(?:stk|stück|stueck|stuks|pcs|pce|pces|pz|pzi|pzs|uds|unid)\\.?|(?:st|pc|ea|ud|un)\\.)(?=\\s|$))?';
-// "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column.
+// "3 @ Eyebrow Wax": a till that prints its "@" between the count and the name, the price only in the amount column;
+// a measure sold loose the same way ("2,5 L x Black soap").
 // A name may start with a figure glued to a letter when a space sets it off the sign ("2 x 3D glasses", "1 x 4K
 // cable"); "2X4X8 STUD" is a size.
-const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)${PIECES_AFTER}\\s*[x×*@](?:\\s*(?=\\p{L})|\\s+(?=\\d{1,2}\\p{L}))(.+)$`, 'iu');
+const QTY_X_DESC = new RegExp(`^(\\d{1,4}(?:[.,]\\d{1,3})?)(?:\\s?${UNIT}(?=\\s))?${PIECES_AFTER}\\s*[x×*@](?:\\s*(?=\\p{L})|\\s+(?=\\d{1,2}\\p{L}))(.+)$`, 'iu');
 /** The word for a quantity, in the languages' tills: "Qty 2", "Menge: 3", "Qté 2", "Cant. 4", "Q.tà 2", "Aantal 2". */
 const QTY_WORD = '(?:qty|quantity|menge|anz|qt[ée]|cant|q\\.?t[àa]|aantal)\\.?\\s*[:=]?\\s*(\\d{1,4})';
 /** "Brake Pads 2x4 qty 3", "Qty 2 Inner tube": the count under its own word, never a pack size. */
@@ -87,10 +95,10 @@ const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
 const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
 /**
- * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2"): two spaces
- * apart, so not a pack size ("Uova 6 pz").
+ * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2", with a space
+ * before its sign "Black pudding  2 x"): two spaces apart, so not a pack size ("Uova 6 pz").
  */
-const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}[x×]?(\\d{1,3})(?:[x×]|${PIECES_AFTER})$`, 'iu');
+const DESC_QTY_COLUMN = new RegExp(`^(.+?)\\s{2,}[x×]?(\\d{1,3})(?:\\s?[x×]|${PIECES_AFTER})$`, 'iu');
 /**
  * A unit price column before the count ("Spax 4x40 200St  7,99  2": tables headed EP / Menge, P.U. / Qté): read only
  * when count × price is the amount, as a name ending in a price-like size never is.
@@ -118,6 +126,12 @@ const SKU_DESC = /^((?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,15}|[A-Z]{1,2}\d{2,3}(?=
  */
 const PRODUCT_NUMBER_DESC = /^(\d{8}|\d{12,14}|\*{4,10}\d{4})\s+(\p{L}.*)$/u;
 
+/**
+ * A part number of capitals and figures, one space before the name ("PH7317 Oil filter", "BR901 Rotor front"): a
+ * parts counter's code, five characters or more so that a model name ("MP3 player", "A4 paper") stays the name.
+ */
+const PART_CODE_DESC = /^((?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,12})\s(?=\p{Lu}\p{Ll})(.+)$/u;
+
 /** A number of three or more digits and one space before a name: an article number when nothing else counts it. */
 const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
 
@@ -128,6 +142,19 @@ const ARTICLE_BEFORE_NAME = /^(\d{3,8})\s+(?=\p{L})/u;
 export const LABELLED_MEASURE = /^(gallons?|gal|litres?|liters?|ltrs?|litros?|litri|volume|volumen)\s*[:.]?\s+(\d+[.,]\d{3})$/i;
 /** The price per unit of such a volume on a line of its own ("PRICE/GAL  $3.199", "Prix/L 1,879"). */
 const LABELLED_UNIT_PRICE = /^(?:price|prix|preis|precio|prezzo|prijs)\s*\/\s*(gal|l|ltr|litre|liter)\s*[:.]?\s+(?:\$|£|€)?\s*(\d+[.,]\d{2,3})\s*(?:€)?$/i;
+
+/**
+ * A name line's article number before the name ("401233  Trail shoe", "881204 Jeans", "4006381333931 Cable"), split
+ * off: the article's code, never its name. A number that passes its check digit is the EAN.
+ */
+export function splitArticleCode(text: string): { name: string; sku: string | null; ean: string | null } {
+  const m = SKU_DESC.exec(text) ?? PRODUCT_NUMBER_DESC.exec(text);
+  const code = m === null ? ARTICLE_BEFORE_NAME.exec(text) : null;
+  const name = m !== null ? m[2]! : code !== null ? text.slice(code[0].length) : text;
+  const number = m?.[1] ?? code?.[1] ?? null;
+  if (number === null || number.startsWith('*')) return { name, sku: null, ean: null };
+  return gtinValid(number) ? { name, sku: null, ean: number } : { name, sku: number, ean: null };
+}
 
 /** The volume of a labelled measure line, with its unit (gallons, else litres), or null. */
 export function labelledMeasure(text: string): { qty: string; unit: string } | null {
@@ -201,7 +228,9 @@ export function qtyTimesPrice(qtyText: string, priceText: string): number | null
 }
 
 /** "@ 27.49 ea", "à 3,95 /St", "PU 6,90": a unit price alone, under an item whose count a column printed. */
-const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure))?$`, 'i');
+const UNIT_PRICE_ALONE = new RegExp(`^(?:${AT}|${UNIT_PRICE_WORD})\\s*${PRICE}\\s*(?:\\/?\\s*(?:ea|each|st|stk|pc|pz|ud|unit)|\\s*(?:\\/|per)\\s*(?:hour|hr|h|uur|std|heure|${UNIT_WORDS}))?$`, 'i');
+/** "Réf. CS010  PU 3,90", "Ref 4471  @ 2.50 ea": the article's reference and its unit price, under its line. */
+const REFERENCE_AND_PRICE = /^(?:r[ée]f|ref|art|sku|code|cod)\.?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{2,})\s+(\S.*)$/i;
 /** "2  3,95": the count and unit price columns of a table row whose name is printed on the line above. */
 const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 
@@ -209,6 +238,17 @@ const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 export function unitPriceAlone(text: string, quantity: number, amount: number): string | null {
   const m = UNIT_PRICE_ALONE.exec(text);
   return m !== null && qtyTimesPrice(String(quantity), m[1]!) === Math.abs(amount) ? m[1]! : null;
+}
+
+/**
+ * An article's reference and its unit price on a line under it ("Réf. CS010  PU 3,90"), when the item's quantity at
+ * that price is its amount: the reference is its SKU, the price its unit price, neither an add-on nor a name.
+ */
+export function referenceAndUnitPrice(text: string, quantity: number, amount: number): { sku: string; price: string } | null {
+  const m = REFERENCE_AND_PRICE.exec(text);
+  if (m === null) return null;
+  const unit = UNIT_PRICE_ALONE.exec(m[2]!);
+  return unit !== null && qtyTimesPrice(String(quantity), unit[1]!) === Math.abs(amount) ? { sku: m[1]!, price: unit[1]! } : null;
 }
 
 /** Count and unit price columns with no name ("2  3,95"), read as a quantity line when they make the amount. */
@@ -220,7 +260,19 @@ export function qtyPriceColumns(label: string, amount: number): { qty: string; u
 /** A qty/price line "2 @ 1.99" read as [qty, unit, price]. */
 export function qtyLine(text: string): { qty: string; unit: string | undefined; price: string } | null {
   const m = QTY_LINE.exec(text.trim());
-  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: m[3]! };
+  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: perUnit(text, m[3]!) };
+}
+
+const PER_HUNDRED = /\/\s*100\s?\p{L}/u;
+
+/**
+ * The price of one unit, when the line prices a hundred ("250 g x 3,90/100g" is 0.039 a gram): so that the count at
+ * that price is the amount, as for every other line.
+ */
+function perUnit(text: string, price: string): string {
+  if (!text.includes('100') || !PER_HUNDRED.test(text)) return price;
+  const d = parseDecimal(price);
+  return d === null ? price : String(Number((d.value / 100).toFixed(4)));
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
@@ -248,6 +300,13 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     setQuantity(item, m[2]!, m[3], m[4]);
     return item;
   }
+  m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_WEIGHT_PRICE.exec(label) : null;
+  const weighed = m === null ? null : qtyTimesPrice(m[2]!, m[3]!);
+  if (m !== null && weighed !== null && Math.abs(weighed - Math.abs(amount.minor)) <= 1) {
+    const item = newItem(m[1]!, amount, indent);
+    setQuantity(item, m[2]!, undefined, m[3]);
+    return item;
+  }
   m = QTY_DESC_PRICE.exec(label);
   if (m !== null) {
     const item = newItem(m[2]!, amount, indent);
@@ -260,7 +319,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     const code = SKU_DESC.exec(m[1]!);
     const item = newItem(code === null ? m[1]! : code[2]!, amount, indent);
     if (code !== null) item.sku = code[1]!;
-    setQuantity(item, m[2]!, m[3] ?? m[5], m[4]);
+    setQuantity(item, m[2]!, m[3] ?? m[5], perUnit(label, m[4]!));
     // "Pfand 2x0,25" written tight is as often the name of the line (a deposit for two bottles) as its quantity.
     if (COMPACT_COUNT_AT_PRICE.test(label)) item.ambiguity = `"${label}": a quantity of ${m[2]} or part of the name`;
     return item;
@@ -279,7 +338,7 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     else if (!m[1]!.startsWith('*')) item.sku = m[1]!;
     return item;
   }
-  m = SKU_DESC.exec(label);
+  m = SKU_DESC.exec(label) ?? PART_CODE_DESC.exec(label);
   if (m !== null) {
     const item = itemFromLabel(m[2]!, amount, indent);
     item.sku = m[1]!;
@@ -296,7 +355,11 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     setQuantity(item, m[1]!, undefined, m[3]);
     return item;
   }
-  m = QTY_WORD_DESC.exec(label) ?? QTY_X_DESC.exec(label) ?? QTY_DESC.exec(label);
+  m = QTY_WORD_DESC.exec(label);
+  if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
+  m = QTY_X_DESC.exec(label);
+  if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
+  m = QTY_DESC.exec(label);
   if (m !== null) return counted(m[2]!, amount, indent, m[1]!);
   m = isDigit(label.charCodeAt(label.length - 1)) ? DESC_PRICE_QTY_COLUMNS.exec(label) : null;
   if (m !== null && qtyTimesPrice(m[3]!, m[2]!) === Math.abs(amount.minor)) {

@@ -3,7 +3,7 @@
 // line is indented. Card numbers are masked here, before any other step can read the text.
 import type { PrintedDocument, TextLine } from '../decode/document.js';
 import { TIME_AFTER_DATE } from './dates.js';
-import { parseAmount, type ParsedAmount } from './money.js';
+import { parseAmount, UNMAPPED_CURRENCY_SIGN, type ParsedAmount } from './money.js';
 import { maskPans } from './privacy.js';
 
 export interface Cell {
@@ -51,6 +51,35 @@ function trailingAmount(text: string): { label: string; amount: ParsedAmount } |
 
 /** A run of three or more dots (or an ellipsis) ending a label, with the spaces around it. */
 const DOT_LEADER = /\s*(?:\.{3,}|…+)\s*$/;
+
+/**
+ * A limit stated before the amount ("8% of labor, max $35.00", "up to 10.00", "höchstens 5,00"): the terms a charge
+ * was worked out by, printed under it, not an amount of the sale. Not "min", which is as often minutes ("Dryer 15 min").
+ */
+const LIMIT_WORDS = new Set(['max', 'maximum', 'höchstens', 'maximal', 'plafond', 'massimo', 'maximaal']);
+const LIMIT_PHRASES = new Set(['up to', 'capped at', "jusqu'à"]);
+/** The label's last word (or two) is a limit's: a word lookup, as this runs for every line with an amount. */
+function capsAmount(label: string): boolean {
+  const end = label.length - (label.endsWith('.') || label.endsWith(':') ? 1 : 0);
+  const space = label.lastIndexOf(' ', end - 1);
+  const word = label.slice(space + 1, end).toLowerCase();
+  if (word.length < 2 || word.length > 9) return false;
+  if (LIMIT_WORDS.has(word)) return true;
+  if (word !== 'to' && word !== 'at' && word !== "jusqu'à" && word !== 'jusqu’à') return false;
+  const before = label.lastIndexOf(' ', space - 1);
+  return LIMIT_PHRASES.has(label.slice(before + 1, end).toLowerCase()) || word.startsWith('jusqu');
+}
+
+/**
+ * A currency sign the printer's code page lacks, printed apart before the amount ("Slavinken  ╒ 4,35"): the
+ * amount's, not the label's (money.ts reads it after an amount only).
+ */
+const SIGN_BEFORE_AMOUNT = new RegExp(`\\s+${UNMAPPED_CURRENCY_SIGN}$`, 'u');
+/** Only a label that ends in such a sign is tried ('?', U+FFFD, dotless i, box drawing). */
+function endsInSign(label: string): boolean {
+  const c = label.charCodeAt(label.length - 1);
+  return c === 63 || c === 0xfffd || c === 0x131 || (c >= 0x2500 && c <= 0x259f);
+}
 
 /** Most labels end in no dot: the leader's regex runs only on those that do. */
 const endsInDot = (label: string): boolean => label.endsWith('.') || label.endsWith('…');
@@ -117,10 +146,11 @@ function toRow(line: TextLine, index: number): Row {
   const split = splitAmount(cells);
   const text = cells.map((c) => c.text).join('  ');
   // "02.05.25 18.40": the time of day after a date, not an amount.
-  const read = split.amount !== null && TIME_AFTER_DATE.test(text) ? { label: text, amount: null } : split;
+  const read = split.amount !== null && (TIME_AFTER_DATE.test(text) || capsAmount(split.label)) ? { label: text, amount: null } : split;
   const amount = read.amount;
   // "Service Wash 8kg ........ 14.00": the dot leader guides the eye to the amount; it is no part of the label.
-  const label = amount === null || !endsInDot(read.label) ? read.label : read.label.replace(DOT_LEADER, '');
+  const leadered = amount === null || !endsInDot(read.label) ? read.label : read.label.replace(DOT_LEADER, '');
+  const label = amount === null || !endsInSign(leadered) ? leadered : leadered.replace(SIGN_BEFORE_AMOUNT, '');
   return {
     index,
     cells,

@@ -32,6 +32,29 @@ const COUNTED_LINE = /^\d+\s*(?:x|×)\s+\p{L}{2}/iu;
 const NUMBERED_PLACES = /^(?:\p{L}+\.?:?\s?\d{1,4}[A-Z]?(?:,\s?\d{1,4})*\s*){2,}$/u;
 
 /**
+ * A size or colour word and its value ("Gr. 43", "Maat M  Kleur Wit", "Taille 38", "Colour: Navy", "Talla 42"): a
+ * clothing or shoe till prints the article's variant on the line that carries its count and price, under its name.
+ */
+const ATTRIBUTE = /^(?:size|sz\.|colou?r|gr\.|gr(?:ö|oe)(?:ss|ß)e|farbe|maat|kleur|taille|couleur|coul\.|talla|color|taglia|tg\.|colore)(?!\p{L})\s*[:.]?\s*(?:[\p{L}\d-]|$)/iu;
+
+/** A line that gives an article's size or colour, not its name (see ATTRIBUTE). */
+export function attributeLine(text: string): boolean {
+  return ATTRIBUTE.test(text);
+}
+
+/**
+ * A count's sign at the edge of a name ("x 11,95", "Black pudding  2 x"): a quantity or a unit price the reading
+ * did not take, left in the description. Not a pack size written close ("Cat food 12x").
+ */
+const COUNT_SIGN_AT_EDGE = /^[x×@]\s*\d|\s\d{1,4}\s[x×]$/iu;
+/** Only a name that starts or ends with such a sign is tried: this runs for every item. */
+function signAtEdge(d: string): boolean {
+  const first = d.charCodeAt(0) | 32;
+  const last = d.charCodeAt(d.length - 1) | 32;
+  return first === 120 || first === 96 || last === 120 || d.startsWith('×') || d.endsWith('×');
+}
+
+/**
  * A line under an item that states its validity or its places ("valid 14/02 to 19/02/2026", "Row 7 Seat 12, 13"):
  * the article's detail, read as an unpriced modifier of it, never the rest of its name.
  */
@@ -46,6 +69,8 @@ export function descriptionDoubt(item: Item): string | undefined {
   if (NUMBER_LIST.test(d)) return 'a list of numbers inside it, maybe seats or places joined to the name';
   if (LEADING_CODE.test(d)) return 'a code column before the name';
   if (item.quantity === 1 && COUNT_AT_PRICE.test(d)) return 'a count at a unit price inside it, read as one';
+  if (signAtEdge(d) && COUNT_SIGN_AT_EDGE.test(d)) return 'a count sign at its edge, maybe a quantity or price left unread';
+  if (ATTRIBUTE.test(d)) return 'a size or colour read as the name, maybe the name is on a line of its own';
   if (LONE_CONSONANT.test(d)) return 'a lone letter inside it, maybe a word wrapped mid-word';
   if (item.modifiers.some((m) => COUNTED_LINE.test(m.description))) return 'a counted line under it, maybe an item of its own';
   return undefined;

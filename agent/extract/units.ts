@@ -5,12 +5,12 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { countBeforeName, itemFromLabel, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, referenceAndUnitPrice, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
 import type { Rules } from './rules.js';
-import { detailLine } from './sub-lines.js';
+import { attributeLine, detailLine } from './sub-lines.js';
 import { codesFromLegend, codesInRateColumn } from './tax-column.js';
 import { taxSentence } from './tax-sentence.js';
 import { TAX_WORD } from './vocabulary.js';
@@ -78,9 +78,10 @@ const ADD_ON = /^[+>•~]\s*\p{L}/u;
  * (a till that stars every item line marks a tax class or an offer with it, not a modifier).
  */
 const STAR_BULLET = /^\*\s+\p{L}/u;
-// A US core charge ("CORE CHARGE", "CORE CHG") is the refundable deposit on a part's old unit.
+// A US core charge ("CORE CHARGE", "CORE CHG") is the refundable deposit on a part's old unit. A French emballage is
+// the returnable bottle or crate, but an "emballage cadeau" is gift wrap, sold.
 const DEPOSIT = new RegExp(
-  `(?:^|[^${LETTER}])(?:pfand[${LETTER}]*|leergut[${LETTER}]*|statiegeld|emballage|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija|core (?:charge|chg))(?![${LETTER}])`,
+  `(?:^|[^${LETTER}])(?:pfand[${LETTER}]*|leergut[${LETTER}]*|statiegeld|emballage(?!\\s+cadeau)|bottle dep(?:osit)?|btl dep(?:osit)?|deposit|consigne|vuoto|vuoti|envase|vasija|core (?:charge|chg))(?![${LETTER}])`,
   'iu',
 );
 /**
@@ -187,6 +188,9 @@ function headingWrap(row: Row): boolean {
 
 type WrapSide = 'above' | 'below';
 
+/** A figure, a colon or a number sign: a sub-line that states a detail, not a name. */
+const DETAIL_SHAPED = /[\d:#]/;
+
 /**
  * A quantity line that carries its amount ("2 x 3,80  7,60", "0.452 kg @ £2.20/kg  0.99"): the plain line above it
  * is its description. One that prints only a unit price ("6 x 0,49" over "Mineralwasser  2,94") prices the line
@@ -234,7 +238,7 @@ function closingRow(rows: readonly Row[], isHeader: (row: Row) => boolean, roleO
  * something ("ibérico (6 uds)", "with 2 Batteries"). `settled` is false when a wrapped line sits between two
  * items and nothing says which one it belongs to, or when the evidence points both ways.
  */
-function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): { side: WrapSide; settled: boolean } {
+function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf: (row: Row) => Evidence): { side: WrapSide; settled: boolean; closing: number } {
   // A label that speaks for a role (SUBTOTAL, SAVINGS, Service) is no item and no wrapped description.
   const named = (row: Row): boolean => {
     const ev = roleOf(row);
@@ -271,7 +275,7 @@ function wrapSide(rows: readonly Row[], isHeader: (row: Row) => boolean, roleOf:
     else if (nextItem) between++;
   }
   const settled = (above === 0 || below === 0) && (between === 0 || above + below > 0);
-  return { side: above > below ? 'above' : 'below', settled };
+  return { side: above > below ? 'above' : 'below', settled, closing };
 }
 
 export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, isHeader: (row: Row) => boolean): Body {
@@ -291,6 +295,14 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
   let pendingSku: string | null = null;
   /** The volume and price per unit printed on lines of their own under the pending name (a pump's grade). */
   let pendingMeasure: { qty: string; unit: string; price: string | null } | null = null;
+  /** Name lines among the items that no priced line took (leavePending). */
+  const unread: string[] = [];
+  /** The last row of the latest item and of the plain lines printed right under it: its sub-lines. */
+  let chainEnd = -1;
+  /** The pending name line is one of those sub-lines. */
+  let pendingUnder = false;
+  /** A line read as the total, a tender or the change: the item lines are over. */
+  let pastItems = false;
   /** The row the pending name (or its last detail line) was printed on, and its detail lines (see readPlainRow). */
   let pendingRow = -1;
   let pendingDetails: string[] = [];
@@ -327,6 +339,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       for (const d of pendingDetails) item.modifiers.push({ description: d, amount: null });
     }
     pendingDetails = [];
+    leavePending(row.index, item.description);
+    chainEnd = row.index;
+    pastItems ||= ev.total >= 0.8 || ev.change >= 0.8 || tenderEvidence(ev) >= 0.8;
     const unit: Unit = { row, amount: item.amount, label, ev, afterRule, item, article };
     if (item.ambiguity !== null) ambiguities.push(item.ambiguity);
     units.push(unit);
@@ -344,6 +359,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     if (row.cells.length === 0 || isSeparator(row)) {
       current = null;
+      leavePending(row.index, null);
       pending = null;
       taxRoles = null;
       afterRule = true;
@@ -382,9 +398,26 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     readMoneyRow(row);
   }
   settleCountsInNames();
+  // A line printed among the items that the reading made nothing of: a name, a count or a code went somewhere
+  // else, or nowhere, and the sums close all the same.
+  if (unread.length > 0) ambiguities.push(`"${unread[0]}": a line among the items that no item took`);
   codesInRateColumn(rows, units);
   codesFromLegend(rows, units);
   return { units, ambiguities, taxTable, plainRows };
+
+  /**
+   * The waiting name line given up at row `at`: read as nothing unless the item `takenBy` took it, it is a heading
+   * word ("DRINKS"), or it is printed right under an item (its detail: a tracking number, a course of a set menu).
+   * Only between the first item and the total: the header and the footer print lines no item takes.
+   */
+  function leavePending(at: number, takenBy: string | null): void {
+    if (pending === null || pendingUnder || pastItems || units.length === 0 || at >= wrap.closing || CAPITALS_WORD.test(pending)) return;
+    // A name's bracketed code is its SKU ("Brocha 50mm [31007]"), and the article number before it too ("401233
+    // Trail shoe"): neither is part of the description.
+    const name = splitArticleCode(nameOf(pending)).name;
+    if (takenBy !== null && (takenBy.includes(name) || name.startsWith(takenBy))) return;
+    unread.push(pending);
+  }
 
   /** A quantity line's count and price ("2 x 3,80", "0,452 kg x 2,20/kg") set on its item. */
   function quantityFromLine(item: ItemDraft, qty: { qty: string; unit: string | undefined; price: string }): void {
@@ -441,6 +474,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     }
     if (DECORATED_HEADING.test(label)) {
       current = null;
+      leavePending(row.index, null);
       pending = null;
       return;
     }
@@ -451,7 +485,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       return;
     }
     // A description wrapped onto a second line, its amount on the first: the line continues the item above.
-    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(rows[row.index + 1]) && !amountAlone(rows[row.index + 1]) && !headsSection(label, current.description)) {
+    // Not over a priced quantity line or an amount alone, even past an article's code lines ("Soap" over "EAN" over
+    // "2 x 1,95  3,90"): that line's name.
+    const next = pastCodes(row.index);
+    if (current !== null && currentUnit !== null && wrap.side === 'below' && wrappedLine(row) && (currentUnit as Unit).row.index === row.index - 1 && !afterRule && !pricesLineAbove(next) && !amountAlone(next) && !headsSection(label, current.description)) {
       // Its validity or its seats under it are the article's detail: the item stays open for a wrapped name no more.
       if (detailLine(label)) {
         current.modifiers.push({ description: label, amount: null });
@@ -485,6 +522,11 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       pendingRow = row.index;
       return;
     }
+    leavePending(row.index, null);
+    // Under an item, a line with a figure or a label's colon is its detail ("Trk# 1Z4F…", "Dessert: flan", "2nd Soup");
+    // one of words only may as well be the next item's name wrapped over two lines.
+    pendingUnder = units.length > 0 && row.index === chainEnd + 1 && DETAIL_SHAPED.test(label);
+    if (pendingUnder) chainEnd = row.index;
     pending = label;
     pendingRow = row.index;
     pendingDetails = [];
@@ -494,6 +536,13 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     pendingAt = wrappedLine(row) && (wrap.side === 'above' || units.length > 0) ? row.index : -1;
     pendingIndent = row.indent;
     current = null;
+  }
+
+  /** The row after row `at`, past the code lines (an EAN or an SKU) an article prints between its name and its price. */
+  function pastCodes(at: number): Row | undefined {
+    let next = rows[at + 1];
+    while (next !== undefined && next.amount === null && (EAN_LINE.test(next.text) || SKU_LINE.test(next.text))) next = rows[next.index + 1];
+    return next;
   }
 
   /** A wrapped line joined to one side while the receipt does not settle which: the other reading is as good. */
@@ -508,6 +557,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
    * that price is its amount. A unit price is never a line of its own.
    */
   function pricesCountAbove(text: string): boolean {
+    const reference = current === null || current.unitPrice !== null ? null : referenceAndUnitPrice(text, current.quantity, current.amount);
+    if (reference !== null) {
+      current!.sku ??= reference.sku;
+      setQuantity(current!, String(current!.quantity), current!.unit ?? undefined, reference.price);
+      return true;
+    }
     const unitPrice = current === null || current.quantity === 1 ? null : unitPriceAlone(text, current.quantity, current.amount);
     if (unitPrice === null) return false;
     setQuantity(current!, String(current!.quantity), undefined, unitPrice);
@@ -584,8 +639,10 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       }
     }
     const ev = evidenceFor(label);
-    // A line the house offers repeats the dish's name too ("Offert Cervelle de canut"): a discount, not a void.
-    if (isArticleLabel(label) || (ev.discount < 0.8 && cancelsEarlierItem(label, amount.minor))) return push(row, itemFromLabel(label, amount, row.indent), true);
+    const item = itemFromLabel(label, amount, row.indent);
+    // A line the house offers repeats the dish's name too ("Offert Cervelle de canut"): a discount, not a void. A
+    // table's count column before the void's mark ("1  VOID Latte  2,20  -2,20") leaves it a voided line.
+    if (isArticleLabel(label) || (item.description !== label && isArticleLabel(item.description)) || (ev.discount < 0.8 && cancelsEarlierItem(label, amount.minor))) return push(row, item, true);
     // A minus (or a discount word) right under an item is that item's own discount; on a refund every line
     // prints negative, so only the word counts there.
     // The line above must read as an item: a minus under "Subtotal" is a basket discount.
@@ -615,13 +672,26 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const nameAbove = pending !== null && pendingAt === row.index - 1;
     // A priced line indented under a name ("Lavadora 3 (18 kg)" over "  Prog. 60º  7,00"): the programme, variant
     // or option of the article named above, not the rest of its name (a wrapped name keeps its indent).
-    // One that starts with its own count ("  2 x Soup  9,00" under "KITCHEN") is a sold line of its own under a heading.
-    if (nameAbove && row.indent > pendingIndent + 12 && !countBeforeName(label)) {
+    // One that starts with its own count ("  2 x Soup  9,00" under "KITCHEN") is a sold line of its own under a heading,
+    // and so is one under a heading word in capitals ("PARTS" over "  Oil filter  12,49").
+    if (nameAbove && row.indent > pendingIndent + 12 && !countBeforeName(label) && !headsSection(pending!, label)) {
       const item = newItem(nameOf(pending!), amount, pendingIndent);
       item.modifiers.push({ description: label, amount: null });
       return push(row, item);
     }
-    const item = itemFromLabel(label, amount, row.indent);
+    // A size or colour on the priced line under an article's number and name ("401233  Trail shoe" over "Size 9  1 x
+    // 89,00  89,00"): the variant of the article the number opens, neither a name of its own nor the rest of that
+    // name. Under a name with no number the size may as well end the name: left as it reads.
+    const article = pending !== null && pendingRow === row.index - 1 && attributeLine(item.description) ? splitArticleCode(pending) : null;
+    if (article !== null && (article.sku !== null || article.ean !== null)) {
+      item.modifiers.push({ description: item.description, amount: null });
+      item.description = nameOf(article.name);
+      item.sku ??= article.sku;
+      item.ean ??= article.ean;
+      return push(row, item);
+    }
+    // A pump's or a bay's number before the name on the item's own line ("Pump 4  Unleaded  60,00").
+    item.description = nameOf(item.description);
     // A description wrapped onto a second line, its amount on the last: the line above starts this item. A
     // wrapped line that could not end the item above (readPlainRow) starts this one, whatever the receipt's side.
     if (nameAbove && !headsSection(pending!, item.description)) {

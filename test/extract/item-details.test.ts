@@ -258,3 +258,37 @@ describe('a pump’s sale on lines of its own', () => {
     expect(b.items.map((i) => [i.description, i.quantity])).toEqual([['SALE', 1]]);
   });
 });
+
+describe('lines among the items that no item took', () => {
+  it('doubts a reading that left a name line of words among the items unread, though the sums close', () => {
+    const b = extract(
+      lr('Hand soap', '2,00'),
+      line([0, '== Garden ==']),
+      line([0, 'Garden hose']),
+      line([0, 'with reel']),
+      lr('and spray nozzle', '29,99'),
+      rule(),
+      lr('TOTAL', '31,99'),
+      lr('CARD', '31,99'),
+    );
+    expect(b.items.some((i) => i.description.includes('Garden hose'))).toBe(false);
+    expect(b.confidence).toBeLessThan(0.9);
+  });
+  it('keeps its confidence when the lines under an item state its details, or head a department', () => {
+    const b = extract(
+      lr('Parcel 1st class', '4,20'),
+      line([0, 'Trk# AB123456789GB']),
+      line([0, 'To: 75011 Paris']),
+      line([0, 'STATIONERY']),
+      lr('Envelope', '0,50'),
+      rule(),
+      lr('TOTAL', '4,70'),
+      lr('CARD', '4,70'),
+    );
+    expect(lines(b)).toEqual([
+      ['Parcel 1st class', 1, 420],
+      ['Envelope', 1, 50],
+    ]);
+    expect(b.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+});

@@ -1,7 +1,7 @@
 // How extraction generalises: the layouts corpus (301 layouts, 7 languages, 5 third-party generators) scored per
 // field on its development parts and its five held-out parts (each fixed before the tuning that followed it,
-// test/fixtures/layouts/split.json; the fourth to eighth, the tenth and the eleventh batches were scored blind, then
-// tuned on; the ninth and the twelfth are held out), with no profile and no store context; the reliability of
+// test/fixtures/layouts/split.json; the fourth to eighth, the tenth, eleventh, thirteenth and fifteenth batches were
+// scored blind, then tuned on; the ninth, twelfth, fourteenth and sixteenth are held out), with no profile and no store context; the reliability of
 // confidence per part; and a label-perturbation run where every total, subtotal, tender and change label is replaced
 // by a synonym the vocabulary does not know, so only the arithmetic can find them. Thresholds are measured figures.
 import { describe, expect, it } from 'vitest';
@@ -107,6 +107,30 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
     layouts: 20,
     receipts: 80,
   },
+  // The fifteenth batch, free-form (21 layouts, 84 receipts), written blind at once with the sixteenth. Scored blind
+  // at d804ad5: all 0.918, items 0.637, tenders 0.929, tax 0.905, receipt number 0.952, total, currency and time 1;
+  // 44 at 0.9 or more, only 26 of them fully correct (15 of the 18 wrong there wrong in their items). Tuned on its
+  // tender, tax and receipt-number classes (h/t2: a tax base printed before the tenders, a rate stated on the line
+  // above the tax, a bare "Núm." under the document's title, a Dutch "-pas" card, a titre-restaurant as a voucher):
+  // all 0.941, 53 at 0.9 or more, 36 of them fully correct. Then on its item classes (a size or colour on the priced
+  // line under an article number and name, a name over its EAN over its count at a price, a gift wrap added under an
+  // article, a void in a count column, a pump's number before the grade, a count column with a space before its
+  // sign, loose goods priced per 100 g, hours written "h" and metres "mt", a measure before the sign and the name, a
+  // currency sign the code page lacks printed before a price, a scale's row with its weight and price one space
+  // apart, a reference and unit price under an article, a limit printed under a charge "max $35.00", priced lines
+  // indented under a heading in capitals, a part number one space before the name), with a count sign or a size left
+  // as a name doubted: all 0.995, items 0.989, tax 0.976, the rest 1; 65 at 0.9 or more, all fully correct. It stays
+  // below the development thresholds (tax): still missed, each flagged below 0.5, a garage's labour and parts sums
+  // printed after the rule read as items, a forecourt's rounding line read as an item, and a vision plan's tax read
+  // at the wrong rate.
+  {
+    part: 'development-15',
+    floors: { items: 0.989, total: 1, tenders: 1, tax: 0.976, currency: 1, receiptNumber: 1, time: 1, all: 0.995 },
+    at09: 65,
+    below: true,
+    layouts: 21,
+    receipts: 84,
+  },
 ];
 
 /**
@@ -128,17 +152,9 @@ const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt0
   // or more, only 20 of them fully correct. After it (at the merge of h/t13): all 0.915, items 0.578, tax 0.85, the
   // rest as before; 58 at 0.9 or more, 25 of them fully correct. Honest confidence is still far off here.
   { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, correctAt09: 25, wrongAt09: 33 },
-  // Free-form, the fifteenth and sixteenth batches, written blind at once by two writers (each 21 layouts, 84
-  // receipts). Scored blind at d804ad5: the fifteenth all 0.918, items 0.637, tenders 0.929, tax 0.905, receipt
-  // number 0.952, total, currency and time 1, 44 at 0.9 or more, 26 of them fully correct; the sixteenth all 0.938,
-  // items 0.779, tenders 0.881, tax 0.905, the rest 1, 51 at 0.9 or more, 35 of them fully correct. The fifteenth is
-  // to be tuned on (development-15); the sixteenth is only ever scored. Tuned on its tender, tax and receipt-number
-  // classes (a tax base printed before the tenders, a rate stated on the line above the tax, a bare "Núm." under the
-  // document's title, a Dutch "-pas" card): all 0.940, tenders 0.988, tax 0.952, receipt number 1; 53 at 0.9 or more,
-  // 35 of them fully correct (items not yet tuned on).
-  // Then its titre-restaurant relabelled a voucher, as the earlier batches type it (fr-epiceriefine-coffret-2): tenders 1,
-  // all 0.941; 36 of the 53 at 0.9 or more fully correct.
-  { part: 'development-15', floors: { items: 0.637, total: 1, tenders: 1, tax: 0.952, currency: 1, receiptNumber: 1, time: 1, all: 0.941 }, correctAt09: 36, wrongAt09: 17 },
+  // Free-form, the sixteenth batch, written blind at once with the fifteenth (development-15) by two writers (21
+  // layouts, 84 receipts). Scored blind at d804ad5: all 0.938, items 0.779, tenders 0.881, tax 0.905, the rest 1, 51 at
+  // 0.9 or more, 35 of them fully correct. Only ever scored.
   // The sixteenth after the fifteenth's tender, tax and id tuning (h/t2): all 0.951, tenders 0.976; 56 at 0.9 or
   // more, 39 fully correct and 17 wrong (one more wrong there than blind, four more right). After the tenth's and
   // eleventh's item tuning too (h/t1): all 0.958, items 0.826; 60 at 0.9 or more, 43 fully correct, 17 wrong.
