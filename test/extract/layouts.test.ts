@@ -138,6 +138,9 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
  * figures measured the first time the extractor met it (at 982b077), below issue 10's targets where they are. (The
  * tenth and the eleventh, free-form, were here until they became development-10 and development-11.)
  */
+// The wrong-at-0.9 ceilings are what each measures after the fifteenth batch's item tuning (its doubts of a name
+// line no item took, a count sign or size left as a name): held-out-12 20 -> 16, held-out-14 33 -> 31, held-out-16
+// 17 -> 16, each with as many right there as before.
 const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt09: number }[] = [
   // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
   // line whose long label wraps (0.4).
@@ -146,19 +149,19 @@ const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt0
   // and after it (at 511f7ff), with the same figures both times: all 0.906, items 0.642, total 0.95, tenders 0.95,
   // tax 0.90, receipt number 0.90, time 1; 43 at 0.9 or more, 23 of them fully correct. The eleventh's doubt signals
   // did not carry over.
-  { part: 'held-out-12', floors: { items: 0.642, total: 0.95, tenders: 0.95, tax: 0.9, currency: 1, receiptNumber: 0.9, time: 1, all: 0.906 }, correctAt09: 23, wrongAt09: 20 },
+  { part: 'held-out-12', floors: { items: 0.642, total: 0.95, tenders: 0.95, tax: 0.9, currency: 1, receiptNumber: 0.9, time: 1, all: 0.906 }, correctAt09: 23, wrongAt09: 16 },
   // Free-form, written blind while the extractor was tuned on the thirteenth. Scored before that tuning (at
   // 37693fc): all 0.894, items 0.48, tax 0.80, tenders 0.975, total, currency, receipt number and time 1; 50 at 0.9
   // or more, only 20 of them fully correct. After it (at the merge of h/t13): all 0.915, items 0.578, tax 0.85, the
   // rest as before; 58 at 0.9 or more, 25 of them fully correct. Honest confidence is still far off here.
-  { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, correctAt09: 25, wrongAt09: 33 },
+  { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, correctAt09: 25, wrongAt09: 31 },
   // Free-form, the sixteenth batch, written blind at once with the fifteenth (development-15) by two writers (21
   // layouts, 84 receipts). Scored blind at d804ad5: all 0.938, items 0.779, tenders 0.881, tax 0.905, the rest 1, 51 at
   // 0.9 or more, 35 of them fully correct. Only ever scored.
   // The sixteenth after the fifteenth's tender, tax and id tuning (h/t2): all 0.951, tenders 0.976; 56 at 0.9 or
   // more, 39 fully correct and 17 wrong (one more wrong there than blind, four more right). After the tenth's and
   // eleventh's item tuning too (h/t1): all 0.958, items 0.826; 60 at 0.9 or more, 43 fully correct, 17 wrong.
-  { part: 'held-out-16', floors: { items: 0.826, total: 1, tenders: 0.976, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.958 }, correctAt09: 43, wrongAt09: 17 },
+  { part: 'held-out-16', floors: { items: 0.826, total: 1, tenders: 0.976, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.958 }, correctAt09: 43, wrongAt09: 16 },
 ];
 const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
 
