@@ -19,10 +19,11 @@ import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import type { startCli } from './main.js';
 import { startFlags } from './start-flags.js';
 
 /** What became of one bundle file's cache. */
-export type CacheUse = 'used' | 'rejected' | 'none';
+type CacheUse = 'used' | 'rejected' | 'none';
 
 interface Compiled {
   file: string;
@@ -33,7 +34,7 @@ interface Compiled {
 /** Node's CommonJS loader as far as it is used here: its handlers of file extensions, which every loader hook uses. */
 type Loader = typeof Module & { _extensions: Record<string, (module: Module, filename: string) => void> };
 
-export const cacheFileOf = (file: string): string => `${file}.v8cache`;
+const cacheFileOf = (file: string): string => `${file}.v8cache`;
 
 /**
  * Runs the CLI from its CommonJS bundle, whose entry is `entry` (a file URL or path): every `.cjs` file in its folder
@@ -66,7 +67,7 @@ export function runCli(entry: string | URL, mode = process.env.POSBRIDGE_CODE_CA
   // their helpers: `--version` took ~27 M instructions more when they loaded after the flags changed).
   createRequire(entryFile)('node:child_process');
   startFlags();
-  const cli = createRequire(entryFile)(entryFile) as { startCli(importer: (specifier: string) => Promise<unknown>): void };
+  const cli = createRequire(entryFile)(entryFile) as { startCli: typeof startCli };
   // The commands' modules, ES modules beside the bundle, imported from here: a script has no import() (main.ts).
   cli.startCli((specifier) => import(new URL(specifier, pathToFileURL(entryFile)).href));
 }
