@@ -26,10 +26,11 @@ export interface ExpectedFields {
 
 /**
  * The parts of the split: development (tuned on), the held-out batches (only scored: the first three, the ninth, and
- * the twelfth and fourteenth, free-form), and the fourth to eighth and the tenth, eleventh and thirteenth (free-form)
- * batches, scored blind and then tuned on (development-4 … development-13).
+ * the twelfth, fourteenth, sixteenth and eighteenth, free-form), and the fourth to eighth and the tenth, eleventh,
+ * thirteenth, fifteenth and seventeenth (free-form) batches, scored blind and then tuned on (development-4 …
+ * development-17).
  */
-export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12', 'development-13', 'held-out-14', 'development-15', 'held-out-16'] as const;
+export const PARTS = ['development', 'held-out', 'held-out-2', 'held-out-3', 'development-4', 'development-5', 'development-6', 'development-7', 'development-8', 'held-out-9', 'development-10', 'development-11', 'held-out-12', 'development-13', 'held-out-14', 'development-15', 'held-out-16', 'development-17', 'held-out-18'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface LayoutReceipt {
@@ -60,6 +61,8 @@ const SPLIT_LISTS: Record<string, Exclude<Part, 'development'>> = {
   heldOut14: 'held-out-14',
   development15: 'development-15',
   heldOut16: 'held-out-16',
+  development17: 'development-17',
+  heldOut18: 'held-out-18',
 };
 
 export function loadLayouts(dir = LAYOUTS_DIR): LayoutReceipt[] {
