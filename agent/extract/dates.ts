@@ -59,6 +59,7 @@ function valid(d: LocalDate): LocalDate | null {
   return d.day <= daysIn(d.year, d.month) ? d : null;
 }
 
+const HAS_DIGIT = /\d/;
 const NUMERIC_DATE = /(?<![\d.])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?![\d])/;
 // "6th of April 2015", "3 de enero de 2025": English, Spanish and Italian join day, month and year with a word.
 const NAMED_DMY = /(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s*|-)(?:(?:of|de|del|di)\s+)?([A-Za-zÀ-ÿ]{3,9})\.?,?(?:\s+(?:de|del)\s+|\s+|-)(\d{2,4})(?!\d)/;
@@ -68,6 +69,8 @@ const NAMED_MDY_APOSTROPHE = /\b([A-Za-z]{3,9})\.?\s?(\d{1,2})\s?['’](\d{2})\b
 
 /** First date printed in `text`, read with `order` for all-numeric forms (ISO year-first is always recognised). */
 export function findDate(text: string, order: DateOrder = 'DMY'): LocalDate | null {
+  // Every line is asked; a line without a figure (most) holds no date, and is not searched three times for one.
+  if (!HAS_DIGIT.test(text)) return null;
   const n = NUMERIC_DATE.exec(text);
   if (n !== null) {
     const [, a = '', , b = '', c = ''] = n;
@@ -104,6 +107,7 @@ export const TIME_AFTER_DATE = /(?<![\d.])(?:\d{1,4}([./-])\d{1,2}\1\d{2,4}|\d{1
 
 /** First time of day printed in `text` ("14:32", "14:32:05", "2:32 PM", "14h32", "02.05.25 18.40"). */
 export function findTime(text: string): LocalTime | null {
+  if (!HAS_DIGIT.test(text)) return null;
   const m = TIME.exec(text);
   if (m === null) {
     const dotted = TIME_AFTER_DATE.exec(text);

@@ -123,9 +123,9 @@ function readTransactionAt(rows: readonly Row[], dateOrder: DateOrder, timeZone:
     const row = rows[i]!;
     // After a date with no time, only a line that could print a time is worth reading (throughput).
     if (dateOnly !== null && (row.amount !== null || !CLOCK_SHAPE.test(row.text))) continue;
-    if (OTHER_EVENT_DATE.test(row.text)) continue;
     const date = findDate(row.text, dateOrder);
-    if (date === null) continue;
+    // Asked only of a line that prints a date: the long list of event words is the costlier test.
+    if (date === null || OTHER_EVENT_DATE.test(row.text)) continue;
     const time = findTime(row.text) ?? findTime(rows[i + 1]?.text ?? '') ?? findTime(rows[i - 1]?.text ?? '');
     if (time !== null) return toIsoLocal(date, time, timeZone);
     const pad = (n: number): string => String(n).padStart(2, '0');

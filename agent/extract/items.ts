@@ -284,8 +284,13 @@ function counted(description: string, amount: ParsedAmount, indent: number, qty:
   return item;
 }
 
+const HAS_DIGIT = /\d/;
+
 /** Splits the quantity forms off an item label. */
 export function itemFromLabel(label: string, amount: ParsedAmount, indent: number): ItemDraft {
+  // Every form below prints a figure but a code column of capitals ("BRK-PAD  Brake pads"): most names have none,
+  // and are read without trying the twenty expressions that need one.
+  if (!HAS_DIGIT.test(label)) return withoutFigures(label, amount, indent);
   const rate = label.endsWith('%') ? RATE_COLUMN.exec(label) : null;
   if (rate !== null) {
     const item = itemFromLabel(label.slice(0, rate.index), amount, indent);
@@ -403,6 +408,15 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
   // one that divides the amount into a price a piece could sell at may as well be the count sold.
   const sold = afterNumber ? Number(m![2]) : 0;
   if (sold > 1 && amount.minor % sold === 0 && Math.abs(amount.minor) / sold >= PIECE_PRICE_FLOOR) item.ambiguity = `"${label}": a pack size or a quantity of ${m![2]}`;
+  return item;
+}
+
+/** An item label with no figure in it: a name, perhaps after a code column of capitals. */
+function withoutFigures(label: string, amount: ParsedAmount, indent: number): ItemDraft {
+  const m = SKU_DESC.exec(label);
+  if (m === null) return newItem(label, amount, indent);
+  const item = itemFromLabel(m[2]!, amount, indent);
+  item.sku = m[1]!;
   return item;
 }
 
