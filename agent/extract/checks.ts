@@ -185,6 +185,8 @@ export interface ConfidenceSignals {
   misreadText: boolean;
   /** Traces of a field left unread that the sums cannot see: a column in a description, unread tax rows (leftovers.ts). */
   unreadTraces: readonly string[];
+  /** A tax was read at no rate while the receipt prints a rate beside a tax word or as a line's tax code: its rate is unknown. */
+  unreadTaxRate: boolean;
 }
 
 /** Highest confidence a basket can have while one of its fields could not be read or checked. */
@@ -197,7 +199,7 @@ export const UNVERIFIED_CAP = 0.85;
  * item lines read two ways with the same sums (a wrapped description, "x4" as a count or a pack), or when its
  * receipt number is a guess or may be missing (a code's data that only looks like an id, an id printed with a label
  * we cannot name, a code printed as a picture that cannot be read back), when a tender's type is unknown because
- * its label names no way of paying or only a weak word does, when the shop's or an item's words were decoded in another code page than
+ * its label names no way of paying or only a weak word does, when a tax's rate was printed but not read, when the shop's or an item's words were decoded in another code page than
  * the printer printed them in (letters of another script inside Latin words), or when the receipt still shows a
  * field left unread (a column inside a description, a weight line not applied, tax rows or a time of day unread).
  */
@@ -217,7 +219,8 @@ export function calibratedConfidence(checks: readonly Check[], b: ExtractedBaske
     s.untypedTender ||
     s.weaklyTypedTender ||
     s.misreadText ||
-    s.unreadTraces.length > 0;
+    s.unreadTraces.length > 0 ||
+    s.unreadTaxRate;
   return unverified ? UNVERIFIED_CAP : base;
 }
 

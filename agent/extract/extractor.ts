@@ -26,7 +26,7 @@ import { finishItem, type ItemDraft } from './items.js';
 import { unreadTraces } from './leftovers.js';
 import { parseRate } from './money.js';
 import { rateFromColumn } from './tax-column.js';
-import { rateFromHeading } from './tax-heading.js';
+import { printsUnreadRate, rateFromHeading } from './tax-heading.js';
 import { maskIdentifier, maskPans, normaliseMaskedPan } from './privacy.js';
 import type { Row } from './rows.js';
 import { isSeparator } from './rows.js';
@@ -286,6 +286,8 @@ export interface ReadSignals {
   misreadText: boolean;
   /** Traces on the receipt of a field left unread (leftovers.ts). */
   unreadTraces: string[];
+  /** A tax was read at no rate while the receipt prints one (tax-heading.ts). */
+  unreadTaxRate: boolean;
 }
 
 /** The basket's own words (shop, items, discounts) read in another code page than they were printed in. */
@@ -477,6 +479,7 @@ export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Ru
     weaklyTypedTender: tenders.some((t) => weaklyTyped.has(t) && t.maskedPan === null && t.scheme === null),
     misreadText: printsMisreadText(basket),
     unreadTraces: unreadTraces(rows, basket, doc.gridDots),
+    unreadTaxRate: printsUnreadRate(rows, taxes, finished),
   };
   return { basket, signals };
 }

@@ -156,3 +156,18 @@ describe('a rate stated on the line above a tax line', () => {
     expect(taxes(two)).toEqual([[null, null, 21, null]]);
   });
 });
+
+// A tax whose rate the receipt prints but the reading did not take is a guess at its rate: below 0.9. No receipt of
+// the development parts records a tax at no rate, so a rate left unread is a field missing, not one absent.
+describe('a tax read at no rate', () => {
+  it('lowers confidence when the receipt prints a rate beside a tax word', () => {
+    const unread = extract(lr('Pasta fresca', '11,00'), lr('Vino sfuso', '12,20'), rule(), lr('TOTALE', '23,20'), lr('di cui IVA', '3,20'), lr('Contanti', '23,20'), line([0, 'Aliquote IVA 10% e 22%']));
+    expect(taxes(unread)).toEqual([[null, null, 320, null]]);
+    expect(unread.confidence).toBeLessThan(0.9);
+  });
+  it('keeps confidence when no rate is printed anywhere', () => {
+    const none = extract(lr('Pasta fresca', '11,00'), lr('Vino sfuso', '12,20'), rule(), lr('TOTALE', '23,20'), lr('di cui IVA', '3,20'), lr('Contanti', '23,20'));
+    expect(taxes(none)).toEqual([[null, null, 320, null]]);
+    expect(none.confidence).toBe(1);
+  });
+});
