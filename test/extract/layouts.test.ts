@@ -141,6 +141,8 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
 // The wrong-at-0.9 ceilings are what each measures after the fifteenth batch's item tuning (its doubts of a name
 // line no item took, a count sign or size left as a name): held-out-12 20 -> 16, held-out-14 33 -> 31, held-out-16
 // 17 -> 16, each with as many right there as before.
+// Then a tax read at no rate while the receipt prints one doubted (kept on development-17's blind evidence, 8 -> 4
+// wrong there): held-out-14 31 -> 27, held-out-16 16 -> 9, held-out-18 7 as it was, each with as many right there.
 const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt09: number }[] = [
   // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
   // line whose long label wraps (0.4).
@@ -154,19 +156,19 @@ const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt0
   // 37693fc): all 0.894, items 0.48, tax 0.80, tenders 0.975, total, currency, receipt number and time 1; 50 at 0.9
   // or more, only 20 of them fully correct. After it (at the merge of h/t13): all 0.915, items 0.578, tax 0.85, the
   // rest as before; 58 at 0.9 or more, 25 of them fully correct. Honest confidence is still far off here.
-  { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, correctAt09: 25, wrongAt09: 31 },
+  { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, correctAt09: 25, wrongAt09: 27 },
   // Free-form, the sixteenth batch, written blind at once with the fifteenth (development-15) by two writers (21
   // layouts, 84 receipts). Scored blind at d804ad5: all 0.938, items 0.779, tenders 0.881, tax 0.905, the rest 1, 51 at
   // 0.9 or more, 35 of them fully correct. Only ever scored.
   // The sixteenth after the fifteenth's tender, tax and id tuning (h/t2): all 0.951, tenders 0.976; 56 at 0.9 or
   // more, 39 fully correct and 17 wrong (one more wrong there than blind, four more right). After the tenth's and
   // eleventh's item tuning too (h/t1): all 0.958, items 0.826; 60 at 0.9 or more, 43 fully correct, 17 wrong.
-  { part: 'held-out-16', floors: { items: 0.826, total: 1, tenders: 0.976, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.958 }, correctAt09: 43, wrongAt09: 16 },
+  { part: 'held-out-16', floors: { items: 0.826, total: 1, tenders: 0.976, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.958 }, correctAt09: 43, wrongAt09: 9 },
   // Free-form, the seventeenth batch, written blind at once with the eighteenth by two writers from disjoint shop
   // lists (21 layouts, 84 receipts each). Scored blind at 90c0d14: all 0.952, items 0.796, tax 0.928, receipt number
   // 0.94, total, tenders, currency and time 1; 34 at 0.9 or more, 26 of them fully correct. Held here at its blind
   // figures until it is tuned on (it then becomes development-17 of DEVELOPMENT_BATCHES).
-  { part: 'development-17', floors: { items: 0.796, total: 1, tenders: 1, tax: 0.928, currency: 1, receiptNumber: 0.94, time: 1, all: 0.952 }, correctAt09: 26, wrongAt09: 8 },
+  { part: 'development-17', floors: { items: 0.796, total: 1, tenders: 1, tax: 0.928, currency: 1, receiptNumber: 0.94, time: 1, all: 0.952 }, correctAt09: 26, wrongAt09: 4 },
   // Free-form, the eighteenth batch, written blind at once with the seventeenth. Scored blind at 90c0d14: all 0.937,
   // items 0.766, total 0.952, tenders 0.952, tax 0.916, time 0.976, currency and receipt number 1; 37 at 0.9 or more,
   // 30 of them fully correct. Only ever scored.
