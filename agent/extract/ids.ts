@@ -43,7 +43,9 @@ const DOCUMENT_LABELS =
   'facturette|' +
   // A hire's agreement is the document a rental prints ("Mietvertrag", "Huurovereenkomst", "Rental agreement").
   'leihschein|mietschein|mietvertrag|huurovereenkomst|huurcontract|rental agreement|hire agreement|contrat de location|contratto di noleggio|contrato de alquiler|lieferschein|' +
-  'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso';
+  'return|refund|retour|rückgabe|erstattung|remboursement|devolución|reso|' +
+  // A credit note is the document a refund on an invoice prints ("Facture d'avoir N° A25-0412", "Gutschrift Nr.").
+  'avoir|gutschrift|credit note|creditnota|nota de cr[eé]dito|nota di credito';
 
 /**
  * A document's title alone on its line ("FACTURA SIMPLIFICADA", "Tax invoice", "Kassenbon"): a bare number sign on

@@ -177,6 +177,8 @@ export interface ItemDraft extends Item {
   ambiguity: string | null;
   /** The whole label when the count was read from its end ("Latte x2"): the name, should the count be a pack size. */
   countInName: string | null;
+  /** The invoice position printed before the name ("10  Inspektion  12 AW"), when one was split off. */
+  position?: number;
 }
 
 function canonicalUnit(u: string | undefined): string | null {
@@ -237,6 +239,24 @@ const QTY_PRICE_COLUMNS = new RegExp(`^${NUM}\\s{2,}-?${PRICE}-?$`);
 /** The unit price of a line that prints only that ("@ 27.49 ea"), when it times `quantity` makes `amount`. */
 export function unitPriceAlone(text: string, quantity: number, amount: number): string | null {
   const m = UNIT_PRICE_ALONE.exec(text);
+  return m !== null && qtyTimesPrice(String(quantity), m[1]!) === Math.abs(amount) ? m[1]! : null;
+}
+
+/**
+ * A rate under an item, named by its word: "je 16,90", "cad. 8,99" (cadauno), "Stundensatz 118,00", "precio/hora
+ * 45,00", "taux horaire 78,00", "uurtarief 62,00", or a rate's definition ending in its sign ("1 AW = 6 Min. à 9,80").
+ */
+const LABELLED_RATE = new RegExp(
+  `^(?:je|pro|ea\\.?|each|per\\s\\p{L}+|cad\\.?|cadauno|cadauna|c\\/u|la pi[eè]ce|l'unit[eé]|per stuk|stuksprijs|(?:stunden|std\\.?-?|verrechnungs)(?:satz|lohn)|precio\\s?\\/?\\s?hora|tarifa\\s?\\/?\\s?hora|(?:taux|tarif|prix)\\s(?:horaire|unitaire)|uurtarief|uurloon|tariffa oraria|costo orario|(?:hourly|labou?r) rate|[^@àá]{1,30}\\s(?:@|à|á))\\s*[:=]?\\s*${PRICE}(?:\\s*\\/\\s*\\p{L}{1,5}\\.?)?$`,
+  'iu',
+);
+
+/** A price per unit alone under a line ("12,00 / L", "65,00 / ud."): the line's rate. */
+const PRICE_PER_UNIT = new RegExp(`^${PRICE}\\s*\\/\\s*(?:${UNIT_WORDS}|m|${PIECES}|${HOURS})\\.?$`, 'iu');
+
+/** A labelled rate under an item (LABELLED_RATE, PRICE_PER_UNIT), when the item's quantity at that rate is its amount. */
+export function labelledRate(text: string, quantity: number, amount: number): string | null {
+  const m = LABELLED_RATE.exec(text) ?? PRICE_PER_UNIT.exec(text);
   return m !== null && qtyTimesPrice(String(quantity), m[1]!) === Math.abs(amount) ? m[1]! : null;
 }
 
@@ -349,6 +369,8 @@ export function itemFromLabel(label: string, amount: ParsedAmount, indent: numbe
     item.sku = m[1]!;
     return item;
   }
+  const column = unitColumn(label, amount, indent);
+  if (column !== null) return column;
   // Only a label that starts or ends with a digit can print a measure before its name or a count after it.
   m = isDigit(label.charCodeAt(0)) ? MEASURED_DESC.exec(label) : null;
   if (m !== null) return counted(m[3]!, amount, indent, m[1]!, m[2]);
@@ -419,6 +441,59 @@ function withoutFigures(label: string, amount: ParsedAmount, indent: number): It
   item.sku = m[1]!;
   return item;
 }
+
+/**
+ * A workshop's or a trade counter's quantity column with its unit, after the name and a column gap: hours of labour
+ * ("Bremsen vorn erneuern  1,5 Std.", "Cambio aceite y filtro  0,80 h"), the German trade's Arbeitswerte ("12 AW"),
+ * pieces ("Ölfilter  1 St") or a measure ("Motoröl 5W-30  4,5 l"), the unit price column after it when printed
+ * ("Vidange + contrôle  0,8 h  78,00", read only when the count at that price is the amount).
+ */
+const DESC_UNIT_COLUMN = new RegExp(`^(.+?)\\s{2,}${NUM}\\s?(?:${UNIT}|${PIECES}|${HOURS}|aw)\\.?(?:\\s{2,}-?${PRICE}-?)?$`, 'iu');
+/** A position number before the name ("10  Inspektion", "020  Ölfilter"): the line's place on the invoice, not its count. */
+const POSITION_BEFORE_NAME = /^\d{1,4}\s{2,}(?=\p{L})/u;
+
+function unitColumn(label: string, amount: ParsedAmount, indent: number): ItemDraft | null {
+  if (!label.includes('  ')) return null;
+  const m = DESC_UNIT_COLUMN.exec(label);
+  if (m === null) return null;
+  const price = m[4];
+  if (price !== undefined && qtyTimesPrice(m[2]!, price) !== Math.abs(amount.minor)) return null;
+  const q = parseDecimal(m[2]!);
+  if (q === null || q.value === 0) return null;
+  // A measure with no price beside it ("Cola  1,5 L", "Motoröl 5W-30  4,5 l") is as often the article's size: it
+  // stays in the name unless a rate under it makes it the quantity (measureInName).
+  const position = POSITION_BEFORE_NAME.exec(m[1]!);
+  if (m[3] !== undefined && price === undefined) {
+    const sized = newItem(position === null ? label : label.slice(position[0].length), amount, indent);
+    if (position !== null) sized.position = Number(position[0]);
+    return sized;
+  }
+  const pieces = m[3] === undefined && !HOURS_OR_AW.test(label.slice(m[1]!.length));
+  // A count of pieces divides the amount ("Schrauben 4x40  200 St  4,99" is a pack): else it is no count.
+  if (pieces && price === undefined && (!Number.isInteger(q.value) || amount.minor % q.value !== 0)) return null;
+  const item = newItem(position === null ? m[1]! : m[1]!.slice(position[0].length), amount, indent);
+  setQuantity(item, m[2]!, m[3], price);
+  // With no price to check it, hours or a count of pieces ("Parken  2 h", "Eier  10 St") may be part of the name or
+  // the article's pack: a rate under it settles it (units.ts). A number before the name may be the count, not the
+  // line's position: positions that run in order settle it.
+  if (price === undefined && (q.value !== 1 || !pieces)) item.ambiguity = `"${label}": a quantity of ${m[2]} or the article's size`;
+  if (position !== null) item.position = Number(position[0]);
+  return item;
+}
+
+/** A measure column at the end of a name ("Motoröl 5W-30 Longlife  4,5 l"): its size, or its quantity. */
+const MEASURE_AT_END = new RegExp(`\\s{2,}${NUM}\\s?${UNIT}\\.?$`, 'iu');
+
+/**
+ * The measure a name ends with in a column of its own, and the name without it ("Motoröl 5W-30  4,5 l"), for a rate
+ * under the line to settle as the quantity; null when the name ends with none.
+ */
+export function measureInName(description: string): { name: string; qty: string; unit: string } | null {
+  const m = MEASURE_AT_END.exec(description);
+  return m === null ? null : { name: description.slice(0, m.index).replace(POSITION_BEFORE_NAME, ''), qty: m[1]!, unit: m[2]! };
+}
+
+const HOURS_OR_AW = new RegExp(`^\\s+${NUM}\\s?(?:${HOURS}|aw)\\.?(?:\\s|$)`, 'iu');
 
 /** A label that prints its count before the name with a sign between them ("2 x Milk", "3 @ Eyebrow Wax"). */
 export function countBeforeName(label: string): boolean {

@@ -74,6 +74,20 @@ const ALTERNATIVES: readonly { mode: BeforeMode; applies: (b: Before) => boolean
   { mode: { sections: true }, applies: () => true },
 ];
 
+/**
+ * Unit `i` names a tax base ("Netto", "Base imponible", "Total HT") and, with the tax lines right under it, makes the
+ * total `t`: the net and its tax, printed between gross-priced items and their total. Only tried once the items
+ * alone close the sum, so a net subtotal that tax is added to ("Subtotal" / "Sales tax") is never read so.
+ */
+function netBeforeTax(units: readonly Unit[], i: number, t: number): boolean {
+  const u = units[i]!;
+  if (i + 1 >= t || u.amount === units[t]!.amount || tenderEvidence(u.ev) > 0 || !TAX_BASE_WORD.test(u.label)) return false;
+  let sum = u.amount;
+  let k = i + 1;
+  for (; k < t && units[k]!.ev.tax >= STRONG; k++) sum += units[k]!.amount;
+  return k > i + 1 && sum === units[t]!.amount;
+}
+
 /** The units before the total: items, subtotals (a running sum printed again), discounts, charges, added tax. */
 function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: boolean, mode: BeforeMode): Before {
   const { liberal = false, tenderWordsAsItems = false, sumsAsItems = false, sections = false } = mode;
@@ -85,6 +99,8 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
   let closedOnce = false;
   let ignoredTender = false;
   let sumAsSubtotal = false;
+  /** A net base line was read (netBeforeTax): the tax lines under it are what the prices included. */
+  let taxIncluded = false;
   for (let i = 0; i < t; i++) {
     const u = units[i]!;
     const ev = u.ev;
@@ -105,6 +121,16 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
       role = 'subtotal';
       closedOnce = true;
       if (ev.subtotal < 0.8) sumAsSubtotal = true;
+    } else if (items > 0 && taxIncluded && ev.tax >= STRONG && ev.tax >= ev.total) {
+      // The tax on the base line above: a tax line, but in the prices already.
+      roles[i] = 'tax';
+      continue;
+    }
+    else if (items > 0 && running === units[t]!.amount && netBeforeTax(units, i, t)) {
+      // The items already make the total: a net line over the tax ("Netto 187,86" / "zzgl. 19 % MwSt 35,69" /
+      // "Rechnungsbetrag 223,55") is the tax table's base, and the tax under it was in the prices.
+      role = 'summary';
+      taxIncluded = true;
     } else if (items > 0 && ev.tax >= STRONG && ev.tax >= ev.total) role = 'tax';
     else if (items > 0 && ev.charge >= STRONG && ev.charge > ev.total) role = 'charge';
     else if (items > 0 && (u.amount < 0 ? !refund || ev.discount >= 0.8 : ev.discount >= 0.8 && closedOnce)) role = 'discount';

@@ -5,7 +5,8 @@
 // unit is — item, subtotal, total, tender, change, tax, discount, charge — is the solver's call (solver.ts).
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
-import { countBeforeName, itemFromLabel, referenceAndUnitPrice, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
+import { sectionHeading } from './sections.js';
+import { countBeforeName, itemFromLabel, labelledRate, measureInName, referenceAndUnitPrice, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
@@ -72,6 +73,8 @@ const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Art\.|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9](?:[A-Z0-9-]|\.(?=[A-Z0-9])){2,})$/i;
 const BULLET = /^[+\-*>•~]\s*/;
 /** A priced line under an item that adds to it: "+ Extra Shot 0.60", "> Add Bacon 2.50" (not '-' or '*': minus, stars). */
+/** The words that open a part of an amount already in it: "dont", "di cui", "davon", "waarvan", "de los cuales", "of which". */
+const OF_WHICH = /^(?:dont|di cui|davon|darin|waarvan|de los cuales|del cual|of which|incl(?:\.|uding|uded)?|inkl\.?|inclus|compris|incluido|incluye|inclusa?|incluso|inbegrepen)\s/iu;
 const ADD_ON = /^[+>•~]\s*\p{L}/u;
 /**
  * "* Peppercorn Sauce 3.50": a star, a space and words is a bullet too, under an item that is not starred itself
@@ -161,6 +164,9 @@ function taxFromTableRow(row: Row, roles: readonly (TaxRole | 'amount')[]): Tax 
 const DECORATED_HEADING = /^([-=*~#])\1+\s*\p{L}.*?\s*\1+$/u;
 const HAS_LOWER = /\p{Ll}/u;
 
+/** Two or more words in capitals, no figure or sign: a heading's shape ("SERVICE PARTS"), or a capitals name's. */
+const HEADING_SHAPED = /^\p{Lu}[\p{Lu}'’&.-]*(?:\s+[\p{Lu}'’&.-]+)+(?:\s+\([^)]*\))?$/u;
+
 /** One word in capitals, no figure: "ENTRÉES", "PRIMI", "BEVANDE". */
 const CAPITALS_WORD = /^\p{Lu}{3,}$/u;
 
@@ -170,7 +176,7 @@ const CAPITALS_WORD = /^\p{Lu}{3,}$/u;
  * line ("BREAD WHITE" over "Family Pack") runs to more words or a figure.
  */
 function headsSection(line: string, name: string): boolean {
-  return CAPITALS_WORD.test(line) && HAS_LOWER.test(name);
+  return (CAPITALS_WORD.test(line) && HAS_LOWER.test(name)) || sectionHeading(line);
 }
 
 /**
@@ -180,6 +186,24 @@ function headsSection(line: string, name: string): boolean {
 const NUMBERED_LABEL = /^\p{L}[\p{L}.]*\s?(?:#|n[°º.]|nr\.?|no\.?)?\s?\d{1,3}\s{2,}(?=\p{L})/u;
 const HAS_DIGIT = /\d/;
 const nameOf = (line: string): string => (HAS_DIGIT.test(line) ? line.replace(NUMBERED_LABEL, '') : line);
+
+/**
+ * Numbers split off before the names as the lines' positions ("10  Inspektion  12 AW", "20  Ölfilter  1 St"): an
+ * invoice numbers its lines in order, so two or more that run upwards are positions; else a number may as well be a
+ * count the reading left out.
+ */
+function settlePositions(units: readonly Unit[], ambiguities: string[]): void {
+  let last = -1;
+  let seen = 0;
+  for (const u of units) {
+    const p = u.item.position;
+    if (p === undefined) continue;
+    if (p <= last) last = Infinity;
+    else last = p;
+    seen++;
+  }
+  if (seen === 1 || last === Infinity) ambiguities.push('a number before a name: a position or a count');
+}
 
 /** Letters only, no amount: the rest of a heading word wrapped under it. */
 function headingWrap(row: Row): boolean {
@@ -398,6 +422,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     readMoneyRow(row);
   }
   settleCountsInNames();
+  settlePositions(units, ambiguities);
   // A line printed among the items that the reading made nothing of: a name, a count or a code went somewhere
   // else, or nowhere, and the sums close all the same.
   if (unread.length > 0) ambiguities.push(`"${unread[0]}": a line among the items that no item took`);
@@ -411,7 +436,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
    * Only between the first item and the total: the header and the footer print lines no item takes.
    */
   function leavePending(at: number, takenBy: string | null): void {
-    if (pending === null || pendingUnder || pastItems || units.length === 0 || at >= wrap.closing || CAPITALS_WORD.test(pending)) return;
+    if (pending === null || pendingUnder || pastItems || units.length === 0 || at >= wrap.closing || CAPITALS_WORD.test(pending) || sectionHeading(pending)) return;
     // A name's bracketed code is its SKU ("Brocha 50mm [31007]"), and the article number before it too ("401233
     // Trail shoe"): neither is part of the description.
     const name = splitArticleCode(nameOf(pending)).name;
@@ -495,6 +520,8 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
         return;
       }
       noteUnsettledWrap(label);
+      // Words in capitals under a name in mixed case: as well the heading of the lines below as the end of this name.
+      if (HEADING_SHAPED.test(label) && HAS_LOWER.test(current.description)) ambiguities.push(`"${label}": a heading or the end of the name above`);
       // The item stays open: its add-ons and modifiers are printed under the wrapped line.
       current.description = `${current.description} ${label}`;
       return;
@@ -563,8 +590,22 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       setQuantity(current!, String(current!.quantity), current!.unit ?? undefined, reference.price);
       return true;
     }
-    const unitPrice = current === null || current.quantity === 1 ? null : unitPriceAlone(text, current.quantity, current.amount);
+    // A measure left in the name ("Motoröl 5W-30  4,5 l") that a rate under it prices ("je 16,90"): the quantity.
+    const measure = current !== null && current.quantity === 1 && current.unitPrice === null ? measureInName(current.description) : null;
+    const rate = measure === null ? null : labelledRate(text, Number(measure.qty.replace(',', '.')), current!.amount);
+    if (rate !== null) {
+      current!.description = measure!.name;
+      setQuantity(current!, measure!.qty, measure!.unit, rate);
+      return true;
+    }
+    const unitPrice = current === null ? null : current.quantity === 1 ? labelledRate(text, 1, current.amount) : (unitPriceAlone(text, current.quantity, current.amount) ?? labelledRate(text, current.quantity, current.amount));
     if (unitPrice === null) return false;
+    // The rate settles a measure read as the quantity (a size is not priced per unit).
+    if (current!.ambiguity !== null && current!.ambiguity.endsWith("or the article's size")) {
+      const noted = ambiguities.indexOf(current!.ambiguity);
+      if (noted >= 0) ambiguities.splice(noted, 1);
+      current!.ambiguity = null;
+    }
     setQuantity(current!, String(current!.quantity), undefined, unitPrice);
     return true;
   }
@@ -651,6 +692,12 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
       current.discounts.push({ description: label.replace(BULLET, ''), amount: -Math.abs(amount.minor) });
       return;
     }
+    // "dont éco-participation DEEE : 10,00 €", "di cui contributo RAEE 16,00", "davon Pfand 0,25": a part of the
+    // amount above, already in it (an eco fee, a deposit), stated under the article: its detail, never a line to add.
+    if (current !== null && underItem && amount.minor > 0 && OF_WHICH.test(label) && ev.tax < 0.6) {
+      current.modifiers.push({ description: row.text.trim(), amount: null });
+      return;
+    }
     const addOn = underItem && (ADD_ON.test(label) || (STAR_BULLET.test(label) && current !== null && !current.description.startsWith('*')));
     if (current !== null && (indented || addOn) && amount.minor > 0 && ev.charge < 0.6 && ev.tax < 0.6) {
       current.modifiers.push({ description: label.replace(BULLET, ''), amount: amount.minor });
@@ -696,6 +743,9 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     // wrapped line that could not end the item above (readPlainRow) starts this one, whatever the receipt's side.
     if (nameAbove && !headsSection(pending!, item.description)) {
       if (wrap.side === 'above') noteUnsettledWrap(pending!);
+      // Words in capitals over a name in mixed case ("SERVICE PARTS" over "Oil filter"): as well a heading as the
+      // start of the name.
+      if (!pastItems && HEADING_SHAPED.test(pending!) && HAS_LOWER.test(item.description)) ambiguities.push(`"${pending}": a heading or the start of the name under it`);
       item.description = `${nameOf(pending!)} ${item.description}`;
     }
     push(row, item);
