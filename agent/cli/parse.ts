@@ -68,6 +68,14 @@ interface BasketOptions {
   decoder: DecoderOptions;
 }
 
+/**
+ * The young generation held while jobs stream (young-generation.ts): the least that keeps what a job has alive
+ * across a scavenge out of the old generation, as measured on 50 MB of receipts (peak RSS: text held at 4 MiB 59 MiB,
+ * at 8 MiB 64; baskets at 4 MiB 96 MiB, at 8 MiB 75).
+ */
+const DOCUMENTS_YOUNG_MIB = 4;
+const BASKETS_YOUNG_MIB = 8;
+
 /** Writes to stdout, waiting when the reader is slower than the decoder. */
 async function write(text: string): Promise<void> {
   holdYoungGenerationOnceGrown();
@@ -135,7 +143,7 @@ export async function parse(files: string[], options: ParseOptions, command: Com
 
   if (basketOptions !== undefined) return writeBaskets(files, basketOptions);
   const output = await OUTPUTS[options.format]();
-  await whileYoungGenerationHeld(async () => {
+  await whileYoungGenerationHeld(DOCUMENTS_YOUNG_MIB, async () => {
     await write(output.start());
     for (const file of files) {
       let job = 0;
@@ -156,7 +164,7 @@ export async function parse(files: string[], options: ParseOptions, command: Com
 async function writeBaskets(files: string[], options: BasketOptions): Promise<void> {
   const { documentId, extractBasket } = await import('../extract/extract-basket.js');
   const { profiles, timezone, currency, locale } = options;
-  await whileYoungGenerationHeld(async () => {
+  await whileYoungGenerationHeld(BASKETS_YOUNG_MIB, async () => {
     for (const file of files) {
       try {
         for await (const { doc, bytes } of jobsOf(file, options.decoder)) {
