@@ -93,7 +93,7 @@ function startUps(commands: readonly (() => ChildRun)[]): ChildRun[] {
 }
 
 function line(label: string, value: string): string {
-  return `  ${label.padEnd(44)}${value}`;
+  return `  ${label.padEnd(50)}${value}`;
 }
 
 function startUpFigures(r: ChildRun): string {
