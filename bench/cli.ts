@@ -7,9 +7,9 @@
 //    On a shared machine wall time includes waiting for the CPU, so user+sys CPU time is printed and judged
 //    beside it, and Node's own start-up (`node -e 0`) is measured in the same rounds as the floor, each command's
 //    figures with what it costs above it.
-//  - streaming: peak RSS and time of `parse --json` (baskets) and `parse --format text` on 1 MB and 50 MB of
-//    receipts, and the 50 MB / 1 MB ratio of peak RSS. Target: memory flat whatever the input size (ratio ~1;
-//    before streaming, --json took 497 MiB for 50 MB).
+//  - streaming: peak RSS and time of `parse --json` (baskets), `parse --format text`, `parse --json --document` and
+//    `parse --format html` on 1 MB and 50 MB of receipts, and the 50 MB / 1 MB ratio of peak RSS. Target: memory
+//    flat whatever the input size (ratio ~1; before streaming, --json took 497 MiB for 50 MB).
 // Run alone with `npm run build && node dist/bench/cli.js`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,7 +93,7 @@ function startUps(commands: readonly (() => ChildRun)[]): ChildRun[] {
 }
 
 function line(label: string, value: string): string {
-  return `  ${label.padEnd(44)}${value}`;
+  return `  ${label.padEnd(50)}${value}`;
 }
 
 function startUpFigures(r: ChildRun): string {
@@ -155,6 +155,8 @@ export async function benchCli(): Promise<void> {
     for (const [name, args] of [
       ['parse --json', ['--json']],
       ['parse --format text', ['--format', 'text']],
+      ['parse --json --document', ['--json', '--document']],
+      ['parse --format html', ['--format', 'html']],
     ] as const) {
       const runs = files.map(({ label, file }) => {
         const r = runCli(['parse', ...args, file]);

@@ -1,8 +1,9 @@
 // `posbridge parse FILE...`: decode captured print jobs and show them as text, document JSON or an HTML preview,
 // or (`--json`) extract one basket per receipt as JSON Lines. Every format streams: files are read in chunks and
-// each job is written as soon as the decoder completes it, so a capture of any size runs in bounded memory and
-// the first receipt shows while the rest is still being read. Only what the chosen format needs is loaded: the
-// renderer of that format, and the extractor only for baskets.
+// each job is written as soon as the decoder completes it, with V8's young generation held small
+// (young-generation.ts), so a capture of any size runs in the memory of a small one and the first receipt shows
+// while the rest is still being read. Only what the chosen format needs is loaded: the renderer of that format, and
+// the extractor only for baskets.
 import { once } from 'node:events';
 import type { Command } from './commander.js';
 import type { PrintedDocument } from '../decode/document.js';
@@ -11,6 +12,7 @@ import { adoptTimeZone, isTimeZone } from '../extract/dates.js';
 import type { LayoutProfile } from '../extract/profile.js';
 import { documentsOf, jobsOf } from './capture-file.js';
 import type { ParseFormat } from './main.js';
+import { holdYoungGenerationOnceGrown, whileYoungGenerationHeld } from './young-generation.js';
 
 /** How one output format lays documents out; the only place a format is chosen. */
 interface Output {
@@ -66,8 +68,17 @@ interface BasketOptions {
   decoder: DecoderOptions;
 }
 
+/**
+ * The young generation held while jobs stream (young-generation.ts): the least that keeps what a job has alive
+ * across a scavenge out of the old generation, as measured on 50 MB of receipts (peak RSS: text held at 4 MiB 59 MiB,
+ * at 8 MiB 64; baskets at 4 MiB 96 MiB, at 8 MiB 75).
+ */
+const DOCUMENTS_YOUNG_MIB = 4;
+const BASKETS_YOUNG_MIB = 8;
+
 /** Writes to stdout, waiting when the reader is slower than the decoder. */
 async function write(text: string): Promise<void> {
+  holdYoungGenerationOnceGrown();
   if (text.length > 0 && !process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
@@ -132,16 +143,18 @@ export async function parse(files: string[], options: ParseOptions, command: Com
 
   if (basketOptions !== undefined) return writeBaskets(files, basketOptions);
   const output = await OUTPUTS[options.format]();
-  await write(output.start());
-  for (const file of files) {
-    let job = 0;
-    try {
-      for await (const doc of documentsOf(file, decoderOptions)) await write(output.document(doc, file, ++job));
-    } catch (err) {
-      fileFailed(file, err);
+  await whileYoungGenerationHeld(DOCUMENTS_YOUNG_MIB, async () => {
+    await write(output.start());
+    for (const file of files) {
+      let job = 0;
+      try {
+        for await (const doc of documentsOf(file, decoderOptions)) await write(output.document(doc, file, ++job));
+      } catch (err) {
+        fileFailed(file, err);
+      }
     }
-  }
-  await write(output.finish());
+    await write(output.finish());
+  });
 }
 
 /**
@@ -151,16 +164,18 @@ export async function parse(files: string[], options: ParseOptions, command: Com
 async function writeBaskets(files: string[], options: BasketOptions): Promise<void> {
   const { documentId, extractBasket } = await import('../extract/extract-basket.js');
   const { profiles, timezone, currency, locale } = options;
-  for (const file of files) {
-    try {
-      for await (const { doc, bytes } of jobsOf(file, options.decoder)) {
-        // documentId hashes a document's range of the bytes given; here those bytes are the job's alone.
-        const id = documentId(bytes, { ...doc, start: 0, end: bytes.length });
-        const basket = extractBasket(doc, { id, profiles, timezone, ...(currency !== undefined && { currency }), ...(locale !== undefined && { locale }) });
-        if (basket !== null) await write(`${JSON.stringify(basket)}\n`);
+  await whileYoungGenerationHeld(BASKETS_YOUNG_MIB, async () => {
+    for (const file of files) {
+      try {
+        for await (const { doc, bytes } of jobsOf(file, options.decoder)) {
+          // documentId hashes a document's range of the bytes given; here those bytes are the job's alone.
+          const id = documentId(bytes, { ...doc, start: 0, end: bytes.length });
+          const basket = extractBasket(doc, { id, profiles, timezone, ...(currency !== undefined && { currency }), ...(locale !== undefined && { locale }) });
+          if (basket !== null) await write(`${JSON.stringify(basket)}\n`);
+        }
+      } catch (err) {
+        fileFailed(file, err);
       }
-    } catch (err) {
-      fileFailed(file, err);
     }
-  }
+  });
 }
