@@ -26,13 +26,8 @@ const SLICE_MS = 20;
 /**
  * Bytes waiting for the decoder kept in memory; past this (a flood the decoder cannot keep up with) the queue only
  * points at the journal and reads them back when their turn comes, so memory stays bounded however far behind.
- * Small, because what it holds outlives young collections: a chunk kept here is promoted and only freed by a full
- * collection, and the chunks the passthrough posted were allocated there, so they keep the main thread's malloc
- * arena grown too. Measured on bench store's 50 MB flood (plain start, 3 runs each): at 2 MiB the main arena
- * reached 21-32 MiB in some runs (peak RSS 138-148 MiB), at 512 KiB 14-20 MiB (128-131 MiB). A receipt's few KiB
- * still wait in memory.
  */
-const QUEUED_BYTES_IN_MEMORY = 512 * 1024;
+const QUEUED_BYTES_IN_MEMORY = 2 * 1024 * 1024;
 /** Captured bytes held for the next commit beyond which they are committed at once (JobWriter flushAtBytes). */
 const COMMIT_AT_BYTES = 1024 * 1024;
 
