@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JobFramer, RAW_PART_BYTES } from '../../agent/capture/framer.js';
+import { JobFramer } from '../../agent/capture/framer.js';
 import type { StreamDecoder } from '../../agent/model/index.js';
 import { jobIdTime } from '../../agent/capture/job-id.js';
 import type { FramedJob } from '../../agent/capture/types.js';
@@ -129,19 +129,23 @@ describe('JobFramer', () => {
     expect(next.jobs.at(-1)!.decodeError).toBeNull();
   });
 
-  it('at shutdown with a backlog (storeRaw) stores the rest in parts as it comes, so a session never holds it whole', () => {
-    const rest = Buffer.concat(Array.from({ length: Math.ceil((3 * RAW_PART_BYTES) / COFFEE.length) }, () => COFFEE));
+  it('at shutdown with a backlog (storeRaw) stores each chunk as a job as it comes, holding none of the rest', () => {
+    const rest = Buffer.concat(Array.from({ length: 3 * 1024 }, () => COFFEE));
     const jobs: FramedJob[] = [];
     const framer = new JobFramer(INFO, { idleGapMs: 1_000, maxJobBytes: 1 << 30 }, (job) => jobs.push(job));
     framer.storeRaw('shutting down');
-    for (let i = 0; i < rest.length; i += 4096) {
-      framer.data(rest.subarray(i, i + 4096), 1_700_000_000_000);
-      // Never more than one part (and a chunk) held back.
-      expect(i + 4096 - jobs.reduce((n, j) => n + j.bytes.length, 0)).toBeLessThanOrEqual(RAW_PART_BYTES + 4096);
+    const chunks = [];
+    for (let i = 0; i < rest.length; i += 64 * 1024) chunks.push(rest.subarray(i, i + 64 * 1024));
+    for (const [i, chunk] of chunks.entries()) {
+      framer.data(chunk, 1_700_000_000_000);
+      // Nothing held back: a held view would keep the chunk alive until the next one of this session comes.
+      expect(jobs).toHaveLength(i + 1);
+      expect(jobs.at(-1)!.bytes).toBe(chunk);
+      expect(framer.settledOffset).toBe(jobs.reduce((n, j) => n + j.bytes.length, 0));
     }
     framer.end('shutdown');
-    expect(jobs.length).toBe(Math.ceil(rest.length / RAW_PART_BYTES));
-    expect(jobs.every((j) => j.bytes.length <= RAW_PART_BYTES && j.decodeError === 'shutting down' && j.documents.length === 0)).toBe(true);
+    expect(jobs).toHaveLength(chunks.length);
+    expect(jobs.every((j) => j.endedBy === 'shutdown' && j.decodeError === 'shutting down' && j.documents.length === 0)).toBe(true);
     expect(Buffer.concat(jobs.map((j) => j.bytes))).toEqual(rest);
   });
 

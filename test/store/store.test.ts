@@ -142,6 +142,17 @@ describe('Store', () => {
     reader.close();
   });
 
+  it("keeps each connection's page cache at SQLite's 2 MiB, not better-sqlite3's 16 MB (the daemon's memory in a flood)", () => {
+    const file = join(dir, 'p.db');
+    const writer = Store.open(file);
+    const reader = Store.open(file, { readonly: true });
+    // Negative: KiB, whatever the page size.
+    expect(writer.pragma('cache_size')).toEqual([{ cache_size: -2048 }]);
+    expect(reader.pragma('cache_size')).toEqual([{ cache_size: -2048 }]);
+    writer.close();
+    reader.close();
+  });
+
   it('migrates a new file to the current schema version', () => {
     const store = Store.open(join(dir, 'new.db'));
     expect(store.pragma('user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
