@@ -93,7 +93,9 @@ const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
  */
 const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\p{L}.*)$`, 'iu');
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
-const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
+// A figure before a measure's unit is the article's size, not its count ("15 GAL LIVE OAK", a fifteen-gallon tree;
+// "2 kg Kartoffeln", a sack): the name keeps it.
+const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(?!(?:${UNIT_WORDS}|qt|pt|in|ft|cf)\\.?(?:\\s|$))(\\p{L}.*)$`, 'iu');
 /**
  * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2", with a space
  * before its sign "Black pudding  2 x"): two spaces apart, so not a pack size ("Uova 6 pz").
