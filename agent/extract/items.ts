@@ -262,7 +262,7 @@ export function qtyPriceColumns(label: string, amount: number): { qty: string; u
 /** A qty/price line "2 @ 1.99" read as [qty, unit, price]. */
 export function qtyLine(text: string): { qty: string; unit: string | undefined; price: string } | null {
   const m = QTY_LINE.exec(text.trim());
-  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: perUnit(text, m[3]!) };
+  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: perUnit(text, m[3]!, m[2]) };
 }
 
 const PER_HUNDRED = /\/\s*100\s?\p{L}/u;
@@ -271,10 +271,12 @@ const PER_HUNDRED = /\/\s*100\s?\p{L}/u;
  * The price of one unit, when the line prices a hundred ("250 g x 3,90/100g" is 0.039 a gram): so that the count at
  * that price is the amount, as for every other line.
  */
-function perUnit(text: string, price: string): string {
+function perUnit(text: string, price: string, unit?: string): string {
   if (!text.includes('100') || !PER_HUNDRED.test(text)) return price;
   const d = parseDecimal(price);
-  return d === null ? price : String(Number((d.value / 100).toFixed(4)));
+  // A weight in kilograms at a price per 100 g ("0,238 kg x 2,49 €/100g"): ten hundreds a kilogram.
+  const perHundred = unit !== undefined && unit.toLowerCase() === 'kg' && /\/\s*100\s?g\b/i.test(text) ? 10 : 1 / 100;
+  return d === null ? price : String(Number((d.value * perHundred).toFixed(4)));
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;

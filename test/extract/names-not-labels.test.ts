@@ -61,3 +61,13 @@ describe('a size before the name', () => {
     expect(lines(b)).toEqual([['Croissants', 2, 300]]);
   });
 });
+
+describe('a weight in kilograms at a price per 100 g', () => {
+  it('reads "0,238 kg x 2,49 €/100g" under the name as the weighed count', () => {
+    const b = extract('EUR', lr('Oliven Kalamata', '5,93'), line([3, '0,238 kg x 2,49 €/100g']), lr('Tee lose', '9,75'), line([3, '250 g x 3,90/100g']), rule(), lr('SUMME', '15,68'), lr('BAR', '15,68'));
+    expect(lines(b)).toEqual([
+      ['Oliven Kalamata', 0.238, 593],
+      ['Tee lose', 250, 975],
+    ]);
+  });
+});
