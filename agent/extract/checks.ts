@@ -128,6 +128,12 @@ function taxesCheck(b: ExtractedBasket): Check {
   if (b.taxes.length === 1 && b.taxes[0]!.rate === null && b.items.some((i) => rateOfCode(i.taxCode) !== null)) {
     wrong.push(`tax ${formatMinor(b.taxes[0]!.tax)} is at none of the rates its lines print`);
   }
+  // No rate charges a tax of more than a quarter of what is paid (27 % on the net is 21 % of the gross): taxes that
+  // sum to more were read from some other line (a net "excl. tax", a gross).
+  if (b.total !== null && b.total !== 0) {
+    const all = b.taxes.reduce((s, t) => s + Math.abs(t.tax), 0);
+    if (all * 4 > Math.abs(b.total)) wrong.push(`taxes ${formatMinor(all)} are more than a quarter of total ${formatMinor(b.total)}`);
+  }
   return wrong.length === 0
     ? check('taxes', true, `${b.taxes.length} tax line(s) consistent`)
     : check('taxes', false, wrong.join('; '));

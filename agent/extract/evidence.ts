@@ -253,6 +253,13 @@ export function compileVocabulary(extra: Partial<Record<Concept, string[]>> = {}
 
 const empty = (): Evidence => ({ total: 0, subtotal: 0, change: 0, tax: 0, discount: 0, charge: 0, summary: 0, refund: 0, card: 0, cash: 0, voucher: 0, giftcard: 0, other: 0 });
 
+/** The most words a label may have for a word of it to be read as a misprinted vocabulary word. */
+const FUZZY_WORDS = 3;
+
+/** A word for "without" before a tax word, in the six languages (words as labelWords leaves them). */
+const EXCLUDES_TAX =
+  / (?:excl|exkl|exclusief|exclusive|excluding|exklusive|ex|ohne|zonder|hors|sans|sin|senza|esclusa|before|pre) (?:vat|mwst|ust|tva|tax|taxes|btw|iva|steuer|imposta)(?= )/;
+
 /** Evidence per concept for one label: the strongest word or phrase of each concept (0..1). */
 export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
   const ev = empty();
@@ -276,7 +283,9 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
       continue;
     }
     if (w.length < 5) continue;
-    for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
+    // A misprinted label word ("Chnage", "Totall") is read in a label of a few words; in an article's longer name a
+    // word one letter from a label word is the name's own ("Probe Chanel Chance 1,5ml" is no change line).
+    if (ws.length <= FUZZY_WORDS) for (const f of vocab.fuzzy.get(w[0]!) ?? []) if (nearlyEqual(w, f.word)) ev[f.concept] = Math.max(ev[f.concept], f.weight);
     // A compound's first part is at least a short word of its own ("Warengutschein"), never a stray letter or two.
     for (const h of vocab.compoundHeads) if (w.length >= h.word.length + 3 && w.endsWith(h.word)) ev[h.concept] = Math.max(ev[h.concept], h.weight);
     if (w.length >= 7 && bonCompound(w)) ev.voucher = Math.max(ev.voucher, 0.7);
@@ -285,6 +294,14 @@ export function evidenceOf(label: string, vocab: CompiledVocabulary): Evidence {
   }
   // "Sub" + "total", "total savings", "TOTAL HT": the qualifier wins over the bare total word.
   if (ev.subtotal > 0 || ev.summary >= 1) ev.total = Math.min(ev.total, 0.2);
+  // "Totaal excl. BTW", "Summe ohne MwSt", "Total hors TVA", "Subtotal ex VAT": the tax word says what the amount
+  // leaves out, so the line states the amount before tax: no tax line, and no total; a note of the net, summed
+  // with nothing (it is the items' running sum only where they are priced net).
+  if (ev.tax > 0 && EXCLUDES_TAX.test(joined)) {
+    ev.tax = 0;
+    ev.total = Math.min(ev.total, 0.2);
+    ev.summary = Math.max(ev.summary, 0.8);
+  }
   if (/\b(?:ht|net|netto|excl|base)\b/.test(joined) && ev.total > 0 && ev.tax === 0) ev.total *= 0.5;
   return ev;
 }

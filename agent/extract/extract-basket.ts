@@ -7,7 +7,7 @@ import type { Basket } from './basket.js';
 import { calibratedConfidence, runChecks } from './checks.js';
 import { resolveContext } from './context.js';
 import { DEFAULT_TIMEZONE, isTimeZone } from './dates.js';
-import { readBasket } from './extractor.js';
+import { dropUntaxed, readBasket } from './extractor.js';
 import type { LayoutProfile } from './profile.js';
 import { rowsOf, type Row } from './rows.js';
 import { rulesFor } from './rules.js';
@@ -85,6 +85,7 @@ export function extractBasket(doc: PrintedDocument, ctx: ExtractContext): Basket
     if (ctx.tillId !== undefined) body.tillId ??= ctx.tillId;
     if (ctx.storeId !== undefined) body.storeId ??= ctx.storeId;
     const checks = runChecks(body);
+    dropUntaxed(body.taxes);
     // Field by field in the basket's order, not a spread of `body`: this runs once per receipt, spreads are slow.
     return {
       id: ctx.id,

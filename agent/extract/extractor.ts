@@ -325,6 +325,17 @@ function asTender(type: TenderType, amount: number): Tender {
   return { type, amount, scheme: null, maskedPan: null, authCode: null, entryMode: null };
 }
 
+/**
+ * Removes the tax lines of nothing at no rate ("E Exempt  89.00  0.00  89.00" in a tax table): no tax was charged
+ * there, and the basket's tax lines are the taxes charged (a row at 0 % is a rate, and stays). Run after the checks,
+ * which sum such a row's gross with the others'.
+ */
+export function dropUntaxed(taxes: Tax[]): void {
+  let k = 0;
+  for (const t of taxes) if (t.tax !== 0 || t.rate !== null) taxes[k++] = t;
+  taxes.length = k;
+}
+
 /** Rows → basket fields. Never throws on well-typed rows; the caller guards anyway. */
 export function readBasket(doc: PrintedDocument, rows: readonly Row[], rules: Rules, opts: ReadOptions): { basket: ExtractedBasket; signals: ReadSignals } {
   const f = rules.fields;

@@ -38,7 +38,7 @@ const SHOP_REGISTRATION = '(?:station|store|shop|branch|site|premises|reg|regist
 // Angelico", "Factory" are no labels.
 const DOCUMENT_LABELS =
   'receipt|rcpt|bon|beleg|ticket|tkt|tck|tiq|scontrino|scontr|factura|facture|fra(?=\\.)|fact(?=\\.)|invoice|inv|rechnung|rg|' +
-  'documento|doc|vente|sale|ref|bill|addition|conto|quittung|kassenbon|kassabon|volg|rekening|recibo|fattura|operaci[oó]n|' +
+  'documento|doc|vente|sale|ref|bill|addition|conto|quittung|kassenbon|kassabon|volg|rekening|factuur|kwitantie|recibo|fattura|operaci[oó]n|' +
   // A French "facturette" is the receipt of a card payment or a small sale.
   'facturette|' +
   // A hire's agreement is the document a rental prints ("Mietvertrag", "Huurovereenkomst", "Rental agreement").
@@ -239,7 +239,8 @@ export function receiptNumberFromCodes(codes: readonly BarcodeRef[], storeId: st
  * the header prints no card). Not a date, time, price or phone number (the lookahead), nor a US state and ZIP code
  * ("NY 12205"; "TR: 31208" is an id).
  */
-const UNNAMED_ID = /(?:^|\s)(\p{L}[\p{L}.]{0,9})\s?[:#.]?\s?((?:\p{Lu}{1,3}-?)?\**\d{3,})(?![\d.,:/-]|\s?\p{L})/gu;
+// The id may run on in dashed groups ("FACTUUR 2025-00981", a year's invoice series), never as an ISO date.
+const UNNAMED_ID = /(?:^|\s)(\p{L}[\p{L}.]{0,9})\s?[:#.]?\s?((?:\p{Lu}{1,3}-?)?\**(?!\d{4}-\d\d-\d\d)\d{3,}(?:-\d{2,})*)(?![\d.,:/-]|\s?\p{L})/gu;
 /**
  * Labels of the numbers every header prints that are not the receipt's: tax ids, phones, store, till, staff, and the
  * year a shop was founded ("Churrería desde 1951", "Bakers since 1987", "seit 1928").

@@ -93,7 +93,9 @@ const QTY_WORD_DESC = new RegExp(`^${QTY_WORD}\\s+(\\p{L}.*)$`, 'iu');
  */
 const MEASURED_DESC = new RegExp(`^(\\d+[.,]\\d{3})\\s?${COLUMN_UNIT}\\.?\\s+(\\p{L}.*)$`, 'iu');
 const DESC_X_QTY = /^(.+?)\s+[x×]\s*(\d{1,4})$/i;
-const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(\\p{L}.*)$`, 'iu');
+// A figure before a measure's unit is the article's size, not its count ("15 GAL LIVE OAK", a fifteen-gallon tree;
+// "2 kg Kartoffeln", a sack): the name keeps it.
+const QTY_DESC = new RegExp(`^(\\d{1,3})${PIECES_AFTER}\\s+(?!(?:${UNIT_WORDS}|qt|pt|in|ft|cf)\\.?(?:\\s|$))(\\p{L}.*)$`, 'iu');
 /**
  * A quantity column after the name ("Trockner 30 Min   2 Stk.", "Hopbel Blond  4x", "DECK SCREW  x2", with a space
  * before its sign "Black pudding  2 x"): two spaces apart, so not a pack size ("Uova 6 pz").
@@ -280,7 +282,7 @@ export function qtyPriceColumns(label: string, amount: number): { qty: string; u
 /** A qty/price line "2 @ 1.99" read as [qty, unit, price]. */
 export function qtyLine(text: string): { qty: string; unit: string | undefined; price: string } | null {
   const m = QTY_LINE.exec(text.trim());
-  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: perUnit(text, m[3]!) };
+  return m === null ? null : { qty: m[1]!, unit: m[2] ?? m[4], price: perUnit(text, m[3]!, m[2]) };
 }
 
 const PER_HUNDRED = /\/\s*100\s?\p{L}/u;
@@ -289,10 +291,12 @@ const PER_HUNDRED = /\/\s*100\s?\p{L}/u;
  * The price of one unit, when the line prices a hundred ("250 g x 3,90/100g" is 0.039 a gram): so that the count at
  * that price is the amount, as for every other line.
  */
-function perUnit(text: string, price: string): string {
+function perUnit(text: string, price: string, unit?: string): string {
   if (!text.includes('100') || !PER_HUNDRED.test(text)) return price;
   const d = parseDecimal(price);
-  return d === null ? price : String(Number((d.value / 100).toFixed(4)));
+  // A weight in kilograms at a price per 100 g ("0,238 kg x 2,49 €/100g"): ten hundreds a kilogram.
+  const perHundred = unit !== undefined && unit.toLowerCase() === 'kg' && /\/\s*100\s?g\b/i.test(text) ? 10 : 1 / 100;
+  return d === null ? price : String(Number((d.value * perHundred).toFixed(4)));
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;

@@ -230,7 +230,13 @@ function amountAlone(row: Row | undefined): boolean {
 }
 
 function wrappedLine(row: Row | undefined): boolean {
-  return row !== undefined && row.amount === null && row.cells.length === 1 && WRAPPED.test(row.text) && qtyLine(row.text) === null && !BULLET.test(row.text);
+  return row !== undefined && row.amount === null && row.cells.length === 1 && WRAPPED.test(row.text) && qtyLine(row.text) === null && !BULLET.test(row.text) && !codeLine(row.text);
+}
+
+/** An article's EAN or SKU on a line of its own ("EAN 3145891164602", "Art.-Nr. 40-1187"): a code, no wrapped name. */
+function codeLine(text: string): boolean {
+  const t = text.trim();
+  return EAN_LINE.test(t) || SKU_LINE.test(t);
 }
 
 /** A priced line with a description of its own (not "0.452 kg @ £2.20/kg  0.99", which prices the line above). */
