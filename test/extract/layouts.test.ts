@@ -131,6 +131,24 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
     layouts: 21,
     receipts: 84,
   },
+  // The seventeenth batch, free-form (21 layouts, 84 receipts), written blind at once with the eighteenth. Scored blind
+  // at 90c0d14: all 0.952, items 0.796, tax 0.928, receipt number 0.94, the rest 1; 34 at 0.9 or more, 26 of them fully
+  // correct. The no-rate tax doubt (bb1d3a9, written before it) took 4 of its 8 wrong there below 0.9 and no right one.
+  // Then tuned on its workshop and appliance lines (h/ta: hours/AW/pieces columns, rates under the line, labour and
+  // parts headings, included eco-fees, a net line over its tax, credit-note numbers) and on its confident wrong
+  // readings and weighed goods (h/tb: an amount "excl. BTW" is no tax, an exempt row of a tax table, "factuur", a
+  // loose match only in short labels, an EAN line under an article, a size before a name, per 100 g by the kg; taxes
+  // over a quarter of the total and a dashed id under an unknown label doubted): all 0.994, items 0.958, the rest 1;
+  // 57 at 0.9 or more, all fully correct. Below the development thresholds (items): a sushi split check's priced
+  // extras, a nursery's flats, a salumeria's line and a jeweller's engraving note, each flagged below 0.9.
+  {
+    part: 'development-17',
+    floors: { items: 0.958, total: 1, tenders: 1, tax: 1, currency: 1, receiptNumber: 1, time: 1, all: 0.994 },
+    at09: 57,
+    below: true,
+    layouts: 21,
+    receipts: 84,
+  },
 ];
 
 /**
@@ -143,6 +161,9 @@ const DEVELOPMENT_BATCHES: { part: Part; floors: Floors; at09: number; below?: t
 // 17 -> 16, each with as many right there as before.
 // Then a tax read at no rate while the receipt prints one doubted (kept on development-17's blind evidence, 8 -> 4
 // wrong there): held-out-14 31 -> 27, held-out-16 16 -> 9, held-out-18 7 as it was, each with as many right there.
+// After the seventeenth's tuning (h/ta, h/tb), floors and counts at what each measures: held-out-12 wrong 16 -> 12
+// (right 23); held-out-14 right 25 -> 27, wrong 27; held-out-16 right 43 -> 46, wrong 9 -> 8; held-out-18 all 0.937 ->
+// 0.947, right 30 -> 39, wrong 7 -> 5 (h/ta alone had taken it to 9 wrong; h/tb's doubts brought it back).
 const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt09: number }[] = [
   // Missed: two descriptions wrapped onto a second line read as their first line only (one at confidence 1), a voided
   // line whose long label wraps (0.4).
@@ -151,28 +172,23 @@ const BLIND_BATCHES: { part: Part; floors: Floors; correctAt09: number; wrongAt0
   // and after it (at 511f7ff), with the same figures both times: all 0.906, items 0.642, total 0.95, tenders 0.95,
   // tax 0.90, receipt number 0.90, time 1; 43 at 0.9 or more, 23 of them fully correct. The eleventh's doubt signals
   // did not carry over.
-  { part: 'held-out-12', floors: { items: 0.642, total: 0.95, tenders: 0.95, tax: 0.9, currency: 1, receiptNumber: 0.9, time: 1, all: 0.906 }, correctAt09: 23, wrongAt09: 16 },
+  { part: 'held-out-12', floors: { items: 0.642, total: 0.95, tenders: 0.95, tax: 0.9, currency: 1, receiptNumber: 0.9, time: 1, all: 0.906 }, correctAt09: 23, wrongAt09: 12 },
   // Free-form, written blind while the extractor was tuned on the thirteenth. Scored before that tuning (at
   // 37693fc): all 0.894, items 0.48, tax 0.80, tenders 0.975, total, currency, receipt number and time 1; 50 at 0.9
   // or more, only 20 of them fully correct. After it (at the merge of h/t13): all 0.915, items 0.578, tax 0.85, the
   // rest as before; 58 at 0.9 or more, 25 of them fully correct. Honest confidence is still far off here.
-  { part: 'held-out-14', floors: { items: 0.577, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.914 }, correctAt09: 25, wrongAt09: 27 },
+  { part: 'held-out-14', floors: { items: 0.598, total: 1, tenders: 0.975, tax: 0.85, currency: 1, receiptNumber: 1, time: 1, all: 0.917 }, correctAt09: 27, wrongAt09: 27 },
   // Free-form, the sixteenth batch, written blind at once with the fifteenth (development-15) by two writers (21
   // layouts, 84 receipts). Scored blind at d804ad5: all 0.938, items 0.779, tenders 0.881, tax 0.905, the rest 1, 51 at
   // 0.9 or more, 35 of them fully correct. Only ever scored.
   // The sixteenth after the fifteenth's tender, tax and id tuning (h/t2): all 0.951, tenders 0.976; 56 at 0.9 or
   // more, 39 fully correct and 17 wrong (one more wrong there than blind, four more right). After the tenth's and
   // eleventh's item tuning too (h/t1): all 0.958, items 0.826; 60 at 0.9 or more, 43 fully correct, 17 wrong.
-  { part: 'held-out-16', floors: { items: 0.826, total: 1, tenders: 0.976, tax: 0.904, currency: 1, receiptNumber: 1, time: 1, all: 0.958 }, correctAt09: 43, wrongAt09: 9 },
-  // Free-form, the seventeenth batch, written blind at once with the eighteenth by two writers from disjoint shop
-  // lists (21 layouts, 84 receipts each). Scored blind at 90c0d14: all 0.952, items 0.796, tax 0.928, receipt number
-  // 0.94, total, tenders, currency and time 1; 34 at 0.9 or more, 26 of them fully correct. Held here at its blind
-  // figures until it is tuned on (it then becomes development-17 of DEVELOPMENT_BATCHES).
-  { part: 'development-17', floors: { items: 0.796, total: 1, tenders: 1, tax: 0.928, currency: 1, receiptNumber: 0.94, time: 1, all: 0.952 }, correctAt09: 26, wrongAt09: 4 },
+  { part: 'held-out-16', floors: { items: 0.854, total: 1, tenders: 0.976, tax: 0.952, currency: 1, receiptNumber: 1, time: 1, all: 0.969 }, correctAt09: 46, wrongAt09: 8 },
   // Free-form, the eighteenth batch, written blind at once with the seventeenth. Scored blind at 90c0d14: all 0.937,
   // items 0.766, total 0.952, tenders 0.952, tax 0.916, time 0.976, currency and receipt number 1; 37 at 0.9 or more,
   // 30 of them fully correct. Only ever scored.
-  { part: 'held-out-18', floors: { items: 0.766, total: 0.952, tenders: 0.952, tax: 0.916, currency: 1, receiptNumber: 1, time: 0.976, all: 0.937 }, correctAt09: 30, wrongAt09: 7 },
+  { part: 'held-out-18', floors: { items: 0.832, total: 0.952, tenders: 0.952, tax: 0.916, currency: 1, receiptNumber: 1, time: 0.976, all: 0.947 }, correctAt09: 39, wrongAt09: 5 },
 ];
 const blindParts = new Set<Part>(BLIND_BATCHES.map((b) => b.part));
 
