@@ -456,6 +456,9 @@ const DESC_UNIT_COLUMN = new RegExp(`^(.+?)\\s{2,}${NUM}\\s?(?:${UNIT}|${PIECES}
 /** A position number before the name ("10  Inspektion", "020  Ölfilter"): the line's place on the invoice, not its count. */
 const POSITION_BEFORE_NAME = /^\d{1,4}\s{2,}(?=\p{L})/u;
 
+/** How a unit column's doubt ends (a measure read as the quantity with no rate to check it): a rate under it settles it. */
+export const SIZE_OR_QUANTITY = "or the article's size";
+
 function unitColumn(label: string, amount: ParsedAmount, indent: number): ItemDraft | null {
   if (!label.includes('  ')) return null;
   const m = DESC_UNIT_COLUMN.exec(label);
@@ -480,7 +483,7 @@ function unitColumn(label: string, amount: ParsedAmount, indent: number): ItemDr
   // With no price to check it, hours or a count of pieces ("Parken  2 h", "Eier  10 St") may be part of the name or
   // the article's pack: a rate under it settles it (units.ts). A number before the name may be the count, not the
   // line's position: positions that run in order settle it.
-  if (price === undefined && (q.value !== 1 || !pieces)) item.ambiguity = `"${label}": a quantity of ${m[2]} or the article's size`;
+  if (price === undefined && (q.value !== 1 || !pieces)) item.ambiguity = `"${label}": a quantity of ${m[2]} ${SIZE_OR_QUANTITY}`;
   if (position !== null) item.position = Number(position[0]);
   return item;
 }

@@ -125,8 +125,7 @@ function readBefore(units: readonly Unit[], t: number, roles: Role[], refund: bo
       // The tax on the base line above: a tax line, but in the prices already.
       roles[i] = 'tax';
       continue;
-    }
-    else if (items > 0 && running === units[t]!.amount && netBeforeTax(units, i, t)) {
+    } else if (items > 0 && running === units[t]!.amount && netBeforeTax(units, i, t)) {
       // The items already make the total: a net line over the tax ("Netto 187,86" / "zzgl. 19 % MwSt 35,69" /
       // "Rechnungsbetrag 223,55") is the tax table's base, and the tax under it was in the prices.
       role = 'summary';

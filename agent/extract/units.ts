@@ -6,7 +6,7 @@
 import type { Tax } from './basket.js';
 import { labelEvidence, tenderEvidence, type Evidence } from './evidence.js';
 import { sectionHeading } from './sections.js';
-import { countBeforeName, itemFromLabel, labelledRate, measureInName, referenceAndUnitPrice, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
+import { countBeforeName, itemFromLabel, labelledRate, SIZE_OR_QUANTITY, measureInName, referenceAndUnitPrice, splitArticleCode, labelledMeasure, labelledUnitPrice, itemFromPattern, newItem, packInName, qtyLine, qtyPriceColumns, qtyTimesPrice, setQuantity, unitPriceAlone, type ItemDraft } from './items.js';
 import { parseRate } from './money.js';
 import type { Row } from './rows.js';
 import { amountsIn, isSeparator } from './rows.js';
@@ -72,9 +72,9 @@ const EAN_LINE = /^(?:EAN|GTIN|UPC|Barcode)?\s*[:#]?\s*(\d{8}|\d{12,14})$/i;
 /** An article's code on a line of its own: "SKU 4471", "Art.-Nr. 4003530", "Art. 204.112.87" (dotted groups). */
 const SKU_LINE = /^(?:SKU|Art\.?-?Nr\.?|Artikel-?Nr\.?|Art\.|Item(?: No\.?)?|Style|Réf\.?|Ref\.?|PLU)\s*[:#.]?\s*([A-Z0-9](?:[A-Z0-9-]|\.(?=[A-Z0-9])){2,})$/i;
 const BULLET = /^[+\-*>•~]\s*/;
-/** A priced line under an item that adds to it: "+ Extra Shot 0.60", "> Add Bacon 2.50" (not '-' or '*': minus, stars). */
 /** The words that open a part of an amount already in it: "dont", "di cui", "davon", "waarvan", "de los cuales", "of which". */
 const OF_WHICH = /^(?:dont|di cui|davon|darin|waarvan|de los cuales|del cual|of which|incl(?:\.|uding|uded)?|inkl\.?|inclus|compris|incluido|incluye|inclusa?|incluso|inbegrepen)\s/iu;
+/** A priced line under an item that adds to it: "+ Extra Shot 0.60", "> Add Bacon 2.50" (not '-' or '*': minus, stars). */
 const ADD_ON = /^[+>•~]\s*\p{L}/u;
 /**
  * "* Peppercorn Sauce 3.50": a star, a space and words is a bullet too, under an item that is not starred itself
@@ -195,14 +195,15 @@ const nameOf = (line: string): string => (HAS_DIGIT.test(line) ? line.replace(NU
 function settlePositions(units: readonly Unit[], ambiguities: string[]): void {
   let last = -1;
   let seen = 0;
+  let upwards = true;
   for (const u of units) {
     const p = u.item.position;
     if (p === undefined) continue;
-    if (p <= last) last = Infinity;
-    else last = p;
+    upwards &&= p > last;
+    last = p;
     seen++;
   }
-  if (seen === 1 || last === Infinity) ambiguities.push('a number before a name: a position or a count');
+  if (seen === 1 || !upwards) ambiguities.push('a number before a name: a position or a count');
 }
 
 /** Letters only, no amount: the rest of a heading word wrapped under it. */
@@ -607,7 +608,7 @@ export function readBody(rows: readonly Row[], rules: Rules, refund: boolean, is
     const unitPrice = current === null ? null : current.quantity === 1 ? labelledRate(text, 1, current.amount) : (unitPriceAlone(text, current.quantity, current.amount) ?? labelledRate(text, current.quantity, current.amount));
     if (unitPrice === null) return false;
     // The rate settles a measure read as the quantity (a size is not priced per unit).
-    if (current!.ambiguity !== null && current!.ambiguity.endsWith("or the article's size")) {
+    if (current!.ambiguity !== null && current!.ambiguity.endsWith(SIZE_OR_QUANTITY)) {
       const noted = ambiguities.indexOf(current!.ambiguity);
       if (noted >= 0) ambiguities.splice(noted, 1);
       current!.ambiguity = null;
