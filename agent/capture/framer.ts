@@ -75,6 +75,9 @@ export class JobFramer {
     // The decoder cannot resynchronise over missing bytes; the job is kept raw, with the loss on record.
     this.#decoder = null;
     this.#decodeError = `capture shed ${byteCount} bytes of this job (decoder backlog full); printing was not affected`;
+    // Storing raw, every byte before the loss is in a job already, and none may follow: the loss is a job of its own
+    // (of no bytes), or nothing would record it.
+    if (this.#rawInParts && this.#streamEnd === this.#heldStart) this.#emit(this.#job(Buffer.alloc(0), 'shutdown', this.#lastAt));
   }
 
   /**
@@ -143,22 +146,16 @@ export class JobFramer {
   #emitUpTo(end: number, endedBy: JobEnd, documents: PrintedDocument[], nextAt: number): void {
     const bytes = this.#take(end);
     if (bytes.length === 0) return;
-    const capturedAt = this.#jobAt ?? nextAt;
-    const info = this.#info;
-    this.#emit({
-      id: newJobId(capturedAt),
-      link: info.link,
-      tillId: info.tillId,
-      peer: info.peer,
-      capturedAt: new Date(capturedAt),
-      endedBy,
-      bytes,
-      documents,
-      decodeError: this.#decodeError,
-    });
+    this.#emit(this.#job(bytes, endedBy, nextAt, documents));
     // Whatever follows in the same chunk belongs to the next job, which began now.
     this.#jobAt = this.#streamEnd > end ? nextAt : undefined;
     if (this.#decoder !== null) this.#decodeError = null;
+  }
+
+  #job(bytes: Buffer, endedBy: JobEnd, nextAt: number, documents: PrintedDocument[] = []): FramedJob {
+    const capturedAt = this.#jobAt ?? nextAt;
+    const info = this.#info;
+    return { id: newJobId(capturedAt), link: info.link, tillId: info.tillId, peer: info.peer, capturedAt: new Date(capturedAt), endedBy, bytes, documents, decodeError: this.#decodeError };
   }
 
   /** Removes and returns the held bytes up to stream offset `end`. */

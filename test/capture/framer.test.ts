@@ -149,6 +149,17 @@ describe('JobFramer', () => {
     expect(Buffer.concat(jobs.map((j) => j.bytes))).toEqual(rest);
   });
 
+  it('at shutdown with a backlog records bytes shed after the last chunk stored, as a job of its own', () => {
+    const jobs: FramedJob[] = [];
+    const framer = new JobFramer(INFO, { idleGapMs: 1_000, maxJobBytes: 1 << 30 }, (job) => jobs.push(job));
+    framer.storeRaw('shutting down');
+    framer.data(COFFEE, 1_700_000_000_000);
+    framer.lost(4096);
+    framer.end('shutdown');
+    expect(Buffer.concat(jobs.map((j) => j.bytes))).toEqual(COFFEE);
+    expect(jobs.some((j) => j.decodeError?.includes('shed 4096 bytes') ?? false)).toBe(true);
+  });
+
   it('stores a job raw with the reason when the decoder throws, and decodes the next one afresh', () => {
     let made = 0;
     const newDecoder = (): StreamDecoder => {
